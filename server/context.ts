@@ -1,0 +1,65 @@
+// What a handler sees: the caller, one transaction, the clock, the mailer. Handlers are keyed by
+// the route table's operation IDs, so a route without a handler fails to compile.
+import type { OperationId, ParamsOf, ParsedBodyOf, ParsedQueryOf } from "../api/routes";
+import type { Queryable, Db } from "./store/db";
+import type { Mailer } from "./mailer";
+
+export interface Caller {
+  accountId: string;
+  email: string;
+  name: string;
+  isOperator: boolean;
+  twoFactorEnabled: boolean;
+  tokenId: string | null;
+  /** Orgs the token is restricted to; null means every org of the account. */
+  tokenOrgIds: string[] | null;
+}
+
+export interface ServerConfig {
+  /** Invitations an organization may send per 24 hours. */
+  invitationQuota: number;
+  /** Requests per second per account; 0 turns rate limiting off. */
+  rateLimit: number;
+  maxTeamsPerOrg: number;
+  invitationTtlMs: number;
+  publicUrl: string;
+  /** Who may sign up through POST /v1/accounts: anyone, or nobody (the operator creates accounts). */
+  signup: "open" | "closed";
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  invitationQuota: 50,
+  rateLimit: 30,
+  maxTeamsPerOrg: 250,
+  invitationTtlMs: 7 * 24 * 3600 * 1000,
+  publicUrl: "http://127.0.0.1:8080",
+  signup: "open",
+};
+
+export interface Ctx<K extends OperationId = OperationId> {
+  /** The transaction of this request (mutations) or the database (reads). */
+  q: Queryable;
+  db: Db;
+  caller: Caller | null;
+  params: ParamsOf<K>;
+  query: ParsedQueryOf<K>;
+  body: ParsedBodyOf<K>;
+  headers: Record<string, string | undefined>;
+  requestId: string;
+  ip: string;
+  userAgent: string | null;
+  now: Date;
+  config: ServerConfig;
+  mailer: Mailer;
+  /** Runs after the transaction commits (e.g. SMTP delivery). */
+  afterCommit(fn: () => Promise<void> | void): void;
+}
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler<K extends OperationId> = (ctx: Ctx<K> & { caller: K extends "createAccount" ? Caller | null : Caller }) => Promise<Reply | unknown>;
+export type Handlers = { [K in OperationId]: Handler<K> };

@@ -1,0 +1,42 @@
+// Invitations leave through a mailer. The embedded default writes to the outbox table in the
+// request's own transaction (readable by the operator at GET /v1/outbox); with ORGS_SMTP_URL set,
+// messages go out over SMTP after the transaction commits.
+import type { Queryable } from "./store/db";
+import { newId } from "./domain/ids";
+
+export interface Mail {
+  organizationId: string | null;
+  to: string;
+  subject: string;
+  text: string;
+  /** The invitation token the message carries (kept in the outbox for scripted acceptance). */
+  invitationToken?: string;
+}
+
+export interface Mailer {
+  readonly kind: "outbox" | "smtp";
+  send(q: Queryable, mail: Mail, afterCommit: (fn: () => Promise<void>) => void): Promise<void>;
+}
+
+export const outboxMailer: Mailer = {
+  kind: "outbox",
+  async send(q, mail) {
+    await q.query(
+      "INSERT INTO outbox (id, organization_id, to_address, subject, text, invitation_token) VALUES ($1, $2, $3, $4, $5, $6)",
+      [newId("msg"), mail.organizationId, mail.to, mail.subject, mail.text, mail.invitationToken ?? null],
+    );
+  },
+};
+
+export async function smtpMailer(url: string, from: string): Promise<Mailer> {
+  const nodemailer = await import("nodemailer");
+  const transport = nodemailer.createTransport(url);
+  return {
+    kind: "smtp",
+    async send(_q, mail, afterCommit) {
+      afterCommit(async () => {
+        await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+      });
+    },
+  };
+}

@@ -1,0 +1,205 @@
+// Organizations, their billing sub-resources, subscriptions and ownership transfer.
+import { PERMISSIONS } from "../../api/common";
+import type { BillingAddress, BillingProfile } from "../../api/resources";
+import type { Handlers } from "../context";
+import { authorize, findOrg, orgAccess } from "../domain/access";
+import { audit, diffFields } from "../domain/audit";
+import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
+import { newId } from "../domain/ids";
+import { ORG_COLUMNS, iso, toOrganization, type OrgRow } from "../domain/rows";
+import { fail, invalid } from "../errors";
+import { reply } from "../http/reply";
+import type { Queryable } from "../store/db";
+
+const ADDRESS_FIELDS = ["country", "name_line", "premise", "sub_premise", "thoroughfare", "administrative_area", "locality", "dependent_locality", "postal_code"] as const;
+const PROFILE_FIELDS = ["company_name", "vat_number", "billing_contact_email", "security_contact_email"] as const;
+
+async function reload(q: Queryable, id: string) {
+  return toOrganization((await findOrg(q, id))!);
+}
+
+async function slugTaken(q: Queryable, slug: string, exceptId?: string) {
+  const [row] = await q.query("SELECT 1 FROM organizations WHERE slug = $1 AND id <> $2", [slug, exceptId ?? ""]);
+  return !!row;
+}
+
+export const organizationHandlers = {
+  async createOrganization(ctx) {
+    const b = ctx.body;
+    if (await slugTaken(ctx.q, b.slug)) fail("already_exists", `organization slug ${b.slug} is taken`, { errors: [{ field: "/slug", code: "already_exists", message: "is taken" }] });
+    const id = newId("org");
+    const [defaultRole, adminRole, team, member] = [newId("role"), newId("role"), newId("team"), newId("mem")];
+    const caller = ctx.caller;
+    await ctx.q.query(
+      `INSERT INTO organizations (id, slug, name, website_url, region, plan, require_two_factor, owner_account_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
+      [id, b.slug, b.name, b.website_url ?? null, b.region, b.plan ?? "free", b.require_two_factor ?? false, caller.accountId, ctx.now],
+    );
+    await ctx.q.query(
+      `INSERT INTO roles (id, organization_id, name, description, builtin, permissions, created_at) VALUES
+       ($1, $3, 'DEFAULT', 'Every member: no organization permissions', 'DEFAULT', '{}', $5),
+       ($2, $3, 'ADMIN', 'Every permission, the admin page, the audit log and admin on every project', 'ADMIN', $4, $5)`,
+      [defaultRole, adminRole, id, [...PERMISSIONS], ctx.now],
+    );
+    await ctx.q.query("INSERT INTO teams (id, organization_id, name, is_default, created_at) VALUES ($1, $2, 'My Team', true, $3)", [team, id, ctx.now]);
+    await ctx.q.query(
+      "INSERT INTO members (id, organization_id, email, email_normalized, account_id, joined_at, created_at) VALUES ($1, $2, $3, lower($3), $4, $5, $5)",
+      [member, id, caller.email, caller.accountId, ctx.now],
+    );
+    await ctx.q.query("INSERT INTO member_roles (member_id, role_id) VALUES ($1, $2)", [member, adminRole]);
+    await ctx.q.query("INSERT INTO team_members (team_id, member_id, role, created_at) VALUES ($1, $2, 'maintainer', $3)", [team, member, ctx.now]);
+    await ctx.q.query("INSERT INTO billing_addresses (organization_id) VALUES ($1)", [id]);
+    await ctx.q.query("INSERT INTO billing_profiles (organization_id) VALUES ($1)", [id]);
+    await audit(ctx, { organizationId: id, action: "organization.created", target: { type: "organization", id, display_name: b.slug } });
+    const org = await reload(ctx.q, id);
+    return reply({ status: 201, body: org, headers: { location: `/v1/organizations/${id}` } });
+  },
+
+  async listOrganizations(ctx) {
+    const limit = ctx.query.limit ?? 30;
+    const after = decodeCursor(ctx.query.cursor);
+    const rows = await ctx.q.query<OrgRow>(
+      `SELECT ${ORG_COLUMNS} FROM organizations o JOIN members me ON me.organization_id = o.id AND me.account_id = $1 AND me.joined_at IS NOT NULL
+        WHERE ($2::text IS NULL OR o.id > $2) AND ($3::text IS NULL OR o.slug = lower($3))
+          AND ($5::text[] IS NULL OR o.id = ANY($5))
+        ORDER BY o.id LIMIT $4`,
+      [ctx.caller.accountId, after, ctx.query.slug ?? null, limit + 1, ctx.caller.tokenOrgIds],
+    );
+    return pageOf(rows, limit, (r) => r.id, toOrganization);
+  },
+
+  async getOrganization(ctx) {
+    return toOrganization((await orgAccess(ctx, ctx.params.org)).org);
+  },
+
+  async updateOrganization(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org, { forUpdate: true });
+    const { region, ...b } = ctx.body;
+    if (region !== undefined && region !== a.org.region) {
+      invalid("/region", `region is ${a.org.region} and cannot be changed after creation`, "immutable_field", "immutable");
+    }
+    const changes = diffFields(a.org as unknown as Record<string, unknown>, b);
+    const { plan, ...settings } = changes;
+    if (Object.keys(settings).length) authorize(a, "admin");
+    if (plan) authorize(a, "admin", "plans");
+    checkIfMatch(ctx, a.org.version, `organization ${a.org.slug}`);
+    if (!Object.keys(changes).length) return toOrganization(a.org);
+    if (b.slug && changes.slug && (await slugTaken(ctx.q, b.slug, a.org.id))) {
+      fail("already_exists", `organization slug ${b.slug} is taken`, { errors: [{ field: "/slug", code: "already_exists", message: "is taken" }] });
+    }
+    const cols = Object.keys(changes);
+    await ctx.q.query(
+      `UPDATE organizations SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(", ")}, version = version + 1, updated_at = $${cols.length + 2} WHERE id = $1`,
+      [a.org.id, ...cols.map((c) => changes[c]![1]), ctx.now],
+    );
+    const target = { type: "organization", id: a.org.id, display_name: b.slug ?? a.org.slug };
+    if (Object.keys(settings).length) await audit(ctx, { organizationId: a.org.id, action: "organization.updated", target, changes: settings });
+    if (plan) await audit(ctx, { organizationId: a.org.id, action: "plan.changed", target, changes: { plan } });
+    return reload(ctx.q, a.org.id);
+  },
+
+  async deleteOrganization(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org, { forUpdate: true });
+    authorize(a, "owner");
+    checkIfMatch(ctx, a.org.version, `organization ${a.org.slug}`);
+    const [{ n }] = (await ctx.q.query<{ n: number }>("SELECT count(*)::int AS n FROM projects WHERE organization_id = $1", [a.org.id])) as [{ n: number }];
+    if (n > 0) fail("organization_has_projects", `organization ${a.org.slug} still has ${n} project(s): delete or transfer them first`, { project_count: n });
+    await audit(ctx, { organizationId: a.org.id, action: "organization.deleted", target: { type: "organization", id: a.org.id, display_name: a.org.slug } });
+    await ctx.q.query("DELETE FROM organizations WHERE id = $1", [a.org.id]);
+  },
+
+  async transferOwnership(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org, { forUpdate: true });
+    authorize(a, "owner");
+    const [target] = await ctx.q.query<{ id: string; account_id: string | null; email: string }>(
+      "SELECT id, account_id, email FROM members WHERE id = $1 AND organization_id = $2 FOR UPDATE",
+      [ctx.body.new_owner_member_id, a.org.id],
+    );
+    if (!target || !target.account_id) {
+      fail("target_not_active_member", `member ${ctx.body.new_owner_member_id} is not an active member of ${a.org.slug}: only members who accepted their invitation can become owner`);
+    }
+    if (target.account_id === a.org.owner_account_id) return toOrganization(a.org);
+    const roleIds = ctx.body.previous_owner_role_ids ?? [a.org.admin_role_id];
+    const found = await ctx.q.query<{ id: string }>("SELECT id FROM roles WHERE organization_id = $1 AND id = ANY($2)", [a.org.id, roleIds]);
+    const missing = roleIds.filter((r) => !found.some((f) => f.id === r));
+    if (missing.length) invalid("/previous_owner_role_ids", `role ${missing[0]} is not a role of ${a.org.slug}`);
+    await ctx.q.query("UPDATE organizations SET owner_account_id = $2, version = version + 1, updated_at = $3 WHERE id = $1", [a.org.id, target.account_id, ctx.now]);
+    await ctx.q.query("DELETE FROM member_roles WHERE member_id = $1", [a.org.owner_member_id]);
+    await ctx.q.query("INSERT INTO member_roles (member_id, role_id) SELECT $1, unnest($2::text[])", [a.org.owner_member_id, roleIds]);
+    // The owner holds every permission implicitly and may not hold explicit ones.
+    await ctx.q.query("UPDATE members SET permissions = '{}', version = version + 1 WHERE id = $1", [target.id]);
+    await ctx.q.query("UPDATE members SET version = version + 1 WHERE id = $1", [a.org.owner_member_id]);
+    await audit(ctx, {
+      organizationId: a.org.id, action: "ownership.transferred",
+      target: { type: "member", id: target.id, display_name: target.email },
+      changes: { owner_account_id: [a.org.owner_account_id, target.account_id] },
+    });
+    return reload(ctx.q, a.org.id);
+  },
+
+  async getBillingAddress(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org);
+    authorize(a, "admin", "billing");
+    return loadBilling<BillingAddress>(ctx.q, "billing_addresses", ADDRESS_FIELDS, a.org.id);
+  },
+
+  async putBillingAddress(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org);
+    authorize(a, "admin", "billing");
+    const prev = await loadBilling<BillingAddress>(ctx.q, "billing_addresses", ADDRESS_FIELDS, a.org.id, true);
+    checkIfMatch(ctx, prev.version, "the billing address");
+    // PUT replaces: fields left out become null.
+    const next = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, ctx.body[f] ?? null]));
+    const changes = diffFields(prev as unknown as Record<string, unknown>, next);
+    if (!Object.keys(changes).length) return prev;
+    await saveBilling(ctx.q, "billing_addresses", ADDRESS_FIELDS, a.org.id, next);
+    await audit(ctx, { organizationId: a.org.id, action: "billing.address_updated", target: { type: "organization", id: a.org.id, display_name: a.org.slug }, changes });
+    return loadBilling<BillingAddress>(ctx.q, "billing_addresses", ADDRESS_FIELDS, a.org.id);
+  },
+
+  async getBillingProfile(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org);
+    authorize(a, "admin", "billing");
+    return loadBilling<BillingProfile>(ctx.q, "billing_profiles", PROFILE_FIELDS, a.org.id);
+  },
+
+  async updateBillingProfile(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org);
+    authorize(a, "admin", "billing");
+    const prev = await loadBilling<BillingProfile>(ctx.q, "billing_profiles", PROFILE_FIELDS, a.org.id, true);
+    checkIfMatch(ctx, prev.version, "the billing profile");
+    const next = { ...Object.fromEntries(PROFILE_FIELDS.map((f) => [f, prev[f]])), ...ctx.body };
+    const changes = diffFields(prev as unknown as Record<string, unknown>, next);
+    if (!Object.keys(changes).length) return prev;
+    await saveBilling(ctx.q, "billing_profiles", PROFILE_FIELDS, a.org.id, next);
+    await audit(ctx, { organizationId: a.org.id, action: "billing.profile_updated", target: { type: "organization", id: a.org.id, display_name: a.org.slug }, changes });
+    return loadBilling<BillingProfile>(ctx.q, "billing_profiles", PROFILE_FIELDS, a.org.id);
+  },
+
+  async listSubscriptions(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org);
+    authorize(a, "admin", "billing", "plans");
+    // The organization's plan, then one subscription per project.
+    const projects = await ctx.q.query<{ id: string; created_at: Date }>("SELECT id, created_at FROM projects WHERE organization_id = $1 ORDER BY id", [a.org.id]);
+    const all = [
+      { id: `sub_${a.org.id.slice(4)}`, plan: a.org.plan, status: "active" as const, project_id: null, started_at: iso(a.org.created_at)! },
+      ...projects.map((p) => ({ id: `sub_${p.id.slice(4)}`, plan: a.org.plan, status: "active" as const, project_id: p.id, started_at: iso(p.created_at)! })),
+    ];
+    const limit = ctx.query.limit ?? 30;
+    const after = decodeCursor(ctx.query.cursor);
+    const rest = after ? all.filter((s) => s.id > after) : all;
+    return pageOf(rest.slice(0, limit + 1), limit, (s) => s.id, (s) => s);
+  },
+} satisfies Partial<Handlers>;
+
+async function loadBilling<T>(q: Queryable, table: string, fields: readonly string[], orgId: string, forUpdate = false): Promise<T> {
+  const [row] = await q.query<T>(`SELECT ${fields.join(", ")}, version FROM ${table} WHERE organization_id = $1${forUpdate ? " FOR UPDATE" : ""}`, [orgId]);
+  return row!;
+}
+
+async function saveBilling(q: Queryable, table: string, fields: readonly string[], orgId: string, values: Record<string, unknown>) {
+  await q.query(
+    `UPDATE ${table} SET ${fields.map((f, i) => `${f} = $${i + 2}`).join(", ")}, version = version + 1 WHERE organization_id = $1`,
+    [orgId, ...fields.map((f) => values[f] ?? null)],
+  );
+}

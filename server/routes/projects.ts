@@ -1,0 +1,3 @@
+import type { Handlers } from "../context";
+
+export const projectHandlers = {} satisfies Partial<Handlers>;

@@ -1,0 +1,116 @@
+// The database behind the server: PGlite (embedded PostgreSQL) by default, a PostgreSQL server
+// when DATABASE_URL is set. Both speak the same SQL and run the same migrations.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: "pglite" | "postgres";
+  /** Runs fn in one transaction; retried on serialization failures and deadlocks. */
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const RETRYABLE = new Set(["40001", "40P01"]);
+
+async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (!code || !RETRYABLE.has(code) || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, attempt * 10 * Math.random()));
+    }
+  }
+}
+
+export async function openPglite(dataDir?: string): Promise<Db> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const pg = new PGlite(dataDir);
+  await pg.waitReady;
+  const db: Db = {
+    kind: "pglite",
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await pg.query<T>(sql, params)).rows;
+    },
+    // PGlite has one connection; its transaction() serializes callers.
+    tx: (fn) => pg.transaction((t) => fn({ query: async <T>(s: string, p?: unknown[]) => (await t.query<T>(s, p)).rows })),
+    close: () => pg.close(),
+  };
+  await migrate(db);
+  return db;
+}
+
+export async function openPostgres(url: string, max = 20): Promise<Db> {
+  const { Pool } = await import("pg");
+  const pool = new Pool({ connectionString: url, max });
+  pool.on("error", () => {}); // an idle client's error must not crash the server; the next query reports it
+  const db: Db = {
+    kind: "postgres",
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await pool.query(sql, params)).rows as T[];
+    },
+    tx: (fn) =>
+      withRetry(async () => {
+        const client = await pool.connect();
+        try {
+          await client.query("BEGIN");
+          const out = await fn({ query: async <T>(s: string, p?: unknown[]) => (await client.query(s, p)).rows as T[] });
+          await client.query("COMMIT");
+          return out;
+        } catch (err) {
+          await client.query("ROLLBACK").catch(() => {});
+          throw err;
+        } finally {
+          client.release();
+        }
+      }),
+    close: () => pool.end(),
+  };
+  await migrate(db);
+  return db;
+}
+
+/** Opens PostgreSQL when a URL is given, else PGlite in dataDir (in memory when absent). */
+export function openDb(opts: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+}
+
+const MIGRATIONS_DIR = join(__dirname, "migrations");
+
+/** Applies the .sql files of migrations/ in name order, each once, recorded in schema_migrations. */
+export async function migrate(db: Db): Promise<string[]> {
+  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith(".sql")).sort();
+  const applied: string[] = [];
+  await db.tx(async (q) => {
+    // One migrator at a time, across server instances sharing a PostgreSQL.
+    if (db.kind === "postgres") await q.query("SELECT pg_advisory_xact_lock(7274211)");
+    await q.query("CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+    const done = new Set((await q.query<{ name: string }>("SELECT name FROM schema_migrations")).map((r) => r.name));
+    for (const file of files) {
+      if (done.has(file)) continue;
+      const sql = readFileSync(join(MIGRATIONS_DIR, file), "utf8");
+      if (db.kind === "pglite") {
+        for (const stmt of splitStatements(sql)) await q.query(stmt);
+      } else {
+        await q.query(sql);
+      }
+      await q.query("INSERT INTO schema_migrations (name) VALUES ($1)", [file]);
+      applied.push(file);
+    }
+  });
+  return applied;
+}
+
+// PGlite's extended-protocol query() takes one statement at a time.
+function splitStatements(sql: string): string[] {
+  return sql
+    .replace(/--.*$/gm, "")
+    .split(";")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

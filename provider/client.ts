@@ -1,0 +1,187 @@
+// The one HTTP client of the org API, shared by the Pulumi provider and the CLI. HTTP policy is
+// composed undici interceptors on a keep-alive Agent (retries with Retry-After for 429/503 and
+// connection resets, bounded); the dispatcher can be injected (tests pass a MockAgent).
+import { randomUUID } from "node:crypto";
+import { Agent, interceptors, type Dispatcher } from "undici";
+import type { Problem } from "../api/common";
+import { pathParams, routes, type BodyOf, type OperationId, type QueryOf, type ResponseOf, type RouteDef } from "../api/routes";
+
+const BRAND = Symbol.for("orgs.OrgsApiError");
+
+/** A failed API call: the server's problem (code, detail, field errors), or a transport failure. */
+export class OrgsApiError extends Error {
+  readonly [BRAND] = true;
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly problem: Partial<Problem> & Record<string, unknown> = {},
+  ) {
+    super(formatProblem({ ...problem, status, code, detail }));
+    this.name = "OrgsApiError";
+  }
+  get errors() {
+    return this.problem.errors ?? [];
+  }
+  static isInstance(e: unknown): e is OrgsApiError {
+    return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+  }
+}
+
+/** One readable line: `already_member (409): alice@x is already invited [email: is taken]`. */
+export function formatProblem(p: { status?: number; code?: string; detail?: string; errors?: { field: string; message: string }[] }): string {
+  const fields = p.errors?.length ? ` [${p.errors.map((e) => `${e.field.replace(/^\//, "").replace(/\//g, ".") || "body"}: ${e.message}`).join("; ")}]` : "";
+  return `${p.code ?? "error"} (${p.status ?? "?"}): ${p.detail ?? ""}${fields}`;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  token?: string;
+  /** Injected dispatcher (a MockAgent in fault tests); by default a keep-alive Agent with retries. */
+  dispatcher?: Dispatcher;
+  /** Retries after 429, 503, 502, 504 and connection errors; waits honour Retry-After. */
+  maxRetries?: number;
+  /** The longest single wait between retries (also caps Retry-After), in ms. */
+  maxRetryWaitMs?: number;
+  /** Per-request headers and body timeout, in ms. */
+  timeoutMs?: number;
+  connections?: number;
+  userAgent?: string;
+}
+
+export interface CallArgs<K extends OperationId> {
+  params?: Record<string, string>;
+  query?: QueryOf<K> | Record<string, string | number | undefined>;
+  body?: BodyOf<K>;
+  /** Sent as If-Match (a version number or an ETag). */
+  ifMatch?: number | string;
+  ifNoneMatch?: string;
+  /** POSTs always carry an Idempotency-Key; pass one to reuse it across your own retries. */
+  idempotencyKey?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult<K extends OperationId> {
+  status: number;
+  body: ResponseOf<K>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** The retry policy: 429, 502, 503, 504 and connection errors, honouring Retry-After, bounded. */
+export function retryPolicy(o: Pick<ClientOptions, "maxRetries" | "maxRetryWaitMs"> = {}): Dispatcher.DispatcherComposeInterceptor {
+  return interceptors.retry({
+    maxRetries: o.maxRetries ?? 8,
+    minTimeout: 200,
+    maxTimeout: o.maxRetryWaitMs ?? 10_000,
+    timeoutFactor: 2,
+    retryAfter: true,
+    // Every method: POSTs carry an Idempotency-Key, the rest are idempotent by design.
+    methods: ["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH", "POST"],
+    statusCodes: [429, 502, 503, 504],
+    errorCodes: ["ECONNRESET", "ECONNREFUSED", "ENOTFOUND", "ENETDOWN", "ENETUNREACH", "EHOSTDOWN", "EHOSTUNREACH", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT"],
+  });
+}
+
+/** A keep-alive Agent with the retry policy composed on. */
+export function defaultDispatcher(o: Pick<ClientOptions, "maxRetries" | "maxRetryWaitMs" | "timeoutMs" | "connections"> = {}): Dispatcher {
+  const timeout = o.timeoutMs ?? 30_000;
+  return new Agent({ connections: o.connections ?? 64, keepAliveTimeout: 10_000, headersTimeout: timeout, bodyTimeout: timeout, connect: { timeout: 10_000 } }).compose(retryPolicy(o));
+}
+
+export class OrgsClient {
+  readonly baseUrl: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly owned: boolean;
+
+  constructor(private readonly opts: ClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
+    this.owned = !opts.dispatcher;
+    this.dispatcher = opts.dispatcher ?? defaultDispatcher(opts);
+  }
+
+  async call<K extends OperationId>(op: K, args: CallArgs<K> = {}): Promise<CallResult<K>> {
+    const route = routes[op] as RouteDef;
+    let path = route.path;
+    for (const name of pathParams(route.path)) {
+      const v = args.params?.[name];
+      if (v === undefined || v === "") throw new OrgsApiError(0, "missing_parameter", `${op} needs the path parameter ${name}`);
+      path = path.replace(`{${name}}`, encodeURIComponent(v));
+    }
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries((args.query ?? {}) as Record<string, unknown>)) if (v !== undefined && v !== null) qs.set(k, String(v));
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.opts.userAgent ?? "orgs-client", ...args.headers };
+    if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
+    if (args.ifMatch !== undefined) headers["if-match"] = typeof args.ifMatch === "number" ? `"${args.ifMatch}"` : args.ifMatch;
+    if (args.ifNoneMatch !== undefined) headers["if-none-match"] = args.ifNoneMatch;
+    if (route.method === "POST") headers["idempotency-key"] = args.idempotencyKey ?? randomUUID();
+    let body: string | undefined;
+    if (args.body !== undefined) {
+      body = JSON.stringify(args.body);
+      headers["content-type"] = "application/json";
+    }
+    const url = `${this.baseUrl}${path}${qs.size ? `?${qs}` : ""}`;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.dispatcher.request({ origin: new URL(url).origin, path: path + (qs.size ? `?${qs}` : ""), method: route.method, headers, body });
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      throw new OrgsApiError(0, e.code ?? "network_error", `cannot reach the org API at ${this.baseUrl}: ${e.message ?? String(err)}`);
+    }
+    const text = await res.body.text();
+    const status = res.statusCode;
+    if (status >= 400) throw problemError(status, text);
+    let json: unknown;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new OrgsApiError(status, "invalid_response", `the server answered ${op} with a body that is not JSON`);
+      }
+    }
+    if (route.response && status !== 304 && status !== 204) {
+      const parsed = route.response.safeParse(json);
+      if (!parsed.success) {
+        throw new OrgsApiError(status, "invalid_response", `the server's answer to ${op} does not match the contract: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+      }
+      json = parsed.data;
+    }
+    return { status, body: json as ResponseOf<K>, headers: res.headers };
+  }
+
+  /** Every item of a paged list, following next_cursor to the end. */
+  async *paginate<K extends OperationId>(op: K, args: CallArgs<K> = {}, onPage?: (count: number) => void): AsyncGenerator<ItemOf<K>> {
+    let cursor: string | undefined;
+    let count = 0;
+    do {
+      const { body } = await this.call(op, { ...args, query: { ...(args.query as object), limit: 100, cursor } as never });
+      const page = body as unknown as { items: ItemOf<K>[]; next_cursor: string | null };
+      for (const item of page.items) yield item;
+      count += page.items.length;
+      onPage?.(count);
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+  }
+
+  async listAll<K extends OperationId>(op: K, args: CallArgs<K> = {}, onPage?: (count: number) => void): Promise<ItemOf<K>[]> {
+    const out: ItemOf<K>[] = [];
+    for await (const item of this.paginate(op, args, onPage)) out.push(item);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.dispatcher.close();
+  }
+}
+
+export type ItemOf<K extends OperationId> = ResponseOf<K> extends { items: (infer T)[] } ? T : never;
+
+function problemError(status: number, text: string): OrgsApiError {
+  let p: Partial<Problem> & Record<string, unknown> = {};
+  try {
+    p = JSON.parse(text);
+  } catch {
+    return new OrgsApiError(status, status === 429 ? "rate_limited" : "http_error", `HTTP ${status}: ${text.slice(0, 200) || "no body"}`);
+  }
+  if (typeof p !== "object" || p === null) p = {};
+  return new OrgsApiError(status, typeof p.code === "string" ? p.code : "http_error", typeof p.detail === "string" ? p.detail : `HTTP ${status}`, p);
+}

@@ -1,0 +1,187 @@
+// auth:*, token:* and 2fa:* — who you are, how you log in, and your API tokens.
+import { OrgsApiError } from "../../provider/client";
+import { arg, listFlag, stringFlag, UsageError, type CommandDef, type RunCtx } from "../command";
+import { configPath, describeSource, noUrl, readConfig, removeConfig, writeConfig } from "../config";
+import { ask, readStdin } from "../prompt";
+
+const CODE_ARG = { name: "code", description: "The current 6-digit code from your authenticator app" };
+
+/** "30d", "12h", "1y" or an RFC 3339 date, as an ISO timestamp. */
+export function parseWhen(flag: string, v: string, direction: 1 | -1, now = Date.now()): string {
+  const m = /^(\d+)\s*([smhdwy])$/.exec(v.trim());
+  if (m) {
+    const unit = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, y: 365 * 86400e3 }[m[2] as "s"];
+    return new Date(now + direction * Number(m[1]) * unit).toISOString();
+  }
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new UsageError(`invalid --${flag} "${v}"`, "use a duration such as 30d, 12h, 1y, or a date such as 2025-06-01T00:00:00Z");
+  return new Date(t).toISOString();
+}
+
+function apiUrlForLogin(ctx: RunCtx): string {
+  if (!ctx.credentials.apiUrl) throw noUrl();
+  return ctx.credentials.apiUrl;
+}
+
+export const accountCommands: CommandDef[] = [
+  {
+    name: "auth:login",
+    summary: "Verify an API token and save it for later commands",
+    description:
+      "The token comes from --token, or from stdin when piped (echo $TOKEN | orgs auth:login), or is asked for. " +
+      "It is checked with GET /v1/me, then saved with the API URL in $XDG_CONFIG_HOME/orgs/config.json (or ~/.config/orgs/config.json), readable only by you. " +
+      "Later commands use, in order: --api-url/--token, then ORGS_API_URL/ORGS_API_TOKEN, then this file.",
+    noAuth: true,
+    noFormat: true,
+    examples: ["orgs auth:login --api-url https://orgs.example.com --token omt_…", "echo \"$TOKEN\" | orgs auth:login --api-url https://orgs.example.com"],
+    async run(ctx) {
+      const apiUrl = apiUrlForLogin(ctx);
+      let token = stringFlag(ctx.flags.token);
+      if (!token) token = process.stdin.isTTY ? await ask("API token: ") : await readStdin();
+      token = token.trim();
+      if (!token) throw new UsageError("no token given", "pass --token, pipe it on stdin, or paste it when asked");
+      const client = ctx.clientFor(apiUrl, token);
+      const me = (await client.call("getMe")).body;
+      const path = writeConfig(ctx.env, { ...readConfig(ctx.env), api_url: apiUrl, token });
+      ctx.out.note(`Logged in to ${apiUrl} as ${me.email} (${me.id}). Saved to ${path}.`);
+      if (ctx.env.ORGS_API_TOKEN) ctx.out.note("Note: ORGS_API_TOKEN is set and takes precedence over the saved token.");
+    },
+  },
+  {
+    name: "auth:logout",
+    summary: "Forget the saved token (it stays valid: revoke it with token:revoke)",
+    noAuth: true,
+    noFormat: true,
+    async run(ctx) {
+      const removed = removeConfig(ctx.env);
+      ctx.out.note(removed ? `Removed ${configPath(ctx.env)}.` : "You were not logged in (no saved token).");
+      if (ctx.env.ORGS_API_TOKEN) ctx.out.note("Note: ORGS_API_TOKEN is still set in your environment.");
+    },
+  },
+  {
+    name: "auth:whoami",
+    summary: "Show your account, your organizations and where your credentials come from",
+    async run(ctx) {
+      const me = (await ctx.client().call("getMe")).body;
+      if (ctx.out.format === "json") return ctx.out.json(me);
+      const cred = ctx.credentials;
+      ctx.out.item(me, [
+        ["id", "id"],
+        ["email", "email"],
+        ["name", "name"],
+        ["two_factor_enabled", "two_factor_enabled"],
+        ["organizations", () => me.memberships.map((m) => (m.is_owner ? `${m.organization_slug} (owner)` : m.organization_slug))],
+        ["api_url", () => `${cred.apiUrl} (from ${describeSource(cred.apiUrlSource, "url", ctx.env)})`],
+        ["token", () => `from ${describeSource(cred.tokenSource, "token", ctx.env)}`],
+      ]);
+    },
+  },
+  {
+    name: "auth:signup",
+    summary: "Create an account (POST /v1/accounts); prints its first API token",
+    noAuth: true,
+    args: [{ name: "email", description: "Your email" }],
+    flags: { name: { type: "string", description: "Your name (default: the part before @)" }, login: { type: "boolean", description: "Save the new token as with auth:login" } },
+    async run(ctx) {
+      const email = arg(ctx, "email");
+      const apiUrl = apiUrlForLogin(ctx);
+      const { body } = await ctx.clientFor(apiUrl).call("createAccount", { body: { email, name: stringFlag(ctx.flags.name) ?? email.split("@")[0]! } });
+      if (ctx.flags.login) {
+        const path = writeConfig(ctx.env, { ...readConfig(ctx.env), api_url: apiUrl, token: body.token.token });
+        ctx.out.note(`Created account ${body.account.email} and logged in (saved to ${path}).`);
+      } else {
+        ctx.out.note(`Created account ${body.account.email}. Copy the token now, it is not shown again; log in with orgs auth:login --token <token>.`);
+      }
+      if (ctx.out.format === "json") return ctx.out.json(body);
+      ctx.out.item({ ...body.account, token: body.token.token, token_expires_at: body.token.expires_at });
+    },
+  },
+  {
+    name: "token:create",
+    summary: "Create an API token; the secret is shown once",
+    args: [{ name: "name", description: "A name to recognise the token by" }],
+    flags: {
+      "expires-in": { type: "string", description: "Lifetime such as 30d, 12h, 1y (default 90d, at most 1y)", placeholder: "duration" },
+      "expires-at": { type: "string", description: "Expiry as an RFC 3339 date (instead of --expires-in)", placeholder: "date" },
+      orgs: { type: "string", multiple: true, description: "Limit the token to these organizations (slugs or IDs); default: all yours", placeholder: "list" },
+    },
+    async run(ctx) {
+      const at = stringFlag(ctx.flags["expires-at"]);
+      const expires_at = at ? parseWhen("expires-at", at, 1) : parseWhen("expires-in", stringFlag(ctx.flags["expires-in"]) ?? "90d", 1);
+      const c = ctx.client();
+      const refs = listFlag(ctx.flags.orgs);
+      const organization_ids = refs && (await Promise.all(refs.map(async (r) => (r.startsWith("org_") ? r : (await c.call("getOrganization", { params: { org: r } })).body.id))));
+      const { body } = await c.call("createToken", { body: { name: arg(ctx, "name"), expires_at, organization_ids } });
+      ctx.out.note("Copy the token now: it is not shown again.");
+      ctx.out.item(body);
+    },
+  },
+  {
+    name: "token:list",
+    summary: "List your API tokens (never their secrets)",
+    async run(ctx) {
+      const p = ctx.progress("Fetching tokens");
+      const tokens = await ctx.client().listAll("listTokens", {}, p.update).finally(p.done);
+      ctx.out.list(tokens, [
+        ["ID", "id"],
+        ["Name", "name"],
+        ["Last4", "last4"],
+        ["Organizations", (t) => t.organization_ids ?? "all"],
+        ["Expires", "expires_at"],
+        ["Last used", "last_used_at"],
+      ]);
+    },
+  },
+  {
+    name: "token:revoke",
+    summary: "Revoke one of your API tokens",
+    destructive: true,
+    args: [{ name: "token", description: "Token ID (tok_…) or its name" }],
+    async run(ctx) {
+      const ref = arg(ctx, "token");
+      const c = ctx.client();
+      let id = ref;
+      let label = ref;
+      if (!ref.startsWith("tok_")) {
+        const matches = (await c.listAll("listTokens")).filter((t) => t.name === ref);
+        if (matches.length !== 1) {
+          throw new OrgsApiError(404, "not_found", matches.length ? `${matches.length} tokens are named ${ref}: revoke one by ID (see orgs token:list)` : `no token named ${ref}: see orgs token:list`);
+        }
+        id = matches[0]!.id;
+        label = `${ref} (${id})`;
+      }
+      await ctx.confirm(`Revoke token ${label}? Anything using it stops working`);
+      await c.call("deleteToken", { params: { token_id: id } });
+      ctx.out.note(`Revoked token ${label}.`);
+    },
+  },
+  {
+    name: "2fa:enroll",
+    summary: "Start two-factor enrolment: prints the secret for your authenticator app",
+    async run(ctx) {
+      const { body } = await ctx.client().call("enrollTwoFactor");
+      ctx.out.note("Add this secret to your authenticator app, then run orgs 2fa:confirm <code>.");
+      ctx.out.item(body);
+    },
+  },
+  {
+    name: "2fa:confirm",
+    summary: "Finish enrolment with a current code; turns two-factor on",
+    args: [CODE_ARG],
+    async run(ctx) {
+      const { body } = await ctx.client().call("confirmTwoFactor", { body: { code: arg(ctx, "code") } });
+      ctx.out.note("Two-factor authentication is on.");
+      ctx.out.item(body);
+    },
+  },
+  {
+    name: "2fa:disable",
+    summary: "Turn two-factor off (needs a current code)",
+    noFormat: true,
+    args: [CODE_ARG],
+    async run(ctx) {
+      await ctx.client().call("disableTwoFactor", { body: { code: arg(ctx, "code") } });
+      ctx.out.note("Two-factor authentication is off. Organizations that require it will refuse your calls.");
+    },
+  },
+];

@@ -1,0 +1,144 @@
+// audit:list (with --follow) and outbox:list — what happened, and what mail was sent.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AuditEvent } from "../../api/resources";
+import { stringFlag, UsageError, type CommandDef, type RunCtx } from "../command";
+import { text, type Column } from "../output";
+import { findMember, findProject } from "../resolve";
+import { parseWhen } from "./account";
+
+const EVENT_COLUMNS: Column<AuditEvent>[] = [
+  ["Time", "occurred_at"],
+  ["Action", "action"],
+  ["Actor", (e) => e.actor.email ?? e.actor.account_id ?? e.actor.type],
+  ["Target", (e) => `${e.target.type} ${e.target.display_name ?? e.target.id}`],
+  ["Changes", (e) => (e.changes ? Object.keys(e.changes) : [])],
+];
+
+async function auditQuery(ctx: RunCtx) {
+  const since = stringFlag(ctx.flags.since);
+  const until = stringFlag(ctx.flags.until);
+  const actor = stringFlag(ctx.flags.actor);
+  const project = stringFlag(ctx.flags.project);
+  let actor_id: string | undefined;
+  if (actor) {
+    if (actor.startsWith("acct_")) actor_id = actor;
+    else {
+      const m = await findMember(ctx, actor);
+      if (!m.account_id) throw new UsageError(`${actor} has not joined yet, so has no events`);
+      actor_id = m.account_id;
+    }
+  }
+  return {
+    since: since ? parseWhen("since", since, -1) : undefined,
+    until: until ? parseWhen("until", until, -1) : undefined,
+    action: stringFlag(ctx.flags.action),
+    actor_id,
+    target_type: stringFlag(ctx.flags["target-type"]),
+    target_id: stringFlag(ctx.flags.target),
+    project_id: project ? (await findProject(ctx, project)).id : undefined,
+  };
+}
+
+function positiveInt(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} must be a whole number above 0, not "${v}"`);
+  return n;
+}
+
+export const auditCommands: CommandDef[] = [
+  {
+    name: "audit:list",
+    summary: "List audit events, newest first; --follow prints new ones as they happen",
+    description: "--since/--until take a date or a duration ago (30m, 2h, 7d). With --follow, events print oldest first and polling continues until Ctrl-C; --format json then prints one object per line.",
+    org: true,
+    flags: {
+      since: { type: "string", description: "Only events at or after this time (date or duration ago)", placeholder: "when" },
+      until: { type: "string", description: "Only events before this time", placeholder: "when" },
+      action: { type: "string", description: "Only this action, e.g. member.added" },
+      actor: { type: "string", description: "Only events by this person (email or acct_ ID)", placeholder: "who" },
+      "target-type": { type: "string", description: "Only events on this kind of target, e.g. member", placeholder: "type" },
+      target: { type: "string", description: "Only events on this target ID", placeholder: "id" },
+      project: { type: "string", description: "Only events of this project (ID, or name with --org)", placeholder: "project" },
+      limit: { type: "string", description: "At most this many events (with --follow: how many to show first, default 20)", placeholder: "n" },
+      follow: { type: "boolean", short: "f", description: "Keep polling for new events" },
+      interval: { type: "string", description: "Seconds between polls with --follow (default 2)", placeholder: "s" },
+    },
+    examples: ["orgs audit:list --org acme --since 7d --action member.added", "orgs audit:list --org acme --follow --format json"],
+    async run(ctx) {
+      const limit = positiveInt("limit", stringFlag(ctx.flags.limit));
+      const interval = positiveInt("interval", stringFlag(ctx.flags.interval)) ?? 2;
+      const query = await auditQuery(ctx);
+      const params = { org: ctx.org() };
+      const c = ctx.client();
+      if (!ctx.flags.follow) {
+        const p = ctx.progress("Fetching audit events");
+        const events: AuditEvent[] = [];
+        try {
+          for await (const e of c.paginate("listAuditEvents", { params, query }, p.update)) {
+            events.push(e);
+            if (limit && events.length >= limit) break;
+          }
+        } finally {
+          p.done();
+        }
+        return ctx.out.list(events, EVENT_COLUMNS, "No audit events match.");
+      }
+      await follow(ctx, params, query, limit ?? 20, interval);
+    },
+  },
+  {
+    name: "outbox:list",
+    summary: "List the mail the server's embedded mailer sent (operator only)",
+    flags: { to: { type: "string", description: "Only mail to this address", placeholder: "email" } },
+    async run(ctx) {
+      const p = ctx.progress("Fetching mail");
+      const items = await ctx.client().listAll("listOutbox", { query: { to: stringFlag(ctx.flags.to) } }, p.update).finally(p.done);
+      ctx.out.list(items, [["ID", "id"], ["To", "to"], ["Subject", "subject"], ["Invitation token", "invitation_token"], ["Sent", "created_at"]], "No mail.");
+    },
+  },
+];
+
+/** Prints the latest events, then polls with `after` for newer ones until interrupted. */
+async function follow(ctx: RunCtx, params: { org: string }, query: Record<string, string | undefined>, first: number, intervalS: number) {
+  const c = ctx.client();
+  const print = streamPrinter(ctx);
+  const initial = (await c.call("listAuditEvents", { params, query: { ...query, limit: Math.min(first, 100) } })).body.items;
+  let last = initial[0]?.id;
+  for (const e of chronological(initial)) print(e);
+  let stop = false;
+  const ac = new AbortController();
+  const onSignal = () => {
+    stop = true;
+    ac.abort();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    while (!stop) {
+      await sleep(intervalS * 1000, undefined, { signal: ac.signal }).catch(() => undefined);
+      if (stop) break;
+      // With nothing seen yet, everything that appears is new.
+      const fresh = await c.listAll("listAuditEvents", { params, query: { ...query, after: last } });
+      for (const e of chronological(fresh)) print(e);
+      if (fresh.length) last = chronological(fresh).at(-1)!.id;
+    }
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+const chronological = (events: AuditEvent[]) => [...events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+/** Streams can't align columns to rows not yet seen: fixed-width lines, NDJSON, or CSV rows. */
+function streamPrinter(ctx: RunCtx): (e: AuditEvent) => void {
+  const cell = (e: AuditEvent, get: Column<AuditEvent>[1]) => text(typeof get === "function" ? get(e) : e[get as keyof AuditEvent]);
+  if (ctx.out.format === "json") return (e) => ctx.out.line(JSON.stringify(e));
+  if (ctx.out.format === "csv") {
+    ctx.out.csv([EVENT_COLUMNS.map(([h]) => h.toLowerCase())]);
+    return (e) => ctx.out.csv([EVENT_COLUMNS.map(([, g]) => cell(e, g))]);
+  }
+  const widths = [24, 28, 26, 30];
+  return (e) => ctx.out.line(EVENT_COLUMNS.map(([, g], i) => (i < widths.length ? cell(e, g).padEnd(widths[i]!) : cell(e, g))).join("  ").trimEnd());
+}

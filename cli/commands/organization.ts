@@ -1,0 +1,167 @@
+// organization:* — the organization itself, its billing and subscriptions, ownership transfer.
+import { REGIONS } from "../../api/common";
+import { requests } from "../../api";
+import { BillingAddress, BillingProfile, Organization } from "../../api/resources";
+import { arg, listFlag, stringFlag, UsageError, type CommandDef } from "../command";
+import type { Column } from "../output";
+import { findMember, propertyPairs, propertyValue, roleIds } from "../resolve";
+
+export const ORG_COLUMNS: Column[] = [["ID", "id"], ["Slug", "slug"], ["Name", "name"], ["Region", "region"], ["Plan", "plan"], ["Created", "created_at"]];
+const ORG_PROPERTIES = Object.keys(Organization.shape);
+const UPDATABLE = Object.keys(requests.OrganizationUpdate.shape);
+
+export const organizationCommands: CommandDef[] = [
+  {
+    name: "organization:list",
+    summary: "List the organizations you belong to",
+    async run(ctx) {
+      const p = ctx.progress("Fetching organizations");
+      const orgs = await ctx.client().listAll("listOrganizations", {}, p.update).finally(p.done);
+      ctx.out.list(orgs, ORG_COLUMNS, "You belong to no organization yet: create one with orgs organization:create.");
+    },
+  },
+  {
+    name: "organization:info",
+    summary: "View an organization, one property of it, or change a property",
+    description: "Without a property, shows every property. With a property, prints its value. With a property and a value, changes it (booleans take true/false; \"null\" clears website_url).",
+    org: true,
+    args: [
+      { name: "property", description: "A property to view or change", optional: true, values: ORG_PROPERTIES },
+      { name: "value", description: "The new value", optional: true },
+    ],
+    examples: ["orgs organization:info --org acme", "orgs organization:info --org acme name \"Acme Corp\"", "orgs organization:info --org acme require_two_factor true"],
+    async run(ctx) {
+      const org = ctx.org();
+      const property = ctx.args.property as string | undefined;
+      const value = ctx.args.value as string | undefined;
+      if (property !== undefined && !ORG_PROPERTIES.includes(property)) {
+        throw new UsageError(`organizations have no property "${property}"`, `properties: ${ORG_PROPERTIES.join(", ")}`);
+      }
+      if (property !== undefined && value !== undefined && !UPDATABLE.includes(property)) {
+        throw new UsageError(`${property} is read-only`, `writable: ${UPDATABLE.join(", ")}`);
+      }
+      const typed = property !== undefined && value !== undefined ? propertyValue(requests.OrganizationUpdate, property, value, "an organization") : undefined;
+      const c = ctx.client();
+      const current = (await c.call("getOrganization", { params: { org } })).body;
+      if (property === undefined) return ctx.out.item(current);
+      if (value === undefined) return ctx.out.value(current[property as keyof typeof current], property);
+      const { body } = await c.call("updateOrganization", { params: { org }, body: { [property]: typed }, ifMatch: current.version });
+      const before = current[property as keyof typeof current];
+      ctx.out.note(`Changed ${property} of ${body.slug}: ${JSON.stringify(before)} → ${JSON.stringify(body[property as keyof typeof body])}`);
+      // People see the one property they changed; scripts get the whole object.
+      ctx.out.item(body, ctx.out.format === "json" ? undefined : [[property, property]]);
+    },
+  },
+  {
+    name: "organization:create",
+    summary: "Create an organization; you become its owner",
+    args: [{ name: "slug", description: "URL name: lowercase letters, digits and hyphens" }],
+    flags: {
+      name: { type: "string", description: "Display name (default: the slug)" },
+      region: { type: "string", description: "Data-center region, fixed once created", values: REGIONS },
+      "website-url": { type: "string", description: "https URL of the organization's website", placeholder: "url" },
+      plan: { type: "string", description: "Pricing plan (default: free)" },
+      "require-2fa": { type: "boolean", description: "Refuse members without two-factor authentication" },
+    },
+    examples: ["orgs organization:create acme --name \"Acme Inc\" --region eu"],
+    async run(ctx) {
+      const region = stringFlag(ctx.flags.region);
+      if (!region) throw new UsageError("missing --region", `choose where the data lives: ${REGIONS.join(", ")} (it cannot change later)`);
+      const slug = arg(ctx, "slug");
+      const { body } = await ctx.client().call("createOrganization", {
+        body: {
+          slug,
+          name: stringFlag(ctx.flags.name) ?? slug,
+          region: region as (typeof REGIONS)[number],
+          website_url: stringFlag(ctx.flags["website-url"]),
+          plan: stringFlag(ctx.flags.plan),
+          require_two_factor: ctx.flags["require-2fa"] ? true : undefined,
+        },
+      });
+      ctx.out.note(`Created organization ${body.slug} (${body.id}); you are its owner.`);
+      ctx.out.item(body);
+    },
+  },
+  {
+    name: "organization:delete",
+    summary: "Delete an organization that has no projects (owner only)",
+    org: true,
+    destructive: true,
+    async run(ctx) {
+      const org = ctx.org();
+      const c = ctx.client();
+      const current = (await c.call("getOrganization", { params: { org } })).body;
+      await ctx.confirm(`Delete organization ${current.slug} (${current.id}) and all its members, teams and roles?`);
+      await c.call("deleteOrganization", { params: { org: current.id }, ifMatch: current.version });
+      ctx.out.note(`Deleted organization ${current.slug}.`);
+    },
+  },
+  {
+    name: "organization:transfer-ownership",
+    summary: "Make another active member the owner (owner only)",
+    description: "You stay a member, with the roles given by --previous-owner-role (default ADMIN).",
+    org: true,
+    destructive: true,
+    args: [{ name: "email", description: "Email of the new owner (an active member)" }],
+    flags: { "previous-owner-role": { type: "string", multiple: true, description: "Roles you keep (names or IDs; default ADMIN)", placeholder: "role" } },
+    async run(ctx) {
+      const org = ctx.org();
+      const target = await findMember(ctx, arg(ctx, "email"));
+      const keep = await roleIds(ctx, listFlag(ctx.flags["previous-owner-role"]));
+      await ctx.confirm(`Transfer ownership of ${org} to ${target.email}? You will no longer be the owner`);
+      const { body } = await ctx.client().call("transferOwnership", { params: { org }, body: { new_owner_member_id: target.id, previous_owner_role_ids: keep } });
+      ctx.out.note(`${target.email} now owns ${body.slug}.`);
+      ctx.out.item(body);
+    },
+  },
+  {
+    name: "organization:billing:address",
+    summary: "View or change the billing address",
+    description: "With property/value pairs, changes those properties and keeps the rest.",
+    org: true,
+    args: [{ name: "properties", description: "property value [property value…]", optional: true, variadic: true, values: Object.keys(requests.BillingAddressUpdate.shape) }],
+    examples: ["orgs organization:billing:address --org acme country FR locality Paris postal_code 75001"],
+    async run(ctx) {
+      const org = ctx.org();
+      const pairs = (ctx.args.properties as string[] | undefined) ?? [];
+      const changes = propertyPairs(requests.BillingAddressUpdate, pairs, "a billing address");
+      const c = ctx.client();
+      const current = (await c.call("getBillingAddress", { params: { org } })).body;
+      if (!pairs.length) return ctx.out.item(current);
+      // The API's PUT replaces the address, so the fields not named are sent as they are.
+      const { version, ...rest } = current;
+      const next = { ...rest, ...changes } as Omit<BillingAddress, "version">;
+      const { body } = await c.call("putBillingAddress", { params: { org }, body: next, ifMatch: version });
+      ctx.out.note(`Updated the billing address of ${org}.`);
+      ctx.out.item(body);
+    },
+  },
+  {
+    name: "organization:billing:profile",
+    summary: "View or change the billing profile",
+    org: true,
+    args: [{ name: "properties", description: "property value [property value…]", optional: true, variadic: true, values: Object.keys(requests.BillingProfileUpdate.shape) }],
+    examples: ["orgs organization:billing:profile --org acme company_name \"Acme SAS\" vat_number FR123"],
+    async run(ctx) {
+      const org = ctx.org();
+      const pairs = (ctx.args.properties as string[] | undefined) ?? [];
+      const changes = propertyPairs(requests.BillingProfileUpdate, pairs, "a billing profile") as Partial<BillingProfile>;
+      const c = ctx.client();
+      if (!pairs.length) return ctx.out.item((await c.call("getBillingProfile", { params: { org } })).body);
+      const { body } = await c.call("updateBillingProfile", { params: { org }, body: changes });
+      ctx.out.note(`Updated the billing profile of ${org}.`);
+      ctx.out.item(body);
+    },
+  },
+  {
+    name: "organization:subscription:list",
+    summary: "List the organization's subscriptions",
+    org: true,
+    async run(ctx) {
+      const p = ctx.progress("Fetching subscriptions");
+      const subs = await ctx.client().listAll("listSubscriptions", { params: { org: ctx.org() } }, p.update).finally(p.done);
+      ctx.out.list(subs, [["ID", "id"], ["Plan", "plan"], ["Status", "status"], ["Project", "project_id"], ["Started", "started_at"]]);
+    },
+  },
+];
+

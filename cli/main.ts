@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// The `orgs` command line: finds the command in the table, parses its flags with node:util
+// parseArgs, runs it, and maps the outcome to an exit code: 0 ok, 1 error (API or network), 2 usage.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { OrgsApiError, OrgsClient } from "../provider/client";
+import { checkValues, flagsOf, listFlag, UsageError, type CommandDef, type FlagValues, type RunCtx } from "./command";
+import { COMMANDS, findCommand } from "./commands";
+import { noToken, noUrl, resolveCredentials } from "./config";
+import { renderHelp, renderList, usageLine } from "./help";
+import { FORMATS, Output, type Format } from "./output";
+import { Aborted, confirm, progress } from "./prompt";
+
+export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
+
+function version(): string {
+  for (const p of [join(__dirname, "..", "..", "package.json"), join(__dirname, "..", "package.json")]) {
+    if (existsSync(p)) return JSON.parse(readFileSync(p, "utf8")).version;
+  }
+  return "0.0.0";
+}
+
+/** Positionals into the command's named arguments; too few or too many is a usage error. */
+function bindArgs(cmd: CommandDef, positionals: string[]): RunCtx["args"] {
+  const out: RunCtx["args"] = {};
+  const defs = cmd.args ?? [];
+  let i = 0;
+  for (const a of defs) {
+    if (a.variadic) {
+      out[a.name] = positionals.slice(i);
+      i = positionals.length;
+      if (!a.optional && !(out[a.name] as string[]).length) throw new UsageError(`missing argument <${a.name}>`);
+    } else if (i < positionals.length) {
+      out[a.name] = positionals[i++];
+    } else if (!a.optional) {
+      throw new UsageError(`missing argument <${a.name}> (${a.description})`);
+    }
+  }
+  if (i < positionals.length) throw new UsageError(`unexpected argument "${positionals[i]}"`, positionals[i]!.startsWith("-") ? undefined : "quote values that contain spaces");
+  return out;
+}
+
+function parse(cmd: CommandDef, argv: string[]) {
+  const defs = flagsOf(cmd);
+  const options = Object.fromEntries(
+    Object.entries(defs).map(([name, f]) => [name, { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) }]),
+  );
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    // parseArgs messages name the flag; drop its advice about "--" which does not apply here.
+    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, "").replace(/^Unknown option/, "unknown flag");
+    throw new UsageError(msg, `see orgs help ${cmd.name}`);
+  }
+  const flags = parsed.values as FlagValues;
+  for (const [name, f] of Object.entries(defs)) {
+    const v = flags[name];
+    if (!f.values || v === undefined || typeof v === "boolean") continue;
+    checkValues(name, f.multiple ? listFlag(v)! : [String(v)], f.values);
+  }
+  return { flags, positionals: parsed.positionals };
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const out = new Output("table", process.stdout, process.stderr);
+  let cmd: CommandDef | undefined;
+  const clients: OrgsClient[] = [];
+  try {
+    const [name, ...rest] = argv;
+    if (!name || name === "--help" || name === "-h") {
+      process.stdout.write(renderList(COMMANDS));
+      return EXIT.ok;
+    }
+    if (name === "--version" || name === "-V") {
+      process.stdout.write(`orgs ${version()}\n`);
+      return EXIT.ok;
+    }
+    cmd = findCommand(name);
+    const { flags, positionals } = parse(cmd, rest);
+    if (flags.help) {
+      process.stdout.write(renderHelp(cmd));
+      return EXIT.ok;
+    }
+    const args = bindArgs(cmd, positionals);
+    // Refused before any call: nothing is read or changed when nobody can confirm.
+    if (cmd.destructive && flags.yes !== true && !process.stdin.isTTY) {
+      throw new UsageError(`${cmd.name} needs confirmation, and stdin is not a terminal`, "pass --yes (-y) to confirm");
+    }
+    const format = (flags.format as Format | undefined) ?? "table";
+    if (!FORMATS.includes(format)) throw new UsageError(`unknown format ${format}`);
+    const credentials = resolveCredentials({ "api-url": flags["api-url"] as string | undefined, token: flags.token as string | undefined }, env);
+    const clientFor = (apiUrl: string, token?: string) => {
+      const retries = Number(env.ORGS_MAX_RETRIES ?? 3);
+      const c = new OrgsClient({ baseUrl: apiUrl, token, userAgent: `orgs-cli/${version()}`, maxRetries: Number.isFinite(retries) ? retries : 3 });
+      clients.push(c);
+      return c;
+    };
+    let client: OrgsClient | undefined;
+    const ctx: RunCtx = {
+      args,
+      flags,
+      env,
+      credentials,
+      out: new Output(format, process.stdout, process.stderr),
+      clientFor,
+      client() {
+        if (client) return client;
+        if (!credentials.apiUrl) throw noUrl();
+        if (!credentials.token) throw noToken();
+        return (client = clientFor(credentials.apiUrl, credentials.token));
+      },
+      org() {
+        const org = (flags.org as string | undefined) || env.ORGS_ORG;
+        if (!org) throw new UsageError("no organization given", "pass --org <slug> or set ORGS_ORG");
+        return org;
+      },
+      progress: (label) => progress(label),
+      confirm: (question) => confirm(question, { yes: flags.yes === true }),
+    };
+    await cmd.run(ctx);
+    return EXIT.ok;
+  } catch (e) {
+    return report(e, out, cmd);
+  } finally {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+  }
+}
+
+function report(e: unknown, out: Output, cmd: CommandDef | undefined): number {
+  if (e instanceof UsageError) {
+    out.note(`orgs: ${e.message}`);
+    if (e.hint) out.note(`  ${e.hint}`);
+    if (cmd && !e.hint) out.note(`  usage: ${usageLine(cmd)}`);
+    return EXIT.usage;
+  }
+  if (e instanceof Aborted) {
+    out.note(`orgs: ${e.message}`);
+    return EXIT.error;
+  }
+  if (OrgsApiError.isInstance(e)) {
+    out.note(`orgs: ${e.message}`);
+    if (e.status === 401) out.note("  your token is missing, wrong or expired: run orgs auth:login, or check ORGS_API_TOKEN");
+    return EXIT.error;
+  }
+  out.note(`orgs: ${(e as Error)?.message ?? String(e)}`);
+  if (process.env.ORGS_DEBUG) out.note(String((e as Error)?.stack));
+  return EXIT.error;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,296 @@
+// The real `orgs` binary against a real server on a socket: meta commands, usage errors, credentials,
+// and the organization:* commands of the product docs.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PERMISSIONS } from "../api/common";
+import { cliRunner, ORGS_BIN, type Cli } from "../test/support/cli";
+import { startTestServer, type TestServer } from "../test/support/server";
+import { COMMANDS } from "./commands";
+
+let s: TestServer;
+let url: string;
+let owner: { token: string; accountId: string; email: string };
+let cli: Cli;
+const CLOSED_PORT = "http://127.0.0.1:1";
+
+beforeAll(async () => {
+  s = await startTestServer();
+  await s.app.listen({ port: 0, host: "127.0.0.1" });
+  url = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
+  ({ owner } = await s.orgWithOwner("acme"));
+  cli = cliRunner(url, owner.token);
+});
+afterAll(() => s?.close());
+
+describe("list, help, completion", () => {
+  it("orgs list names every command of the table, grouped, with the exit codes", async () => {
+    const r = await cli(["list"]);
+    expect(r.code).toBe(0);
+    for (const c of COMMANDS) expect(r.stdout).toContain(c.name);
+    expect(r.stdout).toMatch(/Exit codes: 0 ok, 1 error, 2 usage/);
+    expect((await cli([])).stdout).toBe(r.stdout);
+  });
+
+  it("orgs help <command> explains arguments, flags with allowed values, and examples", async () => {
+    const r = await cli(["help", "organization:user:add"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Usage: orgs organization:user:add <email> [--org <slug>]");
+    expect(r.stdout).toContain(`--permission <${PERMISSIONS.join("|")}>`);
+    expect(r.stdout).toContain("Examples:");
+    expect((await cli(["organization:delete", "--help"])).stdout).toContain("without a terminal on stdin it refuses unless --yes");
+    expect((await cli(["help", "nope"])).code).toBe(2);
+  });
+
+  it("prints the version", async () => {
+    const r = await cli(["--version"]);
+    expect(r.stdout).toMatch(/^orgs \d+\.\d+\.\d+/);
+  });
+
+  it("bash completion completes commands (colons included) and flag values", async () => {
+    const script = (await cli(["completion", "bash"])).stdout;
+    expect(script).toContain("complete -F _orgs_complete orgs");
+    const complete = (line: string) =>
+      execFileSync("bash", ["-c", `eval \"$(cat)\"; COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}; COMP_WORDBREAKS=":= "; _orgs_complete; echo "\${COMPREPLY[@]}"`], { input: script }).toString().trim();
+    expect(complete("orgs organization:user:a")).toBe("add");
+    expect(complete("orgs organization:user:add x --perm")).toBe("--permission");
+    expect(complete("orgs organization:create x --region ").split(" ").sort()).toEqual(["eu", "us"]);
+    expect(complete("orgs role:list --format j")).toBe("json");
+  });
+
+  it("zsh completion defines the commands with their summaries and the flags", async () => {
+    const r = await cli(["completion", "zsh"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^#compdef orgs/);
+    expect(r.stdout).toContain("'organization\\:user\\:add:Invite a person");
+    expect(r.stdout).toContain("'--permission:Permissions");
+    expect(r.stdout).toContain("compdef _orgs orgs");
+    expect((await cli(["completion", "fish"])).code).toBe(2);
+  });
+});
+
+describe("usage errors exit 2 before any call", () => {
+  // The API URL points at a closed port: a call would fail with exit 1, so exit 2 proves none was made.
+  const offline = { env: { ORGS_API_URL: CLOSED_PORT } };
+
+  it("unknown command, with a suggestion", async () => {
+    const r = await cli(["organization:lst"], offline);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "organization:lst"');
+    expect((await cli(["org:list"])).code).toBe(0); // the product's short form
+  });
+
+  it("unknown flag", async () => {
+    const r = await cli(["organization:list", "--frobnicate"], offline);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown flag '--frobnicate'");
+  });
+
+  it("missing argument", async () => {
+    const r = await cli(["organization:user:get", "--org", "acme"], offline);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("missing argument <email>");
+  });
+
+  it("invalid permission name, naming the allowed ones", async () => {
+    const r = await cli(["organization:user:add", "bob@x.test", "--org", "acme", "--permission=members,root"], offline);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('invalid value "root" for --permission');
+    expect(r.stderr).toContain(PERMISSIONS.join(", "));
+  });
+
+  it("invalid --format and flag values, extra arguments, no organization", async () => {
+    expect((await cli(["organization:list", "--format", "xml"], offline)).stderr).toContain("allowed: table, json, csv");
+    expect((await cli(["organization:create", "x", "--region", "mars"], offline)).code).toBe(2);
+    expect((await cli(["organization:info", "--org", "acme", "name", "a", "b"], offline)).code).toBe(2);
+    const r = await cli(["organization:info"], { env: { ORGS_API_URL: CLOSED_PORT, ORGS_ORG: undefined } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("pass --org");
+  });
+
+  it("no credentials: says how to log in", async () => {
+    const r = await cli(["organization:list"], { token: null });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("orgs auth:login");
+  });
+});
+
+describe("API and network errors exit 1 with the server's code on stderr", () => {
+  it("a bad token is 401 unauthenticated", async () => {
+    const r = await cli(["organization:list"], { token: "omt_nope" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unauthenticated \(401\)/);
+    expect(r.stdout).toBe("");
+  });
+
+  it("an unreachable server", async () => {
+    const r = await cli(["organization:list"], { env: { ORGS_API_URL: CLOSED_PORT } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("cannot reach the org API");
+  });
+
+  it("field errors print in the same line", async () => {
+    const r = await cli(["organization:create", "Bad_Slug", "--region", "eu"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^orgs: validation_failed \(422\): .*\[slug: /m);
+  });
+});
+
+describe("credentials: flags > env > auth:login config", () => {
+  it("auth:login verifies the token, then saves it 0600 in a 0700 dir", async () => {
+    const c = cliRunner(url);
+    const bad = await c(["auth:login", "--token", "omt_wrong"]);
+    expect(bad.code).toBe(1);
+    expect(existsSync(join(c.configDir, "orgs", "config.json"))).toBe(false);
+
+    const r = await c(["auth:login", "--token", owner.token]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`as ${owner.email}`);
+    const file = join(c.configDir, "orgs", "config.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(c.configDir, "orgs")).mode & 0o777).toBe(0o700);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ api_url: url, token: owner.token });
+
+    // Saved URL and token serve later commands with no env at all.
+    const who = await c(["auth:whoami", "--format", "json"], { env: { ORGS_API_URL: undefined } });
+    expect(who.code).toBe(0);
+    expect(who.json).toMatchObject({ id: owner.accountId, email: owner.email });
+  });
+
+  it("reads the token from stdin when piped; env beats the file, flags beat env", async () => {
+    const c = cliRunner(url);
+    const other = await s.signup("other@example.test");
+    expect((await c(["auth:login"], { input: `${owner.token}\n` })).code).toBe(0);
+    const whoami = async (opts: Parameters<Cli>[1], args: string[] = []) => (await c(["auth:whoami", "--format", "json", ...args], opts)).json.email;
+    expect(await whoami({})).toBe(owner.email);
+    expect(await whoami({ token: other.token })).toBe(other.email);
+    expect(await whoami({ token: owner.token }, ["--token", other.token])).toBe(other.email);
+    expect(await whoami({ env: { ORGS_API_URL: CLOSED_PORT } }, ["--api-url", url])).toBe(owner.email);
+    const table = await c(["auth:whoami"], { token: other.token });
+    expect(table.stdout).toMatch(/token\s+from ORGS_API_TOKEN/);
+  });
+
+  it("auth:logout forgets the saved token", async () => {
+    const c = cliRunner(url);
+    await c(["auth:login", "--token", owner.token]);
+    const r = await c(["auth:logout"]);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(c.configDir, "orgs", "config.json"))).toBe(false);
+    expect((await c(["auth:whoami"])).code).toBe(2);
+  });
+
+  it("auth:signup creates an account and, with --login, logs in", async () => {
+    const c = cliRunner(url);
+    const r = await c(["auth:signup", "grace@example.test", "--name", "Grace", "--login", "--format", "json"]);
+    expect(r.code).toBe(0);
+    expect(r.json.account).toMatchObject({ email: "grace@example.test", name: "Grace" });
+    expect(r.json.token.token).toMatch(/^omt_/);
+    expect((await c(["auth:whoami", "--format", "json"])).json.email).toBe("grace@example.test");
+    const dup = await c(["auth:signup", "GRACE@example.test"]);
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain("already_exists (409)");
+  });
+});
+
+describe("organization commands", () => {
+  it("organization:list: table, json and csv", async () => {
+    const t = await cli(["organization:list"]);
+    expect(t.code).toBe(0);
+    expect(t.stdout.split("\n")[0]).toMatch(/^ID\s+SLUG\s+NAME\s+REGION\s+PLAN\s+CREATED$/);
+    expect(t.stdout).toMatch(/org_\w+\s+acme\s+acme\s+eu\s+free/);
+    const j = await cli(["organization:list", "--format", "json"]);
+    expect(j.json).toHaveLength(1);
+    expect(j.json[0]).toMatchObject({ slug: "acme", region: "eu", owner_account_id: owner.accountId });
+    const c = await cli(["organization:list", "--format", "csv"]);
+    expect(c.stdout.split("\n")[0]).toBe("id,slug,name,region,plan,created");
+    expect(c.stdout.split("\n")[1]).toMatch(/^org_\w+,acme,acme,eu,free,/);
+  });
+
+  it("organization:info shows every property, one property, and changes one (PATCH)", async () => {
+    const all = await cli(["organization:info", "--org", "acme"]);
+    expect(all.stdout).toMatch(/^PROPERTY\s+VALUE/);
+    expect(all.stdout).toMatch(/\nregion\s+eu\n/);
+    expect((await cli(["organization:info", "--org", "acme", "region"])).stdout).toBe("eu\n");
+
+    const set = await cli(["organization:info", "--org", "acme", "name", "Acme Corp"]);
+    expect(set.code).toBe(0);
+    expect(set.stderr).toContain('Changed name of acme: "acme" → "Acme Corp"');
+    expect((await s.call(owner.token, "GET", "/v1/organizations/acme")).json.name).toBe("Acme Corp");
+
+    const j = await cli(["organization:info", "--org", "acme", "require_two_factor", "false", "--format", "json"]);
+    expect(j.json).toMatchObject({ slug: "acme", require_two_factor: false });
+    expect((await cli(["organization:info", "--org", "acme", "name", "--format", "json"])).json).toBe("Acme Corp");
+  });
+
+  it("organization:info: unknown or read-only properties and bad values are usage errors; server refusals exit 1", async () => {
+    expect((await cli(["organization:info", "--org", "acme", "colour"])).code).toBe(2);
+    const ro = await cli(["organization:info", "--org", "acme", "owner_account_id", "acct_x"]);
+    expect(ro.code).toBe(2);
+    expect(ro.stderr).toContain("read-only");
+    const bool = await cli(["organization:info", "--org", "acme", "require_two_factor", "maybe"]);
+    expect(bool.code).toBe(2);
+    expect(bool.stderr).toContain("must be true or false");
+    const region = await cli(["organization:info", "--org", "acme", "region", "us"]);
+    expect(region.code).toBe(1);
+    expect(region.stderr).toContain("immutable_field (422)");
+    const missing = await cli(["organization:info", "--org", "nosuchorg"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("not_found (404)");
+  });
+
+  it("ORGS_ORG is the default organization", async () => {
+    const r = await cli(["organization:info", "slug"], { env: { ORGS_ORG: "acme" } });
+    expect(r.stdout).toBe("acme\n");
+  });
+
+  it("organization:create, and a taken slug exits 1 with already_exists", async () => {
+    const r = await cli(["organization:create", "globex", "--name", "Globex", "--region", "us", "--format", "json"]);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ slug: "globex", name: "Globex", region: "us", owner_account_id: owner.accountId });
+    const dup = await cli(["organization:create", "globex", "--region", "us"]);
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain("already_exists (409)");
+    expect(dup.stderr).toContain("[slug: is taken]");
+  });
+
+  it("organization:billing:address changes named properties and keeps the rest", async () => {
+    await cli(["organization:billing:address", "--org", "acme", "country", "FR", "locality", "Paris"]);
+    const r = await cli(["organization:billing:address", "--org", "acme", "postal_code", "75001", "--format", "json"]);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ country: "FR", locality: "Paris", postal_code: "75001" });
+    const view = await cli(["organization:billing:address", "--org", "acme"]);
+    expect(view.stdout).toMatch(/\nlocality\s+Paris\n/);
+    expect((await cli(["organization:billing:address", "--org", "acme", "country"])).code).toBe(2);
+    expect((await cli(["organization:billing:address", "--org", "acme", "planet", "Mars"])).code).toBe(2);
+    const long = await cli(["organization:billing:address", "--org", "acme", "country", "France"]);
+    expect(long.code).toBe(2);
+  });
+
+  it("organization:billing:profile and organization:subscription:list", async () => {
+    const p = await cli(["organization:billing:profile", "--org", "acme", "company_name", "Acme SAS", "vat_number", "FR123", "--format", "json"]);
+    expect(p.json).toMatchObject({ company_name: "Acme SAS", vat_number: "FR123" });
+    const cleared = await cli(["organization:billing:profile", "--org", "acme", "vat_number", "null", "--format", "json"]);
+    expect(cleared.json.vat_number).toBeNull();
+    const subs = await cli(["organization:subscription:list", "--org", "acme"]);
+    expect(subs.code).toBe(0);
+    expect(subs.stdout).toMatch(/^ID\s+PLAN\s+STATUS\s+PROJECT\s+STARTED\n/);
+    expect((await cli(["organization:subscription:list", "--org", "acme", "--format", "json"])).json[0]).toMatchObject({ plan: "free", status: "active" });
+  });
+
+  it("organization:delete refuses without --yes on a non-terminal stdin, then deletes with --yes", async () => {
+    await cli(["organization:create", "doomed", "--region", "eu"]);
+    const refused = await cli(["organization:delete", "--org", "doomed"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("pass --yes");
+    expect((await s.call(owner.token, "GET", "/v1/organizations/doomed")).statusCode).toBe(200);
+    const r = await cli(["organization:delete", "--org", "doomed", "-y"]);
+    expect(r.code).toBe(0);
+    expect((await s.call(owner.token, "GET", "/v1/organizations/doomed")).statusCode).toBe(404);
+  });
+
+  it("the binary starts with a node shebang", () => {
+    expect(readFileSync(ORGS_BIN, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+  });
+});

@@ -53,7 +53,7 @@ describe("list, help, completion", () => {
     const script = (await cli(["completion", "bash"])).stdout;
     expect(script).toContain("complete -F _orgs_complete orgs");
     const complete = (line: string) =>
-      execFileSync("bash", ["-c", `eval \"$(cat)\"; COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}; COMP_WORDBREAKS=":= "; _orgs_complete; echo "\${COMPREPLY[@]}"`], { input: script }).toString().trim();
+      execFileSync("bash", ["-c", `eval "$(cat)"; COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}; COMP_WORDBREAKS=":= "; _orgs_complete; echo "\${COMPREPLY[@]}"`], { input: script }).toString().trim();
     expect(complete("orgs organization:user:a")).toBe("add");
     expect(complete("orgs organization:user:add x --perm")).toBe("--permission");
     expect(complete("orgs organization:create x --region ").split(" ").sort()).toEqual(["eu", "us"]);

@@ -176,7 +176,7 @@ export class OrgsClient {
 export type ItemOf<K extends OperationId> = ResponseOf<K> extends { items: (infer T)[] } ? T : never;
 
 function problemError(status: number, text: string): OrgsApiError {
-  let p: Partial<Problem> & Record<string, unknown> = {};
+  let p: Partial<Problem> & Record<string, unknown>;
   try {
     p = JSON.parse(text);
   } catch {

@@ -96,7 +96,7 @@ CREATE INDEX members_account ON members (account_id);
 
 CREATE TABLE member_roles (
   member_id text NOT NULL REFERENCES members(id) ON DELETE CASCADE,
-  role_id text NOT NULL REFERENCES roles(id),
+  role_id text NOT NULL REFERENCES roles(id) ON DELETE CASCADE, -- roles in use cannot be deleted; this lets an organization go
   PRIMARY KEY (member_id, role_id)
 );
 CREATE INDEX member_roles_role ON member_roles (role_id);

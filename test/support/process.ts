@@ -1,0 +1,56 @@
+// The real orgs-server binary (dist/server/main.js) as a child process on a loopback port, for
+// tests where the process itself is the point: startup output, signals, kill -9, restarts.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const SERVER_MAIN = join(__dirname, "..", "..", "dist", "server", "main.js");
+
+export interface ServerProcess {
+  proc: ChildProcess;
+  url: string;
+  port: number;
+  dataDir: string;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** Sends a signal and resolves with the exit code (null when killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function tempDataDir(prefix = "orgs-data-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Starts the server and resolves once it prints where it listens. */
+export function startServerProcess(opts: { dataDir?: string; port?: number; env?: Record<string, string | undefined>; args?: string[] } = {}): Promise<ServerProcess> {
+  const dataDir = opts.dataDir ?? tempDataDir();
+  const env: Record<string, string | undefined> = { ...process.env, PORT: String(opts.port ?? 0), ORGS_DATA_DIR: dataDir, ORGS_RATE_LIMIT: "0", DATABASE_URL: undefined, ...opts.env };
+  const proc = spawn(process.execPath, [SERVER_MAIN, ...(opts.args ?? [])], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { proc.kill("SIGKILL"); reject(new Error(`orgs-server did not start in 60 s:\n${out}`)); }, 60_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        const url = m[1]!;
+        resolve({
+          proc, url, dataDir, port: Number(new URL(url).port),
+          output: () => out,
+          async stop(signal = "SIGTERM") { if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal); return exited; },
+        });
+      }
+    };
+    proc.stdout!.on("data", onData);
+    proc.stderr!.on("data", (c: Buffer) => { out += c.toString(); });
+    void exited.then((code) => { clearTimeout(timer); reject(new Error(`orgs-server exited with ${code} before listening:\n${out}`)); });
+  });
+}
+
+/** The operator token printed on first start. */
+export function printedToken(output: string): string | null {
+  return /shown this once:\s*\n\s*(\S+)/.exec(output)?.[1] ?? null;
+}

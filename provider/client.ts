@@ -30,8 +30,13 @@ export class OrgsApiError extends Error {
 
 /** One readable line: `already_member (409): alice@x is already invited [email: is taken]`. */
 export function formatProblem(p: { status?: number; code?: string; detail?: string; errors?: { field: string; message: string }[] }): string {
-  const fields = p.errors?.length ? ` [${p.errors.map((e) => `${e.field.replace(/^\//, "").replace(/\//g, ".") || "body"}: ${e.message}`).join("; ")}]` : "";
-  return `${p.code ?? "error"} (${p.status ?? "?"}): ${p.detail ?? ""}${fields}`;
+  const detail = p.detail ?? "";
+  // Field errors the detail already spells out are not repeated.
+  const extra = (p.errors ?? [])
+    .map((e) => `${e.field.replace(/^\//, "").replace(/\//g, ".") || "body"}: ${e.message}`)
+    .filter((text) => !detail.includes(text));
+  const fields = extra.length ? ` [${extra.join("; ")}]` : "";
+  return `${p.code ?? "error"} (${p.status ?? "?"}): ${detail}${fields}`;
 }
 
 export interface ClientOptions {

@@ -172,12 +172,21 @@ function toApiError(err: unknown, req: FastifyRequest): ApiError {
   if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE") return new ApiError("payload_too_large", "the body is larger than 1 MiB");
   if (e.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return new ApiError("unsupported_media_type", "send the body as application/json");
   if (e.code === "23505") return new ApiError("already_exists", "a resource with that name already exists");
+  if (isTransient(e.code)) {
+    req.log.warn(err, "database unavailable");
+    return new ApiError("unavailable", "the database is unavailable or busy; retry shortly", { headers: { "retry-after": "1" } });
+  }
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
     return new ApiError(e.statusCode === 404 ? "not_found" : "malformed_json", e.message ?? "bad request");
   }
   req.log.error(err, "unhandled error");
   return new ApiError("internal", "the server failed to handle this request; it has been logged");
 }
+
+// Connection loss, shutdown, too many connections, and serialization failures that outlived the
+// store's retries: the client should retry, not report a bug.
+const isTransient = (code: string | undefined) =>
+  !!code && (/^(08|53|57P)/.test(code) || code === "40001" || code === "40P01" || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code));
 
 function sendProblem(req: FastifyRequest, res: FastifyReply, err: ApiError) {
   if (err.extra.headers) res.headers(err.extra.headers);

@@ -8,7 +8,7 @@ const TOKEN_TTL_MS = 90 * 24 * 3600 * 1000;
 
 export const accountHandlers = {
   async createAccount(ctx) {
-    if (ctx.config.signup === "closed" && !ctx.caller) {
+    if (ctx.config.signup === "closed" && !ctx.caller?.isOperator) {
       fail("forbidden", "sign-up is closed on this server: ask the operator for an account");
     }
     const account = await createAccountRow(ctx.q, ctx.body, ctx.now);

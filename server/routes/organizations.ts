@@ -1,7 +1,7 @@
 // Organizations, their billing sub-resources, subscriptions and ownership transfer.
 import { PERMISSIONS } from "../../api/common";
 import type { BillingAddress, BillingProfile } from "../../api/resources";
-import type { Handlers } from "../context";
+import type { Caller, Handlers } from "../context";
 import { authorize, findOrg, orgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
 import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
@@ -26,6 +26,7 @@ async function slugTaken(q: Queryable, slug: string, exceptId?: string) {
 export const organizationHandlers = {
   async createOrganization(ctx) {
     const b = ctx.body;
+    if (b.require_two_factor) requireOwnTwoFactor(ctx.caller);
     if (await slugTaken(ctx.q, b.slug)) fail("already_exists", `organization slug ${b.slug} is taken`, { errors: [{ field: "/slug", code: "already_exists", message: "is taken" }] });
     const id = newId("org");
     const [defaultRole, adminRole, team, member] = [newId("role"), newId("role"), newId("team"), newId("mem")];
@@ -82,6 +83,7 @@ export const organizationHandlers = {
     const { plan, ...settings } = changes;
     if (Object.keys(settings).length) authorize(a, "admin");
     if (plan) authorize(a, "admin", "plans");
+    if (changes.require_two_factor?.[1] === true) requireOwnTwoFactor(ctx.caller);
     checkIfMatch(ctx, a.org.version, `organization ${a.org.slug}`);
     if (!Object.keys(changes).length) return toOrganization(a.org);
     if (b.slug && changes.slug && (await slugTaken(ctx.q, b.slug, a.org.id))) {
@@ -191,6 +193,15 @@ export const organizationHandlers = {
     return pageOf(rest.slice(0, limit + 1), limit, (s) => s.id, (s) => s);
   },
 } satisfies Partial<Handlers>;
+
+// Turning the requirement on without 2FA of one's own would lock the caller out (GitHub refuses too).
+function requireOwnTwoFactor(caller: Caller): void {
+  if (!caller.twoFactorEnabled) {
+    fail("two_factor_required", "enable two-factor authentication on your own account first (POST /v1/me/two-factor), or requiring it would lock you out", {
+      errors: [{ field: "/require_two_factor", code: "invalid", message: "needs two-factor authentication on your own account" }],
+    });
+  }
+}
 
 async function loadBilling<T>(q: Queryable, table: string, fields: readonly string[], orgId: string, forUpdate = false): Promise<T> {
   const [row] = await q.query<T>(`SELECT ${fields.join(", ")}, version FROM ${table} WHERE organization_id = $1${forUpdate ? " FOR UPDATE" : ""}`, [orgId]);

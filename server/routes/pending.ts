@@ -8,10 +8,9 @@ const pending = (op: OperationId) => async () => {
 const OPS = [
   "listMyInvitations", "listTokens", "createToken", "deleteToken", "enrollTwoFactor", "confirmTwoFactor", "disableTwoFactor",
   "acceptInvitation", "listOutbox", "listMembers", "createMember", "getMember", "updateMember", "deleteMember", "addMemberRole",
-  "removeMemberRole", "resendInvitation", "listMemberProjectAccess", "listRoles", "createRole", "getRole", "updateRole", "deleteRole",
+  "removeMemberRole", "resendInvitation", "listRoles", "createRole", "getRole", "updateRole", "deleteRole",
   "listTeams", "createTeam", "getTeam", "updateTeam", "deleteTeam", "listTeamMembers", "putTeamMember", "deleteTeamMember",
-  "listProjects", "createProject", "getProject", "updateProject", "deleteProject", "transferProject", "listEnvironments",
-  "getEnvironment", "listProjectAccess", "getProjectAccess", "putProjectAccess", "deleteProjectAccess", "listAuditEvents", "getAuditEvent",
+  "listAuditEvents", "getAuditEvent",
 ] as const satisfies readonly OperationId[];
 
 export const pendingHandlers = Object.fromEntries(OPS.map((op) => [op, pending(op)])) as unknown as Pick<Handlers, (typeof OPS)[number]>;

@@ -1,3 +1,176 @@
-import type { Handlers } from "../context";
+// Project access grants (PUT to a natural key, so they are idempotent and importable) and a
+// member's effective access across the org's projects.
+import { PRINCIPAL_TYPES, type PrincipalType } from "../../api/resources";
+import type { Ctx, Handlers } from "../context";
+import { authorize, orgAccess } from "../domain/access";
+import { audit, diffFields } from "../domain/audit";
+import { checkIfMatch, decodeCursor, encodeCursor } from "../domain/http";
+import {
+  GRANT_COLUMNS, defaultEnvironmentRoles, effectiveAccess, projectFor, toProjectAccess, visibleTo,
+  type EnvironmentRoles, type GrantRow, type ProjectRow, type Subject,
+} from "../domain/projects";
+import { fail, invalid } from "../errors";
+import { reply } from "../http/reply";
+import { matchesEtag } from "../http/etag";
+import type { Queryable } from "../store/db";
 
-export const projectAccessHandlers = {} satisfies Partial<Handlers>;
+/** Unknown principal types are unknown paths. */
+function principalType(t: string): PrincipalType {
+  if (!(PRINCIPAL_TYPES as readonly string[]).includes(t)) fail("not_found", `no principal type ${t}: use ${PRINCIPAL_TYPES.join(", ")}`);
+  return t as PrincipalType;
+}
+
+async function loadGrant(q: Queryable, projectId: string, type: string, id: string, forUpdate = false) {
+  const [g] = await q.query<GrantRow>(
+    `SELECT ${GRANT_COLUMNS} FROM project_access g WHERE g.project_id = $1 AND g.principal_type = $2 AND g.principal_id = $3${forUpdate ? " FOR UPDATE OF g" : ""}`,
+    [projectId, type, id],
+  );
+  return g;
+}
+
+const NAME_SQL: Record<PrincipalType, string> = {
+  members: "SELECT email AS name FROM members WHERE id = $1 AND organization_id = $2",
+  roles: "SELECT name FROM roles WHERE id = $1 AND organization_id = $2",
+  teams: "SELECT name FROM teams WHERE id = $1 AND organization_id = $2",
+  accounts: "SELECT email AS name FROM accounts WHERE id = $1 AND $2::text IS NOT NULL",
+};
+
+/**
+ * The principal's display name. It must exist (members, roles, teams: in the project's org); the
+ * row is share-locked so it cannot be deleted while the grant is written.
+ */
+async function principalName(q: Queryable, type: PrincipalType, id: string, orgId: string, lock: boolean): Promise<string | null> {
+  const [row] = await q.query<{ name: string }>(`${NAME_SQL[type]}${lock ? " FOR SHARE" : ""}`, [id, orgId]);
+  if (row || !lock) return row?.name ?? null;
+  if (type === "accounts") {
+    return invalid("principal_id", `no account ${id}: outside collaborators are granted by account ID (acct_…)`, "account_not_found");
+  }
+  return invalid("principal_id", `${type.slice(0, -1)} ${id} does not belong to this project's organization`, "principal_not_in_organization");
+}
+
+/** The request's environment roles over the defaults of its level. Project admins are admin everywhere. */
+function environmentRoles(ctx: Ctx<"putProjectAccess">): EnvironmentRoles {
+  const { role, environment_roles: given = {} } = ctx.body;
+  const env = { ...defaultEnvironmentRoles(role), ...given };
+  if (role === "admin") {
+    for (const t of ["sandbox", "live"] as const) {
+      if (env[t] !== "admin") invalid(`/environment_roles/${t}`, "project admins are admin on every environment: leave environment_roles out, or give viewer access with environment roles");
+    }
+  }
+  return env;
+}
+
+const grantTarget = (projectId: string, type: string, id: string, name: string | null) => ({ type: "project_access", id: `${projectId}/${type}/${id}`, display_name: name });
+
+export const projectAccessHandlers = {
+  async listProjectAccess(ctx) {
+    const { project } = await projectFor(ctx, ctx.params.project_id, "view");
+    const limit = ctx.query.limit ?? 30;
+    const after = decodeCursor(ctx.query.cursor);
+    const [afterType, afterId] = after ? [after.slice(0, after.indexOf("/")), after.slice(after.indexOf("/") + 1)] : [null, null];
+    const rows = await ctx.q.query<GrantRow>(
+      `SELECT ${GRANT_COLUMNS} FROM project_access g
+        WHERE g.project_id = $1 AND ($2::text IS NULL OR g.principal_type = $2)
+          AND ($3::text IS NULL OR (g.principal_type, g.principal_id) > ($3::text, $4::text))
+        ORDER BY g.principal_type, g.principal_id LIMIT $5`,
+      [project.id, ctx.query.principal_type ?? null, afterType, afterId, limit + 1],
+    );
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items: items.map(toProjectAccess), next_cursor: more && last ? encodeCursor(`${last.principal_type}/${last.principal_id}`) : null };
+  },
+
+  async getProjectAccess(ctx) {
+    const { project } = await projectFor(ctx, ctx.params.project_id, "view");
+    const type = principalType(ctx.params.principal_type);
+    const g = await loadGrant(ctx.q, project.id, type, ctx.params.principal_id);
+    if (!g) fail("not_found", `project ${project.name} has no grant to ${type}/${ctx.params.principal_id}`);
+    return toProjectAccess(g);
+  },
+
+  async putProjectAccess(ctx) {
+    const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin", { forUpdate: true });
+    const type = principalType(ctx.params.principal_type);
+    const id = ctx.params.principal_id;
+    const name = await principalName(ctx.q, type, id, p.organization_id, true);
+    const env = environmentRoles(ctx);
+    const prev = await loadGrant(ctx.q, p.id, type, id, true);
+    const where = `the grant to ${type}/${id} on ${p.name}`;
+
+    if (!prev) {
+      // RFC 9110: If-Match fails when there is nothing to match (e.g. the grant was revoked meanwhile).
+      if (ctx.headers["if-match"] !== undefined) fail("precondition_failed", `${where} does not exist (any more): read the project's grants again`);
+      await ctx.q.query(
+        `INSERT INTO project_access (project_id, principal_type, principal_id, role, sandbox_role, live_role, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [p.id, type, id, ctx.body.role, env.sandbox, env.live, ctx.now],
+      );
+      await audit(ctx, {
+        organizationId: p.organization_id, action: "project_access.granted", projectId: p.id, target: grantTarget(p.id, type, id, name),
+        changes: { role: [null, ctx.body.role], environment_roles: [null, env] },
+      });
+      const created = await loadGrant(ctx.q, p.id, type, id);
+      return reply({ status: 201, body: toProjectAccess(created!), headers: { location: `/v1/projects/${p.id}/access/${type}/${id}` } });
+    }
+
+    if (matchesEtag(ctx.headers["if-none-match"], prev.version)) {
+      fail("precondition_failed", `${where} already exists (If-None-Match: * makes this PUT create-only)`, { current_etag: `"${prev.version}"` });
+    }
+    checkIfMatch(ctx, prev.version, where);
+    const before = { role: prev.role, environment_roles: { sandbox: prev.sandbox_role, live: prev.live_role } };
+    const changes = diffFields(before, { role: ctx.body.role, environment_roles: env });
+    if (!Object.keys(changes).length) return toProjectAccess(prev);
+    await ctx.q.query(
+      `UPDATE project_access SET role = $4, sandbox_role = $5, live_role = $6, version = version + 1
+        WHERE project_id = $1 AND principal_type = $2 AND principal_id = $3`,
+      [p.id, type, id, ctx.body.role, env.sandbox, env.live],
+    );
+    await audit(ctx, { organizationId: p.organization_id, action: "project_access.updated", projectId: p.id, target: grantTarget(p.id, type, id, name), changes });
+    return toProjectAccess((await loadGrant(ctx.q, p.id, type, id))!);
+  },
+
+  async deleteProjectAccess(ctx) {
+    const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin", { forUpdate: true });
+    const type = principalType(ctx.params.principal_type);
+    const id = ctx.params.principal_id;
+    const g = await loadGrant(ctx.q, p.id, type, id, true);
+    if (!g) fail("not_found", `project ${p.name} has no grant to ${type}/${id}`);
+    checkIfMatch(ctx, g.version, `the grant to ${type}/${id} on ${p.name}`);
+    const name = await principalName(ctx.q, type, id, p.organization_id, false);
+    await ctx.q.query("DELETE FROM project_access WHERE project_id = $1 AND principal_type = $2 AND principal_id = $3", [p.id, type, id]);
+    await audit(ctx, {
+      organizationId: p.organization_id, action: "project_access.revoked", projectId: p.id, target: grantTarget(p.id, type, id, name),
+      changes: { role: [g.role, null] },
+    });
+  },
+
+  async listMemberProjectAccess(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org);
+    const [m] = await ctx.q.query<{ id: string; account_id: string | null; permissions: string[]; is_admin: boolean }>(
+      `SELECT m.id, m.account_id,
+              m.permissions || coalesce((SELECT array_agg(p) FROM member_roles mr JOIN roles r ON r.id = mr.role_id, unnest(r.permissions) p WHERE mr.member_id = m.id), '{}') AS permissions,
+              EXISTS (SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id AND r.builtin = 'ADMIN') AS is_admin
+         FROM members m WHERE m.id = $1 AND m.organization_id = $2`,
+      [ctx.params.member_id, a.org.id],
+    );
+    if (!m) fail("not_found", `member ${ctx.params.member_id} not found in ${a.org.slug}`);
+    if (m.id !== a.memberId) authorize(a, "admin", "members");
+    // An invited member's grants are listed as the access they get on acceptance.
+    const isOwner = m.account_id !== null && m.account_id === a.org.owner_account_id;
+    const subject: Subject = {
+      accountId: m.account_id, memberId: m.id, isOwner, isAdmin: isOwner || m.is_admin, canCreate: m.permissions.includes("projects:create"),
+    };
+    const params: unknown[] = [a.org.id];
+    const projects = await ctx.q.query<ProjectRow>(
+      `SELECT p.id, p.name, p.created_by_account_id FROM projects p WHERE p.organization_id = $1 AND ${visibleTo(subject, params)} ORDER BY p.id`,
+      params,
+    );
+    const eff = await effectiveAccess(ctx.q, subject, projects);
+    const items = projects.flatMap((p) => {
+      const e = eff.get(p.id);
+      return e ? [{ project_id: p.id, project_name: p.name, role: e.role, environment_roles: e.environment_roles, sources: e.sources }] : [];
+    });
+    return { items, next_cursor: null };
+  },
+} satisfies Partial<Handlers>;

@@ -1,3 +1,156 @@
+// Projects and their environments: create, read, rename, delete, and transfer between organizations.
+// A project lives at a flat URL, so its ID and its environment IDs survive a transfer.
 import type { Handlers } from "../context";
+import { authorize, orgAccess } from "../domain/access";
+import { audit, diffFields } from "../domain/audit";
+import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
+import { newId } from "../domain/ids";
+import {
+  PROJECT_COLUMNS, effectiveAccess, loadProject, projectFor, subjectOf, toProject, visibleTo, type ProjectRow,
+} from "../domain/projects";
+import { fail } from "../errors";
+import { reply } from "../http/reply";
+import type { Queryable } from "../store/db";
 
-export const projectHandlers = {} satisfies Partial<Handlers>;
+/** 409 when another project of the org already has this name (compared case-insensitively). */
+async function ensureNameFree(q: Queryable, orgId: string, orgSlug: string, name: string, exceptId = "", field = "/name") {
+  const [other] = await q.query<{ id: string; name: string }>(
+    "SELECT id, name FROM projects WHERE organization_id = $1 AND lower(name) = lower($2) AND id <> $3",
+    [orgId, name, exceptId],
+  );
+  if (other) {
+    fail("already_exists", `${orgSlug} already has a project named ${other.name}: pick another name`, {
+      existing_id: other.id,
+      errors: [{ field, code: "already_exists", message: `${orgSlug} already has a project named ${other.name}` }],
+    });
+  }
+}
+
+async function countGrants(q: Queryable, projectId: string) {
+  const rows = await q.query<{ principal_type: string; n: number }>(
+    "SELECT principal_type, count(*)::int AS n FROM project_access WHERE project_id = $1 GROUP BY principal_type",
+    [projectId],
+  );
+  const c = { members: 0, roles: 0, teams: 0, accounts: 0 };
+  for (const r of rows) c[r.principal_type as keyof typeof c] = r.n;
+  return c;
+}
+
+const target = (p: { id: string; name: string }) => ({ type: "project", id: p.id, display_name: p.name });
+
+export const projectHandlers = {
+  async listProjects(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org, { allowOutsider: true });
+    const limit = ctx.query.limit ?? 30;
+    const after = decodeCursor(ctx.query.cursor);
+    const params: unknown[] = [a.org.id, after, ctx.query.name ?? null, limit + 1];
+    const visible = visibleTo(subjectOf(a, ctx.caller.accountId), params);
+    const rows = await ctx.q.query<ProjectRow>(
+      `SELECT ${PROJECT_COLUMNS} FROM projects p
+        WHERE p.organization_id = $1 AND ($2::text IS NULL OR p.id > $2) AND ($3::text IS NULL OR lower(p.name) = lower($3)) AND ${visible}
+        ORDER BY p.id LIMIT $4`,
+      params,
+    );
+    // Outside collaborators see the projects granted to them; anyone else outside learns nothing.
+    if (!a.memberId && !rows.length) {
+      const p2: unknown[] = [a.org.id];
+      const [any] = await ctx.q.query(`SELECT 1 FROM projects p WHERE p.organization_id = $1 AND ${visibleTo(subjectOf(a, ctx.caller.accountId), p2)} LIMIT 1`, p2);
+      if (!any) fail("not_found", `organization ${ctx.params.org} not found`);
+    }
+    return pageOf(rows, limit, (r) => r.id, toProject);
+  },
+
+  async createProject(ctx) {
+    // The org row lock keeps a concurrent organization delete from missing this project.
+    const a = await orgAccess(ctx, ctx.params.org, { forUpdate: true });
+    authorize(a, "admin", "projects:create");
+    const b = ctx.body;
+    await ensureNameFree(ctx.q, a.org.id, a.org.slug, b.name);
+    const id = newId("prj");
+    await ctx.q.query(
+      `INSERT INTO projects (id, organization_id, name, description, created_by_account_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+      [id, a.org.id, b.name, b.description ?? "", ctx.caller.accountId, ctx.now],
+    );
+    await ctx.q.query("INSERT INTO environments (id, project_id, type) VALUES ($1, $3, 'sandbox'), ($2, $3, 'live')", [newId("env"), newId("env"), id]);
+    await audit(ctx, { organizationId: a.org.id, action: "project.created", target: { type: "project", id, display_name: b.name }, projectId: id });
+    const project = toProject((await loadProject(ctx.q, id))!);
+    return reply({ status: 201, body: project, headers: { location: `/v1/projects/${id}` } });
+  },
+
+  async getProject(ctx) {
+    return toProject((await projectFor(ctx, ctx.params.project_id, "view")).project);
+  },
+
+  async updateProject(ctx) {
+    const { project: p, org } = await projectFor(ctx, ctx.params.project_id, "admin", { forUpdate: true });
+    checkIfMatch(ctx, p.version, `project ${p.name}`);
+    const changes = diffFields({ name: p.name, description: p.description }, ctx.body);
+    if (!Object.keys(changes).length) return toProject(p);
+    if (changes.name) await ensureNameFree(ctx.q, p.organization_id, org.org.slug, ctx.body.name!, p.id);
+    const cols = Object.keys(changes);
+    await ctx.q.query(
+      `UPDATE projects SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(", ")}, version = version + 1, updated_at = $${cols.length + 2} WHERE id = $1`,
+      [p.id, ...cols.map((c) => changes[c]![1]), ctx.now],
+    );
+    await audit(ctx, { organizationId: p.organization_id, action: "project.updated", target: target({ id: p.id, name: ctx.body.name ?? p.name }), projectId: p.id, changes });
+    return toProject((await loadProject(ctx.q, p.id))!);
+  },
+
+  async deleteProject(ctx) {
+    const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin", { forUpdate: true });
+    checkIfMatch(ctx, p.version, `project ${p.name}`);
+    const grants = await countGrants(ctx.q, p.id);
+    const total = grants.members + grants.roles + grants.teams + grants.accounts;
+    if (total > 0) {
+      fail("project_has_access_grants", `project ${p.name} still has ${total} access grant(s): revoke them first (GET /v1/projects/${p.id}/access lists them)`, grants);
+    }
+    await audit(ctx, { organizationId: p.organization_id, action: "project.deleted", target: target(p), projectId: p.id });
+    await ctx.q.query("DELETE FROM projects WHERE id = $1", [p.id]);
+  },
+
+  async transferProject(ctx) {
+    const id = ctx.params.project_id;
+    const notFound = (): never => fail("not_found", `project ${id} not found`);
+    const p = id.startsWith("prj_") ? await loadProject(ctx.q, id, true) : undefined;
+    if (!p) return notFound();
+    const src = await orgAccess(ctx, p.organization_id, { allowOutsider: true });
+    if (!src.memberId) {
+      // Outside collaborators know the project; they still cannot move it.
+      if (!(await effectiveAccess(ctx.q, subjectOf(src, ctx.caller.accountId), [p])).has(p.id)) notFound();
+      fail("forbidden", `moving project ${p.name} out of ${src.org.slug} needs the owner, ADMIN or the billing permission there`);
+    }
+    authorize(src, "admin", "billing");
+    checkIfMatch(ctx, p.version, `project ${p.name}`);
+    // Locked so the target cannot be deleted while the project arrives.
+    const dst = await orgAccess(ctx, ctx.body.target_organization_id, { forUpdate: true });
+    authorize(dst, "admin", "projects:create");
+    if (dst.org.id === src.org.id) return toProject(p);
+
+    const grants = await countGrants(ctx.q, p.id);
+    const scoped = grants.members + grants.roles + grants.teams;
+    if (scoped > 0) {
+      fail("project_has_org_scoped_grants",
+        `project ${p.name} has ${scoped} grant(s) to members, roles or teams of ${src.org.slug}, which do not exist in ${dst.org.slug}: revoke them first (grants to outside accounts move with the project)`,
+        { members: grants.members, roles: grants.roles, teams: grants.teams });
+    }
+    await ensureNameFree(ctx.q, dst.org.id, dst.org.slug, p.name, p.id, "/target_organization_id");
+    await ctx.q.query("UPDATE projects SET organization_id = $2, version = version + 1, updated_at = $3 WHERE id = $1", [p.id, dst.org.id, ctx.now]);
+    const changes = { organization_id: [src.org.id, dst.org.id] as [unknown, unknown] };
+    await audit(ctx, { organizationId: src.org.id, action: "project.transferred_out", target: target(p), projectId: p.id, changes });
+    await audit(ctx, { organizationId: dst.org.id, action: "project.transferred_in", target: target(p), projectId: p.id, changes });
+    return toProject((await loadProject(ctx.q, p.id))!);
+  },
+
+  async listEnvironments(ctx) {
+    const { project } = await projectFor(ctx, ctx.params.project_id, "view");
+    return { items: toProject(project).environments, next_cursor: null };
+  },
+
+  async getEnvironment(ctx) {
+    const { project } = await projectFor(ctx, ctx.params.project_id, "view");
+    const env = toProject(project).environments.find((e) => e.id === ctx.params.env_id);
+    if (!env) fail("not_found", `environment ${ctx.params.env_id} not found in project ${project.name}`);
+    return env;
+  },
+} satisfies Partial<Handlers>;

@@ -1,0 +1,167 @@
+// Projects, environments and access grants: row mapping, and who may see or manage a project.
+// Effective access is the most permissive of direct grants, role grants, team grants, account
+// grants and the implicit rights (owner, ADMIN, creator holding projects:create) of org-api.md §4.
+import type { Environment, PrincipalType, Project, ProjectAccess } from "../../api/resources";
+import type { Ctx } from "../context";
+import { fail } from "../errors";
+import type { Queryable } from "../store/db";
+import { orgAccess, type OrgAccess } from "./access";
+import { audit } from "./audit";
+import { iso } from "./rows";
+
+export type ProjectRole = "admin" | "viewer";
+export type EnvRole = "admin" | "contributor" | "viewer" | null;
+export type EnvironmentRoles = { sandbox: EnvRole; live: EnvRole };
+
+export interface ProjectRow {
+  id: string; organization_id: string; name: string; description: string; created_by_account_id: string | null;
+  created_at: Date; updated_at: Date; version: number; environments: Environment[] | null;
+}
+
+/** Environments come sandbox first, then live. */
+export const PROJECT_COLUMNS = `p.id, p.organization_id, p.name, p.description, p.created_by_account_id, p.created_at, p.updated_at, p.version,
+  (SELECT json_agg(json_build_object('id', e.id, 'project_id', e.project_id, 'type', e.type) ORDER BY e.type = 'live')
+     FROM environments e WHERE e.project_id = p.id) AS environments`;
+
+export function toProject(r: ProjectRow): Project {
+  return {
+    id: r.id, organization_id: r.organization_id, name: r.name, description: r.description,
+    environments: r.environments ?? [], created_by_account_id: r.created_by_account_id,
+    created_at: iso(r.created_at)!, updated_at: iso(r.updated_at)!, version: r.version,
+  };
+}
+
+export async function loadProject(q: Queryable, id: string, forUpdate = false): Promise<ProjectRow | undefined> {
+  const [row] = await q.query<ProjectRow>(`SELECT ${PROJECT_COLUMNS} FROM projects p WHERE p.id = $1${forUpdate ? " FOR UPDATE OF p" : ""}`, [id]);
+  return row;
+}
+
+export interface GrantRow {
+  project_id: string; principal_type: PrincipalType; principal_id: string; role: ProjectRole;
+  sandbox_role: EnvRole; live_role: EnvRole; created_at: Date; version: number; external: boolean;
+}
+
+/** `external`: an account principal that is not a member of the project's organization. */
+export const GRANT_COLUMNS = `g.project_id, g.principal_type, g.principal_id, g.role, g.sandbox_role, g.live_role, g.created_at, g.version,
+  (g.principal_type = 'accounts' AND NOT EXISTS (
+     SELECT 1 FROM members m JOIN projects gp ON gp.id = g.project_id
+      WHERE m.organization_id = gp.organization_id AND m.account_id = g.principal_id)) AS external`;
+
+export function toProjectAccess(r: GrantRow): ProjectAccess {
+  return {
+    project_id: r.project_id, principal_type: r.principal_type, principal_id: r.principal_id, role: r.role,
+    environment_roles: { sandbox: r.sandbox_role, live: r.live_role }, external: r.external,
+    created_at: iso(r.created_at)!, version: r.version,
+  };
+}
+
+/** Environment roles a grant gets when the request leaves them out. */
+export function defaultEnvironmentRoles(role: ProjectRole): EnvironmentRoles {
+  return role === "admin" ? { sandbox: "admin", live: "admin" } : { sandbox: "viewer", live: "viewer" };
+}
+
+const ENV_RANK: Record<string, number> = { viewer: 1, contributor: 2, admin: 3 };
+const maxEnv = (a: EnvRole, b: EnvRole): EnvRole => ((ENV_RANK[b ?? ""] ?? 0) > (ENV_RANK[a ?? ""] ?? 0) ? b : a);
+
+/** Whose access is computed: the caller, or (for a member's access listing) a member. */
+export interface Subject {
+  accountId: string | null;
+  memberId: string | null;
+  isOwner: boolean;
+  isAdmin: boolean;
+  canCreate: boolean;
+}
+
+export const subjectOf = (a: OrgAccess, accountId: string): Subject => ({
+  accountId, memberId: a.memberId, isOwner: a.isOwner, isAdmin: a.isAdmin, canCreate: a.memberId !== null && a.permissions.has("projects:create"),
+});
+
+/** SQL: the grant `g` applies to the subject (params $acct, $mem are text, possibly null). */
+const grantApplies = (acct: string, mem: string) => `(
+     (g.principal_type = 'members' AND g.principal_id = ${mem}::text)
+  OR (g.principal_type = 'roles' AND g.principal_id IN (SELECT mr.role_id FROM member_roles mr WHERE mr.member_id = ${mem}::text))
+  OR (g.principal_type = 'teams' AND g.principal_id IN (SELECT tm.team_id FROM team_members tm WHERE tm.member_id = ${mem}::text))
+  OR (g.principal_type = 'accounts' AND g.principal_id = ${acct}::text))`;
+
+/** SQL condition on projects `p`: the subject can see the project. Appends its parameters to `params`. */
+export function visibleTo(s: Subject, params: unknown[]): string {
+  if (s.isAdmin) return "TRUE";
+  params.push(s.accountId, s.memberId);
+  const [acct, mem] = [`$${params.length - 1}`, `$${params.length}`];
+  const creator = s.canCreate ? `p.created_by_account_id = ${acct}::text OR ` : "";
+  return `(${creator}EXISTS (SELECT 1 FROM project_access g WHERE g.project_id = p.id AND ${grantApplies(acct, mem)}))`;
+}
+
+export interface Effective { role: ProjectRole; environment_roles: EnvironmentRoles; sources: string[] }
+
+/** The subject's effective access to each of `projects` (absent: no access). */
+export async function effectiveAccess(q: Queryable, s: Subject, projects: Pick<ProjectRow, "id" | "created_by_account_id">[]): Promise<Map<string, Effective>> {
+  const out = new Map<string, Effective>();
+  if (!projects.length) return out;
+  const grants = await q.query<GrantRow>(
+    `SELECT g.project_id, g.principal_type, g.principal_id, g.role, g.sandbox_role, g.live_role FROM project_access g
+      WHERE g.project_id = ANY($1) AND ${grantApplies("$2", "$3")} ORDER BY g.principal_type, g.principal_id`,
+    [projects.map((p) => p.id), s.accountId, s.memberId],
+  );
+  const add = (projectId: string, source: string, role: ProjectRole, env: EnvironmentRoles) => {
+    const e = out.get(projectId) ?? { role: "viewer", environment_roles: { sandbox: null, live: null }, sources: [] };
+    if (role === "admin") e.role = "admin";
+    e.environment_roles = { sandbox: maxEnv(e.environment_roles.sandbox, env.sandbox), live: maxEnv(e.environment_roles.live, env.live) };
+    e.sources.push(source);
+    out.set(projectId, e);
+  };
+  const allAdmin = defaultEnvironmentRoles("admin");
+  for (const p of projects) {
+    if (s.isOwner) add(p.id, "owner", "admin", allAdmin);
+    else if (s.isAdmin) add(p.id, "admin", "admin", allAdmin);
+    if (!s.isAdmin && s.canCreate && s.accountId && p.created_by_account_id === s.accountId) add(p.id, "creator", "admin", allAdmin);
+  }
+  for (const g of grants) {
+    const source = g.principal_type === "members" ? "member" : g.principal_type === "accounts" ? "account" : `${g.principal_type.slice(0, -1)}:${g.principal_id}`;
+    add(g.project_id, source, g.role, { sandbox: g.sandbox_role, live: g.live_role });
+  }
+  return out;
+}
+
+export interface ProjectAccessCheck { project: ProjectRow; org: OrgAccess; access: Effective }
+
+/**
+ * Resolves a project for the caller and checks they may `need` it. Nobody learns a project exists
+ * without access to it or membership of its org (404); members lacking access get 403.
+ */
+export async function projectFor(ctx: Pick<Ctx, "q" | "caller">, projectId: string, need: "view" | "admin", opts: { forUpdate?: boolean } = {}): Promise<ProjectAccessCheck> {
+  const notFound = (): never => fail("not_found", `project ${projectId} not found`);
+  if (!projectId.startsWith("prj_")) notFound();
+  const project = await loadProject(ctx.q, projectId, opts.forUpdate);
+  if (!project) return notFound();
+  const org = await orgAccess(ctx, project.organization_id, { allowOutsider: true });
+  const access = (await effectiveAccess(ctx.q, subjectOf(org, ctx.caller!.accountId), [project])).get(project.id);
+  if (!access) {
+    if (!org.memberId) notFound();
+    fail("forbidden", `you have no access to project ${project.name}: ask a project admin or an admin of ${org.org.slug} for a grant`);
+  }
+  if (need === "admin" && access.role !== "admin") {
+    fail("forbidden", `this needs project admin access to ${project.name}; you have ${access.role} access`);
+  }
+  return { project, org, access };
+}
+
+/**
+ * Drops every grant to one principal (a member, role or team being deleted), each with a
+ * project_access.revoked event. For the members and teams handlers.
+ */
+export async function revokeGrantsOf(ctx: Pick<Ctx, "q" | "caller" | "ip" | "userAgent" | "requestId" | "now">, organizationId: string, principalType: PrincipalType, principalId: string, displayName: string | null) {
+  const gone = await ctx.q.query<{ project_id: string; role: string }>(
+    `DELETE FROM project_access g USING projects p
+      WHERE p.id = g.project_id AND p.organization_id = $1 AND g.principal_type = $2 AND g.principal_id = $3
+      RETURNING g.project_id, g.role`,
+    [organizationId, principalType, principalId],
+  );
+  for (const g of gone) {
+    await audit(ctx, {
+      organizationId, action: "project_access.revoked", projectId: g.project_id,
+      target: { type: "project_access", id: `${g.project_id}/${principalType}/${principalId}`, display_name: displayName },
+      changes: { role: [g.role, null] },
+    });
+  }
+}

@@ -1,3 +1,62 @@
+// The invitee's side: invitations addressed to me, accepting one; and the operator's outbox.
 import type { Handlers } from "../context";
+import { audit } from "../domain/audit";
+import { decodeCursor, pageOf } from "../domain/http";
+import { MEMBER_COLUMNS, MEMBER_FROM, loadMember, memberStatus, toMember, type MemberRow } from "../domain/members";
+import { iso } from "../domain/rows";
+import { fail } from "../errors";
+import { hashToken } from "../http/auth";
 
-export const invitationHandlers = {} satisfies Partial<Handlers>;
+export const invitationHandlers = {
+  async acceptInvitation(ctx) {
+    const [inv] = await ctx.q.query<{ id: string; organization_id: string; email: string; joined_at: Date | null; invitation_expires_at: Date | null; require_two_factor: boolean; slug: string }>(
+      `SELECT m.id, m.organization_id, m.email, m.joined_at, m.invitation_expires_at, o.require_two_factor, o.slug
+         FROM members m JOIN organizations o ON o.id = m.organization_id
+        WHERE m.invitation_token_hash = $1 FOR UPDATE OF m`,
+      [hashToken(ctx.body.token)],
+    );
+    // Unknown, revoked, re-sent (the old token) and used tokens all look the same.
+    if (!inv) fail("not_found", "no pending invitation has this token: it may have been used, revoked or re-sent");
+    if (inv.email.toLowerCase() !== ctx.caller.email.toLowerCase()) {
+      fail("email_mismatch", `this invitation is addressed to ${inv.email}, and you are signed in as ${ctx.caller.email}: sign in with that address`);
+    }
+    if (memberStatus(inv, ctx.now) === "expired") {
+      fail("invitation_expired", `the invitation to ${inv.slug} expired on ${iso(inv.invitation_expires_at)}: ask an admin of ${inv.slug} to re-send it`);
+    }
+    if (inv.require_two_factor && !ctx.caller.twoFactorEnabled) {
+      fail("two_factor_required", `${inv.slug} requires two-factor authentication: enrol (POST /v1/me/two-factor, or orgs 2fa:enroll), then accept again`);
+    }
+    const [already] = await ctx.q.query<{ id: string }>("SELECT id FROM members WHERE organization_id = $1 AND account_id = $2", [inv.organization_id, ctx.caller.accountId]);
+    if (already) fail("already_member", `you are already a member of ${inv.slug} (${already.id})`, { existing_id: already.id });
+    await ctx.q.query(
+      `UPDATE members SET account_id = $2, joined_at = $3, invitation_token_hash = NULL, version = version + 1 WHERE id = $1`,
+      [inv.id, ctx.caller.accountId, ctx.now],
+    );
+    await audit(ctx, { organizationId: inv.organization_id, action: "invitation.accepted", target: { type: "member", id: inv.id, display_name: inv.email } });
+    return toMember(await loadMember(ctx.q, inv.organization_id, inv.id), ctx.now);
+  },
+
+  async listMyInvitations(ctx) {
+    const { limit = 30, cursor } = (ctx.query ?? {}) as { limit?: number; cursor?: string };
+    const after = decodeCursor(cursor);
+    const rows = await ctx.q.query<MemberRow>(
+      `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM}
+        WHERE m.email_normalized = lower($1) AND m.joined_at IS NULL AND ($2::text IS NULL OR m.id > $2)
+        ORDER BY m.id LIMIT $3`,
+      [ctx.caller.email, after, limit + 1],
+    );
+    return pageOf(rows, limit, (r) => r.id, (r) => toMember(r, ctx.now));
+  },
+
+  async listOutbox(ctx) {
+    const { limit = 30, cursor, to } = ctx.query;
+    const after = decodeCursor(cursor);
+    const rows = await ctx.q.query<{ id: string; to_address: string; subject: string; text: string; invitation_token: string | null; created_at: Date }>(
+      `SELECT id, to_address, subject, text, invitation_token, created_at FROM outbox
+        WHERE ($1::text IS NULL OR lower(to_address) = lower($1)) AND ($2::text IS NULL OR id > $2)
+        ORDER BY id LIMIT $3`,
+      [to ?? null, after, limit + 1],
+    );
+    return pageOf(rows, limit, (r) => r.id, (r) => ({ id: r.id, to: r.to_address, subject: r.subject, text: r.text, invitation_token: r.invitation_token, created_at: iso(r.created_at)! }));
+  },
+} satisfies Partial<Handlers>;

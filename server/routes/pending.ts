@@ -6,9 +6,8 @@ const pending = (op: OperationId) => async () => {
   throw Object.assign(new Error(`${op} is not built yet`), { statusCode: 501 });
 };
 const OPS = [
-  "listMyInvitations", "listTokens", "createToken", "deleteToken", "enrollTwoFactor", "confirmTwoFactor", "disableTwoFactor",
-  "acceptInvitation", "listOutbox", "listMembers", "createMember", "getMember", "updateMember", "deleteMember", "addMemberRole",
-  "removeMemberRole", "resendInvitation", "listRoles", "createRole", "getRole", "updateRole", "deleteRole",
+  "listTokens", "createToken", "deleteToken", "enrollTwoFactor", "confirmTwoFactor", "disableTwoFactor",
+  "listRoles", "createRole", "getRole", "updateRole", "deleteRole",
   "listTeams", "createTeam", "getTeam", "updateTeam", "deleteTeam", "listTeamMembers", "putTeamMember", "deleteTeamMember",
   "listAuditEvents", "getAuditEvent",
 ] as const satisfies readonly OperationId[];

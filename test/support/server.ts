@@ -19,6 +19,12 @@ export interface TestServer {
   signup(email: string, name?: string): Promise<{ token: string; accountId: string; email: string }>;
   /** Signs up an owner and creates an org; returns both. */
   orgWithOwner(slug: string, extra?: Record<string, unknown>): Promise<{ owner: { token: string; accountId: string; email: string }; org: any }>;
+  /** The invitation token last mailed to `email` (read from the outbox as the operator). */
+  invitationToken(email: string): Promise<string>;
+  /** Invites `email` as `inviterToken` (body: role_ids, team_ids, permissions, note); returns the member. */
+  invite(inviterToken: string, org: string, email: string, body?: Record<string, unknown>): Promise<any>;
+  /** Signs `email` up (unless an account is given), invites and accepts: an active member. */
+  join(inviterToken: string, org: string, email: string, body?: Record<string, unknown>, account?: { token: string; accountId: string; email: string }): Promise<{ token: string; accountId: string; email: string; memberId: string; member: any }>;
   close(): Promise<void>;
 }
 
@@ -82,8 +88,27 @@ export async function startTestServer(opts: { postgres?: boolean; config?: Parti
     return { token: r.json.token.token, accountId: r.json.account.id, email };
   };
 
+  const invitationToken: TestServer["invitationToken"] = async (email) => {
+    const r = await call(op.token!, "GET", `/v1/outbox?to=${encodeURIComponent(email)}&limit=100`);
+    const last = r.json?.items?.at(-1);
+    if (!last?.invitation_token) throw new Error(`no invitation mailed to ${email}: ${r.statusCode} ${r.body}`);
+    return last.invitation_token;
+  };
+  const invite: TestServer["invite"] = async (inviterToken, org, email, body = {}) => {
+    const r = await call(inviterToken, "POST", `/v1/organizations/${org}/members`, { email, ...body });
+    if (r.statusCode !== 201) throw new Error(`invite ${email}: ${r.statusCode} ${r.body}`);
+    return r.json;
+  };
+
   return {
-    app, db, clock, call, signup,
+    app, db, clock, call, signup, invitationToken, invite,
+    async join(inviterToken, org, email, body = {}, account) {
+      const who = account ?? (await signup(email));
+      const invited = await invite(inviterToken, org, email, body);
+      const r = await call(who.token, "POST", "/v1/invitations/accept", { token: await invitationToken(email) });
+      if (r.statusCode !== 200) throw new Error(`accept ${email}: ${r.statusCode} ${r.body}`);
+      return { ...who, memberId: invited.id, member: r.json };
+    },
     operatorToken: op.token!,
     async orgWithOwner(slug, extra = {}) {
       const owner = await signup(`owner@${slug}.test`);

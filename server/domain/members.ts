@@ -1,0 +1,156 @@
+// Members: one object from invitation to removal. Status is derived at read time (an invitation
+// past its expiry reads as `expired`), so nothing has to run when 7 days pass.
+import { PERMISSIONS, type Permission } from "../../api/common";
+import type { Member } from "../../api/resources";
+import type { Ctx } from "../context";
+import { fail, invalid } from "../errors";
+import type { Queryable } from "../store/db";
+import type { OrgAccess } from "./access";
+import { newSecret } from "./ids";
+import { hashToken } from "../http/auth";
+import { iso } from "./rows";
+
+export interface MemberRow {
+  id: string;
+  organization_id: string;
+  email: string;
+  account_id: string | null;
+  permissions: Permission[];
+  role_ids: string[];
+  team_ids: string[];
+  role_permissions: Permission[] | null;
+  has_admin_role: boolean;
+  is_owner: boolean;
+  invitation_expires_at: Date | null;
+  invited_by_account_id: string | null;
+  invitation_note: string | null;
+  invitation_sent_count: number;
+  two_factor_enabled: boolean;
+  joined_at: Date | null;
+  created_at: Date;
+  version: number;
+}
+
+/** Everything a Member needs, in one row; `m` is members, joined to its organization `o`. */
+export const MEMBER_COLUMNS = `m.id, m.organization_id, m.email, m.account_id, m.permissions,
+  ARRAY(SELECT mr.role_id FROM member_roles mr WHERE mr.member_id = m.id ORDER BY mr.role_id) AS role_ids,
+  ARRAY(SELECT tm.team_id FROM team_members tm WHERE tm.member_id = m.id ORDER BY tm.team_id) AS team_ids,
+  (SELECT array_agg(DISTINCT p) FROM member_roles mr JOIN roles r ON r.id = mr.role_id, unnest(r.permissions) p WHERE mr.member_id = m.id) AS role_permissions,
+  EXISTS (SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id AND r.builtin = 'ADMIN') AS has_admin_role,
+  (m.account_id IS NOT NULL AND m.account_id = o.owner_account_id) AS is_owner,
+  m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_sent_count,
+  COALESCE((SELECT a.totp_secret IS NOT NULL FROM accounts a WHERE a.id = m.account_id), false) AS two_factor_enabled,
+  m.joined_at, m.created_at, m.version`;
+
+export const MEMBER_FROM = "members m JOIN organizations o ON o.id = m.organization_id";
+
+export function memberStatus(r: Pick<MemberRow, "joined_at" | "invitation_expires_at">, now: Date): Member["status"] {
+  if (r.joined_at) return "active";
+  return r.invitation_expires_at && new Date(r.invitation_expires_at) <= now ? "expired" : "invited";
+}
+
+export function toMember(r: MemberRow, now: Date): Member {
+  const all = r.is_owner || r.has_admin_role;
+  const effective = all ? [...PERMISSIONS] : PERMISSIONS.filter((p) => r.permissions.includes(p) || r.role_permissions?.includes(p));
+  return {
+    id: r.id,
+    organization_id: r.organization_id,
+    email: r.email,
+    account_id: r.account_id,
+    status: memberStatus(r, now),
+    role_ids: r.role_ids,
+    team_ids: r.team_ids,
+    permissions: PERMISSIONS.filter((p) => r.permissions.includes(p)),
+    effective_permissions: effective,
+    is_owner: r.is_owner,
+    invitation: r.joined_at
+      ? null
+      : { expires_at: iso(r.invitation_expires_at)!, invited_by_account_id: r.invited_by_account_id, note: r.invitation_note, sent_count: r.invitation_sent_count },
+    two_factor_enabled: r.two_factor_enabled,
+    joined_at: iso(r.joined_at),
+    created_at: iso(r.created_at)!,
+    version: r.version,
+  };
+}
+
+/** A member of this organization, locked for update when asked; 404 otherwise. */
+export async function loadMember(q: Queryable, orgId: string, memberId: string, forUpdate = false): Promise<MemberRow> {
+  if (forUpdate) await q.query("SELECT 1 FROM members WHERE id = $1 AND organization_id = $2 FOR UPDATE", [memberId, orgId]);
+  const [row] = await q.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.id = $1 AND m.organization_id = $2`, [memberId, orgId]);
+  if (!row) fail("not_found", `member ${memberId} not found in this organization`);
+  return row;
+}
+
+export interface RoleRef { id: string; builtin: string | null; permissions: Permission[]; name: string }
+
+/** Checks that every role ID belongs to the org; 422 naming the first one that does not. */
+export async function rolesOf(q: Queryable, orgId: string, ids: string[], field = "/role_ids"): Promise<RoleRef[]> {
+  const rows = await q.query<RoleRef>("SELECT id, builtin, permissions, name FROM roles WHERE organization_id = $1 AND id = ANY($2)", [orgId, ids]);
+  ids.forEach((id, i) => {
+    if (!rows.some((r) => r.id === id)) invalid(`${field}/${i}`, `role ${id} is not a role of this organization`);
+  });
+  return rows;
+}
+
+/** Checks that every team ID belongs to the org; 422 naming the first one that does not. */
+export async function checkTeams(q: Queryable, orgId: string, ids: string[], field = "/team_ids"): Promise<void> {
+  const rows = await q.query<{ id: string }>("SELECT id FROM teams WHERE organization_id = $1 AND id = ANY($2)", [orgId, ids]);
+  ids.forEach((id, i) => {
+    if (!rows.some((r) => r.id === id)) invalid(`${field}/${i}`, `team ${id} is not a team of this organization`);
+  });
+}
+
+/**
+ * Holders of `members` (not owner or ADMIN) may only hand out what they hold themselves, and never
+ * ADMIN (org-api.md §4 note 1).
+ */
+export function checkEscalation(a: OrgAccess, permissions: Permission[], roles: RoleRef[]): void {
+  if (a.isAdmin) return;
+  const admin = roles.find((r) => r.builtin === "ADMIN");
+  if (admin) fail("privilege_escalation", "only the owner and ADMIN members can give the ADMIN role");
+  for (const p of [...permissions, ...roles.flatMap((r) => r.permissions)]) {
+    if (!a.permissions.has(p)) fail("privilege_escalation", `you cannot grant the ${p} permission: you do not hold it`);
+  }
+}
+
+export async function builtinIds(q: Queryable, orgId: string): Promise<{ defaultRole: string; defaultTeam: string }> {
+  const [row] = await q.query<{ default_role: string; default_team: string }>(
+    `SELECT (SELECT id FROM roles WHERE organization_id = $1 AND builtin = 'DEFAULT') AS default_role,
+            (SELECT id FROM teams WHERE organization_id = $1 AND is_default ORDER BY created_at LIMIT 1) AS default_team`,
+    [orgId],
+  );
+  return { defaultRole: row!.default_role, defaultTeam: row!.default_team };
+}
+
+/** 429 once the org has sent its quota of invitations (and re-sends) in the last 24 hours. */
+export async function checkInvitationQuota(ctx: Pick<Ctx, "q" | "now" | "config">, orgId: string): Promise<void> {
+  const since = new Date(ctx.now.getTime() - 24 * 3600 * 1000);
+  const [{ n }] = (await ctx.q.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM audit_events WHERE organization_id = $1 AND action IN ('invitation.created', 'invitation.resent') AND occurred_at > $2",
+    [orgId, since],
+  )) as [{ n: number }];
+  if (n >= ctx.config.invitationQuota) {
+    fail("invitation_quota_exceeded", `the organization sent ${n} invitations in the last 24 hours, its limit: retry later`, { headers: { "retry-after": "3600" } });
+  }
+}
+
+/** A fresh single-use invitation token: the secret goes into the mail, its hash into the row. */
+export function newInvitationToken(): { token: string; hash: string } {
+  const token = newSecret("inv");
+  return { token, hash: hashToken(token) };
+}
+
+export async function sendInvitation(ctx: Pick<Ctx, "q" | "mailer" | "afterCommit" | "config" | "caller">, org: { id: string; name: string; slug: string }, email: string, token: string, expiresAt: Date, note: string | null): Promise<void> {
+  const inviter = ctx.caller ? `${ctx.caller.name} (${ctx.caller.email})` : "An administrator";
+  const text = [
+    `${inviter} invited you to join the organization ${org.name} (${org.slug}) on orgs.`,
+    ...(note ? ["", note] : []),
+    "",
+    "To accept, sign in with this email address and run:",
+    `  orgs invitation:accept ${token} --api-url ${ctx.config.publicUrl}`,
+    `or POST ${ctx.config.publicUrl}/v1/invitations/accept with {"token": "${token}"}.`,
+    "",
+    `The invitation expires on ${expiresAt.toISOString()}.`,
+  ].join("\n");
+  await ctx.mailer.send(ctx.q, { organizationId: org.id, to: email, subject: `You're invited to join ${org.name} on orgs`, text, invitationToken: token }, ctx.afterCommit);
+}

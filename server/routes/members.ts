@@ -67,6 +67,7 @@ export const memberHandlers = {
     const b = ctx.body;
     const ids = await builtinIds(ctx.q, a.org.id);
     const roleIds = b.role_ids ?? [ids.defaultRole];
+    if (!b.team_ids && !ids.defaultTeam) invalid("/team_ids", "the organization has no default team any more: name the teams to join", "validation_failed", "missing");
     const teamIds = b.team_ids ?? [ids.defaultTeam];
     const permissions = (b.permissions ?? []) as Permission[];
     const roles = await rolesOf(ctx.q, a.org.id, roleIds);

@@ -7,8 +7,6 @@ const pending = (op: OperationId) => async () => {
 };
 const OPS = [
   "listTokens", "createToken", "deleteToken", "enrollTwoFactor", "confirmTwoFactor", "disableTwoFactor",
-  "listRoles", "createRole", "getRole", "updateRole", "deleteRole",
-  "listTeams", "createTeam", "getTeam", "updateTeam", "deleteTeam", "listTeamMembers", "putTeamMember", "deleteTeamMember",
   "listAuditEvents", "getAuditEvent",
 ] as const satisfies readonly OperationId[];
 

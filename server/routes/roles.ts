@@ -1,3 +1,81 @@
+// Roles: the built-in DEFAULT and ADMIN (unchangeable) and custom roles carrying permissions.
+import type { Permission } from "../../api/common";
 import type { Handlers } from "../context";
+import { authorize, orgAccess } from "../domain/access";
+import { audit, diffFields } from "../domain/audit";
+import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
+import { newId } from "../domain/ids";
+import { ROLE_COLUMNS, checkNameFree, loadRole, toRole, type RoleRow } from "../domain/roles-teams";
+import { fail } from "../errors";
+import { reply } from "../http/reply";
 
-export const roleHandlers = {} satisfies Partial<Handlers>;
+const builtinRefused = (r: RoleRow): never => fail("builtin_role", `${r.name} is a built-in role and cannot be changed or deleted: create a custom role instead`);
+const target = (r: Pick<RoleRow, "id" | "name">) => ({ type: "role", id: r.id, display_name: r.name });
+
+export const roleHandlers = {
+  async listRoles(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org);
+    const limit = ctx.query.limit ?? 30;
+    const rows = await ctx.q.query<RoleRow>(
+      `SELECT ${ROLE_COLUMNS} FROM roles r WHERE r.organization_id = $1 AND ($2::text IS NULL OR r.id > $2) ORDER BY r.id LIMIT $3`,
+      [a.org.id, decodeCursor(ctx.query.cursor), limit + 1],
+    );
+    return pageOf(rows, limit, (r) => r.id, toRole);
+  },
+
+  async createRole(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org);
+    authorize(a, "admin");
+    const b = ctx.body;
+    await checkNameFree(ctx.q, "roles", a.org.id, b.name);
+    const id = newId("role");
+    await ctx.q.query(
+      "INSERT INTO roles (id, organization_id, name, description, permissions, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+      [id, a.org.id, b.name, b.description ?? "", b.permissions, ctx.now],
+    );
+    await audit(ctx, { organizationId: a.org.id, action: "role.created", target: { type: "role", id, display_name: b.name }, changes: { permissions: [null, b.permissions] } });
+    return reply({ status: 201, body: toRole(await loadRole(ctx.q, a.org.id, id)), headers: { location: `/v1/organizations/${a.org.id}/roles/${id}` } });
+  },
+
+  async getRole(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org);
+    return toRole(await loadRole(ctx.q, a.org.id, ctx.params.role_id));
+  },
+
+  async updateRole(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org);
+    authorize(a, "admin");
+    const r = await loadRole(ctx.q, a.org.id, ctx.params.role_id, true);
+    if (r.builtin) builtinRefused(r);
+    checkIfMatch(ctx, r.version, `role ${r.name}`);
+    const b = ctx.body;
+    const next = { ...b, permissions: b.permissions ? [...b.permissions].sort() : undefined };
+    const changes = diffFields({ ...r, permissions: [...r.permissions].sort() } as unknown as Record<string, unknown>, next);
+    if (!Object.keys(changes).length) return toRole(r);
+    if (changes.name) await checkNameFree(ctx.q, "roles", a.org.id, b.name!, r.id);
+    await ctx.q.query(
+      "UPDATE roles SET name = $2, description = $3, permissions = $4, version = version + 1 WHERE id = $1",
+      [r.id, b.name ?? r.name, b.description ?? r.description, (b.permissions ?? r.permissions) as Permission[]],
+    );
+    await audit(ctx, { organizationId: a.org.id, action: "role.updated", target: target({ id: r.id, name: b.name ?? r.name }), changes });
+    return toRole(await loadRole(ctx.q, a.org.id, r.id));
+  },
+
+  async deleteRole(ctx) {
+    const a = await orgAccess(ctx, ctx.params.org);
+    authorize(a, "admin");
+    const r = await loadRole(ctx.q, a.org.id, ctx.params.role_id, true);
+    if (r.builtin) builtinRefused(r);
+    checkIfMatch(ctx, r.version, `role ${r.name}`);
+    const [use] = (await ctx.q.query<{ members: number; grants: number }>(
+      `SELECT (SELECT count(*)::int FROM member_roles WHERE role_id = $1) AS members,
+              (SELECT count(*)::int FROM project_access WHERE principal_type = 'roles' AND principal_id = $1) AS grants`,
+      [r.id],
+    )) as [{ members: number; grants: number }];
+    if (use.members || use.grants) {
+      fail("role_in_use", `role ${r.name} is held by ${use.members} member(s) and used by ${use.grants} project grant(s): reassign them first`, { member_count: use.members, grant_count: use.grants });
+    }
+    await ctx.q.query("DELETE FROM roles WHERE id = $1", [r.id]);
+    await audit(ctx, { organizationId: a.org.id, action: "role.deleted", target: target(r) });
+  },
+} satisfies Partial<Handlers>;

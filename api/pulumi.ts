@@ -11,6 +11,9 @@ const Adopt = z
   .boolean()
   .optional()
   .describe("Adopt an object that already exists instead of failing (pulumi import cannot reach a dynamic provider). Default false.");
+const ServerVersion = z.number().int().describe("The server's version of the object, sent as If-Match on updates.");
+const OrganizationId = z.string().describe("ID of the organization (org_…).");
+const FreeText = z.string().max(1024).optional().describe("Free text.");
 
 export const OrganizationInputs = z.strictObject({
   slug: z.string().regex(SLUG_PATTERN, "must be 1-39 lowercase letters, digits or hyphens").describe("URL name, globally unique, lowercase. Renaming is an update."),
@@ -41,25 +44,33 @@ export const ProjectOutputs = ProjectInputs.extend({
   organizationId: z.string().describe("ID of the owning organization."),
   sandboxEnvironmentId: z.string().describe("ID of the sandbox environment; stable for life, across transfers."),
   liveEnvironmentId: z.string().describe("ID of the live environment; stable for life, across transfers."),
-  version: z.number().int(),
+  version: ServerVersion,
 });
 
 export const RoleInputs = z.strictObject({
   organization: OrgRef,
   name: Q.RoleCreate.shape.name.describe("Role name, unique in the organization (case-insensitive)."),
-  description: z.string().max(1024).optional(),
+  description: FreeText,
   permissions: uniqueSet(Permission).optional().describe("Organization permissions the role confers: billing, plans, projects:create, members."),
   adopt: Adopt,
 });
-export const RoleOutputs = RoleInputs.extend({ organizationId: z.string(), roleId: z.string(), version: z.number().int() });
+export const RoleOutputs = RoleInputs.extend({
+  organizationId: OrganizationId,
+  roleId: z.string().describe("The role's ID (role_…), as used in Member roles and ProjectAccess role."),
+  version: ServerVersion,
+});
 
 export const TeamInputs = z.strictObject({
   organization: OrgRef,
   name: Q.TeamCreate.shape.name.describe("Team name, unique in the organization (case-insensitive)."),
-  description: z.string().max(1024).optional(),
+  description: FreeText,
   adopt: Adopt,
 });
-export const TeamOutputs = TeamInputs.extend({ organizationId: z.string(), teamId: z.string(), version: z.number().int() });
+export const TeamOutputs = TeamInputs.extend({
+  organizationId: OrganizationId,
+  teamId: z.string().describe("The team's ID (team_…), as used in Member teams and ProjectAccess team."),
+  version: ServerVersion,
+});
 
 export const MemberInputs = z.strictObject({
   organization: OrgRef,
@@ -72,17 +83,20 @@ export const MemberInputs = z.strictObject({
   adopt: Adopt,
 });
 export const MemberOutputs = MemberInputs.extend({
-  organizationId: z.string(),
-  memberId: z.string(),
+  organizationId: OrganizationId,
+  memberId: z.string().describe("The member's ID (mem_…), as used in ProjectAccess member."),
   status: z.enum(["invited", "active", "expired"]).describe("invited until accepted, then active; expired when the invitation lapsed (re-sent by the next update)."),
   accountId: z.string().nullable().describe("The account that accepted the invitation."),
   invitationExpiresAt: z.string().nullable().describe("When the pending invitation expires."),
-  isOwner: z.boolean(),
-  version: z.number().int(),
+  isOwner: z.boolean().describe("True for the organization's owner."),
+  version: ServerVersion,
 });
 
 export const EnvironmentRolesInput = z
-  .strictObject({ sandbox: z.enum(ENVIRONMENT_ROLES).nullable().optional(), live: z.enum(ENVIRONMENT_ROLES).nullable().optional() })
+  .strictObject({
+    sandbox: z.enum(ENVIRONMENT_ROLES).nullable().optional().describe("Role in the sandbox environment: admin, contributor, viewer, or null for none."),
+    live: z.enum(ENVIRONMENT_ROLES).nullable().optional().describe("Role in the live environment: admin, contributor, viewer, or null for none."),
+  })
   .describe("Per-environment roles (admin, contributor, viewer or null); default derives from level.");
 
 export const ProjectAccessInputs = z
@@ -94,6 +108,7 @@ export const ProjectAccessInputs = z
     account: z.string().optional().describe("Grant to an external account that is not a member (account ID)."),
     level: z.enum(PROJECT_ROLES).describe("admin or viewer. A change is an update."),
     environmentRoles: EnvironmentRolesInput.optional(),
+    adopt: Adopt,
   })
   .superRefine((v, ctx) => {
     const set = (["member", "role", "team", "account"] as const).filter((k) => v[k] !== undefined);
@@ -103,10 +118,10 @@ export const ProjectAccessInputs = z
   });
 export const ProjectAccessOutputs = z.object({
   ...ProjectAccessInputs.shape,
-  principalType: z.enum(["members", "roles", "teams", "accounts"]),
-  principalId: z.string(),
+  principalType: z.enum(["members", "roles", "teams", "accounts"]).describe("Kind of grantee: members, roles, teams or accounts."),
+  principalId: z.string().describe("ID of the grantee (member, role, team or account)."),
   external: z.boolean().describe("True when the account is not a member of the project's organization."),
-  version: z.number().int(),
+  version: ServerVersion,
 });
 
 export interface PulumiResourceSpec {

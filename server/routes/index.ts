@@ -10,10 +10,8 @@ import { projectHandlers } from "./projects";
 import { projectAccessHandlers } from "./project-access";
 import { tokenHandlers } from "./tokens";
 import { auditHandlers } from "./audit-events";
-import { pendingHandlers } from "./pending";
 
 export const handlers = {
-  ...pendingHandlers,
   ...accountHandlers,
   ...organizationHandlers,
   ...memberHandlers,

@@ -1,3 +1,83 @@
+// Self-service: the caller's API tokens and TOTP two-factor authentication.
 import type { Handlers } from "../context";
+import { issueToken, toAccount, toToken, type AccountRow, type TokenRow } from "../domain/accounts";
+import { decodeCursor, pageOf } from "../domain/http";
+import { newTotpSecret, otpauthUrl, verifyTotp } from "../domain/totp";
+import { fail, invalid } from "../errors";
+import { reply } from "../http/reply";
 
-export const tokenHandlers = {} satisfies Partial<Handlers>;
+const YEAR_MS = 366 * 24 * 3600 * 1000;
+const TOKEN_COLUMNS = "id, name, organization_ids, expires_at, last4, created_at, last_used_at";
+
+export const tokenHandlers = {
+  async listTokens(ctx) {
+    const limit = ctx.query.limit ?? 30;
+    const rows = await ctx.q.query<TokenRow>(
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE account_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
+      [ctx.caller.accountId, decodeCursor(ctx.query.cursor), limit + 1],
+    );
+    return pageOf(rows, limit, (r) => r.id, toToken);
+  },
+
+  async createToken(ctx) {
+    const b = ctx.body;
+    const expiresAt = new Date(b.expires_at);
+    if (expiresAt <= ctx.now) invalid("/expires_at", "must be in the future");
+    if (expiresAt.getTime() - ctx.now.getTime() > YEAR_MS) invalid("/expires_at", "must be at most one year away");
+    if (b.organization_ids) {
+      const mine = await ctx.q.query<{ organization_id: string }>(
+        "SELECT organization_id FROM members WHERE account_id = $1 AND joined_at IS NOT NULL AND organization_id = ANY($2)",
+        [ctx.caller.accountId, b.organization_ids],
+      );
+      b.organization_ids.forEach((id, i) => {
+        if (!mine.some((m) => m.organization_id === id)) invalid(`/organization_ids/${i}`, `${id} is not an organization you belong to`);
+      });
+    }
+    // A restricted token cannot mint a broader one.
+    if (ctx.caller.tokenOrgIds) {
+      const scope = ctx.caller.tokenOrgIds;
+      const wanted = b.organization_ids ?? null;
+      if (!wanted || wanted.some((id) => !scope.includes(id))) {
+        fail("privilege_escalation", "this token is restricted to some organizations and cannot create a token for others", {
+          errors: [{ field: "/organization_ids", code: "invalid", message: "must be within the current token's organizations" }],
+        });
+      }
+    }
+    const token = await issueToken(ctx.q, ctx.caller.accountId, { name: b.name, expiresAt, organizationIds: b.organization_ids ?? null }, ctx.now);
+    return reply({ status: 201, body: token, headers: { location: `/v1/me/tokens/${token.id}` } });
+  },
+
+  async deleteToken(ctx) {
+    const gone = await ctx.q.query("DELETE FROM api_tokens WHERE id = $1 AND account_id = $2 RETURNING id", [ctx.params.token_id, ctx.caller.accountId]);
+    if (!gone.length) fail("not_found", `you have no token ${ctx.params.token_id}`);
+  },
+
+  async enrollTwoFactor(ctx) {
+    const [acct] = await ctx.q.query<{ totp_secret: string | null }>("SELECT totp_secret FROM accounts WHERE id = $1 FOR UPDATE", [ctx.caller.accountId]);
+    if (acct!.totp_secret) fail("already_exists", "two-factor authentication is already enabled: disable it first to enrol a new authenticator");
+    // Pending until confirmed with a code, so a half-done enrolment never locks anyone out.
+    const secret = newTotpSecret();
+    await ctx.q.query("UPDATE accounts SET totp_pending_secret = $2 WHERE id = $1", [ctx.caller.accountId, secret]);
+    return reply({ status: 201, body: { secret, otpauth_url: otpauthUrl(secret, ctx.caller.email) } });
+  },
+
+  async confirmTwoFactor(ctx) {
+    const [acct] = await ctx.q.query<AccountRow & { totp_pending_secret: string | null }>(
+      "SELECT id, email, name, totp_secret, totp_pending_secret, created_at FROM accounts WHERE id = $1 FOR UPDATE", [ctx.caller.accountId]);
+    const secret = acct!.totp_pending_secret;
+    if (!secret) fail("invalid_two_factor_code", "there is no enrolment to confirm: start one with POST /v1/me/two-factor");
+    if (!verifyTotp(secret, ctx.body.code, ctx.now)) invalid("/code", "is not the current code of the enrolled authenticator", "invalid_two_factor_code");
+    const [row] = await ctx.q.query<AccountRow>(
+      "UPDATE accounts SET totp_secret = totp_pending_secret, totp_pending_secret = NULL WHERE id = $1 RETURNING id, email, name, totp_secret, created_at",
+      [ctx.caller.accountId],
+    );
+    return toAccount(row!);
+  },
+
+  async disableTwoFactor(ctx) {
+    const [acct] = await ctx.q.query<{ totp_secret: string | null }>("SELECT totp_secret FROM accounts WHERE id = $1 FOR UPDATE", [ctx.caller.accountId]);
+    if (!acct!.totp_secret) fail("not_found", "two-factor authentication is not enabled");
+    if (!verifyTotp(acct!.totp_secret, ctx.body.code, ctx.now)) invalid("/code", "is not the current code of your authenticator", "invalid_two_factor_code");
+    await ctx.q.query("UPDATE accounts SET totp_secret = NULL, totp_pending_secret = NULL WHERE id = $1", [ctx.caller.accountId]);
+  },
+} satisfies Partial<Handlers>;

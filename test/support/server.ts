@@ -12,7 +12,8 @@ export interface TestServer {
   app: FastifyInstance;
   db: Db;
   operatorToken: string;
-  clock: { now: Date; advance(ms: number): void };
+  /** The server's clock: `now` is where it was last set, `current()` the time the server sees now. */
+  clock: { now: Date; advance(ms: number): void; current(): Date };
   /** A request as `token`; the JSON body is parsed into `json`. */
   call(token: string | null, method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse & { json: any }>;
   /** Signs up a new account; returns its token and account ID. */
@@ -63,10 +64,14 @@ export async function startTestServer(opts: { postgres?: boolean; config?: Parti
   } else {
     db = await openPglite(opts.dataDir);
   }
-  const clock = { now: new Date(), advance(ms: number) { this.now = new Date(this.now.getTime() + ms); } };
-  // The clock moves with real time unless a test advances it.
+  // The clock moves with real time; tests move it further with advance().
   const started = Date.now();
-  const now = () => new Date(clock.now.getTime() + (Date.now() - started));
+  const clock = {
+    now: new Date(),
+    advance(ms: number) { this.now = new Date(this.now.getTime() + ms); },
+    current: () => new Date(clock.now.getTime() + (Date.now() - started)),
+  };
+  const now = () => clock.current();
   const app = await buildApp({ db, now, config: { rateLimit: 0, invitationQuota: 10_000, ...opts.config } });
   const op = await ensureOperator(db, { email: "operator@orgs.test" });
 

@@ -71,7 +71,8 @@ describe("team:* and team:member:*", () => {
     expect(c.json).toMatchObject({ name: "Backend", description: "APIs", is_default: false });
     const list = await cli(["team:list", ...ORG]);
     expect(list.stdout).toMatch(/^ID\s+NAME\s+MEMBERS\s+DEFAULT\s+DESCRIPTION\n/);
-    expect(list.stdout).toMatch(/My Team\s+1\s+yes/);
+    // The owner and the invited bob: invitees belong to their teams from the invitation on.
+    expect(list.stdout).toMatch(/My Team\s+2\s+yes/);
     expect((await cli(["team:get", "backend", ...ORG, "--format", "json"])).json.id).toBe(c.json.id);
     expect((await cli(["team:update", "Backend", ...ORG, "--description", "Services", "--format", "json"])).json.description).toBe("Services");
     expect((await cli(["team:update", "Backend", ...ORG])).code).toBe(2);

@@ -92,6 +92,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         const query = parse(route.query, req.query ?? {}, "query");
         const body = parse(route.body, req.body, "body");
         const afterCommit: Array<() => Promise<void> | void> = [];
+        const at = now();
         const ctxFor = (q: Queryable): Ctx => ({
           q,
           db: opts.db,
@@ -103,7 +104,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           requestId: req.id,
           ip: req.ip,
           userAgent: req.headers["user-agent"] ?? null,
-          now: now(),
+          now: at,
           config,
           mailer,
           afterCommit: (fn: () => Promise<void> | void) => afterCommit.push(fn),
@@ -117,7 +118,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           const key = req.headers["idempotency-key"];
           out = await opts.db.tx((q) =>
             route.method === "POST" && caller && typeof key === "string"
-              ? runIdempotent(q, { accountId: caller.accountId, method: route.method, path: req.url.split("?")[0]!, key, body: req.body }, () => run(q))
+              ? runIdempotent(q, { accountId: caller.accountId, method: route.method, path: req.url.split("?")[0]!, key, body: req.body, now: at }, () => run(q))
               : run(q),
           );
         }

@@ -6,7 +6,9 @@ import { ApiError, fail } from "../errors";
 import type { Queryable } from "../store/db";
 import { reply, type ReplyValue } from "./reply";
 
-interface Key { accountId: string; method: string; path: string; key: string; body: unknown }
+interface Key { accountId: string; method: string; path: string; key: string; body: unknown; now: Date }
+
+const WINDOW_MS = 24 * 3600 * 1000;
 
 export async function runIdempotent(q: Queryable, k: Key, run: () => Promise<ReplyValue>): Promise<ReplyValue> {
   if (k.key.length === 0 || k.key.length > 255) {
@@ -19,8 +21,8 @@ export async function runIdempotent(q: Queryable, k: Key, run: () => Promise<Rep
 
   const [prior] = await q.query<{ request_hash: string; status: number; response_body: unknown; response_headers: Record<string, string> | null }>(
     `SELECT request_hash, status, response_body, response_headers FROM idempotency_keys
-      WHERE account_id = $1 AND method = $2 AND path = $3 AND key = $4 AND created_at > now() - interval '24 hours'`,
-    [k.accountId, k.method, k.path, k.key],
+      WHERE account_id = $1 AND method = $2 AND path = $3 AND key = $4 AND created_at > $5`,
+    [k.accountId, k.method, k.path, k.key, new Date(k.now.getTime() - WINDOW_MS)],
   );
   if (prior) {
     if (prior.request_hash !== hash) {
@@ -43,12 +45,12 @@ export async function runIdempotent(q: Queryable, k: Key, run: () => Promise<Rep
     out = reply({ status: err.status, body: err.toProblem(k.path, ""), headers: err.extra.headers });
   }
   await q.query(
-    `INSERT INTO idempotency_keys (account_id, method, path, key, request_hash, status, response_body, response_headers)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO idempotency_keys (account_id, method, path, key, request_hash, status, response_body, response_headers, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (account_id, method, path, key) DO UPDATE
        SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, response_body = EXCLUDED.response_body,
-           response_headers = EXCLUDED.response_headers, created_at = now()`,
-    [k.accountId, k.method, k.path, k.key, hash, out.status, out.body === undefined ? null : JSON.stringify(out.body), out.headers ? JSON.stringify(out.headers) : null],
+           response_headers = EXCLUDED.response_headers, created_at = EXCLUDED.created_at`,
+    [k.accountId, k.method, k.path, k.key, hash, out.status, out.body === undefined ? null : JSON.stringify(out.body), out.headers ? JSON.stringify(out.headers) : null, k.now],
   );
   return out;
 }

@@ -7,7 +7,7 @@ import { routes, type OperationId, type RouteDef } from "../api/routes";
 import { authenticate } from "./http/auth";
 import { RateLimiter } from "./http/ratelimit";
 import { runIdempotent } from "./http/idempotency";
-import { zodFieldErrors } from "./http/validation";
+import { isUnstorable, unstorableStrings, zodFieldErrors } from "./http/validation";
 import { isReply, reply, type ReplyValue } from "./http/reply";
 import { matchesEtag } from "./http/etag";
 import { ApiError, fail } from "./errors";
@@ -32,7 +32,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const mailer = opts.mailer ?? outboxMailer;
   const now = opts.now ?? (() => new Date());
   const limiter = new RateLimiter(config.rateLimit);
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1 << 20, genReqId: () => newId("req"), requestIdHeader: false });
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1 << 20,
+    genReqId: () => newId("req"),
+    requestIdHeader: false,
+    // IDs are up to 255 characters; longer path segments and undecodable URLs are a 404 problem.
+    routerOptions: { maxParamLength: 300 },
+    frameworkErrors: (err, req, res) => {
+      res.header("x-request-id", req.id);
+      sendProblem(req, res, new ApiError("not_found", `no such path: ${err.code === "FST_ERR_MAX_PARAM_LENGTH" ? "a path segment is longer than any ID" : "the URL cannot be decoded"}`));
+    },
+  });
 
   // Bodies: JSON only; an empty body on a body-less route is fine.
   app.removeAllContentTypeParsers();
@@ -89,6 +100,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         }
         limiter.check(caller?.accountId ?? `ip:${req.ip}`, res);
 
+        // No stored ID contains a NUL or an unpaired surrogate, and the database could not compare one.
+        if (Object.values(req.params as Record<string, string>).some(isUnstorable)) fail("not_found", "no such resource: the path holds characters no ID has");
         const query = parse(route.query, req.query ?? {}, "query");
         const body = parse(route.body, req.body, "body");
         const afterCommit: Array<() => Promise<void> | void> = [];
@@ -134,6 +147,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
 function parse(schema: z.ZodType | undefined, input: unknown, where: "query" | "body"): any {
   if (!schema) return undefined;
+  const unstorable = unstorableStrings(input);
+  if (unstorable.length) {
+    const field = unstorable[0]!.field.replace(/^\//, "").replace(/\//g, ".") || where;
+    fail(where === "query" ? "invalid_query" : "validation_failed", `${field}: ${unstorable[0]!.message}`, { errors: unstorable });
+  }
   const r = schema.safeParse(where === "body" && input === undefined ? undefined : input);
   if (r.success) return r.data;
   const errors = zodFieldErrors(r.error, input);

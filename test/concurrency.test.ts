@@ -55,6 +55,19 @@ describe.each(engines)("concurrent writers on $name", ({ postgres }) => {
     expect((await http("GET", `/v1/organizations/${org.id}`)).json.name).toBe(ok[0]!.json.name);
   });
 
+  it("parallel role additions to one member without If-Match: every role is kept (row locks, no lost update)", async () => {
+    const m = await s.join(owner.token, org.id, `roles${Date.now()}@race.test`);
+    const roles = await Promise.all(Array.from({ length: 6 }, (_, i) => http("POST", `/v1/organizations/${org.id}/roles`, { name: `Racer ${Date.now()} ${i}` })));
+    const url = `/v1/organizations/${org.id}/members/${m.memberId}`;
+    const before = await http("GET", url);
+    const results = await Promise.all(roles.map((r) => http("PUT", `${url}/roles/${r.json.id}`)));
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    const after = await http("GET", url);
+    for (const r of roles) expect(after.json.role_ids).toContain(r.json.id);
+    expect(after.json.role_ids).toHaveLength(before.json.role_ids.length + 6);
+    expect(after.json.version).toBe(before.json.version + 6);
+  });
+
   it("parallel invitations of the same email: one 201, the rest 409 already_member, one row", async () => {
     const email = `dup${Date.now()}@race.test`;
     const results = await Promise.all(Array.from({ length: 6 }, () => http("POST", `/v1/organizations/${org.id}/members`, { email })));

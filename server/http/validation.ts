@@ -7,9 +7,9 @@ type FieldError = NonNullable<Problem["errors"]>[number];
 export function zodFieldErrors(error: z.ZodError, input: unknown): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of error.issues) {
-    const base = "/" + issue.path.map(String).join("/");
+    const base = "/" + issue.path.map(pointerToken).join("/");
     if (issue.code === "unrecognized_keys") {
-      for (const k of issue.keys) out.push({ field: `${base === "/" ? "" : base}/${k}`, code: "invalid", message: "is not a known field" });
+      for (const k of issue.keys) out.push({ field: `${base === "/" ? "" : base}/${pointerToken(k)}`, code: "invalid", message: "is not a known field" });
       continue;
     }
     const missing = issue.code === "invalid_type" && valueAt(input, issue.path) === undefined;
@@ -22,6 +22,9 @@ export function zodFieldErrors(error: z.ZodError, input: unknown): FieldError[] 
   return out;
 }
 
+/** RFC 6901: "~" and "/" inside a key are escaped, so any key can be named. */
+const pointerToken = (k: PropertyKey) => String(k).replace(/~/g, "~0").replace(/\//g, "~1");
+
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
   let v: unknown = input;
   for (const k of path) {
@@ -29,4 +32,30 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
     v = (v as Record<PropertyKey, unknown>)[k];
   }
   return v;
+}
+
+// PostgreSQL cannot store a NUL character, and an unpaired UTF-16 surrogate is either rewritten
+// to U+FFFD (text) or refused (jsonb): both would be a 500 or a silent change, so such strings
+// are refused up front, naming where they are.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what is being looked for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const isUnstorable = (s: string) => UNSTORABLE.test(s);
+
+/** Iterative, so a deeply nested body cannot overflow the stack. */
+export function unstorableStrings(input: unknown): FieldError[] {
+  const out: FieldError[] = [];
+  const todo: Array<[unknown, string]> = [[input, ""]];
+  while (todo.length) {
+    const [v, at] = todo.pop()!;
+    if (typeof v === "string") {
+      if (isUnstorable(v)) out.push({ field: at || "/", code: "invalid", message: "must not contain NUL characters or unpaired surrogates" });
+    } else if (v !== null && typeof v === "object") {
+      for (const [k, child] of Object.entries(v)) {
+        const here = `${at}/${pointerToken(k)}`;
+        if (isUnstorable(k)) out.push({ field: here, code: "invalid", message: "the name must not contain NUL characters or unpaired surrogates" });
+        todo.push([child, here]);
+      }
+    }
+  }
+  return out;
 }

@@ -76,13 +76,16 @@ export const organizationHandlers = {
   async updateOrganization(ctx) {
     const a = await orgAccess(ctx, ctx.params.org, { forUpdate: true });
     const { region, ...b } = ctx.body;
+    // Authorize on what was asked, not on what would change: a no-op PATCH
+    // from a member without the permission is still a 403.
+    const asked = Object.keys(ctx.body).filter((k) => (ctx.body as Record<string, unknown>)[k] !== undefined);
+    if (asked.length === 0 || asked.some((k) => k !== "plan")) authorize(a, "admin");
+    if (asked.includes("plan")) authorize(a, "admin", "plans");
     if (region !== undefined && region !== a.org.region) {
       invalid("/region", `region is ${a.org.region} and cannot be changed after creation`, "immutable_field", "immutable");
     }
     const changes = diffFields(a.org as unknown as Record<string, unknown>, b);
     const { plan, ...settings } = changes;
-    if (Object.keys(settings).length) authorize(a, "admin");
-    if (plan) authorize(a, "admin", "plans");
     if (changes.require_two_factor?.[1] === true) requireOwnTwoFactor(ctx.caller);
     checkIfMatch(ctx, a.org.version, `organization ${a.org.slug}`);
     if (!Object.keys(changes).length) return toOrganization(a.org);

@@ -1,0 +1,367 @@
+// The authorization matrix of org-api.md §4, one test per cell, against the real server.
+// Rules (§3.1): 401 for a missing or bad token; 404 for callers who are neither members of the org
+// nor grantees of the resource; 403 for members lacking the permission (never 404); 403
+// two_factor_required for members without 2FA of an org that requires it.
+// "Allowed" means 2xx (bodies are valid; success-changing cells get fresh targets), except where a
+// row names another answer that proves the caller got past authorization.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COLUMNS, buildPrincipals, type Col, type Fixture, type World } from "./support/principals";
+import { startTestServer, type TestServer } from "./support/server";
+
+let s: TestServer;
+let fx: Fixture;
+beforeAll(async () => {
+  s = await startTestServer();
+  fx = await buildPrincipals(s);
+}, 120_000);
+afterAll(async () => { await s?.close(); });
+
+type Scope = "org" | "project" | "transferIn" | "self" | "operator";
+interface Req { method: string; url: string; body?: unknown }
+interface Cell { col: Col; w: World & { heir?: { memberId: string } }; token: string | null }
+interface Op {
+  name: string;
+  /** org: needs membership of the org; project: the target is a project the column relates to (§4 "PA", "own", "if granted"). */
+  scope: Scope;
+  /** Runs in a new org per cell: success changes the org or the caller's membership. */
+  fresh?: boolean;
+  /** Team maintainers may do it to their own team (§4 note 3). */
+  maintainer?: boolean;
+  /** What a denied cell answers when it is not a plain 403, with why. */
+  deniedAs?: Partial<Record<Col, { status: number; code: string }>>;
+  /** An answer that still shows the cell passed authorization, with why. */
+  allowedAs?: Partial<Record<Col, { status: number; code: string }>>;
+  request(c: Cell): Promise<Req>;
+}
+
+// ---- fresh targets -------------------------------------------------------------------------------
+const org = (c: Cell) => `/v1/organizations/${c.w.id}`;
+const ownerCall = (c: Cell, method: string, url: string, body?: unknown) => s.call(c.w.owner.token, method, url, body);
+async function invitee(c: Cell, body: Record<string, unknown> = {}) {
+  return fx.invite(c.w, `${fx.uniq("target")}@authz.test`, body);
+}
+async function activeMember(c: Cell) {
+  const a = await s.signup(`${fx.uniq("active")}@authz.test`);
+  if (c.w.id === fx.tfa.id) await fx.enableTwoFactor(a); // its invitees must have 2FA to accept
+  return (await fx.enrol(c.w, a)).memberId;
+}
+async function created(c: Cell, what: string, url: string, body: unknown) {
+  const r = await ownerCall(c, "POST", url, body);
+  fx.expectOk(r, what, 201);
+  return r.json;
+}
+/** A new project in the cell's world, related to the column as §4 says: PA holds an admin grant, the
+ *  granted member and Ext a viewer grant, and pcCreator created it. */
+async function project(c: Cell, w: World = c.w, col: Col = c.col) {
+  const creator = col === "pcCreator" ? fx.tokenOf("pc")! : w.owner.token;
+  const r = await s.call(creator, "POST", `/v1/organizations/${w.id}/projects`, { name: fx.uniq("prj") });
+  fx.expectOk(r, "project", 201);
+  const grant = async (path: string, role: string) => fx.expectOk(await s.call(w.owner.token, "PUT", `/v1/projects/${r.json.id}/access/${path}`, { role }), `grant ${path}`);
+  if (col === "pa") await grant(`members/${w.members.pa!.memberId}`, "admin");
+  if (col === "mGranted") await grant(`members/${w.members.m!.memberId}`, "viewer");
+  if (col === "ext") await grant(`accounts/${fx.accounts.ext!.accountId}`, "viewer");
+  return r.json as { id: string; environments: { id: string }[] };
+}
+const customRoleGrant = async (c: Cell, projectId: string) =>
+  fx.expectOk(await ownerCall(c, "PUT", `/v1/projects/${projectId}/access/roles/${c.w.roles.custom}`, { role: "viewer" }), "role grant");
+
+// ---- the operations, by §4 row ----------------------------------------------------------------------
+const get = (name: string, scope: Scope, url: (c: Cell) => string | Promise<string>): Op => ({ name, scope, request: async (c) => ({ method: "GET", url: await url(c) }) });
+const OPS = {
+  view: [
+    get("GET org", "org", (c) => org(c)),
+    get("GET members", "org", (c) => `${org(c)}/members`),
+    get("GET member", "org", (c) => `${org(c)}/members/${c.w.ownerMemberId}`),
+    get("GET teams", "org", (c) => `${org(c)}/teams`),
+    get("GET team", "org", (c) => `${org(c)}/teams/${c.w.teams.default}`),
+    get("GET team members", "org", (c) => `${org(c)}/teams/${c.w.teams.default}/members`),
+    get("GET roles", "org", (c) => `${org(c)}/roles`),
+    get("GET role", "org", (c) => `${org(c)}/roles/${c.w.roles.DEFAULT}`),
+  ],
+  editOrg: [{ name: "PATCH org name+website", scope: "org", request: async (c) => ({ method: "PATCH", url: org(c), body: { name: fx.uniq("Name"), website_url: `https://${fx.uniq("w")}.example` } }) }],
+  plan: [{ name: "PATCH org plan", scope: "org", request: async (c) => ({ method: "PATCH", url: org(c), body: { plan: fx.uniq("plan") } }) }],
+  billing: [
+    get("GET billing address", "org", (c) => `${org(c)}/billing/address`),
+    { name: "PUT billing address", scope: "org", request: async (c) => ({ method: "PUT", url: `${org(c)}/billing/address`, body: { country: "FR", locality: fx.uniq("Lyon") } }) },
+    get("GET billing profile", "org", (c) => `${org(c)}/billing/profile`),
+    { name: "PATCH billing profile", scope: "org", request: async (c) => ({ method: "PATCH", url: `${org(c)}/billing/profile`, body: { company_name: fx.uniq("Co") } }) },
+  ],
+  subscriptions: [get("GET subscriptions", "org", (c) => `${org(c)}/subscriptions`)],
+  ownerOnly: [
+    { name: "DELETE org", scope: "org", fresh: true, request: async (c) => ({ method: "DELETE", url: org(c) }) },
+    { name: "POST ownership-transfer", scope: "org", fresh: true, request: async (c) => ({ method: "POST", url: `${org(c)}/ownership-transfer`, body: { new_owner_member_id: c.w.heir!.memberId } }) },
+  ],
+  invite: [
+    { name: "POST member (invite)", scope: "org", request: async (c) => ({ method: "POST", url: `${org(c)}/members`, body: { email: `${fx.uniq("inv")}@authz.test` } }) },
+    { name: "DELETE invited member (revoke)", scope: "org", request: async (c) => ({ method: "DELETE", url: `${org(c)}/members/${await invitee(c)}` }) },
+    { name: "DELETE active member (remove)", scope: "org", request: async (c) => ({ method: "DELETE", url: `${org(c)}/members/${await activeMember(c)}` }) },
+    { name: "POST member invitation (re-send)", scope: "org", request: async (c) => ({ method: "POST", url: `${org(c)}/members/${await invitee(c)}/invitation` }) },
+  ],
+  setMember: [
+    { name: "PATCH member permissions", scope: "org", request: async (c) => ({ method: "PATCH", url: `${org(c)}/members/${await invitee(c)}`, body: { permissions: ["members"] } }) },
+    { name: "PATCH member role_ids", scope: "org", request: async (c) => ({ method: "PATCH", url: `${org(c)}/members/${await invitee(c)}`, body: { role_ids: [c.w.roles.DEFAULT, c.w.roles.custom] } }) },
+    { name: "PUT member role", scope: "org", request: async (c) => ({ method: "PUT", url: `${org(c)}/members/${await invitee(c)}/roles/${c.w.roles.custom}` }) },
+    { name: "DELETE member role", scope: "org", request: async (c) => ({ method: "DELETE", url: `${org(c)}/members/${await invitee(c, { role_ids: [c.w.roles.DEFAULT, c.w.roles.custom] })}/roles/${c.w.roles.custom}` }) },
+  ],
+  roles: [
+    { name: "POST role", scope: "org", request: async (c) => ({ method: "POST", url: `${org(c)}/roles`, body: { name: fx.uniq("Role"), permissions: [] } }) },
+    { name: "PATCH role", scope: "org", request: async (c) => ({ method: "PATCH", url: `${org(c)}/roles/${(await created(c, "role", `${org(c)}/roles`, { name: fx.uniq("Role") })).id}`, body: { description: "changed" } }) },
+    { name: "DELETE role", scope: "org", request: async (c) => ({ method: "DELETE", url: `${org(c)}/roles/${(await created(c, "role", `${org(c)}/roles`, { name: fx.uniq("Role") })).id}` }) },
+  ],
+  teams: [
+    { name: "POST team", scope: "org", request: async (c) => ({ method: "POST", url: `${org(c)}/teams`, body: { name: fx.uniq("Team") } }) },
+    { name: "PATCH team", scope: "org", request: async (c) => ({ method: "PATCH", url: `${org(c)}/teams/${(await created(c, "team", `${org(c)}/teams`, { name: fx.uniq("Team") })).id}`, body: { name: fx.uniq("Renamed") } }) },
+    { name: "DELETE team", scope: "org", request: async (c) => ({ method: "DELETE", url: `${org(c)}/teams/${(await created(c, "team", `${org(c)}/teams`, { name: fx.uniq("Team") })).id}` }) },
+    { name: "PUT team member", scope: "org", maintainer: true, request: async (c) => ({ method: "PUT", url: `${org(c)}/teams/${c.w.teams.maintained}/members/${await invitee(c)}`, body: { role: "member" } }) },
+    {
+      name: "DELETE team member", scope: "org", maintainer: true,
+      request: async (c) => ({ method: "DELETE", url: `${org(c)}/teams/${c.w.teams.maintained}/members/${await invitee(c, { team_ids: [c.w.teams.default, c.w.teams.maintained] })}` }),
+    },
+  ],
+  createProject: [{ name: "POST project", scope: "org", request: async (c) => ({ method: "POST", url: `${org(c)}/projects`, body: { name: fx.uniq("prj") } }) }],
+  viewProject: [
+    get("GET project", "project", async (c) => `/v1/projects/${(await project(c)).id}`),
+    get("GET environments", "project", async (c) => `/v1/projects/${(await project(c)).id}/environments`),
+    get("GET environment", "project", async (c) => { const p = await project(c); return `/v1/projects/${p.id}/environments/${p.environments[1]!.id}`; }),
+    get("GET project access", "project", async (c) => `/v1/projects/${(await project(c)).id}/access`),
+    get("GET project access grant", "project", async (c) => { const p = await project(c); await customRoleGrant(c, p.id); return `/v1/projects/${p.id}/access/roles/${c.w.roles.custom}`; }),
+  ],
+  adminProject: [
+    { name: "PATCH project", scope: "project", request: async (c) => ({ method: "PATCH", url: `/v1/projects/${(await project(c)).id}`, body: { description: fx.uniq("d") } }) },
+    {
+      name: "DELETE project", scope: "project",
+      // PA's own grant is a grant: the delete is refused by the "no grants" rule (§1 Project), past authorization.
+      allowedAs: { pa: { status: 409, code: "project_has_access_grants" } },
+      request: async (c) => ({ method: "DELETE", url: `/v1/projects/${(await project(c)).id}` }),
+    },
+    { name: "PUT project access grant", scope: "project", request: async (c) => ({ method: "PUT", url: `/v1/projects/${(await project(c)).id}/access/roles/${c.w.roles.custom}`, body: { role: "viewer" } }) },
+    {
+      name: "DELETE project access grant", scope: "project",
+      request: async (c) => { const p = await project(c); await customRoleGrant(c, p.id); return { method: "DELETE", url: `/v1/projects/${p.id}/access/roles/${c.w.roles.custom}` }; },
+    },
+  ],
+  transferOut: [{ name: "POST project transfer (source side)", scope: "project", request: async (c) => ({ method: "POST", url: `/v1/projects/${(await project(c)).id}/transfer`, body: { target_organization_id: fx.dest.id } }) }],
+  transferIn: [{
+    name: "POST project transfer (target side)", scope: "transferIn",
+    request: async (c) => ({ method: "POST", url: `/v1/projects/${(await project(c, fx.dest, "own")).id}/transfer`, body: { target_organization_id: c.w.id } }),
+  }],
+  audit: [
+    get("GET audit events", "org", (c) => `${org(c)}/audit-events`),
+    get("GET audit event", "org", async (c) => `${org(c)}/audit-events/${(await ownerCall(c, "GET", `${org(c)}/audit-events?limit=1`)).json.items[0].id}`),
+  ],
+  leave: [{
+    name: "DELETE own membership (leave)", scope: "org", fresh: true,
+    deniedAs: { own: { status: 409, code: "cannot_remove_owner" } },
+    // Non-members have no membership to delete: they aim at another member's.
+    request: async (c) => ({ method: "DELETE", url: `${org(c)}/members/${c.col === "own" ? c.w.ownerMemberId : (c.w.members[c.col]?.memberId ?? c.w.heir!.memberId)}` }),
+  }],
+  self: [
+    get("GET me", "self", () => "/v1/me"),
+    get("GET my tokens", "self", () => "/v1/me/tokens"),
+    { name: "POST my token", scope: "self", request: async () => ({ method: "POST", url: "/v1/me/tokens", body: { name: fx.uniq("tok"), expires_at: new Date(s.clock.current().getTime() + 30 * 86400_000).toISOString() } }) },
+    {
+      name: "DELETE my token", scope: "self",
+      request: async (c) => {
+        if (!c.token || c.col === "badToken") return { method: "DELETE", url: "/v1/me/tokens/tok_unknown" };
+        const t = await s.call(c.token, "POST", "/v1/me/tokens", { name: fx.uniq("tok"), expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
+        fx.expectOk(t, "token", 201);
+        return { method: "DELETE", url: `/v1/me/tokens/${t.json.id}` };
+      },
+    },
+    get("GET my invitations", "self", () => "/v1/me/invitations"),
+    {
+      name: "POST invitations/accept (own)", scope: "self",
+      request: async (c) => {
+        const email = fx.accountOf(c.col)?.email ?? `${fx.uniq("nobody")}@authz.test`;
+        await fx.invite(fx.inviter, email);
+        return { method: "POST", url: "/v1/invitations/accept", body: { token: await s.invitationToken(email) } };
+      },
+    },
+  ],
+  // Not in §4: route table, auth "operator".
+  operator: [get("GET outbox", "operator", () => "/v1/outbox?limit=1")],
+  // Not in §4 as rows; read as the rows they belong to.
+  listProjects: [get("GET org projects (the ones the caller sees)", "project", async (c) => { await project(c); return `${org(c)}/projects`; })],
+  memberAccess: [get("GET another member's project access", "org", async (c) => `${org(c)}/members/${await invitee(c)}/project-access`)],
+} satisfies Record<string, Op[]>;
+
+// ---- §4, transcribed ------------------------------------------------------------------------------
+// ✓ allowed · ✗ denied (403 for members; 404 for Ext unless the target is its granted project)
+// own = only on projects the pc holder created (note 5) · grant = only with a grant · maint = team
+// maintainers, for their team's members (note 3) · – = not applicable (no cell).
+const HEAD = ["own", "adm", "mem", "bil", "pln", "pc", "pa", "m", "ext"] as const;
+const MATRIX: [string, keyof typeof OPS, string][] = [
+  //  §4 action                                               ops               Own ADM mem bil pln pc   PA    M     Ext
+  ["View org, list members, teams, roles",                     "view",          "✓   ✓   ✓   ✓   ✓   ✓    ✓     ✓     ✗404"],
+  ["Edit org slug, name, website, require_two_factor",         "editOrg",       "✓   ✓   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Change plan",                                              "plan",          "✓   ✓   ✗   ✗   ✓   ✗    ✗     ✗     ✗"],
+  ["Billing address, profile, invoices",                       "billing",       "✓   ✓   ✗   ✓   ✗   ✗    ✗     ✗     ✗"],
+  ["List subscriptions",                                       "subscriptions", "✓   ✓   ✗   ✓   ✓   ✗    ✗     ✗     ✗"],
+  ["Delete org; transfer ownership",                           "ownerOnly",     "✓   ✗   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Invite, revoke invite, remove member",                     "invite",        "✓   ✓   ✓   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Set member permissions / roles",                           "setMember",     "✓   ✓   ✓   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Create, edit, delete custom roles",                        "roles",         "✓   ✓   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Create, rename, delete teams; manage team members",        "teams",         "✓   ✓   ✓   ✗   ✗   ✗    maint ✗     ✗"],
+  ["Create project",                                           "createProject", "✓   ✓   ✗   ✗   ✗   ✓    –     ✗     ✗"],
+  ["View project and environments",                            "viewProject",   "✓   ✓   ✗   ✗   ✗   own  ✓     grant grant"],
+  ["Edit or delete project; manage its access grants",         "adminProject",  "✓   ✓   ✗   ✗   ✗   own  ✓     ✗     ✗"],
+  ["Transfer project out (source side)",                       "transferOut",   "✓   ✓   ✗   ✓   ✗   ✗    ✗     ✗     ✗"],
+  ["Transfer project in (target side)",                        "transferIn",    "✓   ✓   ✗   ✗   ✗   ✓    –     ✗     ✗"],
+  ["Read audit events",                                        "audit",         "✓   ✓   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Leave org",                                                "leave",         "✗   ✓   ✓   ✓   ✓   ✓    ✓     ✓     –"],
+  ["Manage own API tokens; accept own invitation",             "self",          "✓   ✓   ✓   ✓   ✓   ✓    ✓     ✓     ✓"],
+  // Not rows of §4; what they follow is said on the right.
+  ["List projects (filtered to what the caller sees)",         "listProjects",  "✓   ✓   ✓   ✓   ✓   ✓    ✓     ✓     ✓"],
+  ["A member's project access (user admins, PSH org:user:projects)", "memberAccess", "✓ ✓ ✓ ✗ ✗ ✗ ✗ ✗ ✗404"],
+  ["Read the outbox (operator only, routes.ts)",               "operator",      "✗   ✗   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
+];
+
+type Want = { ok: true; alt?: { status: number; code: string } } | { ok: false; status: number; code: string };
+const ALLOW: Want = { ok: true };
+const deny = (status: number, code: string): Want => ({ ok: false, status, code });
+const FORBIDDEN = deny(403, "forbidden");
+const NOT_FOUND = deny(404, "not_found");
+
+/** The expected answer of one cell, or null when §4 has no cell ("–", or a variant column that only
+ *  differs on projects). */
+function want(op: Op, row: Record<string, string>, col: Col): Want | null {
+  if ((col === "pcCreator" || col === "mGranted") && op.scope !== "project") return null;
+  if (col === "anon" || col === "badToken") return deny(401, "unauthenticated");
+  if (op.scope === "operator") return col === "op" ? ALLOW : FORBIDDEN;
+  if (op.scope === "self") return ALLOW;
+  if (col === "out" || col === "op") return NOT_FOUND;
+  if (col === "no2fa") return deny(403, "two_factor_required");
+  const base = col === "pcCreator" ? "pc" : col === "mGranted" || col === "tm" ? "m" : col;
+  let cell = row[base]!;
+  if (col === "tm" && row.pa === "maint") cell = op.maintainer ? "✓" : "✗";
+  if (cell === "maint") cell = "✗"; // PA as such holds no team right
+  if (cell === "own") cell = col === "pcCreator" ? "✓" : "✗";
+  if (cell === "grant") cell = col === "mGranted" || col === "ext" ? "✓" : "✗";
+  if (cell === "–") return null;
+  if (cell === "✓") return op.allowedAs?.[col] ? { ok: true, alt: op.allowedAs[col] } : ALLOW;
+  if (cell === "✗404") return NOT_FOUND;
+  if (op.deniedAs?.[col]) return deny(op.deniedAs[col]!.status, op.deniedAs[col]!.code);
+  // Ext is no member: org-scoped targets do not exist for it; the project it was granted does.
+  if (col === "ext") return op.scope === "project" ? FORBIDDEN : NOT_FOUND;
+  return FORBIDDEN;
+}
+
+const CELLS = MATRIX.flatMap(([action, key, line]) => {
+  const tokens = line.trim().split(/\s+/);
+  if (tokens.length !== HEAD.length) throw new Error(`row ${action}: ${tokens.length} cells`);
+  const row = Object.fromEntries(HEAD.map((h, i) => [h, tokens[i]!]));
+  return (OPS[key] as Op[]).flatMap((op) => COLUMNS.flatMap((col) => {
+    const w = want(op, row, col);
+    const shown = !w ? "" : w.ok ? (w.alt ? `allowed (or ${w.alt.status} ${w.alt.code})` : "allowed") : `${w.status} ${w.code}`;
+    return w ? [{ action, op, col, want: w, title: `${op.name} × ${col} → ${shown}` }] : [];
+  }));
+});
+
+describe("authorization matrix (org-api.md §4)", () => {
+  it.each(CELLS)("$title", async ({ op, col, want: w }) => {
+    const world = op.fresh ? await fx.freshWorld(col) : fx.worldOf(col);
+    const token = fx.tokenOf(col);
+    const req = await op.request({ col, w: world, token });
+    const r = await s.call(token, req.method, req.url, req.body);
+    const got = { status: r.statusCode, code: r.json?.code as string | undefined };
+    const where = `${req.method} ${req.url} as ${col}: ${r.statusCode} ${r.body.slice(0, 300)}`;
+    if (w.ok) {
+      const passed = got.status < 300 || (!!w.alt && got.status === w.alt.status && got.code === w.alt.code);
+      expect(passed, `expected allowed, got ${where}`).toBe(true);
+    } else {
+      expect(got, where).toEqual({ status: w.status, code: w.code });
+    }
+  });
+});
+
+// ---- the notes of §4 and the rules of §3.1 that need a particular target ---------------------------
+type Res = { statusCode: number; body: string; json: any; headers: Record<string, unknown> };
+const as = (col: Col, method: string, url: string, body?: unknown) => s.call(fx.tokenOf(col), method, url, body);
+const inMain = (path = "") => `/v1/organizations/${fx.main.id}${path}`;
+const mainInvitee = (body: Record<string, unknown> = {}) => fx.invite(fx.main, `${fx.uniq("note")}@authz.test`, body);
+const NOTES: [string, () => Promise<Res>, number, string?][] = [
+  // Note 1: nobody can act on the owner.
+  ["ADM removes the owner → 409 cannot_remove_owner", () => as("adm", "DELETE", inMain(`/members/${fx.main.ownerMemberId}`)), 409, "cannot_remove_owner"],
+  ["mem removes the owner → 409 cannot_remove_owner", () => as("mem", "DELETE", inMain(`/members/${fx.main.ownerMemberId}`)), 409, "cannot_remove_owner"],
+  ["ADM changes the owner's roles → 409 cannot_remove_owner", () => as("adm", "PATCH", inMain(`/members/${fx.main.ownerMemberId}`), { role_ids: [fx.main.roles.DEFAULT] }), 409, "cannot_remove_owner"],
+  ["ADM gives the owner permissions → 422 owner_has_all_permissions", () => as("adm", "PATCH", inMain(`/members/${fx.main.ownerMemberId}`), { permissions: ["billing"] }), 422, "owner_has_all_permissions"],
+  // Edit org: a member lacking the right is refused even when the body would change nothing, as every other mutation does.
+  ["M PATCHes the org with its current name → 403", async () => as("m", "PATCH", inMain(), { name: (await as("m", "GET", inMain())).json.name }), 403, "forbidden"],
+  ["pln changes plan and name in one PATCH → 403 (the name needs ADMIN)", () => as("pln", "PATCH", inMain(), { plan: fx.uniq("plan"), name: fx.uniq("Name") }), 403, "forbidden"],
+  // Note 1: holders of `members` cannot grant what they lack, nor ADMIN; owner and ADMIN can.
+  ["mem grants billing (not held) → 403 privilege_escalation", async () => as("mem", "PATCH", inMain(`/members/${await mainInvitee()}`), { permissions: ["billing"] }), 403, "privilege_escalation"],
+  ["mem invites with billing (not held) → 403 privilege_escalation", () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("esc")}@authz.test`, permissions: ["billing"] }), 403, "privilege_escalation"],
+  ["mem invites with the ADMIN role → 403 privilege_escalation", () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("esc")}@authz.test`, role_ids: [fx.main.roles.ADMIN] }), 403, "privilege_escalation"],
+  ["mem assigns the ADMIN role → 403 privilege_escalation", async () => as("mem", "PUT", inMain(`/members/${await mainInvitee()}/roles/${fx.main.roles.ADMIN}`)), 403, "privilege_escalation"],
+  ["mem invites with members (held) → 201", () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("ok")}@authz.test`, permissions: ["members"] }), 201],
+  ["ADM assigns the ADMIN role → 200", async () => as("adm", "PUT", inMain(`/members/${await mainInvitee()}/roles/${fx.main.roles.ADMIN}`)), 200],
+  // Note 2: nobody edits their own permissions or roles (in a fresh org: a wrong success must not leak).
+  ["mem changes own permissions → 403 self_modification", async () => { const w = await fx.freshWorld("mem"); return as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.members.mem!.memberId}`, { permissions: [] }); }, 403, "self_modification"],
+  ["ADM changes own roles → 403 self_modification", async () => { const w = await fx.freshWorld("adm"); return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.members.adm!.memberId}`, { role_ids: [w.roles.ADMIN, w.roles.custom] }); }, 403, "self_modification"],
+  ["ADM adds a role to self → 403 self_modification", async () => { const w = await fx.freshWorld("adm"); return as("adm", "PUT", `/v1/organizations/${w.id}/members/${w.members.adm!.memberId}/roles/${w.roles.custom}`); }, 403, "self_modification"],
+  // Note 3: a maintainer manages only their own team.
+  ["tm adds a member to a team it does not maintain → 403", async () => as("tm", "PUT", inMain(`/teams/${fx.main.teams.default}/members/${await mainInvitee({ team_ids: [fx.main.teams.maintained] })}`), { role: "member" }), 403, "forbidden"],
+  // Note 5 / "if granted": a member reads its own project access; Ext probing a project it was not granted learns nothing.
+  ["M reads its own project access → 200", () => as("m", "GET", inMain(`/members/${fx.main.members.m!.memberId}/project-access`)), 200],
+  ["Ext reads an ungranted project of the org → 404", async () => {
+    await s.call(fx.main.owner.token, "PUT", `/v1/projects/${(await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("g") })).json.id}/access/accounts/${fx.accounts.ext!.accountId}`, { role: "viewer" });
+    const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("hidden") });
+    return as("ext", "GET", `/v1/projects/${p.json.id}`);
+  }, 404, "not_found"],
+  // §0.1: a permission carried by a role counts like a direct one.
+  ["billing through a custom role → billing address 200", async () => {
+    const role = await s.call(fx.main.owner.token, "POST", inMain("/roles"), { name: fx.uniq("Billing"), permissions: ["billing"] });
+    const a = await s.signup(`${fx.uniq("viarole")}@authz.test`);
+    await fx.enrol(fx.main, a, { role_ids: [role.json.id] });
+    return s.call(a.token, "GET", inMain("/billing/address"));
+  }, 200],
+  // 2FA: the requirement gates members without it and invitees; members with it pass.
+  ["member with 2FA of a 2FA org → 200", async () => {
+    const a = await s.signup(`${fx.uniq("with2fa")}@authz.test`);
+    await fx.enableTwoFactor(a);
+    await fx.enrol(fx.tfa, a);
+    return s.call(a.token, "GET", `/v1/organizations/${fx.tfa.id}`);
+  }, 200],
+  ["invitee without 2FA accepts into a 2FA org → 403 two_factor_required", async () => {
+    const a = await s.signup(`${fx.uniq("no2fa")}@authz.test`);
+    await fx.invite(fx.tfa, a.email);
+    return s.call(a.token, "POST", "/v1/invitations/accept", { token: await s.invitationToken(a.email) });
+  }, 403, "two_factor_required"],
+  // §1 API token: a token restricted to other orgs sees this one as it would not exist; removal revokes at once.
+  ["owner's token restricted to another org → 404 on its own org", async () => {
+    const t = await as("own", "POST", "/v1/me/tokens", { name: "scoped", organization_ids: [fx.dest.id], expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
+    return s.call(t.json.token, "GET", inMain());
+  }, 404, "not_found"],
+  ["owner's token restricted to another org → 404 on a project of its own org", async () => {
+    const t = await as("own", "POST", "/v1/me/tokens", { name: "scoped", organization_ids: [fx.dest.id], expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
+    const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("scoped") });
+    return s.call(t.json.token, "GET", `/v1/projects/${p.json.id}`);
+  }, 404, "not_found"],
+  ["removed member's token → 404", async () => {
+    const w = await fx.freshWorld("m");
+    await s.call(w.owner.token, "DELETE", `/v1/organizations/${w.id}/members/${w.members.m!.memberId}`);
+    return as("m", "GET", `/v1/organizations/${w.id}`);
+  }, 404, "not_found"],
+  // §3.1: 404s do not tell an existing org from a missing one; 401 is for the token only.
+  ["outsider, unknown org → 404 not_found (as for an existing one)", () => as("out", "GET", "/v1/organizations/org_00000000000000000000000000"), 404, "not_found"],
+  ["outsider, unknown project → 404 not_found", () => as("out", "GET", "/v1/projects/prj_00000000000000000000000000"), 404, "not_found"],
+  ["revoked token → 401", async () => {
+    const t = await as("m", "POST", "/v1/me/tokens", { name: "gone", expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
+    await as("m", "DELETE", `/v1/me/tokens/${t.json.id}`);
+    return s.call(t.json.token, "GET", inMain());
+  }, 401, "unauthenticated"],
+  ["expired token → 401", async () => {
+    const t = await as("m", "POST", "/v1/me/tokens", { name: "short", expires_at: new Date(s.clock.current().getTime() + 60_000).toISOString() });
+    s.clock.advance(120_000);
+    return s.call(t.json.token, "GET", inMain());
+  }, 401, "unauthenticated"],
+  ["malformed Authorization header → 401", () => s.call(null, "GET", inMain(), undefined, { authorization: "Token abc" }), 401, "unauthenticated"],
+];
+
+describe("notes of §4 and rules of §3.1", () => {
+  it.each(NOTES.map(([title, run, status, code]) => ({ title, run, status, code })))("$title", async ({ run, status, code }) => {
+    const r = await run();
+    expect({ status: r.statusCode, ...(code ? { code: r.json?.code } : {}) }, r.body.slice(0, 300)).toEqual({ status, ...(code ? { code } : {}) });
+    if (status === 401) expect(r.headers["www-authenticate"], "401 carries WWW-Authenticate").toMatch(/^Bearer/);
+  });
+});

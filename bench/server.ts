@@ -1,0 +1,233 @@
+// Server benchmark: invitations (POST …/members) and member updates (PATCH with If-Match) per
+// second, with p50/p99 latency, at 1, 8 and 32 concurrent clients, on the embedded PGlite and on
+// PostgreSQL, through a real socket (undici) to the orgs-server binary in its own process.
+// Two floors give the figures a ratio: GET /v1/me at the same concurrency (the HTTP, auth and
+// routing cost, no write), and the same rows written by raw SQL in one transaction per
+// operation, in-process (the database's cost, without HTTP, validation or authorization).
+//
+//   npm run build && node dist/bench/server.js
+//
+// PostgreSQL: ORGS_BENCH_POSTGRES_URL (a server the bench may create a database on), else one is
+// started with scripts/postgres.sh and stopped afterwards; BENCH_ENGINES=pglite skips it.
+// BENCH_SECONDS sets each cell's measuring time (default 3). Rate limiting is off in the server.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Pool } from "undici";
+import { newId } from "../server/domain/ids";
+import { openPglite, openPostgres, type Db } from "../server/store/db";
+
+const ROOT = join(__dirname, "..", "..");
+const SERVER_MAIN = join(ROOT, "dist", "server", "main.js");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CLIENTS = [1, 8, 32];
+
+interface Cell { engine: string; op: string; clients: number; ops: number; errors: number; perSec: number; p50: number; p99: number }
+const cells: Cell[] = [];
+
+function startServer(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const proc = spawn(process.execPath, [SERVER_MAIN], {
+    env: { ...process.env, PORT: "0", ORGS_RATE_LIMIT: "0", ORGS_INVITATION_QUOTA: "100000000", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ url: m[1]!, stop: async () => { proc.kill("SIGTERM"); await exited; } });
+    };
+    proc.stdout!.on("data", onData);
+    proc.stderr!.on("data", onData);
+    void exited.then(() => reject(new Error(`orgs-server exited:\n${out}`)));
+  });
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+
+/** Runs `clients` loops of `one(worker)` for SECONDS; records throughput and latency. */
+async function measure(engine: string, op: string, clients: number, one: (worker: number) => Promise<boolean>): Promise<Cell> {
+  const lat: number[] = [];
+  let errors = 0;
+  const until = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: clients }, async (_, w) => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      if (await one(w)) lat.push(performance.now() - t);
+      else errors++;
+    }
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  lat.sort((a, b) => a - b);
+  const cell = { engine, op, clients, ops: lat.length, errors, perSec: lat.length / elapsed, p50: pct(lat, 0.5), p99: pct(lat, 0.99) };
+  cells.push(cell);
+  process.stderr.write(`  ${engine} ${op} x${clients}: ${cell.perSec.toFixed(0)}/s p50 ${cell.p50.toFixed(1)} ms p99 ${cell.p99.toFixed(1)} ms${errors ? ` (${errors} errors)` : ""}\n`);
+  return cell;
+}
+
+let seq = 0;
+const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}${randomBytes(2).toString("hex")}`;
+
+async function benchServer(engine: string, env: Record<string, string>): Promise<{ orgId: string; ownerAccountId: string }> {
+  const server = await startServer(env);
+  const pool = new Pool(server.url, { connections: Math.max(...CLIENTS), pipelining: 1 });
+  const call = async (method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
+    const r = await pool.request({
+      method: method as "GET", path,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.body.text();
+    return { status: r.statusCode, etag: r.headers.etag as string | undefined, json: text ? JSON.parse(text) : undefined };
+  };
+  try {
+    const signup = await call("POST", "/v1/accounts", null, { email: `bench-${uniq()}@bench.test`, name: "Bench" });
+    const token: string = signup.json.token.token;
+    const org = (await call("POST", "/v1/organizations", token, { slug: `bench-${uniq()}`, name: "Bench", region: "eu" })).json;
+    const members = `/v1/organizations/${org.id}/members`;
+    // Targets for the updates: one member per client, so If-Match never collides between clients.
+    const targets: Array<{ url: string; etag: string; on: boolean }> = [];
+    for (let i = 0; i < Math.max(...CLIENTS); i++) {
+      const m = await call("POST", members, token, { email: `target-${i}-${uniq()}@bench.test` });
+      targets.push({ url: `${members}/${m.json.id}`, etag: m.etag!, on: false });
+    }
+    const me = async () => (await call("GET", "/v1/me", token)).status === 200;
+    const invite = async () => (await call("POST", members, token, { email: `inv-${uniq()}@bench.test` })).status === 201;
+    const update = async (w: number) => {
+      const t = targets[w]!;
+      const r = await call("PATCH", t.url, token, { permissions: t.on ? [] : ["billing"] }, { "if-match": t.etag });
+      if (r.status !== 200) return false;
+      t.etag = r.etag!;
+      t.on = !t.on;
+      return true;
+    };
+    for (let i = 0; i < 30; i++) { await me(); await invite(); await update(0); } // warm-up: JIT, caches, first pages
+    for (const clients of CLIENTS) {
+      await measure(engine, "GET /v1/me (floor)", clients, me);
+      await measure(engine, "invite POST members", clients, invite);
+      await measure(engine, "update PATCH member", clients, update);
+    }
+    return { orgId: org.id, ownerAccountId: signup.json.account.id };
+  } finally {
+    await pool.close();
+    await server.stop();
+  }
+}
+
+/** The rows an invitation and a member update write, by raw SQL, one transaction each. */
+async function benchSql(engine: string, db: Db, orgId: string, accountId: string) {
+  const [ids] = await db.query<{ role: string; team: string }>(
+    `SELECT (SELECT id FROM roles WHERE organization_id = $1 AND builtin = 'DEFAULT') AS role,
+            (SELECT id FROM teams WHERE organization_id = $1 ORDER BY id LIMIT 1) AS team`, [orgId]);
+  const actor = JSON.stringify({ type: "token", account_id: accountId, email: "bench@bench.test", token_id: null });
+  const invite = async () => {
+    const id = newId("mem");
+    const email = `sql-${uniq()}@bench.test`;
+    await db.tx(async (q) => {
+      await q.query(
+        `INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at, invited_by_account_id, invitation_sent_count, created_at)
+         VALUES ($1, $2, $3, lower($3), '{}', $4, now() + interval '7 days', $5, 1, now())`, [id, orgId, email, randomBytes(16).toString("hex"), accountId]);
+      await q.query("INSERT INTO member_roles (member_id, role_id) VALUES ($1, $2)", [id, ids!.role]);
+      await q.query("INSERT INTO team_members (team_id, member_id, created_at) VALUES ($1, $2, now())", [ids!.team, id]);
+      await q.query("INSERT INTO outbox (id, organization_id, to_address, subject, text, invitation_token) VALUES ($1, $2, $3, 'Invitation', 'Join us', 'tok')", [newId("msg"), orgId, email]);
+      await q.query(
+        `INSERT INTO audit_events (id, organization_id, occurred_at, action, actor, target, changes) VALUES ($1, $2, now(), 'invitation.created', $3, $4, NULL)`,
+        [newId("evt"), orgId, actor, JSON.stringify({ type: "member", id, display_name: email })]);
+    });
+    return true;
+  };
+  const targets = (await db.query<{ id: string }>("SELECT id FROM members WHERE organization_id = $1 ORDER BY id LIMIT $2", [orgId, Math.max(...CLIENTS)])).map((r) => r.id);
+  const update = async (w: number) => {
+    await db.tx(async (q) => {
+      const [m] = await q.query<{ version: number; permissions: string[] }>("SELECT version, permissions FROM members WHERE id = $1 FOR UPDATE", [targets[w]]);
+      const next = m!.permissions.length ? [] : ["billing"];
+      await q.query("UPDATE members SET permissions = $2, version = version + 1 WHERE id = $1 AND version = $3", [targets[w], next, m!.version]);
+      await q.query(
+        `INSERT INTO audit_events (id, organization_id, occurred_at, action, actor, target, changes) VALUES ($1, $2, now(), 'member.updated', $3, $4, $5)`,
+        [newId("evt"), orgId, actor, JSON.stringify({ type: "member", id: targets[w], display_name: null }), JSON.stringify({ permissions: [m!.permissions, next] })]);
+    });
+    return true;
+  };
+  for (const clients of CLIENTS) {
+    await measure(engine, "invite rows by SQL (floor)", clients, invite);
+    await measure(engine, "update rows by SQL (floor)", clients, update);
+  }
+}
+
+async function postgres(): Promise<{ url: string; done(): Promise<void> } | null> {
+  let base = process.env.ORGS_BENCH_POSTGRES_URL;
+  let stopServer = () => {};
+  if (!base) {
+    const dir = mkdtempSync(join(tmpdir(), "orgs-bench-pg-"));
+    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const r = spawnSync("bash", [join(ROOT, "scripts", "postgres.sh"), "start", dir, port], { encoding: "utf8" });
+    if (r.status !== 0) { process.stderr.write(`PostgreSQL not benchmarked: scripts/postgres.sh failed:\n${r.stderr}\n`); return null; }
+    base = r.stdout.trim();
+    stopServer = () => { spawnSync("bash", [join(ROOT, "scripts", "postgres.sh"), "stop", dir], { stdio: "ignore" }); };
+  }
+  const { Client } = await import("pg");
+  const name = `orgs_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async done() {
+      const c = new Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+      stopServer();
+    },
+  };
+}
+
+function table(): string {
+  const floorOf = (c: Cell, op: string) => cells.find((x) => x.engine === c.engine && x.clients === c.clients && x.op === op);
+  const rows = [["engine", "operation", "clients", "ops/s", "p50 ms", "p99 ms", "errors", "÷ GET /me", "÷ SQL"]];
+  for (const c of cells) {
+    const me = floorOf(c, "GET /v1/me (floor)");
+    const sql = floorOf(c, c.op.startsWith("invite") ? "invite rows by SQL (floor)" : "update rows by SQL (floor)");
+    const server = !c.op.includes("floor");
+    rows.push([
+      c.engine, c.op, String(c.clients), c.perSec.toFixed(0), c.p50.toFixed(1), c.p99.toFixed(1), String(c.errors),
+      server && me ? (c.perSec / me.perSec).toFixed(2) : "", server && sql ? (c.perSec / sql.perSec).toFixed(2) : "",
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((v, i) => (i >= 2 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(" | ")} |`;
+  return [line(rows[0]!), `|${widths.map((w, i) => (i >= 2 ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
+}
+
+async function main() {
+  const engines = (process.env.BENCH_ENGINES ?? "pglite,postgres").split(",");
+  if (engines.includes("pglite")) {
+    const dataDir = mkdtempSync(join(tmpdir(), "orgs-bench-"));
+    const { orgId, ownerAccountId } = await benchServer("PGlite", { ORGS_DATA_DIR: dataDir, DATABASE_URL: "" });
+    // The server has stopped; the same data directory, opened in this process, for the floor.
+    const db = await openPglite(dataDir);
+    try { await benchSql("PGlite", db, orgId, ownerAccountId); } finally { await db.close(); }
+  }
+  if (engines.includes("postgres")) {
+    const pg = await postgres();
+    if (pg) {
+      try {
+        const { orgId, ownerAccountId } = await benchServer("PostgreSQL", { DATABASE_URL: pg.url, ORGS_DATA_DIR: mkdtempSync(join(tmpdir(), "orgs-bench-")) });
+        const db = await openPostgres(pg.url, Math.max(...CLIENTS));
+        try { await benchSql("PostgreSQL", db, orgId, ownerAccountId); } finally { await db.close(); }
+      } finally {
+        await pg.done();
+      }
+    }
+  }
+  process.stdout.write(`\n${SECONDS} s per cell; ÷ columns: this row's ops/s over the floor's at the same clients.\n${table()}\n`);
+}
+
+main().catch((e) => { process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });

@@ -50,6 +50,18 @@ describe("OrgsClient", () => {
     mock.assertNoPendingInterceptors();
   });
 
+  it("returns a 429 at once when its Retry-After is longer than it will wait (an invitation quota)", async () => {
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    mock.get("http://api.test").intercept({ path: "/v1/me", method: "GET" })
+      .reply(429, { type: "about:blank", title: "Too many invitations sent", status: 429, code: "invitation_quota_exceeded", detail: "retry later" }, { headers: { "retry-after": "3600", "content-type": "application/problem+json" } });
+    const c = new OrgsClient({ baseUrl: "http://api.test", dispatcher: mock.compose(retryPolicy({ maxRetryWaitMs: 10_000 })) });
+    const started = Date.now();
+    await expect(c.call("getMe")).rejects.toMatchObject({ status: 429, code: "invitation_quota_exceeded" });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    mock.assertNoPendingInterceptors();
+  });
+
   it("reports a malformed body as invalid_response, not a crash", async () => {
     const mock = new MockAgent();
     mock.disableNetConnect();

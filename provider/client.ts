@@ -72,18 +72,44 @@ export interface CallResult<K extends OperationId> {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** The retry policy: 429, 502, 503, 504 and connection errors, honouring Retry-After, bounded. */
+const RETRY_STATUS = [429, 502, 503, 504];
+const RETRY_ERRORS = ["ECONNRESET", "ECONNREFUSED", "ENOTFOUND", "ENETDOWN", "ENETUNREACH", "EHOSTDOWN", "EHOSTUNREACH", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT"];
+
+/** Retry-After as milliseconds (delta-seconds or an HTTP date); undefined when absent or unreadable. */
+function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v === "") return undefined;
+  const ms = /^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v) - Date.now();
+  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+}
+
+/**
+ * The retry policy: 429, 502, 503, 504 and connection errors, exponential backoff, honouring
+ * Retry-After, bounded. Unlike undici's default decision, a Retry-After longer than the longest
+ * wait is not shortened and retried: the server said when (an invitation quota resets in an
+ * hour), so its answer is returned at once instead of after a string of doomed retries.
+ */
 export function retryPolicy(o: Pick<ClientOptions, "maxRetries" | "maxRetryWaitMs"> = {}): Dispatcher.DispatcherComposeInterceptor {
+  const maxRetries = o.maxRetries ?? 8;
+  const maxWait = o.maxRetryWaitMs ?? 10_000;
   return interceptors.retry({
-    maxRetries: o.maxRetries ?? 8,
-    minTimeout: 200,
-    maxTimeout: o.maxRetryWaitMs ?? 10_000,
-    timeoutFactor: 2,
-    retryAfter: true,
+    maxRetries,
     // Every method: POSTs carry an Idempotency-Key, the rest are idempotent by design.
     methods: ["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH", "POST"],
-    statusCodes: [429, 502, 503, 504],
-    errorCodes: ["ECONNRESET", "ECONNREFUSED", "ENOTFOUND", "ENETDOWN", "ENETUNREACH", "EHOSTDOWN", "EHOSTUNREACH", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT"],
+    statusCodes: RETRY_STATUS,
+    errorCodes: RETRY_ERRORS,
+    // When retries end, the caller gets the server's last answer (its problem body), not a bare
+    // "retries exhausted".
+    throwOnError: false,
+    retry(err, { state }, callback) {
+      const { statusCode, code, headers } = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> };
+      const retriable = statusCode != null ? RETRY_STATUS.includes(statusCode) : code === undefined || RETRY_ERRORS.includes(code);
+      if (!retriable || state.counter > maxRetries) return callback(err);
+      const after = retryAfterMs(headers?.["retry-after"]);
+      if (after !== undefined && after > maxWait) return callback(err);
+      const wait = after ?? Math.min(200 * 2 ** (state.counter - 1), maxWait);
+      return setTimeout(() => callback(null), wait);
+    },
   });
 }
 

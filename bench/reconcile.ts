@@ -1,0 +1,162 @@
+// Reconcile benchmark: N members and N project grants created, refreshed and deleted through the
+// real dynamic-provider host, at the engine's default parallelism, against the floor: the same
+// API calls made directly with OrgsClient at the same concurrency, in the same run.
+//
+//   npm run build && npx tsc -p tsconfig.json --noEmit false --outDir node_modules/.cache/orgs-bench \
+//     && node node_modules/.cache/orgs-bench/bench/reconcile.js 1000 [10000]
+//
+// The server is the compiled orgs-server (dist/) in its own process on a loopback port, as it
+// would be in use (sharing this process's event loop with the engine stand-in would slow the
+// server by the harness's work): PGlite in a temporary directory, or PostgreSQL at
+// ORGS_TEST_POSTGRES_URL. Rate limiting is off (the default 30 requests/s per account would make
+// the server, not the provider, the subject). Prints seconds per phase and the
+// ratio to the floor; the targets for 10k + 10k: created in ≤ 60 s and ≤ 1.25 × the floor.
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { Host, ROOT, Stack } from "../test/support/engine";
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+
+const load = createRequire(join(ROOT, "package.json"));
+const { OrgsClient } = load("./dist/provider/client.js") as typeof import("../provider/client");
+
+/** dist/server/main.js in a child process; resolves with its URL once it listens. */
+function startServer(env: Record<string, string>): Promise<{ url: string; stop(): void }> {
+  const proc = spawn(process.execPath, [join(ROOT, "dist", "server", "main.js")], {
+    env: { ...process.env, PORT: "0", ORGS_DATA_DIR: mkdtempSync(join(tmpdir(), "orgs-bench-")), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ url: m[1]!, stop: () => proc.kill("SIGTERM") });
+    };
+    proc.stdout!.on("data", onData);
+    proc.stderr!.on("data", onData);
+    proc.once("exit", (code) => reject(new Error(`orgs-server exited with ${code}:\n${out}`)));
+  });
+}
+
+/** `pulumi up --parallel` defaults to 4 × GOMAXPROCS (pkg/cmd/pulumi/operations/up.go, pulumi/pulumi#14989). */
+const PARALLEL = Number(process.env.PULUMI_PARALLEL) || availableParallelism() * 4;
+
+/** Runs tasks at most `parallel` at a time; a task may return follow-ups (its dependents), as the engine's DAG walk does. */
+async function walk(tasks: (() => Promise<(() => Promise<unknown>) | void>)[], parallel: number): Promise<void> {
+  const queue = [...tasks];
+  let running = 0;
+  let failed: unknown;
+  await new Promise<void>((resolve, reject) => {
+    const next = () => {
+      if (failed) return;
+      if (!queue.length && !running) return resolve();
+      while (running < parallel && queue.length) {
+        const task = queue.shift()!;
+        running++;
+        task().then((follow) => {
+          running--;
+          if (typeof follow === "function") queue.push(follow as () => Promise<void>);
+          next();
+        }, (e) => { failed = e; reject(e); });
+      }
+    };
+    next();
+  });
+}
+
+async function timed(label: string, fn: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  const s = (performance.now() - t0) / 1000;
+  process.stderr.write(`  ${label}: ${s.toFixed(2)} s\n`);
+  return s;
+}
+
+async function main() {
+  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const pg = process.env.ORGS_TEST_POSTGRES_URL;
+  const server = await startServer({ ORGS_RATE_LIMIT: "0", ORGS_INVITATION_QUOTA: "100000000", ...(pg ? { DATABASE_URL: pg } : {}) });
+  const url = server.url;
+  const signup = await (await fetch(`${url}/v1/accounts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: `bench-${randomUUID()}@example.test`, name: "bench" }) })).json() as { token: { token: string } };
+  const token = signup.token.token;
+  const client = new OrgsClient({ baseUrl: url, token, connections: 64 });
+  const config = { "orgs:apiUrl": url, "orgs:apiToken": token };
+  console.log(`reconcile bench: ${pg ? "postgres" : "pglite"}, parallelism ${PARALLEL} (pulumi's default, 4 × ${availableParallelism()} CPUs)`);
+  console.log("N      phase     provider(s)  floor(s)  ratio");
+
+  for (const n of sizes.length ? sizes : [1000]) {
+    const newOrg = async (tag: string) => {
+      const { body: org } = await client.call("createOrganization", { body: { slug: `bench-${tag}-${n}-${randomUUID().slice(0, 6)}`, name: tag, region: "eu" } });
+      const { body: project } = await client.call("createProject", { params: { org: org.id }, body: { name: "bench" } });
+      return { org: org.id, project: project.id };
+    };
+    const emails = Array.from({ length: n }, (_, i) => `person${i}@example.test`);
+
+    // Through the host: the engine's calls (Check then Create; Read; Delete), one host per run.
+    const p = await newOrg("provider");
+    const stack = new Stack(await Host.start());
+    await stack.host.configure(config);
+    const prov = {
+      create: await timed(`provider create ${n}+${n}`, () => walk(emails.map((email) => async () => {
+        await stack.up("member", email, { organization: p.org, email });
+        return async () => { await stack.up("project-access", `${email}/grant`, { project: p.project, member: stack.get(email).outputs.memberId, level: "viewer" }); };
+      }), PARALLEL)),
+      refresh: 0,
+      delete: 0,
+    };
+    await stack.nextRun(config);
+    prov.refresh = await timed("provider refresh", () => walk([...stack.state.keys()].filter((k) => k.includes("@")).map((name) => async () => { await stack.refresh(name); }), PARALLEL));
+    await stack.nextRun(config);
+    prov.delete = await timed("provider delete", () => walk(emails.map((email) => async () => {
+      await stack.destroy(`${email}/grant`);
+      return async () => { await stack.destroy(email); };
+    }), PARALLEL));
+    await stack.host.stop();
+
+    // The floor: the same API calls, straight from OrgsClient, at the same concurrency.
+    const f = await newOrg("floor");
+    const made = new Map<string, { member: string; memberVersion: number; grantVersion: number }>();
+    const floor = {
+      create: await timed(`floor create ${n}+${n}`, () => walk(emails.map((email) => async () => {
+        const { body: m } = await client.call("createMember", { params: { org: f.org }, body: { email }, idempotencyKey: randomUUID() });
+        return async () => {
+          const at = { project_id: f.project, principal_type: "members", principal_id: m.id };
+          await client.call("getProjectAccess", { params: at }).catch(() => undefined);
+          const { body: g } = await client.call("putProjectAccess", { params: at, body: { role: "viewer" }, ifNoneMatch: "*" });
+          made.set(email, { member: m.id, memberVersion: m.version, grantVersion: g.version });
+        };
+      }), PARALLEL)),
+      refresh: await timed("floor refresh", async () => {
+        // The provider's reads: a few one by one per scope, then one list per scope.
+        const first = emails.slice(0, 25).map((e) => made.get(e)!);
+        await walk([
+          ...first.map((x) => async () => { await client.call("getMember", { params: { org: f.org, member_id: x.member } }); }),
+          ...first.map((x) => async () => { await client.call("getProjectAccess", { params: { project_id: f.project, principal_type: "members", principal_id: x.member } }); }),
+          async () => { await client.listAll("listMembers", { params: { org: f.org } }); },
+          async () => { await client.listAll("listProjectAccess", { params: { project_id: f.project } }); },
+        ], PARALLEL);
+      }),
+      delete: await timed("floor delete", () => walk(emails.map((email) => async () => {
+        const x = made.get(email)!;
+        await client.call("deleteProjectAccess", { params: { project_id: f.project, principal_type: "members", principal_id: x.member }, ifMatch: x.grantVersion });
+        return async () => { await client.call("deleteMember", { params: { org: f.org, member_id: x.member }, ifMatch: x.memberVersion }); };
+      }), PARALLEL)),
+    };
+    for (const phase of ["create", "refresh", "delete"] as const) {
+      console.log(`${String(n).padEnd(6)} ${phase.padEnd(9)} ${prov[phase].toFixed(2).padStart(11)}  ${floor[phase].toFixed(2).padStart(8)}  ${(prov[phase] / floor[phase]).toFixed(2).padStart(5)}`);
+    }
+    const ok = n < 10_000 || (prov.create <= 60 && prov.create / floor.create <= 1.25);
+    console.log(`${String(n).padEnd(6)} create target (10k: ≤ 60 s and ≤ 1.25 × floor): ${n < 10_000 ? "n/a below 10k" : ok ? "met" : "MISSED"}`);
+  }
+  await client.close();
+  server.stop();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,12 @@
+// The orgs Pulumi package: one resource class per object of the org API. Each is a
+// pulumi.dynamic.Resource whose provider (provider/<name>.ts) runs in Pulumi's dynamic-provider
+// host; configure it with `orgs:apiUrl` and `orgs:apiToken` (secret), or ORGS_API_URL and ORGS_API_TOKEN.
+export { Organization, type OrganizationArgs } from "./organization";
+export { Project, type ProjectArgs } from "./project";
+export { Role, type RoleArgs } from "./role";
+export { Team, type TeamArgs } from "./team";
+export { Member, type MemberArgs } from "./member";
+export { ProjectAccess, type ProjectAccessArgs, type EnvironmentRolesArgs, type EnvironmentRole } from "./project-access";
+
+/** An organization permission. */
+export type Permission = "billing" | "plans" | "projects:create" | "members";

@@ -1,0 +1,63 @@
+// The Organization resource class (the provider is provider/organization.ts).
+import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "../provider/common";
+
+const provider = dynamicProvider("organization");
+
+export interface OrganizationArgs {
+  /** URL name, globally unique, lowercase (1-39 letters, digits or hyphens). Renaming is an update. */
+  slug: pulumi.Input<string>;
+  /** Display name, 1-64 characters. */
+  name: pulumi.Input<string>;
+  /** Data-center region, `us` or `eu`. Fixed at creation: a change replaces the organization (which fails safely while it has projects). */
+  region: pulumi.Input<"us" | "eu">;
+  /** https URL of the organization's website; null removes it. */
+  websiteUrl?: pulumi.Input<string | null>;
+  /** Pricing plan. Default `free`. */
+  plan?: pulumi.Input<string>;
+  /** Refuse members without two-factor authentication. Never removes anyone. Default false. */
+  requireTwoFactor?: pulumi.Input<boolean>;
+  /** Adopt an organization with this slug that already exists (your account must belong to it) instead of failing. Default false. */
+  adopt?: pulumi.Input<boolean>;
+}
+
+/**
+ * An organization: the container of projects, members, roles and teams, with its own plan and
+ * region. The account of the provider's token becomes its owner.
+ */
+export class Organization extends pulumi.dynamic.Resource {
+  /** URL name of the organization. */
+  declare public readonly slug: pulumi.Output<string>;
+  /** Display name. */
+  declare public readonly name: pulumi.Output<string>;
+  /** Data-center region, `us` or `eu`. */
+  declare public readonly region: pulumi.Output<"us" | "eu">;
+  /** Website URL, when declared. */
+  declare public readonly websiteUrl: pulumi.Output<string | null | undefined>;
+  /** Pricing plan, when declared. */
+  declare public readonly plan: pulumi.Output<string | undefined>;
+  /** Whether two-factor authentication is required, when declared. */
+  declare public readonly requireTwoFactor: pulumi.Output<boolean | undefined>;
+  /** Whether the organization was allowed to be adopted. */
+  declare public readonly adopt: pulumi.Output<boolean | undefined>;
+  /** The owner's account ID (acct_…). */
+  declare public readonly ownerAccountId: pulumi.Output<string>;
+  /** The owner's member ID (mem_…). */
+  declare public readonly ownerMemberId: pulumi.Output<string>;
+  /** ID of the team "My Team" created with the organization (team_…). */
+  declare public readonly defaultTeamId: pulumi.Output<string>;
+  /** ID of the built-in DEFAULT role (role_…). */
+  declare public readonly defaultRoleId: pulumi.Output<string>;
+  /** ID of the built-in ADMIN role (role_…). */
+  declare public readonly adminRoleId: pulumi.Output<string>;
+  /** The server's version of the organization, sent as If-Match on updates. */
+  declare public readonly version: pulumi.Output<number>;
+
+  constructor(name: string, args: OrganizationArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, {
+      websiteUrl: undefined, plan: undefined, requireTwoFactor: undefined, adopt: undefined,
+      ...args,
+      ownerAccountId: undefined, ownerMemberId: undefined, defaultTeamId: undefined, defaultRoleId: undefined, adminRoleId: undefined, version: undefined,
+    }, opts, "orgs", "Organization");
+  }
+}

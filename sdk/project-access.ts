@@ -1,0 +1,71 @@
+// The ProjectAccess resource class (the provider is provider/project-access.ts).
+import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "../provider/common";
+
+const provider = dynamicProvider("project-access");
+
+/** A role in one environment, or null for none. */
+export type EnvironmentRole = "admin" | "contributor" | "viewer" | null;
+
+export interface EnvironmentRolesArgs {
+  /** Role in the sandbox environment: admin, contributor, viewer, or null for none. */
+  sandbox?: pulumi.Input<EnvironmentRole>;
+  /** Role in the live environment: admin, contributor, viewer, or null for none. */
+  live?: pulumi.Input<EnvironmentRole>;
+}
+
+/** Set `project`, `level` and exactly one of `member`, `role`, `team` or `account`. */
+export interface ProjectAccessArgs {
+  /** Project ID (prj_…). Changing it replaces the grant. */
+  project: pulumi.Input<string>;
+  /** Grant to a member (member ID, mem_…). Changing the grantee replaces the grant. */
+  member?: pulumi.Input<string>;
+  /** Grant to everyone holding a role (role ID, role_…). */
+  role?: pulumi.Input<string>;
+  /** Grant to a team (team ID, team_…). */
+  team?: pulumi.Input<string>;
+  /** Grant to an external account that is not a member (account ID, acct_…). */
+  account?: pulumi.Input<string>;
+  /** `admin` or `viewer`. A change is an update. */
+  level: pulumi.Input<"admin" | "viewer">;
+  /** Per-environment roles; an environment left out gets the default for the level. */
+  environmentRoles?: pulumi.Input<EnvironmentRolesArgs>;
+  /** Adopt a grant to this principal that already exists instead of failing. Default false. */
+  adopt?: pulumi.Input<boolean>;
+}
+
+/** Access to a project for exactly one member, role, team or external account, at a level (admin or viewer). */
+export class ProjectAccess extends pulumi.dynamic.Resource {
+  /** Project ID. */
+  declare public readonly project: pulumi.Output<string>;
+  /** The member granted, when the grantee is a member. */
+  declare public readonly member: pulumi.Output<string | undefined>;
+  /** The role granted, when the grantee is a role. */
+  declare public readonly role: pulumi.Output<string | undefined>;
+  /** The team granted, when the grantee is a team. */
+  declare public readonly team: pulumi.Output<string | undefined>;
+  /** The account granted, when the grantee is an account. */
+  declare public readonly account: pulumi.Output<string | undefined>;
+  /** `admin` or `viewer`. */
+  declare public readonly level: pulumi.Output<"admin" | "viewer">;
+  /** The environment roles the server holds, when declared. */
+  declare public readonly environmentRoles: pulumi.Output<{ sandbox: EnvironmentRole; live: EnvironmentRole } | undefined>;
+  /** Whether an existing grant was allowed to be adopted. */
+  declare public readonly adopt: pulumi.Output<boolean | undefined>;
+  /** Kind of grantee: members, roles, teams or accounts. */
+  declare public readonly principalType: pulumi.Output<"members" | "roles" | "teams" | "accounts">;
+  /** ID of the grantee. */
+  declare public readonly principalId: pulumi.Output<string>;
+  /** True when the account is not a member of the project's organization. */
+  declare public readonly external: pulumi.Output<boolean>;
+  /** The server's version of the grant, sent as If-Match on updates. */
+  declare public readonly version: pulumi.Output<number>;
+
+  constructor(name: string, args: ProjectAccessArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, {
+      member: undefined, role: undefined, team: undefined, account: undefined, environmentRoles: undefined, adopt: undefined,
+      ...args,
+      principalType: undefined, principalId: undefined, external: undefined, version: undefined,
+    }, opts, "orgs", "ProjectAccess");
+  }
+}

@@ -1,0 +1,47 @@
+// The Role resource class (the provider is provider/role.ts).
+import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "../provider/common";
+import type { Permission } from "./index";
+
+const provider = dynamicProvider("role");
+
+export interface RoleArgs {
+  /** The organization: its ID (org_…) or slug. Changing it replaces the role. */
+  organization: pulumi.Input<string>;
+  /** Role name, unique in the organization (case-insensitive), 1-64 characters. */
+  name: pulumi.Input<string>;
+  /** Free text, up to 1024 characters. */
+  description?: pulumi.Input<string>;
+  /** Organization permissions the role confers: billing, plans, projects:create, members. */
+  permissions?: pulumi.Input<pulumi.Input<Permission>[]>;
+  /** Adopt a custom role of that name that already exists instead of failing. Default false. */
+  adopt?: pulumi.Input<boolean>;
+}
+
+/** A custom role: a named set of organization permissions, assignable to members and usable in project grants. */
+export class Role extends pulumi.dynamic.Resource {
+  /** The organization reference as declared (ID or slug). */
+  declare public readonly organization: pulumi.Output<string>;
+  /** Role name. */
+  declare public readonly name: pulumi.Output<string>;
+  /** Description, when declared. */
+  declare public readonly description: pulumi.Output<string | undefined>;
+  /** Permissions, when declared. */
+  declare public readonly permissions: pulumi.Output<Permission[] | undefined>;
+  /** Whether an existing role was allowed to be adopted. */
+  declare public readonly adopt: pulumi.Output<boolean | undefined>;
+  /** ID of the organization (org_…). */
+  declare public readonly organizationId: pulumi.Output<string>;
+  /** The role's ID (role_…), as used in Member roles and ProjectAccess role. */
+  declare public readonly roleId: pulumi.Output<string>;
+  /** The server's version of the role, sent as If-Match on updates. */
+  declare public readonly version: pulumi.Output<number>;
+
+  constructor(name: string, args: RoleArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, {
+      description: undefined, permissions: undefined, adopt: undefined,
+      ...args,
+      organizationId: undefined, roleId: undefined, version: undefined,
+    }, opts, "orgs", "Role");
+  }
+}

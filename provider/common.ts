@@ -161,6 +161,7 @@ export function explain(e: unknown, what: string, fields: FieldNames = {}): Erro
   else if (e.status === 401) advice = "set a valid token with `pulumi config set --secret orgs:apiToken …` or ORGS_API_TOKEN";
   else if (e.status === 403) advice = "the token's account lacks the permission for this change: grant it (e.g. the ADMIN role) or use another token";
   else if (e.status === 412) advice = "it was changed outside Pulumi since the last refresh: run `pulumi refresh`, review the drift, then `pulumi up` again";
+  else if (e.code === "invitation_quota_exceeded") advice = "the organization's invitations for the last 24 hours are used up: run `pulumi up` again later; the members already invited are kept";
   else if (e.status === 429) advice = "still rate limited after retrying: run with a lower --parallel or raise the server's limit";
   const err = new Error(advice ? `${base} — ${advice}` : base);
   Object.assign(err, { status: e.status, code: e.code, problem: e.problem });

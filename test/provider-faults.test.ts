@@ -24,6 +24,27 @@ describe("faults", () => {
     }
   }, 120_000);
 
+  it("stops at once when the invitation quota is used up, saying when to retry and keeping who was invited", async () => {
+    const env = await providerEnv({ config: { invitationQuota: 2 } });
+    try {
+      await env.stack.up("organization", "org", { slug: "quota-org", name: "Quota", region: "us" });
+      const org = env.stack.get("org");
+      await env.stack.up("member", "a", { organization: org.id, email: "a@example.test" });
+      await env.stack.up("member", "b", { organization: org.id, email: "b@example.test" });
+      const started = Date.now();
+      const err = await env.stack.up("member", "c", { organization: org.id, email: "c@example.test" }).catch((e: Error) => e);
+      // The server asks for an hour: the provider does not sit through retries it cannot win.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(String((err as Error).message)).toMatch(/invitation_quota_exceeded \(429\).*run `pulumi up` again later/);
+      expect(env.stack.get("a").outputs.status).toBe("invited");
+      expect(env.stack.get("b").outputs.status).toBe("invited");
+      const members = await env.server.call(env.owner.token, "GET", `/v1/organizations/${org.id}/members`);
+      expect(members.json.items.map((m: { email: string }) => m.email).filter((e: string) => !e.startsWith("owner-")).sort()).toEqual(["a@example.test", "b@example.test"]);
+    } finally {
+      await env.close();
+    }
+  }, 60_000);
+
   it("recovers from a server killed and restarted mid-run, with no duplicate and no failed step", async () => {
     const dataDir = tempDataDir();
     let server = await startServerProcess({ dataDir, env: { ORGS_INVITATION_QUOTA: "1000" } });

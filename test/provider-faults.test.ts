@@ -16,8 +16,9 @@ describe("faults", () => {
       await pool(emails, 8, async (email) => { await env.stack.up("member", email, { organization: org.id, email }); });
       await pool(emails, 8, async (email) => { await env.stack.refresh(email); });
       expect(limited).toBeGreaterThan(10);
-      const members = await env.server.call(env.owner.token, "GET", `/v1/organizations/${org.id}/members?limit=100`);
-      expect(members.json.items).toHaveLength(17);
+      // Counted in the database: the API, at 4 requests/s for this account, may still be answering 429.
+      const [members] = await env.server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM members WHERE organization_id = $1", [org.id]);
+      expect(members!.n).toBe(17);
       expect(emails.every((e) => env.stack.get(e).outputs.status === "invited")).toBe(true);
     } finally {
       await env.close();

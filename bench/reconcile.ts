@@ -1,9 +1,10 @@
 // Reconcile benchmark: N members and N project grants created, refreshed and deleted through the
 // real dynamic-provider host, at the engine's default parallelism, against the floor: the same
-// API calls made directly with OrgsClient at the same concurrency, in the same run.
+// API calls made directly with OrgsClient at the same concurrency, in the same run. A second
+// floor, the host floor, runs the same steps through the same host and harness with a provider
+// that calls nothing: the cost of the host's gRPC round trips, which no provider can avoid.
 //
-//   npm run build && npx tsc -p tsconfig.json --noEmit false --outDir node_modules/.cache/orgs-bench \
-//     && node node_modules/.cache/orgs-bench/bench/reconcile.js 1000 [10000]
+//   npm run bench:reconcile -- 1000 [10000]
 //
 // The server is the compiled orgs-server (dist/) in its own process on a loopback port, as it
 // would be in use (sharing this process's event loop with the engine stand-in would slow the
@@ -15,7 +16,7 @@ import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Host, ROOT, Stack } from "../test/support/engine";
+import { Host, ROOT, Stack, serializeProvider } from "../test/support/engine";
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -76,6 +77,39 @@ async function timed(label: string, fn: () => Promise<void>): Promise<number> {
   return s;
 }
 
+/** A provider that calls nothing: Create echoes its inputs, Read its state, Delete nothing. */
+const ECHO = {
+  async create(inputs: Record<string, unknown>) {
+    const id = require("node:crypto").randomUUID();
+    return { id, outs: { ...inputs, memberId: id } };
+  },
+  async read(id: string, props: Record<string, unknown>) { return { id, props }; },
+  async delete() {},
+};
+
+type Phases = { create: number; refresh: number; delete: number };
+
+/** N members, each then granted a project, refreshed, and deleted (grants first), as the engine would. */
+async function throughHost(n: number, emails: string[], at: { org: string; project: string }, config: Record<string, string>, providerText?: string): Promise<Phases> {
+  const label = providerText ? "host floor" : "provider";
+  const stack = new Stack(await Host.start());
+  if (providerText) stack.providerOf = async () => providerText;
+  await stack.host.configure(config);
+  const create = await timed(`${label} create ${n}+${n}`, () => walk(emails.map((email) => async () => {
+    await stack.up("member", email, { organization: at.org, email });
+    return async () => { await stack.up("project-access", `${email}/grant`, { project: at.project, member: stack.get(email).outputs.memberId, level: "viewer" }); };
+  }), PARALLEL));
+  await stack.nextRun(config);
+  const refresh = await timed(`${label} refresh`, () => walk([...stack.state.keys()].map((name) => async () => { await stack.refresh(name); }), PARALLEL));
+  await stack.nextRun(config);
+  const destroy = await timed(`${label} delete`, () => walk(emails.map((email) => async () => {
+    await stack.destroy(`${email}/grant`);
+    return async () => { await stack.destroy(email); };
+  }), PARALLEL));
+  await stack.host.stop();
+  return { create, refresh, delete: destroy };
+}
+
 async function main() {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
   const pg = process.env.ORGS_TEST_POSTGRES_URL;
@@ -86,7 +120,7 @@ async function main() {
   const client = new OrgsClient({ baseUrl: url, token, connections: 64 });
   const config = { "orgs:apiUrl": url, "orgs:apiToken": token };
   console.log(`reconcile bench: ${pg ? "postgres" : "pglite"}, parallelism ${PARALLEL} (pulumi's default, 4 × ${availableParallelism()} CPUs)`);
-  console.log("N      phase     provider(s)  floor(s)  ratio");
+  console.log("N      phase     provider(s)  floor(s)  ratio  host floor(s)");
 
   for (const n of sizes.length ? sizes : [1000]) {
     const newOrg = async (tag: string) => {
@@ -98,24 +132,11 @@ async function main() {
 
     // Through the host: the engine's calls (Check then Create; Read; Delete), one host per run.
     const p = await newOrg("provider");
-    const stack = new Stack(await Host.start());
-    await stack.host.configure(config);
-    const prov = {
-      create: await timed(`provider create ${n}+${n}`, () => walk(emails.map((email) => async () => {
-        await stack.up("member", email, { organization: p.org, email });
-        return async () => { await stack.up("project-access", `${email}/grant`, { project: p.project, member: stack.get(email).outputs.memberId, level: "viewer" }); };
-      }), PARALLEL)),
-      refresh: 0,
-      delete: 0,
-    };
-    await stack.nextRun(config);
-    prov.refresh = await timed("provider refresh", () => walk([...stack.state.keys()].filter((k) => k.includes("@")).map((name) => async () => { await stack.refresh(name); }), PARALLEL));
-    await stack.nextRun(config);
-    prov.delete = await timed("provider delete", () => walk(emails.map((email) => async () => {
-      await stack.destroy(`${email}/grant`);
-      return async () => { await stack.destroy(email); };
-    }), PARALLEL));
-    await stack.host.stop();
+    const prov = await throughHost(n, emails, p, config);
+
+    // The host's own floor: the same steps through the same host and harness with a provider that
+    // does nothing (no HTTP): what any dynamic provider costs per step here, before its own work.
+    const echo = await throughHost(n, emails, p, config, await serializeProvider(ECHO));
 
     // The floor: the same API calls, straight from OrgsClient, at the same concurrency.
     const f = await newOrg("floor");
@@ -147,7 +168,8 @@ async function main() {
       }), PARALLEL)),
     };
     for (const phase of ["create", "refresh", "delete"] as const) {
-      console.log(`${String(n).padEnd(6)} ${phase.padEnd(9)} ${prov[phase].toFixed(2).padStart(11)}  ${floor[phase].toFixed(2).padStart(8)}  ${(prov[phase] / floor[phase]).toFixed(2).padStart(5)}`);
+      const cols = [prov[phase].toFixed(2).padStart(11), floor[phase].toFixed(2).padStart(8), (prov[phase] / floor[phase]).toFixed(2).padStart(5), echo[phase].toFixed(2).padStart(11)];
+      console.log(`${String(n).padEnd(6)} ${phase.padEnd(9)} ${cols.join("  ")}`);
     }
     const ok = n < 10_000 || (prov.create <= 60 && prov.create / floor.create <= 1.25);
     console.log(`${String(n).padEnd(6)} create target (10k: ≤ 60 s and ≤ 1.25 × floor): ${n < 10_000 ? "n/a below 10k" : ok ? "met" : "MISSED"}`);

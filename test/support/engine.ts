@@ -40,16 +40,20 @@ export const TYPES: Record<Kind, string> = {
 };
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** `__provider` for any provider object, serialized as pulumi.dynamic.Resource does it. */
+export async function serializeProvider(provider: object): Promise<string> {
+  const { serializeFunction } = req("../runtime/closure/serializeClosure.js");
+  return (await serializeFunction(() => provider, { allowSecrets: true })).text;
+}
+
 const serialized = new Map<Kind, Promise<string>>();
 /** `__provider` for a kind, as pulumi.dynamic.Resource produces it from the compiled SDK. */
 export function providerText(kind: Kind): Promise<string> {
   let text = serialized.get(kind);
   if (!text) {
     const { dynamicProvider } = rootRequire("./dist/provider/common.js");
-    const { serializeFunction } = req("../runtime/closure/serializeClosure.js");
-    const provider = dynamicProvider(kind);
-    text = serializeFunction(() => provider, { allowSecrets: true }).then((sf: { text: string }) => sf.text);
-    serialized.set(kind, text!);
+    text = serializeProvider(dynamicProvider(kind));
+    serialized.set(kind, text);
   }
   return text!;
 }
@@ -241,6 +245,8 @@ export type Step =
  */
 export class Stack {
   readonly state = new Map<string, Resource>();
+  /** `__provider` for each kind: the SDK's providers, unless a test or bench swaps them. */
+  providerOf: (kind: Kind) => Promise<string> = providerText;
   constructor(public host: Host) {}
 
   get(name: string): Resource {
@@ -251,7 +257,7 @@ export class Stack {
 
   private async checked(kind: Kind, name: string, inputs: Props) {
     const prev = this.state.get(name);
-    const news = { ...inputs, __provider: await providerText(kind) };
+    const news = { ...inputs, __provider: await this.providerOf(kind) };
     const c = await this.host.check(urnOf(kind, name), prev?.inputs ?? {}, news);
     if (c.failures.length) throw new HostError(`check failed: ${c.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
     return { prev, news: c.inputs, failures: c.failures };

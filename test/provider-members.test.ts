@@ -55,9 +55,36 @@ describe("Role", () => {
     await call("DELETE", `/v1/organizations/${org.id}/members/${m.json.id}`);
     await stack.destroy("moving");
   });
+
+  it("adopts an existing role only with adopt: true, never a built-in one, and reads one deleted by hand as gone", async () => {
+    const { stack } = env;
+    const existing = (await call("POST", `/v1/organizations/${org.id}/roles`, { name: "Auditor", permissions: ["billing"] })).json;
+    const err = await stack.up("role", "auditor", { organization: org.id, name: "auditor" }).catch((e) => e);
+    expect(err.message).toMatch(/already_exists \(409\).*set `adopt: true` on this resource to manage the existing role/);
+    await stack.up("role", "auditor", { organization: org.id, name: "Auditor", permissions: ["billing", "plans"], adopt: true });
+    expect(stack.get("auditor").outputs.roleId).toBe(existing.id);
+    expect((await call("GET", `/v1/organizations/${org.id}/roles/${existing.id}`)).json.permissions.sort()).toEqual(["billing", "plans"]);
+
+    const builtin = await stack.up("role", "admin", { organization: org.id, name: "ADMIN", adopt: true }).catch((e) => e);
+    expect(builtin.message).toMatch(/built-in ADMIN role, which cannot be changed: use the Organization's defaultRoleId or adminRoleId/);
+
+    await call("DELETE", `/v1/organizations/${org.id}/roles/${existing.id}`);
+    expect(await stack.refresh("auditor")).toBe("gone");
+  });
 });
 
 describe("Team", () => {
+  it("adopts an existing team only with adopt: true", async () => {
+    const { stack } = env;
+    const existing = (await call("POST", `/v1/organizations/${org.id}/teams`, { name: "On-call" })).json;
+    const err = await stack.up("team", "oncall", { organization: org.id, name: "ON-CALL" }).catch((e) => e);
+    expect(err.message).toMatch(/already_exists \(409\).*manage the existing team/);
+    await stack.up("team", "oncall", { organization: org.id, name: "On-call", description: "Pager", adopt: true });
+    expect(stack.get("oncall").outputs.teamId).toBe(existing.id);
+    expect((await call("GET", `/v1/organizations/${org.id}/teams/${existing.id}`)).json.description).toBe("Pager");
+    await stack.destroy("oncall");
+  });
+
   it("goes through create, no-op, update, refresh and delete, and explains a last team", async () => {
     const { stack } = env;
     const inputs = { organization: org.id, name: "Platform" };

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `orgs` command line: finds the command in the table, parses its flags with node:util
 // parseArgs, runs it, and maps the outcome to an exit code: 0 ok, 1 error (API or network), 2 usage.
+import "./node-version";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";

@@ -1,7 +1,8 @@
 // The real `orgs` binary against a real server on a socket: meta commands, usage errors, credentials,
 // and the organization:* commands of the product docs.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,6 +75,16 @@ describe("list, help, completion", () => {
 describe("usage errors exit 2 before any call", () => {
   // The API URL points at a closed port: a call would fail with exit 1, so exit 2 proves none was made.
   const offline = { env: { ORGS_API_URL: CLOSED_PORT } };
+
+  it("an older Node than 22 is named, instead of a crash inside the HTTP client", async () => {
+    // Node's own version cannot be changed here, so a preload makes this Node report 20.
+    const dir = mkdtempSync(join(tmpdir(), "orgs-old-node-"));
+    const preload = join(dir, "old-node.js");
+    writeFileSync(preload, 'Object.defineProperty(process, "versions", { value: { ...process.versions, node: "20.11.1" } });\n');
+    const r = await cli(["organization:list"], { env: { ...offline.env, NODE_OPTIONS: `--require ${preload}` } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("orgs: needs Node 22 or newer; this is Node 20.11.1. Install a newer Node (https://nodejs.org), or run ./dev orgs from a checkout, which fetches one.\n");
+  });
 
   it("unknown command, with a suggestion", async () => {
     const r = await cli(["organization:lst"], offline);

@@ -55,6 +55,9 @@ export const PageQuery = z.object({ limit: Limit.optional(), cursor: Cursor.opti
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 
+/** A field error's JSON pointer as people write it: /members/0/email → members.0.email ("" for the root). */
+export const fieldLabel = (pointer: string) => pointer.replace(/^\//, "").replace(/\//g, ".");
+
 export const ProblemFieldError = z.object({
   field: z.string().describe("JSON pointer to the offending field, e.g. /members/0/email, or the query parameter name."),
   code: z.enum(["missing", "missing_field", "invalid", "already_exists", "immutable", "unprocessable", "custom"]),

@@ -3,7 +3,7 @@
 // connection resets, bounded); the dispatcher can be injected (tests pass a MockAgent).
 import { randomUUID } from "node:crypto";
 import { Agent, interceptors, type Dispatcher } from "undici";
-import type { Problem } from "../api/common";
+import { fieldLabel, type Problem } from "../api/common";
 import { pathParams, routes, type BodyOf, type OperationId, type QueryOf, type ResponseOf, type RouteDef } from "../api/routes";
 
 const BRAND = Symbol.for("orgs.OrgsApiError");
@@ -33,7 +33,7 @@ export function formatProblem(p: { status?: number; code?: string; detail?: stri
   const detail = p.detail ?? "";
   // Field errors the detail already spells out are not repeated.
   const extra = (p.errors ?? [])
-    .map((e) => `${e.field.replace(/^\//, "").replace(/\//g, ".") || "body"}: ${e.message}`)
+    .map((e) => `${fieldLabel(e.field) || "body"}: ${e.message}`)
     .filter((text) => !detail.includes(text));
   const fields = extra.length ? ` [${extra.join("; ")}]` : "";
   return `${p.code ?? "error"} (${p.status ?? "?"}): ${detail}${fields}`;

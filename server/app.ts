@@ -2,6 +2,7 @@
 // place (auth, rate limits, validation, idempotency, ETags, problem+json, request IDs).
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { z } from "zod";
+import { fieldLabel } from "../api/common";
 import { openApiDocument } from "../api/openapi";
 import { routes, type OperationId, type RouteDef } from "../api/routes";
 import { authenticate } from "./http/auth";
@@ -147,16 +148,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
 function parse(schema: z.ZodType | undefined, input: unknown, where: "query" | "body"): any {
   if (!schema) return undefined;
-  const unstorable = unstorableStrings(input);
-  if (unstorable.length) {
-    const field = unstorable[0]!.field.replace(/^\//, "").replace(/\//g, ".") || where;
-    fail(where === "query" ? "invalid_query" : "validation_failed", `${field}: ${unstorable[0]!.message}`, { errors: unstorable });
+  // Strings the database cannot hold are refused before the schema sees them.
+  let errors = unstorableStrings(input);
+  if (!errors.length) {
+    const r = schema.safeParse(where === "body" && input === undefined ? undefined : input);
+    if (r.success) return r.data;
+    errors = zodFieldErrors(r.error, input);
   }
-  const r = schema.safeParse(where === "body" && input === undefined ? undefined : input);
-  if (r.success) return r.data;
-  const errors = zodFieldErrors(r.error, input);
   const first = errors[0]!;
-  const name = first.field.replace(/^\//, "").replace(/\//g, ".") || where;
+  const name = fieldLabel(first.field) || where;
   if (where === "query") fail("invalid_query", `query parameter ${name}: ${first.message}`, { errors });
   fail("validation_failed", input === undefined ? "a JSON body is required" : `${name}: ${first.message}`, { errors });
 }

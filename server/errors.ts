@@ -1,7 +1,7 @@
 // ApiError: a problem the server answers with its RFC 9457 body. Branded with Symbol.for so that
 // identity survives two copies of the package.
 import { ERRORS, problemType, type ErrorCode } from "../api/errors";
-import type { Problem } from "../api/common";
+import { fieldLabel, type Problem } from "../api/common";
 
 type FieldError = NonNullable<Problem["errors"]>[number];
 const BRAND = Symbol.for("orgs.ApiError");
@@ -42,5 +42,5 @@ export function fail(code: ErrorCode, detail: string, extra?: ApiError["extra"])
 
 /** A 422 naming one field: `invalid("/region", "region cannot be changed", "immutable_field")`. */
 export function invalid(field: string, message: string, code: ErrorCode = "validation_failed", fieldCode: FieldError["code"] = "invalid"): never {
-  throw new ApiError(code, `${field.replace(/^\//, "").replace(/\//g, ".") || "body"}: ${message}`, { errors: [{ field, code: fieldCode, message }] });
+  throw new ApiError(code, `${fieldLabel(field) || "body"}: ${message}`, { errors: [{ field, code: fieldCode, message }] });
 }

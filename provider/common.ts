@@ -7,12 +7,13 @@
 // returns captures two strings and a loader, and each method `require`s this package's compiled
 // provider module at call time: the code that runs is the code installed, never a stale copy in
 // state (Read and Delete run the serialized provider saved by the previous deployment).
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { OrgsApiError, OrgsClient, type CallArgs, type CallResult } from "./client";
-import type { OperationId } from "../api/routes";
+import { fieldLabel } from "../api/common";
+import { routes, type OperationId } from "../api/routes";
 
 /** The value the engine sends for an input that is not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -116,14 +117,16 @@ export function api(): OrgsClient {
 }
 
 /**
- * One API call, with the error turned into a message for the person running Pulumi. POSTs pass a
- * key made once per logical create (`idempotencyKey`); a 409 idempotency_key_in_use (the same
- * request still running on the server after a dropped connection) is waited out with that key.
+ * One API call, with the error turned into a message for the person running Pulumi. A POST gets
+ * one Idempotency-Key for all its attempts: the client's retries reuse it, and so does the wait
+ * here after a 409 idempotency_key_in_use (the same request still running on the server after a
+ * dropped connection), which then replays the first answer instead of repeating the change.
  */
 export async function call<K extends OperationId>(op: K, args: CallArgs<K>, what: string, fields: FieldNames = {}): Promise<CallResult<K>> {
+  const once = routes[op].method === "POST" ? { ...args, idempotencyKey: args.idempotencyKey ?? `pulumi-${randomUUID()}` } : args;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await api().call(op, args);
+      return await api().call(op, once);
     } catch (e) {
       if (OrgsApiError.isInstance(e) && e.code === "idempotency_key_in_use" && attempt < 20) {
         await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
@@ -153,7 +156,7 @@ export function explain(e: unknown, what: string, fields: FieldNames = {}): Erro
   // Field errors name the resource's inputs (roles, not /role_ids); those the detail already says are left out.
   const fieldText = e.errors
     .filter((f) => !e.detail.includes(f.message))
-    .map((f) => `${fields[f.field] ?? (f.field.replace(/^\//, "").replace(/\//g, ".") || "body")}: ${f.message}`);
+    .map((f) => `${fields[f.field] ?? (fieldLabel(f.field) || "body")}: ${f.message}`);
   const detail = e.detail + (fieldText.length ? ` [${fieldText.join("; ")}]` : "");
   const base = `${what}: ${e.code} (${e.status || "no response"}): ${detail}`;
   let advice = "";
@@ -216,12 +219,6 @@ export class PartialError extends Error {
     this.reasons = [message];
     this.properties = { ...outputs, __provider: request.__provider };
   }
-}
-
-/** An Idempotency-Key for one logical create, reused by every retry of it (see provider-readme). */
-export function idempotencyKey(kind: string, scope: string, body: unknown): string {
-  const digest = createHash("sha256").update(`${kind}\n${scope}\n${canonical(body)}`).digest("hex").slice(0, 16);
-  return `pulumi-${kind}-${digest}-${randomUUID()}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,6 +304,11 @@ export function diffInputs(olds: Props, news: Props, rules: FieldRule[]): DiffOu
     if (r.replace) replaces.push(r.key);
   }
   return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false, diffs };
+}
+
+/** The PATCH body that brings `current` to `news`: the keys that differ under `rules`, by their API names. */
+export function patchOf(current: Props, news: Props, rules: FieldRule[], apiNames: Record<string, string> = {}): Props {
+  return Object.fromEntries(diffInputs(current, news, rules).diffs.map((k) => [apiNames[k] ?? k, news[k]]));
 }
 
 export const sameJson = (a: unknown, b: unknown) => canonical(a ?? null) === canonical(b ?? null);

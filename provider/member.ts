@@ -12,7 +12,7 @@ const REPLACE_ON: readonly string[] = PULUMI_RESOURCES["orgs:index:Member"].repl
 // Write-only or provider-only inputs: kept as given, never compared with the server.
 const PROVIDER_ONLY = ["note", "resendExpiredInvitation", "adopt"] as const;
 const FIELDS: c.FieldNames = { "/role_ids": "roles", "/team_ids": "teams" };
-const API: Record<string, string> = { roles: "role_ids", teams: "team_ids", permissions: "permissions" };
+const API: Record<string, string> = { roles: "role_ids", teams: "team_ids" };
 const RULES: c.FieldRule[] = [
   { key: "organization", eq: c.sameOrg, replace: REPLACE_ON.includes("organization") },
   { key: "email", eq: (a, b) => String(a ?? "").trim().toLowerCase() === String(b).trim().toLowerCase(), replace: REPLACE_ON.includes("email") },
@@ -42,10 +42,7 @@ function outputs(m: Member, declared: c.Props): c.Props {
 }
 
 /** The PATCH body for the sets that differ (each replaces its whole set). */
-function patchBody(current: c.Props, news: c.Props) {
-  const changed = c.diffInputs(current, news, RULES.slice(2)).diffs;
-  return Object.fromEntries(changed.map((k) => [API[k]!, news[k]]));
-}
+const patchBody = (current: c.Props, news: c.Props) => c.patchOf(current, news, RULES.slice(2), API);
 
 /** Expired per the last refresh, or since then by this machine's clock. */
 export function isExpired(state: c.Props, now = Date.now()): boolean {
@@ -75,7 +72,7 @@ export async function create(inputs: c.Props): Promise<dynamic.CreateResult> {
   };
   let existingId: string | undefined;
   try {
-    const { body: m } = await c.call("createMember", { params, body, idempotencyKey: c.idempotencyKey("member", inputs.organization, body) }, what(inputs), FIELDS);
+    const { body: m } = await c.call("createMember", { params, body }, what(inputs), FIELDS);
     c.invalidate(`members:${m.organization_id}`);
     return { id: `${m.organization_id}/${m.id}`, outs: outputs(m, inputs) };
   } catch (e) {
@@ -132,7 +129,7 @@ export async function update(id: string, olds: c.Props, news: c.Props): Promise<
   }
   if (wantsResend(olds, news)) {
     try {
-      m = (await c.call("resendInvitation", { params, idempotencyKey: c.idempotencyKey("invitation", id, olds.version) }, `invitation of ${w}`)).body;
+      m = (await c.call("resendInvitation", { params }, `invitation of ${w}`)).body;
     } catch (e) {
       // Accepted since the last refresh: nothing to re-send.
       if (c.codeOf(e)?.code === "member_active") m = (await c.call("getMember", { params }, w)).body;

@@ -19,7 +19,7 @@ export interface NamedObject {
 type Result<T> = Promise<{ body: T }>;
 
 export interface NamedSpec<T extends NamedObject> {
-  /** "role" or "team": in messages, read-cache scopes and idempotency keys. */
+  /** "role" or "team": in messages and read-cache scopes. */
   kind: string;
   token: PulumiToken;
   inputs: z.ZodType;
@@ -36,7 +36,7 @@ export interface NamedSpec<T extends NamedObject> {
   /** Advice for the server's refusal of a delete (a 409), by code. */
   deleteAdvice?: (code: string, problem: c.Props) => string | undefined;
   api: {
-    create(org: string, body: c.Props, idempotencyKey: string, what: string): Result<T>;
+    create(org: string, body: c.Props, what: string): Result<T>;
     list(org: string): Promise<T[]>;
     get(org: string, id: string, what: string): Result<T>;
     getOrGone(org: string, id: string, what: string): Promise<{ body: T } | undefined>;
@@ -66,8 +66,7 @@ export function namedProvider<T extends NamedObject>(spec: NamedSpec<T>) {
     ...c.declaredOnly(declared, asInputs(r, declared)), ...c.carry(declared, PROVIDER_ONLY),
     organizationId: r.organization_id, [spec.idOutput]: r.id, version: r.version,
   });
-  const patchBody = (current: c.Props, news: c.Props) =>
-    Object.fromEntries(c.diffInputs(current, news, RULES.slice(1)).diffs.map((k) => [k, news[k]]));
+  const patchBody = (current: c.Props, news: c.Props) => c.patchOf(current, news, RULES.slice(1));
   /** A conditional change with the version in state, retried once if nothing declared moved. */
   const withVersion = <R>(org: string, id: string, version: number | undefined, declared: c.Props, w: string, attempt: (v: number | undefined) => Promise<R>) =>
     c.withVersion(version, attempt, async () => {
@@ -87,7 +86,7 @@ export function namedProvider<T extends NamedObject>(spec: NamedSpec<T>) {
     const org = inputs.organization;
     const body = { name: inputs.name, ...(inputs.description !== undefined ? { description: inputs.description } : {}), ...spec.extraCreateBody?.(inputs) };
     try {
-      const { body: r } = await api.create(org, body, c.idempotencyKey(kind, org, body), what(inputs));
+      const { body: r } = await api.create(org, body, what(inputs));
       c.invalidate(scope(r.organization_id));
       return { id: `${r.organization_id}/${r.id}`, outs: outputs(r, inputs) };
     } catch (e) {

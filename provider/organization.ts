@@ -43,11 +43,8 @@ function createBody(i: c.Props) {
 }
 
 /** The PATCH that brings `current` (input names) to the declared `news`. */
-function patchBody(current: c.Props, news: c.Props) {
-  const changed = c.diffInputs(current, news, RULES.filter((r) => !r.replace)).diffs;
-  const api: Record<string, string> = { websiteUrl: "website_url", requireTwoFactor: "require_two_factor" };
-  return Object.fromEntries(changed.map((k) => [api[k] ?? k, news[k]]));
-}
+const patchBody = (current: c.Props, news: c.Props) =>
+  c.patchOf(current, news, RULES.filter((r) => !r.replace), { websiteUrl: "website_url", requireTwoFactor: "require_two_factor" });
 
 export async function check(_olds: c.Props, news: c.Props): Promise<dynamic.CheckResult> {
   return c.validate(OrganizationInputs, news, (i) =>
@@ -66,7 +63,7 @@ export async function diff(_id: string, olds: c.Props, news: c.Props): Promise<c
 export async function create(inputs: c.Props): Promise<dynamic.CreateResult> {
   const body = createBody(inputs);
   try {
-    const { body: org } = await c.call("createOrganization", { body, idempotencyKey: c.idempotencyKey("organization", "", body) }, what(inputs), FIELDS);
+    const { body: org } = await c.call("createOrganization", { body }, what(inputs), FIELDS);
     return { id: org.id, outs: outputs(org, inputs) };
   } catch (e) {
     if (c.codeOf(e)?.code !== "already_exists") throw e;

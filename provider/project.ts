@@ -34,10 +34,8 @@ function outputs(p: Project, declared: c.Props): c.Props {
   };
 }
 
-function patchBody(current: c.Props, news: c.Props) {
-  const changed = c.diffInputs(current, news, RULES.filter((r) => r.key !== "organization")).diffs;
-  return Object.fromEntries(changed.map((k) => [k, news[k]]));
-}
+/** The PATCH for name and description; a change of organization is a transfer, not a PATCH. */
+const patchBody = (current: c.Props, news: c.Props) => c.patchOf(current, news, RULES.filter((r) => r.key !== "organization"));
 
 export async function check(_olds: c.Props, news: c.Props): Promise<dynamic.CheckResult> {
   return c.validate(ProjectInputs, news);
@@ -51,7 +49,7 @@ export async function create(inputs: c.Props): Promise<dynamic.CreateResult> {
   const body = { name: inputs.name, ...(inputs.description !== undefined ? { description: inputs.description } : {}) };
   const params = { org: inputs.organization };
   try {
-    const { body: p } = await c.call("createProject", { params, body, idempotencyKey: c.idempotencyKey("project", inputs.organization, body) }, what(inputs));
+    const { body: p } = await c.call("createProject", { params, body }, what(inputs));
     c.invalidate(`projects:${p.organization_id}`);
     return { id: p.id, outs: outputs(p, { ...inputs, organizationId: p.organization_id }) };
   } catch (e) {
@@ -93,12 +91,12 @@ export async function update(id: string, olds: c.Props, news: c.Props): Promise<
   const w = what(news, id);
   let current: Project | undefined;
   if (!c.sameOrg(olds.organization, news.organization, olds)) {
-    // A transfer: a POST, keyed once for this update.
+    // A transfer is a POST. Each attempt below is its own call, so its own Idempotency-Key: the
+    // server stores a 412 as the key's result, and the retry after it must not replay that.
     const body = { target_organization_id: news.organization };
-    // A new key per attempt: the server stores a 412 as the key's result.
     const moved = await c.withVersion(
       olds.version,
-      async (v) => (await c.call("transferProject", { params: { project_id: id }, body, ifMatch: v, idempotencyKey: c.idempotencyKey("project-transfer", id, body) }, w)).body,
+      async (v) => (await c.call("transferProject", { params: { project_id: id }, body, ifMatch: v }, w)).body,
       async () => {
         const { body: now } = await c.call("getProject", { params: { project_id: id } }, w);
         return { version: now.version, unchanged: !c.diffInputs(asInputs(now, olds), olds, RULES).changes };

@@ -21,7 +21,7 @@ export const { check, diff, create, read, update, delete: del } = namedProvider<
   deleteAdvice: (code) =>
     code === "role_in_use" ? "members or project grants this stack does not declare still use it: reassign or revoke them, then run pulumi again" : undefined,
   api: {
-    create: (org, body, idempotencyKey, w) => c.call("createRole", { params: { org }, body: body as { name: string }, idempotencyKey }, w),
+    create: (org, body, w) => c.call("createRole", { params: { org }, body: body as { name: string } }, w),
     list: (org) => c.api().listAll("listRoles", { params: { org } }),
     get: (org, id, w) => c.call("getRole", { params: { org, role_id: id } }, w),
     getOrGone: (org, id, w) => c.callOrGone("getRole", { params: { org, role_id: id } }, w),

@@ -18,7 +18,7 @@ export const { check, diff, create, read, update, delete: del } = namedProvider<
     return `it is the last team of ${ids.length ? ids.join(", ") : "some members"}: give them another team first (their Member resources' teams), then run pulumi again`;
   },
   api: {
-    create: (org, body, idempotencyKey, w) => c.call("createTeam", { params: { org }, body: body as { name: string }, idempotencyKey }, w),
+    create: (org, body, w) => c.call("createTeam", { params: { org }, body: body as { name: string } }, w),
     list: (org) => c.api().listAll("listTeams", { params: { org } }),
     get: (org, id, w) => c.call("getTeam", { params: { org, team_id: id } }, w),
     getOrGone: (org, id, w) => c.callOrGone("getTeam", { params: { org, team_id: id } }, w),

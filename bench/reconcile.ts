@@ -17,31 +17,10 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Host, ROOT, Stack, serializeProvider } from "../test/support/engine";
-import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { startServerProcess } from "../test/support/process";
 
 const load = createRequire(join(ROOT, "package.json"));
 const { OrgsClient } = load("./dist/provider/client.js") as typeof import("../provider/client");
-
-/** dist/server/main.js in a child process; resolves with its URL once it listens. */
-function startServer(env: Record<string, string>): Promise<{ url: string; stop(): void }> {
-  const proc = spawn(process.execPath, [join(ROOT, "dist", "server", "main.js")], {
-    env: { ...process.env, PORT: "0", ORGS_DATA_DIR: mkdtempSync(join(tmpdir(), "orgs-bench-")), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, stop: () => proc.kill("SIGTERM") });
-    };
-    proc.stdout!.on("data", onData);
-    proc.stderr!.on("data", onData);
-    proc.once("exit", (code) => reject(new Error(`orgs-server exited with ${code}:\n${out}`)));
-  });
-}
 
 /** `pulumi up --parallel` defaults to 4 × GOMAXPROCS (pkg/cmd/pulumi/operations/up.go, pulumi/pulumi#14989). */
 const PARALLEL = Number(process.env.PULUMI_PARALLEL) || availableParallelism() * 4;
@@ -113,7 +92,7 @@ async function throughHost(n: number, emails: string[], at: { org: string; proje
 async function main() {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
   const pg = process.env.ORGS_TEST_POSTGRES_URL;
-  const server = await startServer({ ORGS_RATE_LIMIT: "0", ORGS_INVITATION_QUOTA: "100000000", ...(pg ? { DATABASE_URL: pg } : {}) });
+  const server = await startServerProcess({ env: { ORGS_INVITATION_QUOTA: "100000000", ...(pg ? { DATABASE_URL: pg } : {}) } });
   const url = server.url;
   const signup = await (await fetch(`${url}/v1/accounts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: `bench-${randomUUID()}@example.test`, name: "bench" }) })).json() as { token: { token: string } };
   const token = signup.token.token;
@@ -175,7 +154,7 @@ async function main() {
     console.log(`${String(n).padEnd(6)} create target (10k: ≤ 60 s and ≤ 1.25 × floor): ${n < 10_000 ? "n/a below 10k" : ok ? "met" : "MISSED"}`);
   }
   await client.close();
-  server.stop();
+  await server.stop();
 }
 
 main().catch((e) => {

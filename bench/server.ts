@@ -5,12 +5,12 @@
 // routing cost, no write), and the same rows written by raw SQL in one transaction per
 // operation, in-process (the database's cost, without HTTP, validation or authorization).
 //
-//   npm run build && node dist/bench/server.js
+//   npm run bench:server
 //
 // PostgreSQL: ORGS_BENCH_POSTGRES_URL (a server the bench may create a database on), else one is
 // started with scripts/postgres.sh and stopped afterwards; BENCH_ENGINES=pglite skips it.
 // BENCH_SECONDS sets each cell's measuring time (default 3). Rate limiting is off in the server.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,33 +18,14 @@ import { join } from "node:path";
 import { Pool } from "undici";
 import { newId } from "../server/domain/ids";
 import { openPglite, openPostgres, type Db } from "../server/store/db";
+import { ROOT, startServerProcess } from "../test/support/process";
+import { freshPostgresDatabase } from "../test/support/server";
 
-const ROOT = join(__dirname, "..", "..");
-const SERVER_MAIN = join(ROOT, "dist", "server", "main.js");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CLIENTS = [1, 8, 32];
 
 interface Cell { engine: string; op: string; clients: number; ops: number; errors: number; perSec: number; p50: number; p99: number }
 const cells: Cell[] = [];
-
-function startServer(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, [SERVER_MAIN], {
-    env: { ...process.env, PORT: "0", ORGS_RATE_LIMIT: "0", ORGS_INVITATION_QUOTA: "100000000", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, stop: async () => { proc.kill("SIGTERM"); await exited; } });
-    };
-    proc.stdout!.on("data", onData);
-    proc.stderr!.on("data", onData);
-    void exited.then(() => reject(new Error(`orgs-server exited:\n${out}`)));
-  });
-}
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 
@@ -73,7 +54,7 @@ let seq = 0;
 const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}${randomBytes(2).toString("hex")}`;
 
 async function benchServer(engine: string, env: Record<string, string>): Promise<{ orgId: string; ownerAccountId: string }> {
-  const server = await startServer(env);
+  const server = await startServerProcess({ env: { ORGS_INVITATION_QUOTA: "100000000", ...env } });
   const pool = new Pool(server.url, { connections: Math.max(...CLIENTS), pipelining: 1 });
   const call = async (method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
     const r = await pool.request({
@@ -169,24 +150,8 @@ async function postgres(): Promise<{ url: string; done(): Promise<void> } | null
     base = r.stdout.trim();
     stopServer = () => { spawnSync("bash", [join(ROOT, "scripts", "postgres.sh"), "stop", dir], { stdio: "ignore" }); };
   }
-  const { Client } = await import("pg");
-  const name = `orgs_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async done() {
-      const c = new Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-      stopServer();
-    },
-  };
+  const db = await freshPostgresDatabase(base);
+  return { url: db.url, async done() { await db.drop(); stopServer(); } };
 }
 
 function table(): string {
@@ -210,7 +175,7 @@ async function main() {
   const engines = (process.env.BENCH_ENGINES ?? "pglite,postgres").split(",");
   if (engines.includes("pglite")) {
     const dataDir = mkdtempSync(join(tmpdir(), "orgs-bench-"));
-    const { orgId, ownerAccountId } = await benchServer("PGlite", { ORGS_DATA_DIR: dataDir, DATABASE_URL: "" });
+    const { orgId, ownerAccountId } = await benchServer("PGlite", { ORGS_DATA_DIR: dataDir });
     // The server has stopped; the same data directory, opened in this process, for the floor.
     const db = await openPglite(dataDir);
     try { await benchSql("PGlite", db, orgId, ownerAccountId); } finally { await db.close(); }
@@ -219,7 +184,7 @@ async function main() {
     const pg = await postgres();
     if (pg) {
       try {
-        const { orgId, ownerAccountId } = await benchServer("PostgreSQL", { DATABASE_URL: pg.url, ORGS_DATA_DIR: mkdtempSync(join(tmpdir(), "orgs-bench-")) });
+        const { orgId, ownerAccountId } = await benchServer("PostgreSQL", { DATABASE_URL: pg.url });
         const db = await openPostgres(pg.url, Math.max(...CLIENTS));
         try { await benchSql("PostgreSQL", db, orgId, ownerAccountId); } finally { await db.close(); }
       } finally {

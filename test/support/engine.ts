@@ -5,24 +5,17 @@
 // `__provider` exactly as pulumi.dynamic.Resource does (runtime.serializeFunction). `Stack` plays
 // the engine's part on top: state, step order, replacement, refresh.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type { ServerConfig } from "../../server/context";
+import { ROOT } from "./process";
 import { postgresUrl, startTestServer } from "./server";
 
-/** The package root: found upward from here, so a compiled copy elsewhere in the tree (bench) works too. */
-export const ROOT = packageRoot(__dirname);
-function packageRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    try {
-      if (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name === "orgs") return dir;
-    } catch { /* no package.json here */ }
-    if (dirname(dir) === dir) throw new Error(`no orgs package.json above ${from}`);
-  }
-}
+export { ROOT };
+
 const PP = join(ROOT, "node_modules", "@pulumi", "pulumi");
 // Every module below is loaded the way a Pulumi program loads it: Node's require, compiled dist/.
 const req = createRequire(join(PP, "proto", "provider_pb.js"));

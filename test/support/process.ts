@@ -1,11 +1,22 @@
 // The real orgs-server binary (dist/server/main.js) as a child process on a loopback port, for
 // tests where the process itself is the point: startup output, signals, kill -9, restarts.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
-export const SERVER_MAIN = join(__dirname, "..", "..", "dist", "server", "main.js");
+/** The package root: found upward from here, so a compiled copy elsewhere in the tree (bench) works too. */
+export const ROOT = packageRoot(__dirname);
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      if (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name === "orgs") return dir;
+    } catch { /* no package.json here */ }
+    if (dirname(dir) === dir) throw new Error(`no orgs package.json above ${from}`);
+  }
+}
+
+export const SERVER_MAIN = join(ROOT, "dist", "server", "main.js");
 
 export interface ServerProcess {
   proc: ChildProcess;

@@ -31,9 +31,8 @@ export interface TestServer {
 
 export const postgresUrl = () => process.env.ORGS_TEST_POSTGRES_URL;
 
-/** Creates an empty database on the test PostgreSQL server and returns its URL. */
-export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const base = postgresUrl();
+/** Creates an empty database on a PostgreSQL server (the test one by default) and returns its URL. */
+export async function freshPostgresDatabase(base = postgresUrl()): Promise<{ url: string; drop(): Promise<void> }> {
   if (!base) throw new Error("ORGS_TEST_POSTGRES_URL is not set");
   const { Client } = await import("pg");
   const name = `orgs_t_${randomBytes(6).toString("hex")}`;

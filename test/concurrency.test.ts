@@ -1,10 +1,10 @@
 // Two writers, same member, same If-Match, real parallel requests over a socket: exactly one wins,
 // the other gets 412 with the current ETag, and no update is lost. On PGlite and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresUrl, startTestServer, type TestServer } from "./support/server";
+import { databaseEngines } from "./support/engines";
+import { startTestServer, type TestServer } from "./support/server";
 
-const engines = [{ name: "PGlite", postgres: false }, ...(postgresUrl() ? [{ name: "PostgreSQL", postgres: true }] : [])];
-if (!postgresUrl()) it.skip("concurrency on PostgreSQL: ORGS_TEST_POSTGRES_URL is not set (.ci/run sets it)", () => {});
+const engines = databaseEngines("concurrency");
 
 describe.each(engines)("concurrent writers on $name", ({ postgres }) => {
   let s: TestServer;

@@ -3,10 +3,10 @@
 // window. On PGlite and, when ORGS_TEST_POSTGRES_URL is set, on PostgreSQL (where requests really
 // overlap, so the in-flight 409 can be shown).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresUrl, startTestServer, type TestServer } from "./support/server";
+import { databaseEngines } from "./support/engines";
+import { startTestServer, type TestServer } from "./support/server";
 
-const engines = [{ name: "PGlite", postgres: false }, ...(postgresUrl() ? [{ name: "PostgreSQL", postgres: true }] : [])];
-if (!postgresUrl()) it.skip("idempotency on PostgreSQL: ORGS_TEST_POSTGRES_URL is not set (.ci/run sets it)", () => {});
+const engines = databaseEngines("idempotency");
 
 describe.each(engines)("Idempotency-Key on $name", ({ postgres }) => {
   let s: TestServer;

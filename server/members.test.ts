@@ -1,6 +1,7 @@
 // Members, one lifecycle from invitation to removal: each rule of org-api.md §1 Member and each
 // status code of its endpoints.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrate } from "./store/db";
 import { startTestServer, type TestServer } from "../test/support/server";
 
 let s: TestServer;
@@ -100,18 +101,51 @@ describe("inviting", () => {
     }
   });
 
-  it("429 invitation_quota_exceeded past the quota per 24 hours", async () => {
+  it("429 invitation_quota_exceeded past the quota per 24 hours (re-sends count), saying when, leaving nothing behind", async () => {
     const q = await startTestServer({ config: { invitationQuota: 2 } });
     try {
       const { owner, org } = await q.orgWithOwner("quota-org");
-      await q.invite(owner.token, org.id, "q1@example.com");
-      await q.invite(owner.token, org.id, "q2@example.com");
-      const r = await q.call(owner.token, "POST", `/v1/organizations/${org.id}/members`, { email: "q3@example.com" });
+      const url = `/v1/organizations/${org.id}/members`;
+      const first = await q.invite(owner.token, org.id, "q1@example.com");
+      q.clock.advance(3600 * 1000);
+      expect((await q.call(owner.token, "POST", `${url}/${first.id}/invitation`)).statusCode).toBe(200);
+      const r = await q.call(owner.token, "POST", url, { email: "q3@example.com" });
       expect(r.statusCode).toBe(429);
       expect(r.json.code).toBe("invitation_quota_exceeded");
-      expect(r.headers["retry-after"]).toBeDefined();
-      q.clock.advance(DAY + 1000);
-      expect((await q.call(owner.token, "POST", `/v1/organizations/${org.id}/members`, { email: "q3@example.com" })).statusCode).toBe(201);
+      // The first invitation leaves the 24-hour window 23 hours from now (to the minute).
+      const retryAfter = Number(r.headers["retry-after"]);
+      expect(retryAfter).toBeGreaterThan(23 * 3600 - 60);
+      expect(retryAfter).toBeLessThanOrEqual(23 * 3600);
+      expect(await q.db.query("SELECT id FROM members WHERE email_normalized = 'q3@example.com'")).toEqual([]);
+      expect(await q.db.query("SELECT id FROM outbox WHERE to_address = 'q3@example.com'")).toEqual([]);
+      // A re-send over the quota changes nothing either.
+      const again = await q.call(owner.token, "POST", `${url}/${first.id}/invitation`);
+      expect(again.statusCode).toBe(429);
+      expect((await q.call(owner.token, "GET", `${url}/${first.id}`)).json.invitation.sent_count).toBe(2);
+
+      q.clock.advance(23 * 3600 * 1000);
+      expect((await q.call(owner.token, "POST", url, { email: "q3@example.com" })).statusCode).toBe(201);
+      expect((await q.call(owner.token, "POST", url, { email: "q4@example.com" })).statusCode).toBe(429);
+      q.clock.advance(3600 * 1000);
+      expect((await q.call(owner.token, "POST", url, { email: "q4@example.com" })).statusCode).toBe(201);
+    } finally {
+      await q.close();
+    }
+  });
+
+  it("keeps counting the last day's invitations across the upgrade that introduced the counter (migration 002)", async () => {
+    const q = await startTestServer({ config: { invitationQuota: 3 } });
+    try {
+      const { owner, org } = await q.orgWithOwner("quota-upgrade");
+      await q.invite(owner.token, org.id, "u1@example.com");
+      await q.invite(owner.token, org.id, "u2@example.com");
+      // As a database from before the counter existed: only the audit events record the sends.
+      await q.db.query("DROP TABLE invitation_sends");
+      await q.db.query("DELETE FROM schema_migrations WHERE name = '002_invitation_sends.sql'");
+      expect(await migrate(q.db)).toEqual(["002_invitation_sends.sql"]);
+      await q.invite(owner.token, org.id, "u3@example.com");
+      const r = await q.call(owner.token, "POST", `/v1/organizations/${org.id}/members`, { email: "u4@example.com" });
+      expect(r.statusCode).toBe(429);
     } finally {
       await q.close();
     }

@@ -1,5 +1,6 @@
 // Two writers, same member, same If-Match, real parallel requests over a socket: exactly one wins,
-// the other gets 412 with the current ETag, and no update is lost. On PGlite and on PostgreSQL.
+// the other gets 412 with the current ETag, and no update is lost; parallel creates of one grant;
+// the invitation quota under parallel invitations. On PGlite and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseEngines } from "./support/engines";
 import { startTestServer, type TestServer } from "./support/server";
@@ -74,5 +75,44 @@ describe.each(engines)("concurrent writers on $name", ({ postgres }) => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     for (const r of results.filter((x) => x.status !== 201)) expect(r.json.code).toBe("already_member");
     expect(await s.db.query("SELECT id FROM members WHERE email_normalized = $1", [email])).toHaveLength(1);
+  });
+
+  it("parallel PUTs creating the same grant: one 201, the others apply to it (200), never a 409 or 500", async () => {
+    const m = await s.invite(owner.token, org.id, `grant${Date.now()}@race.test`);
+    const project = await http("POST", `/v1/organizations/${org.id}/projects`, { name: `Race ${Date.now()}` });
+    const url = `/v1/projects/${project.json.id}/access/members/${m.id}`;
+    const results = await Promise.all(["viewer", "admin", "viewer", "admin", "viewer", "admin"].map((role) => http("PUT", url, { role })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    const [grant] = await s.db.query<{ version: number; role: string }>("SELECT version, role FROM project_access WHERE project_id = $1", [project.json.id]);
+    const now = await http("GET", url);
+    expect(now.json).toMatchObject({ version: grant!.version, role: grant!.role });
+    // Every PUT that changed the level made a version and an event; one event for the grant itself.
+    const events = await s.db.query<{ action: string }>("SELECT action FROM audit_events WHERE project_id = $1 AND action LIKE 'project_access.%'", [project.json.id]);
+    expect(events.filter((e) => e.action === "project_access.granted")).toHaveLength(1);
+    expect(events.filter((e) => e.action === "project_access.updated")).toHaveLength(grant!.version - 1);
+  });
+});
+
+describe.each(engines)("the invitation quota under parallel invitations on $name", ({ postgres }) => {
+  it("counts every invitation: exactly the quota get in, the rest 429, nothing of them left behind", async () => {
+    const s = await startTestServer({ postgres, config: { invitationQuota: 5 } });
+    try {
+      const base = await s.app.listen({ host: "127.0.0.1", port: 0 });
+      const { owner, org } = await s.orgWithOwner("quota-race");
+      const results = await Promise.all(Array.from({ length: 12 }, async (_, i) => {
+        const r = await fetch(`${base}/v1/organizations/${org.id}/members`, {
+          method: "POST", headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json" }, body: JSON.stringify({ email: `q${i}@race.test` }),
+        });
+        return r.status;
+      }));
+      expect(results.filter((x) => x === 201)).toHaveLength(5);
+      expect(results.filter((x) => x === 429)).toHaveLength(7);
+      const [{ n }] = (await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM members WHERE organization_id = $1 AND joined_at IS NULL", [org.id])) as [{ n: number }];
+      expect(n).toBe(5);
+      const [{ mails }] = (await s.db.query<{ mails: number }>("SELECT count(*)::int AS mails FROM outbox WHERE organization_id = $1", [org.id])) as [{ mails: number }];
+      expect(mails).toBe(5);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -22,30 +22,27 @@ export async function findOrg(q: Queryable, ref: string, forUpdate = false): Pro
   return row;
 }
 
-/** What the caller may do in one account's membership of an org (null when not an active member). */
-export async function membershipOf(q: Queryable, orgId: string, accountId: string) {
-  const [m] = await q.query<{ id: string; permissions: Permission[]; role_permissions: Permission[] | null; is_admin: boolean }>(
-    `SELECT m.id, m.permissions,
-            (SELECT array_agg(DISTINCT p) FROM member_roles mr JOIN roles r ON r.id = mr.role_id, unnest(r.permissions) p WHERE mr.member_id = m.id) AS role_permissions,
-            EXISTS (SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id AND r.builtin = 'ADMIN') AS is_admin
-       FROM members m WHERE m.organization_id = $1 AND m.account_id = $2 AND m.joined_at IS NOT NULL`,
-    [orgId, accountId],
-  );
-  return m;
-}
-
 /**
- * Resolves `{org}` for the caller. Outsiders get 404 (the org's existence is not revealed);
- * members of an org that requires 2FA get 403 two_factor_required until they enrol.
+ * Resolves `{org}` for the caller, with the caller's membership in the same query. Outsiders get
+ * 404 (the org's existence is not revealed); members of an org that requires 2FA get 403
+ * two_factor_required until they enrol.
  */
 export async function orgAccess(ctx: Pick<Ctx, "q" | "caller">, ref: string, opts: { forUpdate?: boolean; allowOutsider?: boolean } = {}): Promise<OrgAccess> {
   const caller = ctx.caller as Caller;
-  const org = await findOrg(ctx.q, ref, opts.forUpdate);
+  const by = ref.startsWith("org_") ? "o.id = $1" : "o.slug = lower($1)";
+  const [row] = await ctx.q.query<OrgRow & { member_id: string | null; member_permissions: Permission[] | null; role_permissions: Permission[] | null; is_admin: boolean }>(
+    `SELECT ${ORG_COLUMNS}, m.id AS member_id, m.permissions AS member_permissions,
+            (SELECT array_agg(DISTINCT p) FROM member_roles mr JOIN roles r ON r.id = mr.role_id, unnest(r.permissions) p WHERE mr.member_id = m.id) AS role_permissions,
+            EXISTS (SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id AND r.builtin = 'ADMIN') AS is_admin
+       FROM organizations o LEFT JOIN members m ON m.organization_id = o.id AND m.account_id = $2 AND m.joined_at IS NOT NULL
+      WHERE ${by}${opts.forUpdate ? " FOR UPDATE OF o" : ""}`,
+    [ref, caller.accountId],
+  );
   const notFound = (): never => fail("not_found", `organization ${ref} not found`);
-  if (!org) return notFound();
+  if (!row) return notFound();
+  const { member_id: memberId, member_permissions, role_permissions, is_admin, ...org } = row;
   if (caller.tokenOrgIds && !caller.tokenOrgIds.includes(org.id)) notFound();
-  const m = await membershipOf(ctx.q, org.id, caller.accountId);
-  if (!m) {
+  if (!memberId) {
     if (opts.allowOutsider) return { org, memberId: null, isOwner: false, isAdmin: false, permissions: new Set() };
     notFound();
   }
@@ -53,9 +50,9 @@ export async function orgAccess(ctx: Pick<Ctx, "q" | "caller">, ref: string, opt
     fail("two_factor_required", `organization ${org.slug} requires two-factor authentication: enrol at POST /v1/me/two-factor`);
   }
   const isOwner = org.owner_account_id === caller.accountId;
-  const isAdmin = isOwner || m.is_admin;
-  const permissions = new Set<Permission>(isAdmin ? PERMISSIONS : [...m.permissions, ...(m.role_permissions ?? [])]);
-  return { org, memberId: m.id, isOwner, isAdmin, permissions };
+  const isAdmin = isOwner || is_admin;
+  const permissions = new Set<Permission>(isAdmin ? PERMISSIONS : [...(member_permissions ?? []), ...(role_permissions ?? [])]);
+  return { org, memberId, isOwner, isAdmin, permissions };
 }
 
 export type Action = Permission | "admin" | "owner";

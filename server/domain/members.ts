@@ -113,25 +113,32 @@ export function checkEscalation(a: OrgAccess, permissions: Permission[], roles: 
   }
 }
 
-export async function builtinIds(q: Queryable, orgId: string): Promise<{ defaultRole: string; defaultTeam: string }> {
-  const [row] = await q.query<{ default_role: string; default_team: string }>(
-    `SELECT (SELECT id FROM roles WHERE organization_id = $1 AND builtin = 'DEFAULT') AS default_role,
-            (SELECT id FROM teams WHERE organization_id = $1 AND is_default ORDER BY created_at LIMIT 1) AS default_team`,
-    [orgId],
-  );
-  return { defaultRole: row!.default_role, defaultTeam: row!.default_team };
-}
+const DAY_MS = 24 * 3600 * 1000;
 
-/** 429 once the org has sent its quota of invitations (and re-sends) in the last 24 hours. */
-export async function checkInvitationQuota(ctx: Pick<Ctx, "q" | "now" | "config">, orgId: string): Promise<void> {
-  const since = new Date(ctx.now.getTime() - 24 * 3600 * 1000);
-  const [{ n }] = (await ctx.q.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM audit_events WHERE organization_id = $1 AND action IN ('invitation.created', 'invitation.resent') AND occurred_at > $2",
-    [orgId, since],
-  )) as [{ n: number }];
-  if (n >= ctx.config.invitationQuota) {
-    fail("invitation_quota_exceeded", `the organization sent ${n} invitations in the last 24 hours, its limit: retry later`, { headers: { "retry-after": "3600" } });
-  }
+/**
+ * Counts one invitation (or re-send) against the organization's quota per 24 hours, and answers
+ * 429 when it goes over (the caller's transaction then rolls back, count included). Call it last
+ * before commit: the counter row of this minute stays locked until then, so concurrent
+ * invitations of one organization are counted one after another.
+ */
+export async function countInvitation(ctx: Pick<Ctx, "q" | "now" | "config">, orgId: string): Promise<void> {
+  const since = new Date(ctx.now.getTime() - DAY_MS);
+  const [row] = await ctx.q.query<{ sent: number; oldest: Date }>(
+    `WITH pruned AS (DELETE FROM invitation_sends WHERE organization_id = $1 AND minute <= $3),
+          bump AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent) VALUES ($1, date_trunc('minute', $2::timestamptz), 1)
+                   ON CONFLICT (organization_id, minute) DO UPDATE SET sent = s.sent + 1 RETURNING minute, sent)
+     SELECT (b.sent + coalesce(sum(s.sent), 0))::int AS sent, least(min(s.minute), b.minute) AS oldest
+       FROM bump b LEFT JOIN invitation_sends s ON s.organization_id = $1 AND s.minute > $3 AND s.minute <> b.minute
+      GROUP BY b.sent, b.minute`,
+    [orgId, ctx.now, since],
+  );
+  const { sent, oldest } = row!;
+  if (sent <= ctx.config.invitationQuota) return;
+  // The oldest minute in the window leaves it a day after it began.
+  const retryAfter = Math.max(1, Math.ceil((new Date(oldest).getTime() + DAY_MS - ctx.now.getTime()) / 1000));
+  fail("invitation_quota_exceeded", `the organization sent ${sent - 1} invitations in the last 24 hours, its limit: retry in ${Math.ceil(retryAfter / 60)} minutes`, {
+    headers: { "retry-after": String(retryAfter) },
+  });
 }
 
 /** A fresh single-use invitation token: the secret goes into the mail, its hash into the row. */

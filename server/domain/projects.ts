@@ -31,8 +31,13 @@ export function toProject(r: ProjectRow): Project {
   };
 }
 
-export async function loadProject(q: Queryable, id: string, forUpdate = false): Promise<ProjectRow | undefined> {
-  const [row] = await q.query<ProjectRow>(`SELECT ${PROJECT_COLUMNS} FROM projects p WHERE p.id = $1${forUpdate ? " FOR UPDATE OF p" : ""}`, [id]);
+/**
+ * A project row. `lock`: "update" for changes to the project itself (rename, transfer, delete);
+ * "share" for changes under it (grants), which must not run into a transfer or delete but need
+ * not wait for each other.
+ */
+export async function loadProject(q: Queryable, id: string, lock?: "update" | "share"): Promise<ProjectRow | undefined> {
+  const [row] = await q.query<ProjectRow>(`SELECT ${PROJECT_COLUMNS} FROM projects p WHERE p.id = $1${lock ? ` FOR ${lock.toUpperCase()} OF p` : ""}`, [id]);
   return row;
 }
 
@@ -123,18 +128,20 @@ export async function effectiveAccess(q: Queryable, s: Subject, projects: Pick<P
   return out;
 }
 
-export interface ProjectAccessCheck { project: ProjectRow; org: OrgAccess; access: Effective }
+export interface ProjectAccessCheck { project: ProjectRow; org: OrgAccess }
 
 /**
  * Resolves a project for the caller and checks they may `need` it. Nobody learns a project exists
  * without access to it or membership of its org (404); members lacking access get 403.
  */
-export async function projectFor(ctx: Pick<Ctx, "q" | "caller">, projectId: string, need: "view" | "admin", opts: { forUpdate?: boolean } = {}): Promise<ProjectAccessCheck> {
+export async function projectFor(ctx: Pick<Ctx, "q" | "caller">, projectId: string, need: "view" | "admin", opts: { lock?: "update" | "share" } = {}): Promise<ProjectAccessCheck> {
   const notFound = (): never => fail("not_found", `project ${projectId} not found`);
   if (!projectId.startsWith("prj_")) notFound();
-  const project = await loadProject(ctx.q, projectId, opts.forUpdate);
+  const project = await loadProject(ctx.q, projectId, opts.lock);
   if (!project) return notFound();
   const org = await orgAccess(ctx, project.organization_id, { allowOutsider: true });
+  // The owner and ADMIN members are project admins everywhere in their org: no grants to look at.
+  if (org.isAdmin) return { project, org };
   const access = (await effectiveAccess(ctx.q, subjectOf(org, ctx.caller!.accountId), [project])).get(project.id);
   if (!access) {
     if (!org.memberId) notFound();
@@ -143,7 +150,7 @@ export async function projectFor(ctx: Pick<Ctx, "q" | "caller">, projectId: stri
   if (need === "admin" && access.role !== "admin") {
     fail("forbidden", `this needs project admin access to ${project.name}; you have ${access.role} access`);
   }
-  return { project, org, access };
+  return { project, org };
 }
 
 /**

@@ -8,7 +8,7 @@ import { audit } from "../domain/audit";
 import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
 import { newId } from "../domain/ids";
 import {
-  MEMBER_COLUMNS, MEMBER_FROM, builtinIds, checkEscalation, checkInvitationQuota, checkTeams, loadMember,
+  MEMBER_COLUMNS, MEMBER_FROM, checkEscalation, checkTeams, countInvitation, loadMember,
   newInvitationToken, rolesOf, sendInvitation, toMember, type MemberRow,
 } from "../domain/members";
 import { revokeGrantsOf } from "../domain/projects";
@@ -65,25 +65,29 @@ export const memberHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     authorize(a, "admin", "members");
     const b = ctx.body;
-    const ids = await builtinIds(ctx.q, a.org.id);
-    const roleIds = b.role_ids ?? [ids.defaultRole];
-    if (!b.team_ids && !ids.defaultTeam) invalid("/team_ids", "the organization has no default team any more: name the teams to join", "validation_failed", "missing");
-    const teamIds = b.team_ids ?? [ids.defaultTeam];
+    // The defaults come from the org row; only what the request names needs looking up (and the
+    // roles handed out, when the caller is not an admin, for the escalation check).
+    if (!b.team_ids && !a.org.default_team_id) invalid("/team_ids", "the organization has no default team any more: name the teams to join", "validation_failed", "missing");
+    const roleIds = b.role_ids ?? [a.org.default_role_id];
+    const teamIds = b.team_ids ?? [a.org.default_team_id];
     const permissions = (b.permissions ?? []) as Permission[];
-    const roles = await rolesOf(ctx.q, a.org.id, roleIds);
-    await checkTeams(ctx.q, a.org.id, teamIds);
+    const roles = b.role_ids || !a.isAdmin ? await rolesOf(ctx.q, a.org.id, roleIds) : [];
+    if (b.team_ids) await checkTeams(ctx.q, a.org.id, teamIds);
     checkEscalation(a, permissions, roles);
-    await checkInvitationQuota(ctx, a.org.id);
 
     const id = newId("mem");
     const { token, hash } = newInvitationToken();
     const expiresAt = new Date(ctx.now.getTime() + ctx.config.invitationTtlMs);
     const inserted = await ctx.q.query<{ id: string }>(
-      `INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at,
-                            invited_by_account_id, invitation_note, invitation_sent_count, created_at)
-       VALUES ($1, $2, $3, lower($3), $4, $5, $6, $7, $8, 1, $9)
-       ON CONFLICT (organization_id, email_normalized) DO NOTHING RETURNING id`,
-      [id, a.org.id, b.email, permissions, hash, expiresAt, ctx.caller.accountId, b.note ?? null, ctx.now],
+      `WITH m AS (
+         INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at,
+                              invited_by_account_id, invitation_note, invitation_sent_count, created_at)
+         VALUES ($1, $2, $3, lower($3), $4, $5, $6, $7, $8, 1, $9)
+         ON CONFLICT (organization_id, email_normalized) DO NOTHING RETURNING id),
+       r AS (INSERT INTO member_roles (member_id, role_id) SELECT m.id, unnest($10::text[]) FROM m ON CONFLICT DO NOTHING),
+       t AS (INSERT INTO team_members (team_id, member_id, created_at) SELECT unnest($11::text[]), m.id, $9 FROM m ON CONFLICT DO NOTHING)
+       SELECT id FROM m`,
+      [id, a.org.id, b.email, permissions, hash, expiresAt, ctx.caller.accountId, b.note ?? null, ctx.now, roleIds, teamIds],
     );
     if (!inserted.length) {
       const [existing] = await ctx.q.query<{ id: string; email: string; joined_at: Date | null }>(
@@ -95,14 +99,13 @@ export const memberHandlers = {
         errors: [{ field: "/email", code: "already_exists", message: `is already ${existing!.joined_at ? "a member" : "invited"}` }],
       });
     }
-    await replaceRoles(ctx.q, id, roleIds);
-    await replaceTeams(ctx.q, id, teamIds, ctx.now);
     await sendInvitation(ctx, a.org, b.email, token, expiresAt, b.note ?? null);
     await audit(ctx, {
       organizationId: a.org.id, action: "invitation.created", target: { type: "member", id, display_name: b.email },
       changes: { role_ids: [null, roleIds], team_ids: [null, teamIds], permissions: [null, permissions] },
     });
     const member = toMember(await loadMember(ctx.q, a.org.id, id), ctx.now);
+    await countInvitation(ctx, a.org.id);
     return reply({ status: 201, body: member, headers: { location: `/v1/organizations/${a.org.id}/members/${id}` } });
   },
 
@@ -203,7 +206,6 @@ export const memberHandlers = {
     const m = await loadMember(ctx.q, a.org.id, ctx.params.member_id, true);
     if (m.joined_at) fail("member_active", `${m.email} already accepted the invitation: there is nothing to re-send`);
     checkIfMatch(ctx, m.version, `member ${m.email}`);
-    await checkInvitationQuota(ctx, a.org.id);
     // A new token: the old one stops working, so a leaked earlier mail is useless.
     const { token, hash } = newInvitationToken();
     const expiresAt = new Date(ctx.now.getTime() + ctx.config.invitationTtlMs);
@@ -217,7 +219,9 @@ export const memberHandlers = {
       organizationId: a.org.id, action: "invitation.resent", target: target(m),
       changes: { expires_at: [m.invitation_expires_at ? new Date(m.invitation_expires_at).toISOString() : null, expiresAt.toISOString()] },
     });
-    return toMember(await loadMember(ctx.q, a.org.id, m.id), ctx.now);
+    const member = toMember(await loadMember(ctx.q, a.org.id, m.id), ctx.now);
+    await countInvitation(ctx, a.org.id);
+    return member;
   },
 } satisfies Partial<Handlers>;
 

@@ -90,28 +90,32 @@ export const projectAccessHandlers = {
   },
 
   async putProjectAccess(ctx) {
-    const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin", { forUpdate: true });
+    const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin", { lock: "share" });
     const type = principalType(ctx.params.principal_type);
     const id = ctx.params.principal_id;
     const name = await principalName(ctx.q, type, id, p.organization_id, true);
     const env = environmentRoles(ctx);
-    const prev = await loadGrant(ctx.q, p.id, type, id, true);
+    let prev = await loadGrant(ctx.q, p.id, type, id, true);
     const where = `the grant to ${type}/${id} on ${p.name}`;
 
     if (!prev) {
       // RFC 9110: If-Match fails when there is nothing to match (e.g. the grant was revoked meanwhile).
       if (ctx.headers["if-match"] !== undefined) fail("precondition_failed", `${where} does not exist (any more): read the project's grants again`);
-      await ctx.q.query(
-        `INSERT INTO project_access (project_id, principal_type, principal_id, role, sandbox_role, live_role, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      // Grant writes on one project run side by side: a PUT of the same grant that committed
+      // since the read above makes this one an update of it.
+      const [created] = await ctx.q.query<GrantRow>(
+        `INSERT INTO project_access AS g (project_id, principal_type, principal_id, role, sandbox_role, live_role, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING ${GRANT_COLUMNS}`,
         [p.id, type, id, ctx.body.role, env.sandbox, env.live, ctx.now],
       );
-      await audit(ctx, {
-        organizationId: p.organization_id, action: "project_access.granted", projectId: p.id, target: grantTarget(p.id, type, id, name),
-        changes: { role: [null, ctx.body.role], environment_roles: [null, env] },
-      });
-      const created = await loadGrant(ctx.q, p.id, type, id);
-      return reply({ status: 201, body: toProjectAccess(created!), headers: { location: `/v1/projects/${p.id}/access/${type}/${id}` } });
+      if (created) {
+        await audit(ctx, {
+          organizationId: p.organization_id, action: "project_access.granted", projectId: p.id, target: grantTarget(p.id, type, id, name),
+          changes: { role: [null, ctx.body.role], environment_roles: [null, env] },
+        });
+        return reply({ status: 201, body: toProjectAccess(created), headers: { location: `/v1/projects/${p.id}/access/${type}/${id}` } });
+      }
+      prev = (await loadGrant(ctx.q, p.id, type, id, true))!;
     }
 
     if (matchesEtag(ctx.headers["if-none-match"], prev.version)) {
@@ -121,17 +125,17 @@ export const projectAccessHandlers = {
     const before = { role: prev.role, environment_roles: { sandbox: prev.sandbox_role, live: prev.live_role } };
     const changes = diffFields(before, { role: ctx.body.role, environment_roles: env });
     if (!Object.keys(changes).length) return toProjectAccess(prev);
-    await ctx.q.query(
-      `UPDATE project_access SET role = $4, sandbox_role = $5, live_role = $6, version = version + 1
-        WHERE project_id = $1 AND principal_type = $2 AND principal_id = $3`,
+    const [updated] = await ctx.q.query<GrantRow>(
+      `UPDATE project_access g SET role = $4, sandbox_role = $5, live_role = $6, version = version + 1
+        WHERE project_id = $1 AND principal_type = $2 AND principal_id = $3 RETURNING ${GRANT_COLUMNS}`,
       [p.id, type, id, ctx.body.role, env.sandbox, env.live],
     );
     await audit(ctx, { organizationId: p.organization_id, action: "project_access.updated", projectId: p.id, target: grantTarget(p.id, type, id, name), changes });
-    return toProjectAccess((await loadGrant(ctx.q, p.id, type, id))!);
+    return toProjectAccess(updated!);
   },
 
   async deleteProjectAccess(ctx) {
-    const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin", { forUpdate: true });
+    const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin", { lock: "share" });
     const type = principalType(ctx.params.principal_type);
     const id = ctx.params.principal_id;
     const g = await loadGrant(ctx.q, p.id, type, id, true);

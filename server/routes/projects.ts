@@ -83,7 +83,7 @@ export const projectHandlers = {
   },
 
   async updateProject(ctx) {
-    const { project: p, org } = await projectFor(ctx, ctx.params.project_id, "admin", { forUpdate: true });
+    const { project: p, org } = await projectFor(ctx, ctx.params.project_id, "admin", { lock: "update" });
     checkIfMatch(ctx, p.version, `project ${p.name}`);
     const changes = diffFields({ name: p.name, description: p.description }, ctx.body);
     if (!Object.keys(changes).length) return toProject(p);
@@ -98,7 +98,7 @@ export const projectHandlers = {
   },
 
   async deleteProject(ctx) {
-    const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin", { forUpdate: true });
+    const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin", { lock: "update" });
     checkIfMatch(ctx, p.version, `project ${p.name}`);
     const grants = await countGrants(ctx.q, p.id);
     const total = grants.members + grants.roles + grants.teams + grants.accounts;
@@ -112,7 +112,7 @@ export const projectHandlers = {
   async transferProject(ctx) {
     const id = ctx.params.project_id;
     const notFound = (): never => fail("not_found", `project ${id} not found`);
-    const p = id.startsWith("prj_") ? await loadProject(ctx.q, id, true) : undefined;
+    const p = id.startsWith("prj_") ? await loadProject(ctx.q, id, "update") : undefined;
     if (!p) return notFound();
     const src = await orgAccess(ctx, p.organization_id, { allowOutsider: true });
     if (!src.memberId) {

@@ -1,6 +1,8 @@
 // The database behind the server: PGlite (embedded PostgreSQL) by default, a PostgreSQL server
 // when DATABASE_URL is set. Both speak the same SQL and run the same migrations.
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import type { QueryConfig } from "pg";
 import { join } from "node:path";
 
 export interface Queryable {
@@ -45,6 +47,18 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   return db;
 }
 
+/**
+ * Statements with parameters run as named prepared statements: each connection parses and plans
+ * one once and reuses it (the server's SQL is a fixed set of texts; values are never spliced in).
+ */
+const named = new Map<string, string>();
+function prepared(text: string, values: unknown[] | undefined): QueryConfig {
+  if (!values?.length) return { text };
+  let name = named.get(text);
+  if (!name) named.set(text, (name = `s${createHash("sha1").update(text).digest("base64url").slice(0, 16)}`));
+  return { name, text, values };
+}
+
 export async function openPostgres(url: string, max = 20): Promise<Db> {
   const { Pool } = await import("pg");
   const pool = new Pool({ connectionString: url, max });
@@ -52,14 +66,14 @@ export async function openPostgres(url: string, max = 20): Promise<Db> {
   const db: Db = {
     kind: "postgres",
     async query<T>(sql: string, params?: unknown[]) {
-      return (await pool.query(sql, params)).rows as T[];
+      return (await pool.query(prepared(sql, params))).rows as T[];
     },
     tx: (fn) =>
       withRetry(async () => {
         const client = await pool.connect();
         try {
           await client.query("BEGIN");
-          const out = await fn({ query: async <T>(s: string, p?: unknown[]) => (await client.query(s, p)).rows as T[] });
+          const out = await fn({ query: async <T>(s: string, p?: unknown[]) => (await client.query(prepared(s, p))).rows as T[] });
           await client.query("COMMIT");
           return out;
         } catch (err) {

@@ -180,7 +180,7 @@ describe("token:* and 2fa:*", () => {
     expect((await cli(["organization:list"], { token: c.json.token })).code).toBe(1);
   });
 
-  it("2fa:enroll, confirm with a current code, disable", async () => {
+  it("2fa:enroll, confirm with a current code, disable with a code not used before", async () => {
     const me = await s.signup("tfa@example.test");
     const e = await cli(["2fa:enroll", "--format", "json"], { token: me.token });
     expect(e.code).toBe(0);
@@ -188,10 +188,14 @@ describe("token:* and 2fa:*", () => {
     const wrong = await cli(["2fa:confirm", "000000"], { token: me.token });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain("invalid_two_factor_code (422)");
-    const ok = await cli(["2fa:confirm", totp(e.json.secret), "--format", "json"], { token: me.token });
+    const t0 = Date.now();
+    const ok = await cli(["2fa:confirm", totp(e.json.secret, t0), "--format", "json"], { token: me.token });
     expect(ok.code).toBe(0);
     expect(ok.json.two_factor_enabled).toBe(true);
-    expect((await cli(["2fa:disable", totp(e.json.secret)], { token: me.token })).code).toBe(0);
+    // Each code is accepted once: the confirming one again is refused, the next one (30 s ahead,
+    // within the accepted drift) disables.
+    expect((await cli(["2fa:disable", totp(e.json.secret, t0)], { token: me.token })).code).toBe(1);
+    expect((await cli(["2fa:disable", totp(e.json.secret, t0 + 30_000)], { token: me.token })).code).toBe(0);
   });
 });
 

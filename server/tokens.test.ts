@@ -95,11 +95,18 @@ describe("two-factor authentication", () => {
     expect(bad.json.errors[0].field).toBe("/code");
   });
 
-  it("disabling needs a current code", async () => {
+  it("disabling needs a current code that was not used before", async () => {
     const u = await s.signup("off@example.com");
-    const secret = await enableTwoFactor(u.token);
+    const { secret } = (await s.call(u.token, "POST", "/v1/me/two-factor")).json;
+    const t = s.clock.current();
+    expect((await s.call(u.token, "POST", "/v1/me/two-factor/confirm", { code: totp(secret, t) })).statusCode).toBe(200);
     expect((await s.call(u.token, "DELETE", "/v1/me/two-factor", { code: "000000" === totp(secret, s.clock.current()) ? "111111" : "000000" })).statusCode).toBe(422);
-    expect((await s.call(u.token, "DELETE", "/v1/me/two-factor", { code: totp(secret, s.clock.current()) })).statusCode).toBe(204);
+    // The code that confirmed the enrolment, replayed: refused (RFC 6238 §5.2).
+    const replay = await s.call(u.token, "DELETE", "/v1/me/two-factor", { code: totp(secret, t) });
+    expect(replay.statusCode).toBe(422);
+    expect(replay.json).toMatchObject({ code: "invalid_two_factor_code", errors: [{ field: "/code" }] });
+    // The next code (one step ahead, within the accepted drift) is new.
+    expect((await s.call(u.token, "DELETE", "/v1/me/two-factor", { code: totp(secret, new Date(t.getTime() + 30_000)) })).statusCode).toBe(204);
     expect((await s.call(u.token, "GET", "/v1/me")).json.two_factor_enabled).toBe(false);
   });
 

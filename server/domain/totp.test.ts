@@ -27,11 +27,21 @@ describe("TOTP (RFC 6238)", () => {
     const secret = base32Encode(SEED);
     const now = new Date(1_700_000_000_000);
     const at = (s: number) => totp(secret, new Date(now.getTime() + s * 1000));
-    expect(verifyTotp(secret, at(0), now)).toBe(true);
-    expect(verifyTotp(secret, at(-30), now)).toBe(true);
-    expect(verifyTotp(secret, at(30), now)).toBe(true);
-    expect(verifyTotp(secret, at(90), now)).toBe(false);
-    expect(verifyTotp(secret, "12345", now)).toBe(false);
+    const step = 1_700_000_000 / 30;
+    expect(verifyTotp(secret, at(0), now)).toBe(Math.floor(step));
+    expect(verifyTotp(secret, at(-30), now)).toBe(Math.floor(step) - 1);
+    expect(verifyTotp(secret, at(30), now)).toBe(Math.floor(step) + 1);
+    expect(verifyTotp(secret, at(90), now)).toBeNull();
+    expect(verifyTotp(secret, "12345", now)).toBeNull();
+  });
+
+  it("never accepts a step at or before the last one used (RFC 6238 §5.2)", () => {
+    const secret = base32Encode(SEED);
+    const now = new Date(1_700_000_000_000);
+    const step = verifyTotp(secret, totp(secret, now), now)!;
+    expect(verifyTotp(secret, totp(secret, now), now, step)).toBeNull();
+    expect(verifyTotp(secret, totp(secret, new Date(now.getTime() - 30_000)), now, step)).toBeNull();
+    expect(verifyTotp(secret, totp(secret, new Date(now.getTime() + 30_000)), now, step)).toBe(step + 1);
   });
 
   it("builds an otpauth URI authenticator apps read", () => {

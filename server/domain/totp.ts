@@ -54,16 +54,20 @@ export function totp(secret: string, time: Date, digits = DIGITS): string {
   return hotp(base32Decode(secret), Math.floor(time.getTime() / 1000 / STEP_SECONDS), digits);
 }
 
-/** Accepts the current code and its neighbours (±1 step) for clock drift, compared in constant time. */
-export function verifyTotp(secret: string, code: string, time: Date): boolean {
+/**
+ * The time step a code belongs to, or null: the current step and its neighbours (±1) are accepted
+ * for clock drift, compared in constant time. Steps up to `usedUpTo` are refused, so a code that
+ * was accepted once is never accepted again (RFC 6238 §5.2).
+ */
+export function verifyTotp(secret: string, code: string, time: Date, usedUpTo: number | null = null): number | null {
   const counter = Math.floor(time.getTime() / 1000 / STEP_SECONDS);
   const key = base32Decode(secret);
   const given = Buffer.from(code.padEnd(DIGITS, " "));
-  let ok = false;
+  let step: number | null = null;
   for (const c of [counter - 1, counter, counter + 1]) {
-    if (timingSafeEqual(Buffer.from(hotp(key, c)), given)) ok = true;
+    if (timingSafeEqual(Buffer.from(hotp(key, c)), given) && (usedUpTo === null || c > usedUpTo)) step = c;
   }
-  return ok;
+  return step;
 }
 
 export function otpauthUrl(secret: string, account: string, issuer = "orgs"): string {

@@ -66,18 +66,24 @@ export const tokenHandlers = {
       "SELECT id, email, name, totp_secret, totp_pending_secret, created_at FROM accounts WHERE id = $1 FOR UPDATE", [ctx.caller.accountId]);
     const secret = acct!.totp_pending_secret;
     if (!secret) fail("invalid_two_factor_code", "there is no enrolment to confirm: start one with POST /v1/me/two-factor");
-    if (!verifyTotp(secret, ctx.body.code, ctx.now)) invalid("/code", "is not the current code of the enrolled authenticator", "invalid_two_factor_code");
+    const step = verifyTotp(secret, ctx.body.code, ctx.now);
+    if (step === null) invalid("/code", "is not the current code of the enrolled authenticator", "invalid_two_factor_code");
     const [row] = await ctx.q.query<AccountRow>(
-      "UPDATE accounts SET totp_secret = totp_pending_secret, totp_pending_secret = NULL WHERE id = $1 RETURNING id, email, name, totp_secret, created_at",
-      [ctx.caller.accountId],
+      `UPDATE accounts SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_last_step = $2
+        WHERE id = $1 RETURNING id, email, name, totp_secret, created_at`,
+      [ctx.caller.accountId, step],
     );
     return toAccount(row!);
   },
 
   async disableTwoFactor(ctx) {
-    const [acct] = await ctx.q.query<{ totp_secret: string | null }>("SELECT totp_secret FROM accounts WHERE id = $1 FOR UPDATE", [ctx.caller.accountId]);
+    const [acct] = await ctx.q.query<{ totp_secret: string | null; totp_last_step: string | null }>(
+      "SELECT totp_secret, totp_last_step FROM accounts WHERE id = $1 FOR UPDATE", [ctx.caller.accountId]);
     if (!acct!.totp_secret) fail("not_found", "two-factor authentication is not enabled");
-    if (!verifyTotp(acct!.totp_secret, ctx.body.code, ctx.now)) invalid("/code", "is not the current code of your authenticator", "invalid_two_factor_code");
-    await ctx.q.query("UPDATE accounts SET totp_secret = NULL, totp_pending_secret = NULL WHERE id = $1", [ctx.caller.accountId]);
+    const used = acct!.totp_last_step === null ? null : Number(acct!.totp_last_step);
+    if (verifyTotp(acct!.totp_secret, ctx.body.code, ctx.now, used) === null) {
+      invalid("/code", "is not a current code of your authenticator that was not used before: wait for the next one", "invalid_two_factor_code");
+    }
+    await ctx.q.query("UPDATE accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1", [ctx.caller.accountId]);
   },
 } satisfies Partial<Handlers>;

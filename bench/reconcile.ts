@@ -8,16 +8,18 @@
 //
 // The server is the compiled orgs-server (dist/) in its own process on a loopback port, as it
 // would be in use (sharing this process's event loop with the engine stand-in would slow the
-// server by the harness's work): PGlite in a temporary directory, or PostgreSQL at
-// ORGS_TEST_POSTGRES_URL. Rate limiting is off (the default 30 requests/s per account would make
-// the server, not the provider, the subject). Prints seconds per phase and the
-// ratio to the floor; the targets for 10k + 10k: created in ≤ 60 s and ≤ 1.25 × the floor.
+// server by the harness's work): PGlite in a temporary directory, or a new database on the
+// PostgreSQL server at ORGS_TEST_POSTGRES_URL. Rate limiting is off (the default 30 requests/s
+// per account would make the server, not the provider, the subject). Prints seconds per phase
+// and the ratio to the floor, and for N = 10,000 the issue's targets: 10k + 10k created in ≤ 60 s
+// and ≤ 1.25 × the floor, and refreshed in ≤ 5 s.
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Host, ROOT, Stack, serializeProvider } from "../test/support/engine";
 import { startServerProcess } from "../test/support/process";
+import { freshPostgresDatabase } from "../test/support/server";
 
 const load = createRequire(join(ROOT, "package.json"));
 const { OrgsClient } = load("./dist/provider/client.js") as typeof import("../provider/client");
@@ -91,8 +93,9 @@ async function throughHost(n: number, emails: string[], at: { org: string; proje
 
 async function main() {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-  const pg = process.env.ORGS_TEST_POSTGRES_URL;
-  const server = await startServerProcess({ env: { ORGS_INVITATION_QUOTA: "100000000", ...(pg ? { DATABASE_URL: pg } : {}) } });
+  // A database of its own for each run, so runs do not inherit each other's rows.
+  const pg = process.env.ORGS_TEST_POSTGRES_URL ? await freshPostgresDatabase() : undefined;
+  const server = await startServerProcess({ env: { ORGS_INVITATION_QUOTA: "100000000", ...(pg ? { DATABASE_URL: pg.url } : {}) } });
   const url = server.url;
   const signup = await (await fetch(`${url}/v1/accounts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: `bench-${randomUUID()}@example.test`, name: "bench" }) })).json() as { token: { token: string } };
   const token = signup.token.token;
@@ -150,11 +153,14 @@ async function main() {
       const cols = [prov[phase].toFixed(2).padStart(11), floor[phase].toFixed(2).padStart(8), (prov[phase] / floor[phase]).toFixed(2).padStart(5), echo[phase].toFixed(2).padStart(11)];
       console.log(`${String(n).padEnd(6)} ${phase.padEnd(9)} ${cols.join("  ")}`);
     }
-    const ok = n < 10_000 || (prov.create <= 60 && prov.create / floor.create <= 1.25);
-    console.log(`${String(n).padEnd(6)} create target (10k: ≤ 60 s and ≤ 1.25 × floor): ${n < 10_000 ? "n/a below 10k" : ok ? "met" : "MISSED"}`);
+    if (n >= 10_000) {
+      const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+      console.log(`${String(n).padEnd(6)} targets: create ≤ 60 s ${verdict(prov.create <= 60)}, create ≤ 1.25 × floor ${verdict(prov.create / floor.create <= 1.25)}, refresh ≤ 5 s ${verdict(prov.refresh <= 5)} (all ${2 * n} resources)`);
+    }
   }
   await client.close();
   await server.stop();
+  await pg?.drop();
 }
 
 main().catch((e) => {

@@ -18,7 +18,7 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Host, ROOT, Stack, serializeProvider } from "../test/support/engine";
-import { startServerProcess } from "../test/support/process";
+import { privateTmpdir, startServerProcess } from "../test/support/process";
 import { freshPostgresDatabase } from "../test/support/server";
 
 const load = createRequire(join(ROOT, "package.json"));
@@ -163,7 +163,9 @@ async function main() {
   await pg?.drop();
 }
 
-main().catch((e) => {
+const removeTmp = privateTmpdir("orgs-bench-");
+main().then(removeTmp, (e) => {
+  removeTmp();
   console.error(e);
   process.exit(1);
 });

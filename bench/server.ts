@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { Pool } from "undici";
 import { newId } from "../server/domain/ids";
 import { openPglite, openPostgres, type Db } from "../server/store/db";
-import { ROOT, startServerProcess } from "../test/support/process";
+import { ROOT, privateTmpdir, startServerProcess } from "../test/support/process";
 import { freshPostgresDatabase } from "../test/support/server";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -195,4 +195,5 @@ async function main() {
   process.stdout.write(`\n${SECONDS} s per cell; ÷ columns: this row's ops/s over the floor's at the same clients.\n${table()}\n`);
 }
 
-main().catch((e) => { process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });
+const removeTmp = privateTmpdir("orgs-bench-");
+main().then(removeTmp, (e) => { removeTmp(); process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });

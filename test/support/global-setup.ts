@@ -4,9 +4,9 @@
 // Every temporary directory of the run (data directories, CLI homes, program directories, and
 // those of the processes the tests start) is made under one TMPDIR, removed when the run ends.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
+import { privateTmpdir } from "./process";
 
 export default function setup() {
   const root = join(__dirname, "..", "..");
@@ -14,7 +14,5 @@ export default function setup() {
   if (r.status !== 0) process.stderr.write("global-setup: tsc reported errors (above); dist/ was emitted anyway\n");
   cpSync(join(root, "server/store/migrations"), join(root, "dist/server/store/migrations"), { recursive: true });
 
-  const runTmp = mkdtempSync(join(tmpdir(), "orgs-tests-"));
-  process.env.TMPDIR = runTmp;
-  return () => rmSync(runTmp, { recursive: true, force: true });
+  return privateTmpdir("orgs-tests-");
 }

@@ -1,7 +1,7 @@
 // The real orgs-server binary (dist/server/main.js) as a child process on a loopback port, for
 // tests where the process itself is the point: startup output, signals, kill -9, restarts.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -31,6 +31,16 @@ export interface ServerProcess {
 
 export function tempDataDir(prefix = "orgs-data-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * Points TMPDIR, for this process and the processes it starts, at a new directory, so every
+ * temporary directory of a test run or bench lands under it; returns the function removing it.
+ */
+export function privateTmpdir(prefix = "orgs-run-"): () => void {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.env.TMPDIR = dir;
+  return () => rmSync(dir, { recursive: true, force: true });
 }
 
 /** Starts the server and resolves once it prints where it listens. */

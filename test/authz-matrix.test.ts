@@ -1,20 +1,17 @@
 // The authorization matrix of org-api.md §4, one test per cell, against the real server.
 // Rules (§3.1): 401 for a missing or bad token; 404 for callers who are neither members of the org
 // nor grantees of the resource; 403 for members lacking the permission (never 404); 403
-// two_factor_required for members without 2FA of an org that requires it.
+// two_factor_required for members without 2FA of an org that requires it. On PGlite, and on
+// PostgreSQL when ORGS_TEST_POSTGRES_URL is set.
 // "Allowed" means 2xx (bodies are valid; success-changing cells get fresh targets), except where a
 // row names another answer that proves the caller got past authorization.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COLUMNS, buildPrincipals, type Col, type Fixture, type World } from "./support/principals";
+import { databaseEngines } from "./support/engines";
 import { startTestServer, type TestServer } from "./support/server";
 
 let s: TestServer;
 let fx: Fixture;
-beforeAll(async () => {
-  s = await startTestServer();
-  fx = await buildPrincipals(s);
-}, 120_000);
-afterAll(async () => { await s?.close(); });
 
 type Scope = "org" | "project" | "transferIn" | "self" | "operator";
 interface Req { method: string; url: string; body?: unknown }
@@ -257,111 +254,119 @@ const CELLS = MATRIX.flatMap(([action, key, line]) => {
   }));
 });
 
-describe("authorization matrix (org-api.md §4)", () => {
-  it.each(CELLS)("$title", async ({ op, col, want: w }) => {
-    const world = op.fresh ? await fx.freshWorld(col) : fx.worldOf(col);
-    const token = fx.tokenOf(col);
-    const req = await op.request({ col, w: world, token });
-    const r = await s.call(token, req.method, req.url, req.body);
-    const got = { status: r.statusCode, code: r.json?.code as string | undefined };
-    const where = `${req.method} ${req.url} as ${col}: ${r.statusCode} ${r.body.slice(0, 300)}`;
-    if (w.ok) {
-      const passed = got.status < 300 || (!!w.alt && got.status === w.alt.status && got.code === w.alt.code);
-      expect(passed, `expected allowed, got ${where}`).toBe(true);
-    } else {
-      expect(got, where).toEqual({ status: w.status, code: w.code });
-    }
+describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgres }) => {
+  beforeAll(async () => {
+    s = await startTestServer({ postgres });
+    fx = await buildPrincipals(s);
+  }, 120_000);
+  afterAll(async () => { await s?.close(); });
+
+  describe("authorization matrix (org-api.md §4)", () => {
+    it.each(CELLS)("$title", async ({ op, col, want: w }) => {
+      const world = op.fresh ? await fx.freshWorld(col) : fx.worldOf(col);
+      const token = fx.tokenOf(col);
+      const req = await op.request({ col, w: world, token });
+      const r = await s.call(token, req.method, req.url, req.body);
+      const got = { status: r.statusCode, code: r.json?.code as string | undefined };
+      const where = `${req.method} ${req.url} as ${col}: ${r.statusCode} ${r.body.slice(0, 300)}`;
+      if (w.ok) {
+        const passed = got.status < 300 || (!!w.alt && got.status === w.alt.status && got.code === w.alt.code);
+        expect(passed, `expected allowed, got ${where}`).toBe(true);
+      } else {
+        expect(got, where).toEqual({ status: w.status, code: w.code });
+      }
+    });
   });
-});
 
-// ---- the notes of §4 and the rules of §3.1 that need a particular target ---------------------------
-type Res = { statusCode: number; body: string; json: any; headers: Record<string, unknown> };
-const as = (col: Col, method: string, url: string, body?: unknown) => s.call(fx.tokenOf(col), method, url, body);
-const inMain = (path = "") => `/v1/organizations/${fx.main.id}${path}`;
-const mainInvitee = (body: Record<string, unknown> = {}) => fx.invite(fx.main, `${fx.uniq("note")}@authz.test`, body);
-const NOTES: [string, () => Promise<Res>, number, string?][] = [
-  // Note 1: nobody can act on the owner.
-  ["ADM removes the owner → 409 cannot_remove_owner", () => as("adm", "DELETE", inMain(`/members/${fx.main.ownerMemberId}`)), 409, "cannot_remove_owner"],
-  ["mem removes the owner → 409 cannot_remove_owner", () => as("mem", "DELETE", inMain(`/members/${fx.main.ownerMemberId}`)), 409, "cannot_remove_owner"],
-  ["ADM changes the owner's roles → 409 cannot_remove_owner", () => as("adm", "PATCH", inMain(`/members/${fx.main.ownerMemberId}`), { role_ids: [fx.main.roles.DEFAULT] }), 409, "cannot_remove_owner"],
-  ["ADM gives the owner permissions → 422 owner_has_all_permissions", () => as("adm", "PATCH", inMain(`/members/${fx.main.ownerMemberId}`), { permissions: ["billing"] }), 422, "owner_has_all_permissions"],
-  // Edit org: a member lacking the right is refused even when the body would change nothing, as every other mutation does.
-  ["M PATCHes the org with its current name → 403", async () => as("m", "PATCH", inMain(), { name: (await as("m", "GET", inMain())).json.name }), 403, "forbidden"],
-  ["pln changes plan and name in one PATCH → 403 (the name needs ADMIN)", () => as("pln", "PATCH", inMain(), { plan: fx.uniq("plan"), name: fx.uniq("Name") }), 403, "forbidden"],
-  // Note 1: holders of `members` cannot grant what they lack, nor ADMIN; owner and ADMIN can.
-  ["mem grants billing (not held) → 403 privilege_escalation", async () => as("mem", "PATCH", inMain(`/members/${await mainInvitee()}`), { permissions: ["billing"] }), 403, "privilege_escalation"],
-  ["mem invites with billing (not held) → 403 privilege_escalation", () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("esc")}@authz.test`, permissions: ["billing"] }), 403, "privilege_escalation"],
-  ["mem invites with the ADMIN role → 403 privilege_escalation", () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("esc")}@authz.test`, role_ids: [fx.main.roles.ADMIN] }), 403, "privilege_escalation"],
-  ["mem assigns the ADMIN role → 403 privilege_escalation", async () => as("mem", "PUT", inMain(`/members/${await mainInvitee()}/roles/${fx.main.roles.ADMIN}`)), 403, "privilege_escalation"],
-  ["mem invites with members (held) → 201", () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("ok")}@authz.test`, permissions: ["members"] }), 201],
-  ["ADM assigns the ADMIN role → 200", async () => as("adm", "PUT", inMain(`/members/${await mainInvitee()}/roles/${fx.main.roles.ADMIN}`)), 200],
-  // Note 2: nobody edits their own permissions or roles (in a fresh org: a wrong success must not leak).
-  ["mem changes own permissions → 403 self_modification", async () => { const w = await fx.freshWorld("mem"); return as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.members.mem!.memberId}`, { permissions: [] }); }, 403, "self_modification"],
-  ["ADM changes own roles → 403 self_modification", async () => { const w = await fx.freshWorld("adm"); return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.members.adm!.memberId}`, { role_ids: [w.roles.ADMIN, w.roles.custom] }); }, 403, "self_modification"],
-  ["ADM adds a role to self → 403 self_modification", async () => { const w = await fx.freshWorld("adm"); return as("adm", "PUT", `/v1/organizations/${w.id}/members/${w.members.adm!.memberId}/roles/${w.roles.custom}`); }, 403, "self_modification"],
-  // Note 3: a maintainer manages only their own team.
-  ["tm adds a member to a team it does not maintain → 403", async () => as("tm", "PUT", inMain(`/teams/${fx.main.teams.default}/members/${await mainInvitee({ team_ids: [fx.main.teams.maintained] })}`), { role: "member" }), 403, "forbidden"],
-  // Note 5 / "if granted": a member reads its own project access; Ext probing a project it was not granted learns nothing.
-  ["M reads its own project access → 200", () => as("m", "GET", inMain(`/members/${fx.main.members.m!.memberId}/project-access`)), 200],
-  ["Ext reads an ungranted project of the org → 404", async () => {
-    await s.call(fx.main.owner.token, "PUT", `/v1/projects/${(await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("g") })).json.id}/access/accounts/${fx.accounts.ext!.accountId}`, { role: "viewer" });
-    const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("hidden") });
-    return as("ext", "GET", `/v1/projects/${p.json.id}`);
-  }, 404, "not_found"],
-  // §0.1: a permission carried by a role counts like a direct one.
-  ["billing through a custom role → billing address 200", async () => {
-    const role = await s.call(fx.main.owner.token, "POST", inMain("/roles"), { name: fx.uniq("Billing"), permissions: ["billing"] });
-    const a = await s.signup(`${fx.uniq("viarole")}@authz.test`);
-    await fx.enrol(fx.main, a, { role_ids: [role.json.id] });
-    return s.call(a.token, "GET", inMain("/billing/address"));
-  }, 200],
-  // 2FA: the requirement gates members without it and invitees; members with it pass.
-  ["member with 2FA of a 2FA org → 200", async () => {
-    const a = await s.signup(`${fx.uniq("with2fa")}@authz.test`);
-    await fx.enableTwoFactor(a);
-    await fx.enrol(fx.tfa, a);
-    return s.call(a.token, "GET", `/v1/organizations/${fx.tfa.id}`);
-  }, 200],
-  ["invitee without 2FA accepts into a 2FA org → 403 two_factor_required", async () => {
-    const a = await s.signup(`${fx.uniq("no2fa")}@authz.test`);
-    await fx.invite(fx.tfa, a.email);
-    return s.call(a.token, "POST", "/v1/invitations/accept", { token: await s.invitationToken(a.email) });
-  }, 403, "two_factor_required"],
-  // §1 API token: a token restricted to other orgs sees this one as it would not exist; removal revokes at once.
-  ["owner's token restricted to another org → 404 on its own org", async () => {
-    const t = await as("own", "POST", "/v1/me/tokens", { name: "scoped", organization_ids: [fx.dest.id], expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
-    return s.call(t.json.token, "GET", inMain());
-  }, 404, "not_found"],
-  ["owner's token restricted to another org → 404 on a project of its own org", async () => {
-    const t = await as("own", "POST", "/v1/me/tokens", { name: "scoped", organization_ids: [fx.dest.id], expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
-    const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("scoped") });
-    return s.call(t.json.token, "GET", `/v1/projects/${p.json.id}`);
-  }, 404, "not_found"],
-  ["removed member's token → 404", async () => {
-    const w = await fx.freshWorld("m");
-    await s.call(w.owner.token, "DELETE", `/v1/organizations/${w.id}/members/${w.members.m!.memberId}`);
-    return as("m", "GET", `/v1/organizations/${w.id}`);
-  }, 404, "not_found"],
-  // §3.1: 404s do not tell an existing org from a missing one; 401 is for the token only.
-  ["outsider, unknown org → 404 not_found (as for an existing one)", () => as("out", "GET", "/v1/organizations/org_00000000000000000000000000"), 404, "not_found"],
-  ["outsider, unknown project → 404 not_found", () => as("out", "GET", "/v1/projects/prj_00000000000000000000000000"), 404, "not_found"],
-  ["revoked token → 401", async () => {
-    const t = await as("m", "POST", "/v1/me/tokens", { name: "gone", expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
-    await as("m", "DELETE", `/v1/me/tokens/${t.json.id}`);
-    return s.call(t.json.token, "GET", inMain());
-  }, 401, "unauthenticated"],
-  ["expired token → 401", async () => {
-    const t = await as("m", "POST", "/v1/me/tokens", { name: "short", expires_at: new Date(s.clock.current().getTime() + 60_000).toISOString() });
-    s.clock.advance(120_000);
-    return s.call(t.json.token, "GET", inMain());
-  }, 401, "unauthenticated"],
-  ["malformed Authorization header → 401", () => s.call(null, "GET", inMain(), undefined, { authorization: "Token abc" }), 401, "unauthenticated"],
-];
+  // ---- the notes of §4 and the rules of §3.1 that need a particular target ---------------------------
+  type Res = { statusCode: number; body: string; json: any; headers: Record<string, unknown> };
+  const as = (col: Col, method: string, url: string, body?: unknown) => s.call(fx.tokenOf(col), method, url, body);
+  const inMain = (path = "") => `/v1/organizations/${fx.main.id}${path}`;
+  const mainInvitee = (body: Record<string, unknown> = {}) => fx.invite(fx.main, `${fx.uniq("note")}@authz.test`, body);
+  const NOTES: [string, () => Promise<Res>, number, string?][] = [
+    // Note 1: nobody can act on the owner.
+    ["ADM removes the owner → 409 cannot_remove_owner", () => as("adm", "DELETE", inMain(`/members/${fx.main.ownerMemberId}`)), 409, "cannot_remove_owner"],
+    ["mem removes the owner → 409 cannot_remove_owner", () => as("mem", "DELETE", inMain(`/members/${fx.main.ownerMemberId}`)), 409, "cannot_remove_owner"],
+    ["ADM changes the owner's roles → 409 cannot_remove_owner", () => as("adm", "PATCH", inMain(`/members/${fx.main.ownerMemberId}`), { role_ids: [fx.main.roles.DEFAULT] }), 409, "cannot_remove_owner"],
+    ["ADM gives the owner permissions → 422 owner_has_all_permissions", () => as("adm", "PATCH", inMain(`/members/${fx.main.ownerMemberId}`), { permissions: ["billing"] }), 422, "owner_has_all_permissions"],
+    // Edit org: a member lacking the right is refused even when the body would change nothing, as every other mutation does.
+    ["M PATCHes the org with its current name → 403", async () => as("m", "PATCH", inMain(), { name: (await as("m", "GET", inMain())).json.name }), 403, "forbidden"],
+    ["pln changes plan and name in one PATCH → 403 (the name needs ADMIN)", () => as("pln", "PATCH", inMain(), { plan: fx.uniq("plan"), name: fx.uniq("Name") }), 403, "forbidden"],
+    // Note 1: holders of `members` cannot grant what they lack, nor ADMIN; owner and ADMIN can.
+    ["mem grants billing (not held) → 403 privilege_escalation", async () => as("mem", "PATCH", inMain(`/members/${await mainInvitee()}`), { permissions: ["billing"] }), 403, "privilege_escalation"],
+    ["mem invites with billing (not held) → 403 privilege_escalation", () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("esc")}@authz.test`, permissions: ["billing"] }), 403, "privilege_escalation"],
+    ["mem invites with the ADMIN role → 403 privilege_escalation", () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("esc")}@authz.test`, role_ids: [fx.main.roles.ADMIN] }), 403, "privilege_escalation"],
+    ["mem assigns the ADMIN role → 403 privilege_escalation", async () => as("mem", "PUT", inMain(`/members/${await mainInvitee()}/roles/${fx.main.roles.ADMIN}`)), 403, "privilege_escalation"],
+    ["mem invites with members (held) → 201", () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("ok")}@authz.test`, permissions: ["members"] }), 201],
+    ["ADM assigns the ADMIN role → 200", async () => as("adm", "PUT", inMain(`/members/${await mainInvitee()}/roles/${fx.main.roles.ADMIN}`)), 200],
+    // Note 2: nobody edits their own permissions or roles (in a fresh org: a wrong success must not leak).
+    ["mem changes own permissions → 403 self_modification", async () => { const w = await fx.freshWorld("mem"); return as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.members.mem!.memberId}`, { permissions: [] }); }, 403, "self_modification"],
+    ["ADM changes own roles → 403 self_modification", async () => { const w = await fx.freshWorld("adm"); return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.members.adm!.memberId}`, { role_ids: [w.roles.ADMIN, w.roles.custom] }); }, 403, "self_modification"],
+    ["ADM adds a role to self → 403 self_modification", async () => { const w = await fx.freshWorld("adm"); return as("adm", "PUT", `/v1/organizations/${w.id}/members/${w.members.adm!.memberId}/roles/${w.roles.custom}`); }, 403, "self_modification"],
+    // Note 3: a maintainer manages only their own team.
+    ["tm adds a member to a team it does not maintain → 403", async () => as("tm", "PUT", inMain(`/teams/${fx.main.teams.default}/members/${await mainInvitee({ team_ids: [fx.main.teams.maintained] })}`), { role: "member" }), 403, "forbidden"],
+    // Note 5 / "if granted": a member reads its own project access; Ext probing a project it was not granted learns nothing.
+    ["M reads its own project access → 200", () => as("m", "GET", inMain(`/members/${fx.main.members.m!.memberId}/project-access`)), 200],
+    ["Ext reads an ungranted project of the org → 404", async () => {
+      await s.call(fx.main.owner.token, "PUT", `/v1/projects/${(await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("g") })).json.id}/access/accounts/${fx.accounts.ext!.accountId}`, { role: "viewer" });
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("hidden") });
+      return as("ext", "GET", `/v1/projects/${p.json.id}`);
+    }, 404, "not_found"],
+    // §0.1: a permission carried by a role counts like a direct one.
+    ["billing through a custom role → billing address 200", async () => {
+      const role = await s.call(fx.main.owner.token, "POST", inMain("/roles"), { name: fx.uniq("Billing"), permissions: ["billing"] });
+      const a = await s.signup(`${fx.uniq("viarole")}@authz.test`);
+      await fx.enrol(fx.main, a, { role_ids: [role.json.id] });
+      return s.call(a.token, "GET", inMain("/billing/address"));
+    }, 200],
+    // 2FA: the requirement gates members without it and invitees; members with it pass.
+    ["member with 2FA of a 2FA org → 200", async () => {
+      const a = await s.signup(`${fx.uniq("with2fa")}@authz.test`);
+      await fx.enableTwoFactor(a);
+      await fx.enrol(fx.tfa, a);
+      return s.call(a.token, "GET", `/v1/organizations/${fx.tfa.id}`);
+    }, 200],
+    ["invitee without 2FA accepts into a 2FA org → 403 two_factor_required", async () => {
+      const a = await s.signup(`${fx.uniq("no2fa")}@authz.test`);
+      await fx.invite(fx.tfa, a.email);
+      return s.call(a.token, "POST", "/v1/invitations/accept", { token: await s.invitationToken(a.email) });
+    }, 403, "two_factor_required"],
+    // §1 API token: a token restricted to other orgs sees this one as it would not exist; removal revokes at once.
+    ["owner's token restricted to another org → 404 on its own org", async () => {
+      const t = await as("own", "POST", "/v1/me/tokens", { name: "scoped", organization_ids: [fx.dest.id], expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
+      return s.call(t.json.token, "GET", inMain());
+    }, 404, "not_found"],
+    ["owner's token restricted to another org → 404 on a project of its own org", async () => {
+      const t = await as("own", "POST", "/v1/me/tokens", { name: "scoped", organization_ids: [fx.dest.id], expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("scoped") });
+      return s.call(t.json.token, "GET", `/v1/projects/${p.json.id}`);
+    }, 404, "not_found"],
+    ["removed member's token → 404", async () => {
+      const w = await fx.freshWorld("m");
+      await s.call(w.owner.token, "DELETE", `/v1/organizations/${w.id}/members/${w.members.m!.memberId}`);
+      return as("m", "GET", `/v1/organizations/${w.id}`);
+    }, 404, "not_found"],
+    // §3.1: 404s do not tell an existing org from a missing one; 401 is for the token only.
+    ["outsider, unknown org → 404 not_found (as for an existing one)", () => as("out", "GET", "/v1/organizations/org_00000000000000000000000000"), 404, "not_found"],
+    ["outsider, unknown project → 404 not_found", () => as("out", "GET", "/v1/projects/prj_00000000000000000000000000"), 404, "not_found"],
+    ["revoked token → 401", async () => {
+      const t = await as("m", "POST", "/v1/me/tokens", { name: "gone", expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
+      await as("m", "DELETE", `/v1/me/tokens/${t.json.id}`);
+      return s.call(t.json.token, "GET", inMain());
+    }, 401, "unauthenticated"],
+    ["expired token → 401", async () => {
+      const t = await as("m", "POST", "/v1/me/tokens", { name: "short", expires_at: new Date(s.clock.current().getTime() + 60_000).toISOString() });
+      s.clock.advance(120_000);
+      return s.call(t.json.token, "GET", inMain());
+    }, 401, "unauthenticated"],
+    ["malformed Authorization header → 401", () => s.call(null, "GET", inMain(), undefined, { authorization: "Token abc" }), 401, "unauthenticated"],
+  ];
 
-describe("notes of §4 and rules of §3.1", () => {
-  it.each(NOTES.map(([title, run, status, code]) => ({ title, run, status, code })))("$title", async ({ run, status, code }) => {
-    const r = await run();
-    expect({ status: r.statusCode, ...(code ? { code: r.json?.code } : {}) }, r.body.slice(0, 300)).toEqual({ status, ...(code ? { code } : {}) });
-    if (status === 401) expect(r.headers["www-authenticate"], "401 carries WWW-Authenticate").toMatch(/^Bearer/);
+  describe("notes of §4 and rules of §3.1", () => {
+    it.each(NOTES.map(([title, run, status, code]) => ({ title, run, status, code })))("$title", async ({ run, status, code }) => {
+      const r = await run();
+      expect({ status: r.statusCode, ...(code ? { code: r.json?.code } : {}) }, r.body.slice(0, 300)).toEqual({ status, ...(code ? { code } : {}) });
+      if (status === 401) expect(r.headers["www-authenticate"], "401 carries WWW-Authenticate").toMatch(/^Bearer/);
+    });
   });
 });

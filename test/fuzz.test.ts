@@ -1,33 +1,18 @@
 // Property-based fuzzing of every endpoint's body and query, driven by the route table (nothing
 // hand-listed): whatever a client sends, the answer is never a 5xx, and every 4xx is a
 // problem+json whose field errors name fields that exist (in the schema or in what was sent).
+// On PGlite, and on PostgreSQL when ORGS_TEST_POSTGRES_URL is set.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { routes, type OperationId, type RouteDef } from "../api/routes";
+import { databaseEngines } from "./support/engines";
 import { startTestServer, type TestServer } from "./support/server";
 
 let s: TestServer;
 let token: string;
 const ids: Record<string, string> = {};
 
-beforeAll(async () => {
-  s = await startTestServer();
-  const { owner, org } = await s.orgWithOwner("fuzz-org");
-  token = owner.token;
-  const m = await s.join(owner.token, org.id, "member@fuzz.test");
-  const role = (await s.call(token, "POST", `/v1/organizations/${org.id}/roles`, { name: "Fuzzers" })).json;
-  const team = (await s.call(token, "POST", `/v1/organizations/${org.id}/teams`, { name: "Fuzz" })).json;
-  const project = (await s.call(token, "POST", `/v1/organizations/${org.id}/projects`, { name: "Fuzzed" })).json;
-  await s.call(token, "PUT", `/v1/projects/${project.id}/access/members/${m.memberId}`, { role: "viewer" });
-  const tok = (await s.call(token, "POST", "/v1/me/tokens", { name: "fuzz", expires_at: new Date(Date.now() + 86_400_000).toISOString() })).json;
-  const event = (await s.call(token, "GET", `/v1/organizations/${org.id}/audit-events?limit=1`)).json.items[0];
-  Object.assign(ids, {
-    org: org.id, member_id: m.memberId, role_id: role.id, team_id: team.id, project_id: project.id,
-    env_id: project.environments[0].id, principal_type: "members", principal_id: m.memberId, token_id: tok.id, event_id: event.id,
-  });
-});
-afterAll(() => s.close());
 
 // Operations whose success would remove the fixtures the other runs need; their bodies and
 // queries are still fuzzed, against throwaway targets.
@@ -93,96 +78,116 @@ function checkProblem(op: string, res: { statusCode: number; headers: Record<str
 const withBody = (Object.entries(routes) as [OperationId, RouteDef][]).filter(([, r]) => r.body);
 const withQuery = (Object.entries(routes) as [OperationId, RouteDef][]).filter(([, r]) => r.query);
 
-describe("fuzzing bodies", () => {
-  it.each(withBody)("%s: arbitrary bodies never get a 5xx, and 4xx name real fields", async (op, route) => {
-    const codes = new Set<string>();
-    await fc.assert(
-      fc.asyncProperty(bodyFor(route.body), async (body) => {
-        const res = await s.call(tokenFor(route), route.method, urlOf(route, op), body);
-        checkProblem(op, res, body, route.body);
-        if (res.json?.code) codes.add(res.json.code);
-      }),
-      { numRuns: 25 },
-    );
-    // The fixtures and the owner token got the requests as far as the validator.
-    expect([...codes]).toContain("validation_failed");
+describe.each(databaseEngines("fuzzing"))("on $name", ({ postgres }) => {
+  beforeAll(async () => {
+    s = await startTestServer({ postgres });
+    const { owner, org } = await s.orgWithOwner("fuzz-org");
+    token = owner.token;
+    const m = await s.join(owner.token, org.id, "member@fuzz.test");
+    const role = (await s.call(token, "POST", `/v1/organizations/${org.id}/roles`, { name: "Fuzzers" })).json;
+    const team = (await s.call(token, "POST", `/v1/organizations/${org.id}/teams`, { name: "Fuzz" })).json;
+    const project = (await s.call(token, "POST", `/v1/organizations/${org.id}/projects`, { name: "Fuzzed" })).json;
+    await s.call(token, "PUT", `/v1/projects/${project.id}/access/members/${m.memberId}`, { role: "viewer" });
+    const tok = (await s.call(token, "POST", "/v1/me/tokens", { name: "fuzz", expires_at: new Date(Date.now() + 86_400_000).toISOString() })).json;
+    const event = (await s.call(token, "GET", `/v1/organizations/${org.id}/audit-events?limit=1`)).json.items[0];
+    Object.assign(ids, {
+      org: org.id, member_id: m.memberId, role_id: role.id, team_id: team.id, project_id: project.id,
+      env_id: project.environments[0].id, principal_type: "members", principal_id: m.memberId, token_id: tok.id, event_id: event.id,
+    });
   });
+  afterAll(() => s.close());
 
-  it.each(withBody)("%s: a NUL or an unpaired surrogate in any field is a 422 naming that field", async (op, route) => {
-    for (const key of Object.keys(shapeOf(route.body))) {
-      for (const bad of ["a\u0000b", "x\ud800"]) {
-        const res = await s.call(tokenFor(route), route.method, urlOf(route, op), { [key]: bad });
-        checkProblem(op, res, { [key]: bad }, route.body);
-        expect(res.statusCode, `${op} /${key}`).toBe(422);
-        expect(res.json.errors.map((e: { field: string }) => e.field), `${op} /${key}`).toContain(`/${key}`);
-      }
-    }
-  });
+  describe("fuzzing bodies", () => {
+    it.each(withBody)("%s: arbitrary bodies never get a 5xx, and 4xx name real fields", async (op, route) => {
+      const codes = new Set<string>();
+      await fc.assert(
+        fc.asyncProperty(bodyFor(route.body), async (body) => {
+          const res = await s.call(tokenFor(route), route.method, urlOf(route, op), body);
+          checkProblem(op, res, body, route.body);
+          if (res.json?.code) codes.add(res.json.code);
+        }),
+        { numRuns: 25 },
+      );
+      // The fixtures and the owner token got the requests as far as the validator.
+      expect([...codes]).toContain("validation_failed");
+    });
 
-  it.each(withBody)("%s: malformed JSON and a wrong content type are 400/415 problems", async (op, route) => {
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom("{", "{\"a\":", "nul", "[1,]", "\u0000", "{\"x\": 1}}"), async (text) => {
-        const res = await s.call(tokenFor(route), route.method, urlOf(route, op), text);
-        checkProblem(op, res, text, route.body);
-        expect(res.statusCode).toBe(400);
-        expect(res.json.code).toBe("malformed_json");
-      }),
-      { numRuns: 6 },
-    );
-    const form = await s.call(tokenFor(route), route.method, urlOf(route, op), "a=1", { "content-type": "application/x-www-form-urlencoded" });
-    expect(form.statusCode).toBe(415);
-  });
-});
-
-describe("fuzzing queries", () => {
-  it.each(withQuery)("%s: a NUL in any query parameter is a 400 naming it", async (op, route) => {
-    for (const key of Object.keys(shapeOf(route.query))) {
-      const res = await s.call(tokenFor(route), "GET", `${urlOf(route, op)}?${key}=a%00b`);
-      checkProblem(op, res, { [key]: "a\u0000b" }, route.query);
-      expect(res.statusCode, `${op} ?${key}`).toBe(400);
-      expect(res.json.errors.map((e: { field: string }) => e.field)).toContain(`/${key}`);
-    }
-  });
-
-  it.each(withQuery)("%s: arbitrary query parameters never get a 5xx, and 400s name the parameter", async (op, route) => {
-    await fc.assert(
-      fc.asyncProperty(queryFor(route.query), async (query) => {
-        const qs = new URLSearchParams(query).toString();
-        const res = await s.call(tokenFor(route), "GET", `${urlOf(route, op)}${qs ? `?${qs}` : ""}`);
-        checkProblem(op, res, query, route.query);
-      }),
-      { numRuns: 25 },
-    );
-  });
-});
-
-describe("fuzzing path parameters", () => {
-  it("percent-encoded NUL, invalid UTF-8 and encoded surrogates in every path parameter are 4xx problems", async () => {
-    for (const [op, route] of Object.entries(routes) as [OperationId, RouteDef][]) {
-      for (const raw of ["%00", "a%00b", "%FF", "%ED%A0%80", "%C0%AF", "%2F", "%"]) {
-        const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-        for (const bad of names) {
-          const url = route.path.replace(/\{(\w+)\}/g, (_, n: string) => (n === bad ? raw : ids[n] ?? `${n}_x`));
-          const res = await s.call(tokenFor(route), route.method, url, route.body ? {} : undefined);
-          checkProblem(`${op} {${bad}}=${raw}`, res, raw, route.body);
-          expect(res.statusCode, `${op} ${url}`).toBeGreaterThanOrEqual(400);
+    it.each(withBody)("%s: a NUL or an unpaired surrogate in any field is a 422 naming that field", async (op, route) => {
+      for (const key of Object.keys(shapeOf(route.body))) {
+        for (const bad of ["a\u0000b", "x\ud800"]) {
+          const res = await s.call(tokenFor(route), route.method, urlOf(route, op), { [key]: bad });
+          checkProblem(op, res, { [key]: bad }, route.body);
+          expect(res.statusCode, `${op} /${key}`).toBe(422);
+          expect(res.json.errors.map((e: { field: string }) => e.field), `${op} /${key}`).toContain(`/${key}`);
         }
       }
-    }
+    });
+
+    it.each(withBody)("%s: malformed JSON and a wrong content type are 400/415 problems", async (op, route) => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom("{", "{\"a\":", "nul", "[1,]", "\u0000", "{\"x\": 1}}"), async (text) => {
+          const res = await s.call(tokenFor(route), route.method, urlOf(route, op), text);
+          checkProblem(op, res, text, route.body);
+          expect(res.statusCode).toBe(400);
+          expect(res.json.code).toBe("malformed_json");
+        }),
+        { numRuns: 6 },
+      );
+      const form = await s.call(tokenFor(route), route.method, urlOf(route, op), "a=1", { "content-type": "application/x-www-form-urlencoded" });
+      expect(form.statusCode).toBe(415);
+    });
   });
 
-  it("unknown, malformed or hostile IDs in every path are 4xx problems, never 5xx", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...(Object.entries(routes) as [OperationId, RouteDef][])),
-        fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ unit: "binary", minLength: 1, maxLength: 20 }), fc.constantFrom("\u0000", "a\u0000", "%00", "..", "org_", "' OR 1=1 --", "💩", "a".repeat(300))),
-        async ([op, route], junk) => {
-          const url = route.path.replace(/\{(\w+)\}/g, () => encodeURIComponent(wellFormed(junk)));
-          const res = await s.call(tokenFor(route), route.method, url, route.body ? {} : undefined);
-          checkProblem(op, res, junk, route.body);
-        },
-      ),
-      { numRuns: 150 },
-    );
+  describe("fuzzing queries", () => {
+    it.each(withQuery)("%s: a NUL in any query parameter is a 400 naming it", async (op, route) => {
+      for (const key of Object.keys(shapeOf(route.query))) {
+        const res = await s.call(tokenFor(route), "GET", `${urlOf(route, op)}?${key}=a%00b`);
+        checkProblem(op, res, { [key]: "a\u0000b" }, route.query);
+        expect(res.statusCode, `${op} ?${key}`).toBe(400);
+        expect(res.json.errors.map((e: { field: string }) => e.field)).toContain(`/${key}`);
+      }
+    });
+
+    it.each(withQuery)("%s: arbitrary query parameters never get a 5xx, and 400s name the parameter", async (op, route) => {
+      await fc.assert(
+        fc.asyncProperty(queryFor(route.query), async (query) => {
+          const qs = new URLSearchParams(query).toString();
+          const res = await s.call(tokenFor(route), "GET", `${urlOf(route, op)}${qs ? `?${qs}` : ""}`);
+          checkProblem(op, res, query, route.query);
+        }),
+        { numRuns: 25 },
+      );
+    });
+  });
+
+  describe("fuzzing path parameters", () => {
+    it("percent-encoded NUL, invalid UTF-8 and encoded surrogates in every path parameter are 4xx problems", async () => {
+      for (const [op, route] of Object.entries(routes) as [OperationId, RouteDef][]) {
+        for (const raw of ["%00", "a%00b", "%FF", "%ED%A0%80", "%C0%AF", "%2F", "%"]) {
+          const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+          for (const bad of names) {
+            const url = route.path.replace(/\{(\w+)\}/g, (_, n: string) => (n === bad ? raw : ids[n] ?? `${n}_x`));
+            const res = await s.call(tokenFor(route), route.method, url, route.body ? {} : undefined);
+            checkProblem(`${op} {${bad}}=${raw}`, res, raw, route.body);
+            expect(res.statusCode, `${op} ${url}`).toBeGreaterThanOrEqual(400);
+          }
+        }
+      }
+    });
+
+    it("unknown, malformed or hostile IDs in every path are 4xx problems, never 5xx", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...(Object.entries(routes) as [OperationId, RouteDef][])),
+          fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ unit: "binary", minLength: 1, maxLength: 20 }), fc.constantFrom("\u0000", "a\u0000", "%00", "..", "org_", "' OR 1=1 --", "💩", "a".repeat(300))),
+          async ([op, route], junk) => {
+            const url = route.path.replace(/\{(\w+)\}/g, () => encodeURIComponent(wellFormed(junk)));
+            const res = await s.call(tokenFor(route), route.method, url, route.body ? {} : undefined);
+            checkProblem(op, res, junk, route.body);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
   });
 });

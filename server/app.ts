@@ -17,6 +17,7 @@ import { outboxMailer, type Mailer } from "./mailer";
 import type { Db, Queryable } from "./store/db";
 import { newId } from "./domain/ids";
 import { handlers } from "./routes";
+import { pruneExpired } from "./maintenance";
 
 export interface AppOptions {
   db: Db;
@@ -25,6 +26,8 @@ export interface AppOptions {
   logger?: boolean;
   /** The clock; tests move it to expire invitations. */
   now?: () => Date;
+  /** How often expired records are pruned (server/maintenance.ts); 0 never. Default: 10 minutes. */
+  maintenanceEveryMs?: number;
 }
 
 
@@ -142,7 +145,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   }
 
-  app.addHook("onClose", async () => limiter.stop());
+  const every = opts.maintenanceEveryMs ?? 10 * 60_000;
+  const maintenance = every > 0
+    ? setInterval(() => void pruneExpired(opts.db, now()).catch((e) => app.log.warn(e, "pruning expired records failed")), every).unref()
+    : undefined;
+  app.addHook("onClose", async () => {
+    limiter.stop();
+    clearInterval(maintenance);
+  });
   return app;
 }
 

@@ -1,8 +1,8 @@
 // Idempotency-Key on POST, Stripe's semantics (org-api.md §3.4): replay, 422 on another body, 409
 // in flight, nothing stored before execution begins, keys scoped per account and path, 24-hour
-// window. On PGlite and, when ORGS_TEST_POSTGRES_URL is set, on PostgreSQL (where requests really
+// window, then pruned. On PGlite and, when ORGS_TEST_POSTGRES_URL is set, on PostgreSQL (where requests really
 // overlap, so the in-flight 409 can be shown).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { databaseEngines } from "./support/engines";
 import { startTestServer, type TestServer } from "./support/server";
 
@@ -104,6 +104,25 @@ describe.each(engines)("Idempotency-Key on $name", ({ postgres }) => {
     const r = await post(owner.token, "k-old", { name: "Day Two" });
     expect(r.statusCode).toBe(201);
     expect(r.json.name).toBe("Day Two");
+  });
+
+  it("the server prunes records past their 24 hours on its own (idempotency keys, quota counts), and only those", async () => {
+    const q = await startTestServer({ postgres, maintenanceEveryMs: 50 });
+    try {
+      const { owner: o, org: g } = await q.orgWithOwner("prune-org");
+      const team = (name: string, key: string) => q.call(o.token, "POST", `/v1/organizations/${g.id}/teams`, { name }, { "idempotency-key": key });
+      await team("Old", "k-day-one");
+      await q.invite(o.token, g.id, "old@prune.test");
+      q.clock.advance(24 * 3600 * 1000 + 120_000);
+      await team("New", "k-day-two");
+      await q.invite(o.token, g.id, "new@prune.test");
+      await vi.waitFor(async () => {
+        expect((await q.db.query<{ key: string }>("SELECT key FROM idempotency_keys WHERE key LIKE 'k-day-%'")).map((r) => r.key)).toEqual(["k-day-two"]);
+        expect(await q.db.query("SELECT sent FROM invitation_sends WHERE organization_id = $1", [g.id])).toEqual([{ sent: 1 }]);
+      }, { timeout: 5000, interval: 50 });
+    } finally {
+      await q.close();
+    }
   });
 
   it("400 invalid_header for an empty or over-long key; 255 characters is fine", async () => {

@@ -113,7 +113,8 @@ export function checkEscalation(a: OrgAccess, permissions: Permission[], roles: 
   }
 }
 
-const DAY_MS = 24 * 3600 * 1000;
+/** The invitation quota's sliding window. */
+export const QUOTA_WINDOW_MS = 24 * 3600 * 1000;
 
 /**
  * Counts one invitation (or re-send) against the organization's quota per 24 hours, and answers
@@ -122,10 +123,9 @@ const DAY_MS = 24 * 3600 * 1000;
  * invitations of one organization are counted one after another.
  */
 export async function countInvitation(ctx: Pick<Ctx, "q" | "now" | "config">, orgId: string): Promise<void> {
-  const since = new Date(ctx.now.getTime() - DAY_MS);
+  const since = new Date(ctx.now.getTime() - QUOTA_WINDOW_MS);
   const [row] = await ctx.q.query<{ sent: number; oldest: Date }>(
-    `WITH pruned AS (DELETE FROM invitation_sends WHERE organization_id = $1 AND minute <= $3),
-          bump AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent) VALUES ($1, date_trunc('minute', $2::timestamptz), 1)
+    `WITH bump AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent) VALUES ($1, date_trunc('minute', $2::timestamptz), 1)
                    ON CONFLICT (organization_id, minute) DO UPDATE SET sent = s.sent + 1 RETURNING minute, sent)
      SELECT (b.sent + coalesce(sum(s.sent), 0))::int AS sent, least(min(s.minute), b.minute) AS oldest
        FROM bump b LEFT JOIN invitation_sends s ON s.organization_id = $1 AND s.minute > $3 AND s.minute <> b.minute
@@ -135,7 +135,7 @@ export async function countInvitation(ctx: Pick<Ctx, "q" | "now" | "config">, or
   const { sent, oldest } = row!;
   if (sent <= ctx.config.invitationQuota) return;
   // The oldest minute in the window leaves it a day after it began.
-  const retryAfter = Math.max(1, Math.ceil((new Date(oldest).getTime() + DAY_MS - ctx.now.getTime()) / 1000));
+  const retryAfter = Math.max(1, Math.ceil((new Date(oldest).getTime() + QUOTA_WINDOW_MS - ctx.now.getTime()) / 1000));
   fail("invitation_quota_exceeded", `the organization sent ${sent - 1} invitations in the last 24 hours, its limit: retry in ${Math.ceil(retryAfter / 60)} minutes`, {
     headers: { "retry-after": String(retryAfter) },
   });

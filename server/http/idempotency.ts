@@ -8,7 +8,8 @@ import { reply, type ReplyValue } from "./reply";
 
 interface Key { accountId: string; method: string; path: string; key: string; body: unknown; now: Date }
 
-const WINDOW_MS = 24 * 3600 * 1000;
+/** How long a key's first answer is replayed; older records are pruned (server/maintenance.ts). */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
 export async function runIdempotent(q: Queryable, k: Key, run: () => Promise<ReplyValue>): Promise<ReplyValue> {
   if (k.key.length === 0 || k.key.length > 255) {
@@ -22,7 +23,7 @@ export async function runIdempotent(q: Queryable, k: Key, run: () => Promise<Rep
   const [prior] = await q.query<{ request_hash: string; status: number; response_body: unknown; response_headers: Record<string, string> | null }>(
     `SELECT request_hash, status, response_body, response_headers FROM idempotency_keys
       WHERE account_id = $1 AND method = $2 AND path = $3 AND key = $4 AND created_at > $5`,
-    [k.accountId, k.method, k.path, k.key, new Date(k.now.getTime() - WINDOW_MS)],
+    [k.accountId, k.method, k.path, k.key, new Date(k.now.getTime() - IDEMPOTENCY_WINDOW_MS)],
   );
   if (prior) {
     if (prior.request_hash !== hash) {

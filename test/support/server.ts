@@ -53,7 +53,7 @@ export async function freshPostgresDatabase(base = postgresUrl()): Promise<{ url
   };
 }
 
-export async function startTestServer(opts: { postgres?: boolean; config?: Partial<ServerConfig>; dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { postgres?: boolean; config?: Partial<ServerConfig>; dataDir?: string; maintenanceEveryMs?: number } = {}): Promise<TestServer> {
   let drop = async () => {};
   let db: Db;
   if (opts.postgres) {
@@ -71,7 +71,7 @@ export async function startTestServer(opts: { postgres?: boolean; config?: Parti
     current: () => new Date(clock.now.getTime() + (Date.now() - started)),
   };
   const now = () => clock.current();
-  const app = await buildApp({ db, now, config: { rateLimit: 0, invitationQuota: 10_000, ...opts.config } });
+  const app = await buildApp({ db, now, config: { rateLimit: 0, invitationQuota: 10_000, ...opts.config }, maintenanceEveryMs: opts.maintenanceEveryMs ?? 0 });
   const op = await ensureOperator(db, { email: "operator@orgs.test" });
 
   const call: TestServer["call"] = async (token, method, url, body, headers = {}) => {

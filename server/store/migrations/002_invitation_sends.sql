@@ -1,7 +1,7 @@
 -- Invitations (and re-sends) an organization sent, per minute: the 24-hour quota sums at most
 -- 1,440 rows of one organization instead of counting its audit events, and the row of the
 -- current minute stays locked until the sending transaction commits, so concurrent invitations
--- are counted one after another. Rows older than a day are pruned as new ones are counted.
+-- are counted one after another. Rows older than a day are pruned by the server (maintenance.ts).
 CREATE TABLE invitation_sends (
   organization_id text NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
   minute timestamptz NOT NULL,

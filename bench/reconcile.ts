@@ -128,8 +128,7 @@ async function main() {
         const { body: m } = await client.call("createMember", { params: { org: f.org }, body: { email }, idempotencyKey: randomUUID() });
         return async () => {
           const at = { project_id: f.project, principal_type: "members", principal_id: m.id };
-          await client.call("getProjectAccess", { params: at }).catch(() => undefined);
-          const { body: g } = await client.call("putProjectAccess", { params: at, body: { role: "viewer" }, ifNoneMatch: "*" });
+          const { body: g } = await client.call("putProjectAccess", { params: at, body: { role: "viewer" }, ifNoneMatch: "*", idempotencyKey: randomUUID() });
           made.set(email, { member: m.id, memberVersion: m.version, grantVersion: g.version });
         };
       }), PARALLEL)),

@@ -61,7 +61,11 @@ export interface CallArgs<K extends OperationId> {
   /** Sent as If-Match (a version number or an ETag). */
   ifMatch?: number | string;
   ifNoneMatch?: string;
-  /** POSTs always carry an Idempotency-Key; pass one to reuse it across your own retries. */
+  /**
+   * POSTs always carry an Idempotency-Key; pass one to reuse it across your own retries, or to
+   * make another write replayable (a create-only PUT retried after it committed answers as the
+   * first time, not 412).
+   */
   idempotencyKey?: string;
   headers?: Record<string, string>;
 }
@@ -144,7 +148,8 @@ export class OrgsClient {
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
     if (args.ifMatch !== undefined) headers["if-match"] = typeof args.ifMatch === "number" ? `"${args.ifMatch}"` : args.ifMatch;
     if (args.ifNoneMatch !== undefined) headers["if-none-match"] = args.ifNoneMatch;
-    if (route.method === "POST") headers["idempotency-key"] = args.idempotencyKey ?? randomUUID();
+    const key = args.idempotencyKey ?? (route.method === "POST" ? randomUUID() : undefined);
+    if (key !== undefined) headers["idempotency-key"] = key;
     let body: string | undefined;
     if (args.body !== undefined) {
       body = JSON.stringify(args.body);

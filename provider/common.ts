@@ -118,12 +118,13 @@ export function api(): OrgsClient {
 
 /**
  * One API call, with the error turned into a message for the person running Pulumi. A POST gets
- * one Idempotency-Key for all its attempts: the client's retries reuse it, and so does the wait
- * here after a 409 idempotency_key_in_use (the same request still running on the server after a
- * dropped connection), which then replays the first answer instead of repeating the change.
+ * one Idempotency-Key for all its attempts (another write, when the caller passes one): the
+ * client's retries reuse it, and so does the wait here after a 409 idempotency_key_in_use (the
+ * same request still running on the server after a dropped connection), which then replays the
+ * first answer instead of repeating the change.
  */
 export async function call<K extends OperationId>(op: K, args: CallArgs<K>, what: string, fields: FieldNames = {}): Promise<CallResult<K>> {
-  const once = routes[op].method === "POST" ? { ...args, idempotencyKey: args.idempotencyKey ?? `pulumi-${randomUUID()}` } : args;
+  const once = routes[op].method === "POST" && !args.idempotencyKey ? { ...args, idempotencyKey: `pulumi-${randomUUID()}` } : args;
   for (let attempt = 0; ; attempt++) {
     try {
       return await api().call(op, once);

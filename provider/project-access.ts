@@ -1,6 +1,7 @@
 // The ProjectAccess resource: a grant on one project to exactly one member, role, team or
 // external account. ID prj_…/{members|roles|teams|accounts}/{principal ID}. A change of project
 // or principal replaces it; level and environment roles are updates (PUT with If-Match).
+import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { PULUMI_RESOURCES, ProjectAccessInputs } from "../api/pulumi";
 import type { ProjectAccess } from "../api/resources";
@@ -74,21 +75,16 @@ export async function create(inputs: c.Props): Promise<dynamic.CreateResult> {
   const id = `${inputs.project}/${pr.type}/${pr.id}`;
   const at = params(inputs.project, pr.type, pr.id);
   const body = putBody(inputs);
-  // Look first: an existing grant is someone else's unless adopted. Then create-only (If-None-Match: *):
-  // a 412 now means the PUT was retried after the server had committed it, or a grant appeared
-  // in between; the identical, never-changed one is taken as ours.
-  let existing = (await c.callOrGone("getProjectAccess", { params: at }, what(inputs)))?.body;
-  if (!existing) {
-    try {
-      const { body: g } = await c.call("putProjectAccess", { params: at, body, ifNoneMatch: "*" }, what(inputs), FIELDS);
-      c.invalidate(`access:${inputs.project}`);
-      return { id, outs: outputs(g, inputs) };
-    } catch (e) {
-      if (c.codeOf(e)?.status !== 412) throw e;
-    }
-    existing = (await c.call("getProjectAccess", { params: at }, what(inputs))).body;
-    if (existing.version === 1 && !c.diffInputs(outputs(existing, inputs), inputs, RULES).changes) return { id, outs: outputs(existing, inputs) };
+  // Create-only (If-None-Match: *), with an Idempotency-Key: a retry after the server committed
+  // replays the 201, so a 412 means the grant was there before, and is someone else's unless adopted.
+  try {
+    const { body: g } = await c.call("putProjectAccess", { params: at, body, ifNoneMatch: "*", idempotencyKey: `pulumi-${randomUUID()}` }, what(inputs), FIELDS);
+    c.invalidate(`access:${inputs.project}`);
+    return { id, outs: outputs(g, inputs) };
+  } catch (e) {
+    if (c.codeOf(e)?.status !== 412) throw e;
   }
+  const existing = (await c.call("getProjectAccess", { params: at }, what(inputs))).body;
   if (inputs.adopt !== true) {
     throw new Error(`${what(inputs)} already exists (level ${existing.role}): set \`adopt: true\` on this resource to manage the existing grant (pulumi import cannot reach a dynamic provider)`);
   }

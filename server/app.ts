@@ -134,7 +134,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         } else {
           const key = req.headers["idempotency-key"];
           out = await opts.db.tx((q) =>
-            route.method === "POST" && caller && typeof key === "string"
+            caller && typeof key === "string"
               ? runIdempotent(q, { accountId: caller.accountId, method: route.method, path: req.url.split("?")[0]!, key, body: req.body, now: at }, () => run(q))
               : run(q),
           );

@@ -1,4 +1,4 @@
-// Idempotency-Key on POST, Stripe's semantics (org-api.md §3.4): replay, 422 on another body, 409
+// Idempotency-Key on POST (and on PUT, PATCH, DELETE when sent), Stripe's semantics (org-api.md §3.4): replay, 422 on another body, 409
 // in flight, nothing stored before execution begins, keys scoped per account and path, 24-hour
 // window, then pruned. On PGlite and, when ORGS_TEST_POSTGRES_URL is set, on PostgreSQL (where requests really
 // overlap, so the in-flight 409 can be shown).
@@ -123,6 +123,31 @@ describe.each(engines)("Idempotency-Key on $name", ({ postgres }) => {
     } finally {
       await q.close();
     }
+  });
+
+  it("on PUT, PATCH and DELETE too: a write retried with its key after it committed answers as the first time", async () => {
+    const m = await s.invite(owner.token, org.id, `put${Date.now()}@idem.test`);
+    const project = (await s.call(owner.token, "POST", `/v1/organizations/${org.id}/projects`, { name: `Idem ${Date.now()}` })).json;
+    const grant = `/v1/projects/${project.id}/access/members/${m.id}`;
+    const put = (key: string) => s.call(owner.token, "PUT", grant, { role: "viewer" }, { "if-none-match": "*", "idempotency-key": key });
+    const first = await put("put-1");
+    expect(first.statusCode).toBe(201);
+    const again = await put("put-1");
+    expect(again.statusCode).toBe(201);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(again.json).toEqual(first.json);
+    expect((await put("put-2")).statusCode).toBe(412);
+
+    const member = `/v1/organizations/${org.id}/members/${m.id}`;
+    const patch = () => s.call(owner.token, "PATCH", member, { permissions: ["billing"] }, { "if-match": '"1"', "idempotency-key": "patch-1" });
+    expect((await patch()).statusCode).toBe(200);
+    const replayed = await patch();
+    expect(replayed.statusCode).toBe(200);
+    expect(replayed.json.version).toBe(2);
+    const del = () => s.call(owner.token, "DELETE", grant, undefined, { "idempotency-key": "delete-1" });
+    expect((await del()).statusCode).toBe(204);
+    expect((await del()).statusCode).toBe(204);
+    expect((await s.call(owner.token, "DELETE", grant)).statusCode).toBe(404);
   });
 
   it("400 invalid_header for an empty or over-long key; 255 characters is fine", async () => {

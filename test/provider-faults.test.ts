@@ -1,8 +1,47 @@
 // Faults met by a real `pulumi up` through the dynamic-provider host: a 429 storm from a low rate
-// limit, and a server killed (SIGKILL) and restarted in the middle of a run.
+// limit, an exhausted invitation quota, an answer lost after the server committed, and a server
+// killed (SIGKILL) and restarted in the middle of a run.
+import { createServer, connect, type AddressInfo, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { Host, Stack, pool, providerEnv } from "./support/engine";
 import { printedToken, startServerProcess, tempDataDir } from "./support/process";
+
+/**
+ * A TCP proxy to the server that loses the answer to the first request whose request line
+ * matches: it lets the request through, then resets the client's connection when the server
+ * starts answering (the change is committed by then).
+ */
+async function answerLosingProxy(target: string, matches: (requestLine: string) => boolean) {
+  const { hostname, port } = new URL(target);
+  let lost = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(port), hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("close", () => { sockets.delete(s); client.destroy(); upstream.destroy(); });
+      s.on("error", () => {});
+    }
+    let armed = false;
+    client.on("data", (chunk: Buffer) => {
+      const line = chunk.toString("latin1", 0, Math.min(chunk.length, 300)).split("\r\n")[0]!;
+      if (/^[A-Z]+ \S+ HTTP\//.test(line)) armed = lost === 0 && matches(line);
+      upstream.write(chunk);
+    });
+    upstream.on("data", (chunk: Buffer) => {
+      if (!armed) return void client.write(chunk);
+      lost++;
+      armed = false;
+      client.resetAndDestroy();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    lost: () => lost,
+    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+  };
+}
 
 describe("faults", () => {
   it("completes through a 429 storm, waiting as Retry-After says", async () => {
@@ -42,6 +81,29 @@ describe("faults", () => {
       const members = await env.server.call(env.owner.token, "GET", `/v1/organizations/${org.id}/members`);
       expect(members.json.items.map((m: { email: string }) => m.email).filter((e: string) => !e.startsWith("owner-")).sort()).toEqual(["a@example.test", "b@example.test"]);
     } finally {
+      await env.close();
+    }
+  }, 60_000);
+
+  it("a grant whose answer was lost after the server committed it: the retry replays the 201, and the grant is the program's", async () => {
+    const env = await providerEnv();
+    const proxy = await answerLosingProxy(env.url, (line) => line.startsWith("PUT ") && line.includes("/access/"));
+    try {
+      await env.stack.nextRun({ "orgs:apiUrl": proxy.url, "orgs:apiToken": env.owner.token });
+      await env.stack.up("organization", "org", { slug: "lossy", name: "Lossy", region: "eu" });
+      const org = env.stack.get("org").id;
+      await env.stack.up("project", "prj", { organization: org, name: "lossy" });
+      await env.stack.up("member", "ann", { organization: org, email: "ann@example.test" });
+      const step = await env.stack.up("project-access", "grant", { project: env.stack.get("prj").id, member: env.stack.get("ann").outputs.memberId, level: "viewer" });
+      expect(proxy.lost()).toBe(1);
+      expect(step.op).toBe("create");
+      expect(env.stack.get("grant").outputs).toMatchObject({ level: "viewer", version: 1 });
+      const grants = await env.server.db.query("SELECT version FROM project_access WHERE project_id = $1", [env.stack.get("prj").id]);
+      expect(grants).toEqual([{ version: 1 }]);
+      const events = await env.server.db.query("SELECT id FROM audit_events WHERE action = 'project_access.granted' AND project_id = $1", [env.stack.get("prj").id]);
+      expect(events).toHaveLength(1);
+    } finally {
+      await proxy.close();
       await env.close();
     }
   }, 60_000);

@@ -1,4 +1,5 @@
-// Idempotency-Key on POST, with Stripe's semantics: the first result is stored in the same
+// Idempotency-Key on any write (POST above all; on PUT, PATCH and DELETE it makes a retry after a
+// commit answer as the first attempt did), with Stripe's semantics: the first result is stored in the same
 // transaction as the change it reports, so a crash leaves neither; a replay returns it with
 // Idempotent-Replayed: true; another body with the same key gets 422; a key in flight gets 409.
 import { createHash } from "node:crypto";

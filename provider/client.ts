@@ -90,8 +90,8 @@ function retryAfterMs(value: string | string[] | undefined): number | undefined 
 /**
  * The retry policy: 429, 502, 503, 504 and connection errors, exponential backoff, honouring
  * Retry-After, bounded. Unlike undici's default decision, a Retry-After longer than the longest
- * wait is not shortened and retried: the server said when (an invitation quota resets in an
- * hour), so its answer is returned at once instead of after a string of doomed retries.
+ * wait is not shortened and retried: the server said when (an exhausted invitation quota frees
+ * up hours later), so its answer is returned at once instead of after a string of doomed retries.
  */
 export function retryPolicy(o: Pick<ClientOptions, "maxRetries" | "maxRetryWaitMs"> = {}): Dispatcher.DispatcherComposeInterceptor {
   const maxRetries = o.maxRetries ?? 8;

@@ -124,7 +124,7 @@ export function api(): OrgsClient {
  * first answer instead of repeating the change.
  */
 export async function call<K extends OperationId>(op: K, args: CallArgs<K>, what: string, fields: FieldNames = {}): Promise<CallResult<K>> {
-  const once = routes[op].method === "POST" && !args.idempotencyKey ? { ...args, idempotencyKey: `pulumi-${randomUUID()}` } : args;
+  const once = routes[op].method === "POST" && !args.idempotencyKey ? { ...args, idempotencyKey: idempotencyKey() } : args;
   for (let attempt = 0; ; attempt++) {
     try {
       return await api().call(op, once);
@@ -137,6 +137,9 @@ export async function call<K extends OperationId>(op: K, args: CallArgs<K>, what
     }
   }
 }
+
+/** A new Idempotency-Key for one logical write, marked as the provider's in the server's records. */
+export const idempotencyKey = () => `pulumi-${randomUUID()}`;
 
 /** Like `call`, but a 404 resolves to undefined. */
 export async function callOrGone<K extends OperationId>(op: K, args: CallArgs<K>, what: string): Promise<CallResult<K> | undefined> {

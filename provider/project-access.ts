@@ -1,7 +1,6 @@
 // The ProjectAccess resource: a grant on one project to exactly one member, role, team or
 // external account. ID prj_…/{members|roles|teams|accounts}/{principal ID}. A change of project
 // or principal replaces it; level and environment roles are updates (PUT with If-Match).
-import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { PULUMI_RESOURCES, ProjectAccessInputs } from "../api/pulumi";
 import type { ProjectAccess } from "../api/resources";
@@ -78,7 +77,7 @@ export async function create(inputs: c.Props): Promise<dynamic.CreateResult> {
   // Create-only (If-None-Match: *), with an Idempotency-Key: a retry after the server committed
   // replays the 201, so a 412 means the grant was there before, and is someone else's unless adopted.
   try {
-    const { body: g } = await c.call("putProjectAccess", { params: at, body, ifNoneMatch: "*", idempotencyKey: `pulumi-${randomUUID()}` }, what(inputs), FIELDS);
+    const { body: g } = await c.call("putProjectAccess", { params: at, body, ifNoneMatch: "*", idempotencyKey: c.idempotencyKey() }, what(inputs), FIELDS);
     c.invalidate(`access:${inputs.project}`);
     return { id, outs: outputs(g, inputs) };
   } catch (e) {

@@ -1,7 +1,8 @@
-// Idempotency-Key on POST (and on PUT, PATCH, DELETE when sent), Stripe's semantics (org-api.md §3.4): replay, 422 on another body, 409
-// in flight, nothing stored before execution begins, keys scoped per account and path, 24-hour
-// window, then pruned. On PGlite and, when ORGS_TEST_POSTGRES_URL is set, on PostgreSQL (where requests really
-// overlap, so the in-flight 409 can be shown).
+// Idempotency-Key on POST (and on PUT, PATCH and DELETE when sent), Stripe's semantics
+// (org-api.md §3.4): replay, 422 on another body, 409 in flight, nothing stored before execution
+// begins, keys scoped per account and path, a 24-hour window, then pruned. On PGlite and, when
+// ORGS_TEST_POSTGRES_URL is set, on PostgreSQL (where requests really overlap, so the in-flight
+// 409 can be shown).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { databaseEngines } from "./support/engines";
 import { startTestServer, type TestServer } from "./support/server";

@@ -15,10 +15,12 @@ export interface OrgAccess {
   permissions: Set<Permission>;
 }
 
-/** Finds an org by ID or slug, with row lock when forUpdate. */
-export async function findOrg(q: Queryable, ref: string, forUpdate = false): Promise<OrgRow | undefined> {
-  const by = ref.startsWith("org_") ? "o.id = $1" : "o.slug = lower($1)";
-  const [row] = await q.query<OrgRow>(`SELECT ${ORG_COLUMNS} FROM organizations o WHERE ${by}${forUpdate ? " FOR UPDATE OF o" : ""}`, [ref]);
+/** SQL condition on organizations `o`: the org that `$1` names, by ID or by slug. */
+const orgNamedBy = (ref: string) => (ref.startsWith("org_") ? "o.id = $1" : "o.slug = lower($1)");
+
+/** Finds an org by ID or slug. */
+export async function findOrg(q: Queryable, ref: string): Promise<OrgRow | undefined> {
+  const [row] = await q.query<OrgRow>(`SELECT ${ORG_COLUMNS} FROM organizations o WHERE ${orgNamedBy(ref)}`, [ref]);
   return row;
 }
 
@@ -29,13 +31,12 @@ export async function findOrg(q: Queryable, ref: string, forUpdate = false): Pro
  */
 export async function orgAccess(ctx: Pick<Ctx, "q" | "caller">, ref: string, opts: { forUpdate?: boolean; allowOutsider?: boolean } = {}): Promise<OrgAccess> {
   const caller = ctx.caller as Caller;
-  const by = ref.startsWith("org_") ? "o.id = $1" : "o.slug = lower($1)";
   const [row] = await ctx.q.query<OrgRow & { member_id: string | null; member_permissions: Permission[] | null; role_permissions: Permission[] | null; is_admin: boolean }>(
     `SELECT ${ORG_COLUMNS}, m.id AS member_id, m.permissions AS member_permissions,
             (SELECT array_agg(DISTINCT p) FROM member_roles mr JOIN roles r ON r.id = mr.role_id, unnest(r.permissions) p WHERE mr.member_id = m.id) AS role_permissions,
             EXISTS (SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id AND r.builtin = 'ADMIN') AS is_admin
        FROM organizations o LEFT JOIN members m ON m.organization_id = o.id AND m.account_id = $2 AND m.joined_at IS NOT NULL
-      WHERE ${by}${opts.forUpdate ? " FOR UPDATE OF o" : ""}`,
+      WHERE ${orgNamedBy(ref)}${opts.forUpdate ? " FOR UPDATE OF o" : ""}`,
     [ref, caller.accountId],
   );
   const notFound = (): never => fail("not_found", `organization ${ref} not found`);

@@ -2,8 +2,8 @@
 // when DATABASE_URL is set. Both speak the same SQL and run the same migrations.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import type { QueryConfig } from "pg";
 import { join } from "node:path";
+import type { QueryConfig } from "pg";
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;

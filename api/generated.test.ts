@@ -12,7 +12,7 @@ import { pathParams, routes, type RouteDef } from "./routes";
 
 const root = repoRoot(__dirname);
 const onDisk = (path: string) => readFileSync(join(root, path), "utf8");
-const metaschema = JSON.parse(readFileSync("/work/shared/data/pulumi-package-metaschema.json", "utf8"));
+const metaschema = JSON.parse(readFileSync(join(root, "..", "shared", "data", "pulumi-package-metaschema.json"), "utf8"));
 const newAjv = () => {
   const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: false });
   addFormats(ajv);

@@ -14,6 +14,7 @@ export const ERRORS = {
   two_factor_required: { status: 403, title: "Two-factor authentication is required" },
   email_mismatch: { status: 403, title: "The invitation is addressed to another email" },
   not_found: { status: 404, title: "Not found" },
+  deleted: { status: 404, title: "The organization or project was deleted" },
   method_not_allowed: { status: 405, title: "Method not allowed" },
   unsupported_media_type: { status: 415, title: "The request body must be application/json" },
   payload_too_large: { status: 413, title: "The request body is too large" },

@@ -163,6 +163,7 @@ export const EnvironmentRoles = z.object({ sandbox: EnvironmentRole, live: Envir
 
 export const ProjectAccess = z.object({
   project_id: ro(ProjectId),
+  organization_id: ro(OrgId).describe("The organization that owns the project (changes when the project is transferred)."),
   principal_type: immutable(PrincipalType),
   principal_id: immutable(z.string()),
   role: ProjectRole,

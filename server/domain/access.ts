@@ -2,6 +2,7 @@
 import { PERMISSIONS, type Permission } from "../../api/common";
 import type { Caller, Ctx } from "../context";
 import { fail } from "../errors";
+import { notFoundOrDeleted } from "./deleted";
 import type { Queryable } from "../store/db";
 import { type OrgRow, ORG_COLUMNS } from "./rows";
 
@@ -40,7 +41,7 @@ export async function orgAccess(ctx: Pick<Ctx, "q" | "caller">, ref: string, opt
     [ref, caller.accountId],
   );
   const notFound = (): never => fail("not_found", `organization ${ref} not found`);
-  if (!row) return notFound();
+  if (!row) return ref.startsWith("org_") ? notFoundOrDeleted(ctx.q, "organization", ref, `organization ${ref} not found`) : notFound();
   const { member_id: memberId, member_permissions, role_permissions, is_admin, ...org } = row;
   if (caller.tokenOrgIds && !caller.tokenOrgIds.includes(org.id)) notFound();
   if (!memberId) {

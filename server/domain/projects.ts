@@ -7,6 +7,7 @@ import { fail } from "../errors";
 import type { Queryable } from "../store/db";
 import { orgAccess, type OrgAccess } from "./access";
 import { audit } from "./audit";
+import { notFoundOrDeleted } from "./deleted";
 import { iso } from "./rows";
 
 export type ProjectRole = "admin" | "viewer";
@@ -42,19 +43,20 @@ export async function loadProject(q: Queryable, id: string, lock?: "update" | "s
 }
 
 export interface GrantRow {
-  project_id: string; principal_type: PrincipalType; principal_id: string; role: ProjectRole;
+  project_id: string; organization_id: string; principal_type: PrincipalType; principal_id: string; role: ProjectRole;
   sandbox_role: EnvRole; live_role: EnvRole; created_at: Date; version: number; external: boolean;
 }
 
 /** `external`: an account principal that is not a member of the project's organization. */
 export const GRANT_COLUMNS = `g.project_id, g.principal_type, g.principal_id, g.role, g.sandbox_role, g.live_role, g.created_at, g.version,
+  (SELECT op.organization_id FROM projects op WHERE op.id = g.project_id) AS organization_id,
   (g.principal_type = 'accounts' AND NOT EXISTS (
      SELECT 1 FROM members m JOIN projects gp ON gp.id = g.project_id
       WHERE m.organization_id = gp.organization_id AND m.account_id = g.principal_id)) AS external`;
 
 export function toProjectAccess(r: GrantRow): ProjectAccess {
   return {
-    project_id: r.project_id, principal_type: r.principal_type, principal_id: r.principal_id, role: r.role,
+    project_id: r.project_id, organization_id: r.organization_id, principal_type: r.principal_type, principal_id: r.principal_id, role: r.role,
     environment_roles: { sandbox: r.sandbox_role, live: r.live_role }, external: r.external,
     created_at: iso(r.created_at)!, version: r.version,
   };
@@ -138,7 +140,7 @@ export async function projectFor(ctx: Pick<Ctx, "q" | "caller">, projectId: stri
   const notFound = (): never => fail("not_found", `project ${projectId} not found`);
   if (!projectId.startsWith("prj_")) notFound();
   const project = await loadProject(ctx.q, projectId, opts.lock);
-  if (!project) return notFound();
+  if (!project) return notFoundOrDeleted(ctx.q, "project", projectId, `project ${projectId} not found`);
   const org = await orgAccess(ctx, project.organization_id, { allowOutsider: true });
   // The owner and ADMIN members are project admins everywhere in their org: no grants to look at.
   if (org.isAdmin) return { project, org };

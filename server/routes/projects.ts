@@ -4,6 +4,7 @@ import type { Handlers } from "../context";
 import { authorize, orgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
 import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
+import { notFoundOrDeleted } from "../domain/deleted";
 import { newId } from "../domain/ids";
 import {
   PROJECT_COLUMNS, effectiveAccess, loadProject, projectFor, subjectOf, toProject, visibleTo, type ProjectRow,
@@ -113,7 +114,7 @@ export const projectHandlers = {
     const id = ctx.params.project_id;
     const notFound = (): never => fail("not_found", `project ${id} not found`);
     const p = id.startsWith("prj_") ? await loadProject(ctx.q, id, "update") : undefined;
-    if (!p) return notFound();
+    if (!p) return id.startsWith("prj_") ? notFoundOrDeleted(ctx.q, "project", id, `project ${id} not found`) : notFound();
     const src = await orgAccess(ctx, p.organization_id, { allowOutsider: true });
     if (!src.memberId) {
       // Outside collaborators know the project; they still cannot move it.

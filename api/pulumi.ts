@@ -1,31 +1,52 @@
-// The Pulumi resources' inputs and outputs (camelCase), built from the API's schemas. The provider's
-// check() validates with them, the SDK's Args types are derived from them, and schema.json is
-// generated from them: one declaration each.
+// The Pulumi resources' inputs and outputs (camelCase). Each input field takes its rules from the
+// API request field it is sent as (check() must refuse at preview whatever the server would refuse
+// at `up`); a reference the provider resolves (an organization by slug, a role or team by name)
+// has the rules of both forms. The provider's check() validates with these schemas, schema.json is
+// generated from them, and the SDK's hand-written Args types are checked against them by a test.
 import { z } from "zod";
-import { Email, Permission, Region, SLUG_PATTERN, uniqueSet } from "./common";
-import { ENVIRONMENT_ROLES, PROJECT_ROLES } from "./resources";
+import { AccountId, MemberId, Name, OrgId, Permission, ProjectId, Region, RoleId, Slug, TeamId, uniqueSet } from "./common";
+import { ENVIRONMENT_ROLES, MemberStatus, PROJECT_ROLES } from "./resources";
 import * as Q from "./requests";
 
-const OrgRef = z.string().min(1).max(255).describe("The organization: its ID (org_…) or slug. Changing it replaces the resource.");
+/**
+ * A string that is either an ID (when it has the ID's prefix, checked as one) or another form
+ * the provider resolves (checked by `other`). One string type in the package schema.
+ */
+const idOr = (idSchema: z.ZodType<string>, prefix: string, other: z.ZodType<string>) =>
+  z.string().superRefine((v, ctx) => {
+    const r = (v.startsWith(prefix) ? idSchema : other).safeParse(v);
+    if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
+  });
+
+const OrgRef = idOr(OrgId, "org_", Slug).describe(
+  "The organization: its ID (org_…) or slug. A slug is resolved by the provider: renaming the organization, or naming it by ID instead, is no change; " +
+    "a reference to another organization replaces the resource.",
+);
+const RoleRef = idOr(RoleId, "role_", Name);
+const TeamRef = idOr(TeamId, "team_", Name);
 const Adopt = z
   .boolean()
   .optional()
   .describe("Adopt an object that already exists instead of failing (pulumi import cannot reach a dynamic provider). Default false.");
 const ServerVersion = z.number().int().describe("The server's version of the object, sent as If-Match on updates.");
 const OrganizationId = z.string().describe("ID of the organization (org_…).");
-const FreeText = z.string().max(1024).optional().describe("Free text.");
+const Description = Q.RoleCreate.shape.description;
 
 export const OrganizationInputs = z.strictObject({
-  slug: z.string().regex(SLUG_PATTERN, "must be 1-39 lowercase letters, digits or hyphens").describe("URL name, globally unique, lowercase. Renaming is an update."),
+  slug: Q.OrganizationCreate.shape.slug.describe("URL name, globally unique, lowercase (1-39 letters, digits or hyphens). Renaming is an update."),
   name: Q.OrganizationCreate.shape.name.describe("Display name, 1-64 characters."),
   region: Region.describe("Data-center region, us or eu. Fixed at creation: a change replaces the organization (which fails safely while it has projects)."),
-  websiteUrl: z.string().url().nullable().optional().describe("https URL of the organization's website."),
-  plan: z.string().min(1).max(32).optional().describe("Pricing plan. Default free."),
+  websiteUrl: Q.OrganizationCreate.shape.website_url.describe("https URL of the organization's website; null removes it."),
+  plan: Q.OrganizationCreate.shape.plan.describe("Pricing plan. Default free."),
   requireTwoFactor: z.boolean().optional().describe("Refuse members without two-factor authentication. Never removes anyone. Default false."),
   adopt: Adopt,
 });
 
-export const OrganizationOutputs = OrganizationInputs.extend({
+export const OrganizationOutputs = z.object({
+  ...OrganizationInputs.shape,
+  websiteUrl: z.string().nullable().describe("https URL of the organization's website, or null (the server's value, declared or not)."),
+  plan: z.string().describe("Pricing plan (the server's value, declared or not: free by default)."),
+  requireTwoFactor: z.boolean().describe("Whether two-factor authentication is required (the server's value, declared or not)."),
   ownerAccountId: z.string().describe("The owner's account ID."),
   ownerMemberId: z.string().describe("The owner's member ID."),
   defaultTeamId: z.string().describe("ID of the team \"My Team\" created with the organization."),
@@ -35,12 +56,16 @@ export const OrganizationOutputs = OrganizationInputs.extend({
 });
 
 export const ProjectInputs = z.strictObject({
-  organization: OrgRef.describe("The organization that owns the project: ID or slug. Changing it transfers the project (an update, never a replacement)."),
+  organization: OrgRef.describe(
+    "The organization that owns the project: ID or slug. Renaming the organization, or naming it by ID instead, is no change; another organization transfers the project (an update, never a replacement).",
+  ),
   name: Q.ProjectCreate.shape.name.describe("Project name, unique in the organization (case-insensitive)."),
-  description: z.string().max(1024).optional().describe("Free text."),
+  description: Description.describe("Free text."),
   adopt: Adopt,
 });
-export const ProjectOutputs = ProjectInputs.extend({
+export const ProjectOutputs = z.object({
+  ...ProjectInputs.shape,
+  description: z.string().describe("Free text (the server's value, declared or not)."),
   organizationId: z.string().describe("ID of the owning organization."),
   sandboxEnvironmentId: z.string().describe("ID of the sandbox environment; stable for life, across transfers."),
   liveEnvironmentId: z.string().describe("ID of the live environment; stable for life, across transfers."),
@@ -50,11 +75,14 @@ export const ProjectOutputs = ProjectInputs.extend({
 export const RoleInputs = z.strictObject({
   organization: OrgRef,
   name: Q.RoleCreate.shape.name.describe("Role name, unique in the organization (case-insensitive)."),
-  description: FreeText,
-  permissions: uniqueSet(Permission).optional().describe("Organization permissions the role confers: billing, plans, projects:create, members."),
+  description: Description.describe("Free text."),
+  permissions: Q.RoleUpdate.shape.permissions.describe("Organization permissions the role confers: billing, plans, projects:create, members."),
   adopt: Adopt,
 });
-export const RoleOutputs = RoleInputs.extend({
+export const RoleOutputs = z.object({
+  ...RoleInputs.shape,
+  description: z.string().describe("Free text (the server's value, declared or not)."),
+  permissions: z.array(Permission).describe("Organization permissions the role confers (the server's value, declared or not)."),
   organizationId: OrganizationId,
   roleId: z.string().describe("The role's ID (role_…), as used in Member roles and ProjectAccess role."),
   version: ServerVersion,
@@ -63,10 +91,12 @@ export const RoleOutputs = RoleInputs.extend({
 export const TeamInputs = z.strictObject({
   organization: OrgRef,
   name: Q.TeamCreate.shape.name.describe("Team name, unique in the organization (case-insensitive)."),
-  description: FreeText,
+  description: Description.describe("Free text."),
   adopt: Adopt,
 });
-export const TeamOutputs = TeamInputs.extend({
+export const TeamOutputs = z.object({
+  ...TeamInputs.shape,
+  description: z.string().describe("Free text (the server's value, declared or not)."),
   organizationId: OrganizationId,
   teamId: z.string().describe("The team's ID (team_…), as used in Member teams and ProjectAccess team."),
   version: ServerVersion,
@@ -74,18 +104,30 @@ export const TeamOutputs = TeamInputs.extend({
 
 export const MemberInputs = z.strictObject({
   organization: OrgRef,
-  email: Email.describe("The person's email. Compared case-insensitively: a change of case only is no change; another address replaces the member."),
-  roles: uniqueSet(z.string()).min(1).optional().describe("Role IDs; at least one. Default: the DEFAULT role."),
-  teams: uniqueSet(z.string()).min(1).optional().describe("Team IDs; at least one. Default: the organization's default team."),
-  permissions: uniqueSet(Permission).optional().describe("Direct organization permissions. Replaces the whole set."),
-  note: z.string().max(1000).optional().describe("Message added to the invitation email."),
+  email: Q.MemberCreate.shape.email.describe("The person's email. Compared case-insensitively: a change of case only is no change; another address replaces the member."),
+  roles: uniqueSet(RoleRef)
+    .min(1, "must hold at least one role")
+    .optional()
+    .describe("Roles, each by ID (role_…) or by name (resolved in the organization, case-insensitively); at least one. Default: the DEFAULT role. Replaces the whole set."),
+  teams: uniqueSet(TeamRef)
+    .min(1, "must hold at least one team")
+    .optional()
+    .describe("Teams, each by ID (team_…) or by name (resolved in the organization, case-insensitively); at least one. Default: the organization's default team. Replaces the whole set."),
+  permissions: Q.MemberCreate.shape.permissions.describe("Direct organization permissions: billing, plans, projects:create, members. Replaces the whole set."),
+  note: Q.MemberCreate.shape.note.describe("Message added to the invitation email (sent once, with the first invitation)."),
   resendExpiredInvitation: z.boolean().optional().describe("Re-send an expired invitation on the next update. Default true."),
   adopt: Adopt,
 });
-export const MemberOutputs = MemberInputs.extend({
+export const MemberOutputs = z.object({
+  ...MemberInputs.shape,
+  roles: z.array(z.string()).describe("The member's roles on the server, as declared (by name or ID), or as IDs when not declared."),
+  teams: z.array(z.string()).describe("The member's teams on the server, as declared (by name or ID), or as IDs when not declared."),
+  permissions: z.array(Permission).describe("Direct organization permissions (the server's value, declared or not)."),
   organizationId: OrganizationId,
   memberId: z.string().describe("The member's ID (mem_…), as used in ProjectAccess member."),
-  status: z.enum(["invited", "active", "expired"]).describe("invited until accepted, then active; expired when the invitation lapsed (re-sent by the next update)."),
+  roleIds: z.array(z.string()).describe("IDs of the member's roles (role_…)."),
+  teamIds: z.array(z.string()).describe("IDs of the member's teams (team_…)."),
+  status: MemberStatus.describe("invited until accepted, then active; expired when the invitation lapsed (re-sent by the next update)."),
   accountId: z.string().nullable().describe("The account that accepted the invitation."),
   invitationExpiresAt: z.string().nullable().describe("When the pending invitation expires."),
   isOwner: z.boolean().describe("True for the organization's owner."),
@@ -99,25 +141,28 @@ export const EnvironmentRolesInput = z
   })
   .describe("Per-environment roles (admin, contributor, viewer or null); default derives from level.");
 
+const PRINCIPAL_INPUTS = ["member", "role", "team", "account"] as const;
 export const ProjectAccessInputs = z
   .strictObject({
-    project: z.string().min(1).describe("Project ID."),
-    member: z.string().optional().describe("Grant to a member (member ID)."),
-    role: z.string().optional().describe("Grant to everyone holding a role (role ID)."),
-    team: z.string().optional().describe("Grant to a team (team ID)."),
-    account: z.string().optional().describe("Grant to an external account that is not a member (account ID)."),
+    project: ProjectId.describe("Project ID (prj_…)."),
+    member: MemberId.optional().describe("Grant to a member (member ID, mem_…)."),
+    role: RoleId.optional().describe("Grant to everyone holding a role (role ID, role_…)."),
+    team: TeamId.optional().describe("Grant to a team (team ID, team_…)."),
+    account: AccountId.optional().describe("Grant to an external account that is not a member (account ID, acct_…)."),
     level: z.enum(PROJECT_ROLES).describe("admin or viewer. A change is an update."),
     environmentRoles: EnvironmentRolesInput.optional(),
     adopt: Adopt,
   })
   .superRefine((v, ctx) => {
-    const set = (["member", "role", "team", "account"] as const).filter((k) => v[k] !== undefined);
+    const set = PRINCIPAL_INPUTS.filter((k) => v[k] !== undefined);
     if (set.length !== 1) {
       ctx.addIssue({ code: "custom", path: set.length ? [set[1]!] : ["member"], message: "set exactly one of member, role, team or account" });
     }
   });
 export const ProjectAccessOutputs = z.object({
   ...ProjectAccessInputs.shape,
+  environmentRoles: EnvironmentRolesInput,
+  organizationId: OrganizationId.describe("ID of the organization that owns the project (it changes when the project is transferred)."),
   principalType: z.enum(["members", "roles", "teams", "accounts"]).describe("Kind of grantee: members, roles, teams or accounts."),
   principalId: z.string().describe("ID of the grantee (member, role, team or account)."),
   external: z.boolean().describe("True when the account is not a member of the project's organization."),
@@ -167,3 +212,9 @@ export type RoleInputs = z.input<typeof RoleInputs>;
 export type TeamInputs = z.input<typeof TeamInputs>;
 export type MemberInputs = z.input<typeof MemberInputs>;
 export type ProjectAccessInputs = z.input<typeof ProjectAccessInputs>;
+export type OrganizationOutputs = z.output<typeof OrganizationOutputs>;
+export type ProjectOutputs = z.output<typeof ProjectOutputs>;
+export type RoleOutputs = z.output<typeof RoleOutputs>;
+export type TeamOutputs = z.output<typeof TeamOutputs>;
+export type MemberOutputs = z.output<typeof MemberOutputs>;
+export type ProjectAccessOutputs = z.output<typeof ProjectAccessOutputs>;

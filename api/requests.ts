@@ -7,7 +7,7 @@ import {
 } from "./common";
 import { BillingAddress, BillingProfile, EnvironmentRoles, MemberStatus, PrincipalType, ProjectRole, TEAM_ROLES } from "./resources";
 
-const HttpsUrl = z
+export const HttpsUrl = z
   .string()
   .max(2048)
   .url("must be a URL")

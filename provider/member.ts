@@ -1,167 +1,237 @@
 // The Member resource: a person's membership of an organization, from invitation to removal.
-// ID org_…/mem_…. Creating it sends the invitation; a change of organization or email (compared
-// case-insensitively) replaces it; an expired invitation shows as a change and the update re-sends it.
+// ID org_…/mem_…. Creating it sends the invitation; another organization or another email
+// (compared case-insensitively) replaces it; an expired invitation shows as a change and the
+// update re-sends it. Roles and teams are named by ID or by name.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { MemberInputs, PULUMI_RESOURCES } from "../api/pulumi";
+import type { z } from "zod";
+import { MemberInputs, PULUMI_RESOURCES, type MemberOutputs } from "../api/pulumi";
 import type { Member } from "../api/resources";
-import * as c from "./common";
+import { call, confirmGone, adoptedInThisRun, idParts, readOr404, recordAdopted, withVersion } from "./call";
+import { OrgsApiError } from "./client";
+import { hasUnknown, validate } from "./check";
+import { api } from "./config";
+import { diffInputs, sameSet, withChange, type DiffOutcome, type FieldRule } from "./diff";
+import { adoptionRefused, codeOf, PartialError, ProviderError, withAdvice, type FieldNames } from "./errors";
+import { fromList, invalidate } from "./read-cache";
+import { asDeclared, orgChange, orgIdOf, resolveNamed, tryResolveNamed, type Named } from "./refs";
+import { declaredKeys, DECLARED, inputsOf, outputsOf, setKeys } from "./state";
 
-export { configure } from "./common";
+export { configure } from "./config";
 
+type Inputs = z.output<typeof MemberInputs>;
+type State = MemberOutputs & { [DECLARED]?: string[] };
+
+const INPUT_KEYS = Object.keys(MemberInputs.shape);
 const REPLACE_ON: readonly string[] = PULUMI_RESOURCES["orgs:index:Member"].replaceOn;
 // Write-only or provider-only inputs: kept as given, never compared with the server.
-const PROVIDER_ONLY = ["note", "resendExpiredInvitation", "adopt"] as const;
-const FIELDS: c.FieldNames = { "/role_ids": "roles", "/team_ids": "teams" };
-const API: Record<string, string> = { roles: "role_ids", teams: "team_ids" };
-const RULES: c.FieldRule[] = [
-  { key: "organization", eq: c.sameOrg, replace: REPLACE_ON.includes("organization") },
+const FLAGS = ["note", "resendExpiredInvitation", "adopt"] as const;
+const FIELDS: FieldNames = { "/role_ids": "roles", "/team_ids": "teams" };
+const RULES: FieldRule[] = [
   { key: "email", eq: (a, b) => String(a ?? "").trim().toLowerCase() === String(b).trim().toLowerCase(), replace: REPLACE_ON.includes("email") },
-  { key: "roles", eq: c.sameSet },
-  { key: "teams", eq: c.sameSet },
-  { key: "permissions", eq: c.sameSet },
+  { key: "permissions", eq: sameSet },
+];
+const SETS: { key: "roles" | "teams"; kind: Named; ids: "roleIds" | "teamIds"; api: "role_ids" | "team_ids" }[] = [
+  { key: "roles", kind: "role", ids: "roleIds", api: "role_ids" },
+  { key: "teams", kind: "team", ids: "teamIds", api: "team_ids" },
 ];
 
-const what = (p: c.Props, org?: string) => `member ${p.email ?? p.memberId} of ${org ?? p.organizationId ?? p.organization}`;
+const what = (p: { email?: string; memberId?: string; organizationId?: string; organization?: string }, org?: string) =>
+  `member ${p.email ?? p.memberId} of ${org ?? p.organizationId ?? p.organization}`;
 
-function asInputs(m: Member, declared: c.Props): c.Props {
-  return { organization: declared.organization ?? m.organization_id, email: m.email, roles: m.role_ids, teams: m.team_ids, permissions: m.permissions };
-}
-
-function outputs(m: Member, declared: c.Props): c.Props {
-  return {
-    ...c.declaredOnly(declared, asInputs(m, declared)),
-    ...c.carry(declared, PROVIDER_ONLY),
+/** The outputs for the server's member; `declared` gives the organization reference and how roles and teams are named. */
+async function outputs(m: Member, declared: Partial<Inputs>, keys: readonly string[]): Promise<State> {
+  const [roles, teams] = await Promise.all([
+    asDeclared("role", m.organization_id, m.role_ids, declared.roles),
+    asDeclared("team", m.organization_id, m.team_ids, declared.teams),
+  ]);
+  const flags = Object.fromEntries(FLAGS.filter((k) => declared[k] !== undefined).map((k) => [k, declared[k]]));
+  return outputsOf({ organization: declared.organization ?? m.organization_id, email: m.email, roles, teams, permissions: m.permissions }, keys, flags, {
     organizationId: m.organization_id,
     memberId: m.id,
+    roleIds: m.role_ids,
+    teamIds: m.team_ids,
     status: m.status,
     accountId: m.account_id,
     invitationExpiresAt: m.invitation?.expires_at ?? null,
     isOwner: m.is_owner,
     version: m.version,
-  };
+  }) as State;
 }
 
-/** The PATCH body for the sets that differ (each replaces its whole set). */
-const patchBody = (current: c.Props, news: c.Props) => c.patchOf(current, news, RULES.slice(2), API);
-
 /** Expired per the last refresh, or since then by this machine's clock. */
-export function isExpired(state: c.Props, now = Date.now()): boolean {
+export function isExpired(state: Partial<State>, now = Date.now()): boolean {
   if (state.status === "expired") return true;
   return state.status === "invited" && typeof state.invitationExpiresAt === "string" && Date.parse(state.invitationExpiresAt) <= now;
 }
-const wantsResend = (olds: c.Props, news: c.Props) => news.resendExpiredInvitation !== false && isExpired(olds);
+const wantsResend = (olds: Partial<State>, news: Partial<Inputs>) => news.resendExpiredInvitation !== false && isExpired(olds);
 
-export async function check(_olds: c.Props, news: c.Props): Promise<dynamic.CheckResult> {
-  return c.validate(MemberInputs, news);
+/** Whether the declared roles (or teams) name another set than the state's; resolves names only when the text changed. */
+async function setChanged(s: (typeof SETS)[number], olds: State, news: Inputs): Promise<boolean> {
+  const next = news[s.key];
+  if (next === undefined) return false;
+  if (hasUnknown(next)) return true;
+  if (sameSet(olds[s.key], next)) return false;
+  const ids = olds[s.ids] && (await tryResolveNamed(s.kind, olds.organizationId, next));
+  return !ids || !sameSet(ids, olds[s.ids]);
 }
 
-export async function diff(_id: string, olds: c.Props, news: c.Props): Promise<c.DiffOutcome> {
-  const d = c.diffInputs(olds, news, RULES);
-  if (!wantsResend(olds, news)) return d;
-  return { ...d, changes: true, diffs: [...d.diffs, "status"] };
+/** The PATCH that brings the state's member to the declared roles, teams and permissions. */
+async function patchFor(olds: State, news: Inputs): Promise<Record<string, string[]>> {
+  const patch: Record<string, string[]> = {};
+  for (const s of SETS) {
+    const next = news[s.key];
+    if (next === undefined || sameSet(olds[s.key], next)) continue;
+    const ids = await resolveNamed(s.kind, olds.organizationId, next, s.key);
+    if (!sameSet(ids, olds[s.ids])) patch[s.api] = ids;
+  }
+  if (news.permissions !== undefined && !sameSet(olds.permissions, news.permissions)) patch.permissions = news.permissions;
+  return patch;
 }
 
-export async function create(inputs: c.Props): Promise<dynamic.CreateResult> {
-  const params = { org: inputs.organization };
+/** True when nothing the program declares differs between the server's member and the state. */
+function unchangedSince(m: Member, olds: State): boolean {
+  const keys = declaredKeys(olds, INPUT_KEYS);
+  const same = (key: string, a: unknown, b: unknown) => !keys.includes(key) || sameSet(a, b);
+  return same("roles", m.role_ids, olds.roleIds) && same("teams", m.team_ids, olds.teamIds) && same("permissions", m.permissions, olds.permissions);
+}
+
+export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
+  return validate(MemberInputs, news);
+}
+
+export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
+  let d = diffInputs(olds, news, RULES);
+  const org = await orgChange(olds, news.organization);
+  if (org !== "same") d = withChange(d, "organization", org === "other" && REPLACE_ON.includes("organization"));
+  // Another organization replaces the member: its roles and teams are then that organization's.
+  if (org === "same") for (const s of SETS) if (await setChanged(s, olds, news)) d = withChange(d, s.key);
+  if (wantsResend(olds, news)) d = withChange(d, "status");
+  return d;
+}
+
+/** The ID of the organization a create names; an error when the token cannot see it. */
+async function organizationId(ref: string, w: string): Promise<string> {
+  const id = await orgIdOf(ref);
+  if (id === undefined) throw new ProviderError(`${w}: organization ${ref} is not visible to this token: check the slug, and that the token's account is a member`);
+  return id;
+}
+
+export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State>> {
+  const w = what(inputs);
+  const keys = setKeys(inputs);
+  const org = await organizationId(inputs.organization, w);
+  const [role_ids, team_ids] = await Promise.all(SETS.map((s) => (inputs[s.key] ? resolveNamed(s.kind, org, inputs[s.key]!, s.key) : undefined)));
   const body = {
     email: inputs.email,
-    ...(inputs.roles !== undefined ? { role_ids: inputs.roles } : {}),
-    ...(inputs.teams !== undefined ? { team_ids: inputs.teams } : {}),
+    ...(role_ids ? { role_ids } : {}),
+    ...(team_ids ? { team_ids } : {}),
     ...(inputs.permissions !== undefined ? { permissions: inputs.permissions } : {}),
     ...(inputs.note !== undefined ? { note: inputs.note } : {}),
   };
   let existingId: string | undefined;
   try {
-    const { body: m } = await c.call("createMember", { params, body }, what(inputs), FIELDS);
-    c.invalidate(`members:${m.organization_id}`);
-    return { id: `${m.organization_id}/${m.id}`, outs: outputs(m, inputs) };
+    const { body: m } = await call("createMember", { params: { org }, body }, w, FIELDS);
+    invalidate(`members:${m.organization_id}`);
+    const id = `${m.organization_id}/${m.id}`;
+    return { id, outs: await outputs(m, inputs, keys) };
   } catch (e) {
-    const code = c.codeOf(e);
+    const code = codeOf(e);
     if (code?.code !== "already_member") throw e;
-    if (inputs.adopt !== true) throw c.withAdvice(e, "set `adopt: true` on this resource to manage the existing member or invitation (pulumi import cannot reach a dynamic provider)");
+    if (inputs.adopt !== true) throw adoptionRefused(e, "member or invitation");
     existingId = code.problem.existing_id as string | undefined;
   }
-  let found: Member | undefined;
-  if (existingId) found = (await c.call("getMember", { params: { org: inputs.organization, member_id: existingId } }, what(inputs))).body;
-  else found = (await c.call("listMembers", { params, query: { email: inputs.email } }, what(inputs))).body.items[0];
-  if (!found) throw new Error(`${what(inputs)} is already a member, but this token cannot find the membership`);
+  const found = existingId
+    ? (await call("getMember", { params: { org, member_id: existingId } }, w)).body
+    : (await call("listMembers", { params: { org }, query: { email: inputs.email } }, w)).body.items[0];
+  if (!found) throw new ProviderError(`${w} is already a member, but this token cannot find the membership`);
   const id = `${found.organization_id}/${found.id}`;
-  const patch = patchBody(asInputs(found, inputs), inputs);
-  if (!Object.keys(patch).length) return { id, outs: outputs(found, inputs) };
+  recordAdopted(id);
+  const current = await outputs(found, inputs, keys);
+  const patch = await patchFor(current, inputs);
+  if (!Object.keys(patch).length) return { id, outs: current };
   try {
-    const { body: m } = await c.call("updateMember", { params: { org: found.organization_id, member_id: found.id }, body: patch, ifMatch: found.version }, what(inputs), FIELDS);
-    return { id, outs: outputs(m, inputs) };
+    const { body: m } = await call("updateMember", { params: { org: found.organization_id, member_id: found.id }, body: patch, ifMatch: found.version }, w, FIELDS);
+    return { id, outs: await outputs(m, inputs, keys) };
   } catch (e) {
-    throw new c.PartialError(`${what(inputs)} was adopted but not given the declared roles, teams and permissions: ${(e as Error).message}`, id, outputs(found, inputs), inputs);
+    throw new PartialError(`${w} was adopted but not given the declared roles, teams and permissions: ${(e as Error).message}`, id, current, inputs, e);
   }
 }
 
-export async function read(id: string, props: c.Props): Promise<dynamic.ReadResult> {
-  const [org, memberId] = c.idParts(id, 2, "Member");
+export async function read(id: string, props: State): Promise<dynamic.ReadResult<State>> {
+  const [org, memberId] = idParts(id, 2, "Member");
   const w = what(props, org);
-  let m: Member | "miss" = await c.fromList(`members:${org}`, memberId!, () => c.api().listAll("listMembers", { params: { org: org! } }), (x) => x.id);
+  let m: Member | "miss" = await fromList(`members:${org}`, memberId, () => api().listAll("listMembers", { params: { org } }), (x) => x.id);
   if (m === "miss") {
-    const got = await c.callOrGone("getMember", { params: { org: org!, member_id: memberId! } }, w);
-    if (!got) {
-      await c.confirmGone({ op: "getOrganization", id: org! }, w);
-      return { id: "", props: {} };
+    const got = await readOr404("getMember", { params: { org, member_id: memberId } }, w);
+    if (OrgsApiError.isInstance(got)) {
+      await confirmGone(got, w, { kind: "organization", id: org });
+      return { id: "", props: {} as State };
     }
     m = got.body;
   }
-  return { id, props: outputs(m, props), inputs: { ...c.declaredOnly(props, asInputs(m, props)), ...c.carry(props, PROVIDER_ONLY) } };
+  const keys = declaredKeys(props, INPUT_KEYS);
+  const outs = await outputs(m, props, keys);
+  return { id, props: outs, inputs: inputsOf(outs, keys, {}) as State };
 }
 
-export async function update(id: string, olds: c.Props, news: c.Props): Promise<dynamic.UpdateResult> {
-  const [org, memberId] = c.idParts(id, 2, "Member");
+export async function update(id: string, olds: State, news: Inputs): Promise<dynamic.UpdateResult<State>> {
+  const [org, memberId] = idParts(id, 2, "Member");
   const w = what(news, org);
-  const params = { org: org!, member_id: memberId! };
-  const patch = patchBody(olds, news);
+  const params = { org, member_id: memberId };
+  const keys = setKeys(news);
+  const patch = await patchFor(olds, news);
   let m: Member | undefined;
   if (Object.keys(patch).length) {
-    m = await c.withVersion(
+    m = await withVersion(
       olds.version,
-      async (v) => (await c.call("updateMember", { params, body: patch, ifMatch: v }, w, FIELDS)).body,
+      async (v) => (await call("updateMember", { params, body: patch, ifMatch: v }, w, FIELDS)).body,
       async () => {
-        const { body } = await c.call("getMember", { params }, w);
-        return { version: body.version, unchanged: !c.diffInputs(asInputs(body, olds), olds, RULES).changes };
+        const { body } = await call("getMember", { params }, w);
+        return { version: body.version, unchanged: unchangedSince(body, olds) };
       },
     );
   }
   if (wantsResend(olds, news)) {
     try {
-      m = (await c.call("resendInvitation", { params }, `invitation of ${w}`)).body;
+      m = (await call("resendInvitation", { params }, `invitation of ${w}`)).body;
     } catch (e) {
       // Accepted since the last refresh: nothing to re-send.
-      if (c.codeOf(e)?.code === "member_active") m = (await c.call("getMember", { params }, w)).body;
-      else if (m) throw new c.PartialError(`${w} was updated, but the expired invitation was not re-sent: ${(e as Error).message}`, id, outputs(m, news), news);
+      if (codeOf(e)?.code === "member_active") m = (await call("getMember", { params }, w)).body;
+      else if (m) throw new PartialError(`${w} was updated, but the expired invitation was not re-sent: ${(e as Error).message}`, id, await outputs(m, news, keys), news, e);
       else throw e;
     }
   }
-  c.invalidate(`members:${org}`);
-  if (!m) return { outs: { ...olds, ...c.carry(news, PROVIDER_ONLY) } };
-  return { outs: outputs(m, news) };
+  invalidate(`members:${org}`);
+  if (m) return { outs: await outputs(m, news, keys) };
+  // Nothing to change on the server (a note, a flag, or a reference written another way): the
+  // state records the declaration.
+  const kept = Object.fromEntries(Object.entries(olds).filter(([k]) => !(FLAGS as readonly string[]).includes(k)));
+  const flags = Object.fromEntries(FLAGS.filter((k) => news[k] !== undefined).map((k) => [k, news[k]]));
+  return { outs: { ...kept, ...flags, organization: news.organization, roles: news.roles ?? olds.roles, teams: news.teams ?? olds.teams, [DECLARED]: [...keys].sort() } as State };
 }
 
-export async function del(id: string, props: c.Props): Promise<void> {
-  const [org, memberId] = c.idParts(id, 2, "Member");
+export async function del(id: string, props: State): Promise<void> {
+  // This run's create adopted this same member (a replacement or a renamed resource adopted it).
+  if (adoptedInThisRun(id)) return;
+  const [org, memberId] = idParts(id, 2, "Member");
   const w = what(props, org);
-  const params = { org: org!, member_id: memberId! };
+  const params = { org, member_id: memberId };
   try {
-    await c.withVersion(
+    await withVersion(
       props.version,
-      async (v) => { await c.call("deleteMember", { params, ifMatch: v }, w); },
+      async (v) => { await call("deleteMember", { params, ifMatch: v }, w); },
       async () => {
-        const { body } = await c.call("getMember", { params }, w);
-        return { version: body.version, unchanged: !c.diffInputs(asInputs(body, props), props, RULES).changes };
+        const { body } = await call("getMember", { params }, w);
+        return { version: body.version, unchanged: unchangedSince(body, props) };
       },
     );
   } catch (e) {
-    const code = c.codeOf(e);
+    const code = codeOf(e);
     if (code?.status !== 404) {
-      if (code?.code === "cannot_remove_owner") throw c.withAdvice(e, "transfer the ownership first, or stop managing this membership with `pulumi state delete`");
+      if (code?.code === "cannot_remove_owner") throw withAdvice(e, "transfer the ownership first, or stop managing this membership with `pulumi state delete`");
       throw e;
     }
   }
-  c.invalidate(`members:${org}`);
+  invalidate(`members:${org}`);
 }
 export { del as delete };

@@ -1,151 +1,191 @@
 // What the Role and Team providers share: both are a named object of one organization (ID
-// org_…/<id>, a change of organization replaces it, the name is unique case-insensitively), with
-// the same lifecycle. Each resource module supplies its schema, its extra fields, its API calls and
+// org_…/<id>, another organization replaces it, the name is unique case-insensitively), with the
+// same lifecycle. Each resource module supplies its schema, its extra fields, its API calls and
 // the advice for its own refusals; the steps are written once, here.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { PULUMI_RESOURCES, type PulumiToken } from "../api/pulumi";
-import * as c from "./common";
+import { confirmGone, adoptedInThisRun, idParts, recordAdopted, withVersion } from "./call";
+import { OrgsApiError } from "./client";
+import { validate } from "./check";
+import { diffInputs, patchOf, sameText, withChange, type DiffOutcome, type FieldRule } from "./diff";
+import { adoptionRefused, codeOf, explain, PartialError, ProviderError, withAdvice } from "./errors";
+import { fromList, invalidate } from "./read-cache";
+import { forgetCatalog, orgChange, type Named } from "./refs";
+import { declaredKeys, declaredPart, DECLARED, inputsOf, outputsOf, setKeys } from "./state";
 
 /** The server's view of a role or a team, as far as the shared steps need it. */
 export interface NamedObject {
   id: string;
   organization_id: string;
   name: string;
-  description: string | null;
+  description: string;
   version: number;
 }
 
-type Result<T> = Promise<{ body: T }>;
+/** The inputs both resources have. */
+export interface NamedInputs {
+  organization: string;
+  name: string;
+  description?: string;
+  adopt?: boolean;
+}
 
-export interface NamedSpec<T extends NamedObject> {
-  /** "role" or "team": in messages and read-cache scopes. */
-  kind: string;
+/** The outputs both resources have, plus the object's own ID under `idOutput`. */
+export interface NamedState extends NamedInputs {
+  organizationId: string;
+  version: number;
+  [DECLARED]?: string[];
+}
+
+export interface NamedSpec<T extends NamedObject, I extends NamedInputs> {
+  kind: Named;
   token: PulumiToken;
-  inputs: z.ZodType;
+  inputs: z.ZodType<I>;
   /** The output that carries the object's own ID (roleId, teamId). */
-  idOutput: string;
-  /** Compared fields beyond organization, name and description. */
-  extraRules?: c.FieldRule[];
+  idOutput: "roleId" | "teamId";
+  /** Compared fields beyond name and description. */
+  extraRules?: FieldRule<Exclude<keyof I & string, keyof NamedInputs>>[];
   /** Server fields beyond name and description, as inputs. */
-  extraInputs?: (r: T) => c.Props;
+  extraInputs?: (r: T) => Partial<I>;
   /** The create body beyond name and description. */
-  extraCreateBody?: (inputs: c.Props) => c.Props;
+  extraCreateBody?: (inputs: I) => Record<string, unknown>;
   /** Refuses to adopt objects that are not the program's to manage (built-in roles). */
   refuseAdopt?: (found: T, what: string) => void;
   /** Advice for the server's refusal of a delete (a 409), by code. */
-  deleteAdvice?: (code: string, problem: c.Props) => string | undefined;
+  deleteAdvice?: (code: string, problem: Record<string, unknown>) => string | undefined;
   api: {
-    create(org: string, body: c.Props, what: string): Result<T>;
+    create(org: string, body: Record<string, unknown>, what: string): Promise<{ body: T }>;
     list(org: string): Promise<T[]>;
-    get(org: string, id: string, what: string): Result<T>;
-    getOrGone(org: string, id: string, what: string): Promise<{ body: T } | undefined>;
-    update(org: string, id: string, patch: c.Props, ifMatch: number | undefined, what: string): Result<T>;
+    get(org: string, id: string, what: string): Promise<{ body: T }>;
+    getOr404(org: string, id: string, what: string): Promise<{ body: T } | OrgsApiError>;
+    update(org: string, id: string, patch: Record<string, unknown>, ifMatch: number | undefined, what: string): Promise<{ body: T }>;
     delete(org: string, id: string, ifMatch: number | undefined, what: string): Promise<unknown>;
   };
 }
 
-const PROVIDER_ONLY = ["adopt"] as const;
+const FLAGS = ["adopt"] as const;
 
 /** The six provider steps for a named object of an organization. */
-export function namedProvider<T extends NamedObject>(spec: NamedSpec<T>) {
+export function namedProvider<T extends NamedObject, I extends NamedInputs, S extends NamedState = NamedState & I>(spec: NamedSpec<T, I>) {
   const { kind, api } = spec;
   const label = kind[0]!.toUpperCase() + kind.slice(1);
-  const RULES: c.FieldRule[] = [
-    { key: "organization", eq: c.sameOrg, replace: (PULUMI_RESOURCES[spec.token].replaceOn as readonly string[]).includes("organization") },
-    { key: "name" },
-    { key: "description", eq: (a, b) => (a ?? "") === (b ?? "") },
-    ...(spec.extraRules ?? []),
-  ];
+  const inputKeys = Object.keys((spec.inputs as unknown as z.ZodObject).shape);
+  const replaceOnOrg = (PULUMI_RESOURCES[spec.token].replaceOn as readonly string[]).includes("organization");
+  const RULES: FieldRule[] = [{ key: "name" }, { key: "description", eq: sameText }, ...(spec.extraRules ?? [])];
   const scope = (org: string) => `${kind}s:${org}`;
-  const what = (p: c.Props, org?: string) => `${kind} ${p.name ?? p[spec.idOutput]} in ${org ?? p.organizationId ?? p.organization}`;
-  const asInputs = (r: T, declared: c.Props): c.Props => ({
-    organization: declared.organization ?? r.organization_id, name: r.name, description: r.description, ...spec.extraInputs?.(r),
-  });
-  const outputs = (r: T, declared: c.Props): c.Props => ({
-    ...c.declaredOnly(declared, asInputs(r, declared)), ...c.carry(declared, PROVIDER_ONLY),
-    organizationId: r.organization_id, [spec.idOutput]: r.id, version: r.version,
-  });
-  const patchBody = (current: c.Props, news: c.Props) => c.patchOf(current, news, RULES.slice(1));
+  const what = (o: object, org?: string) => {
+    const p = o as Partial<NamedState> & Record<string, unknown>;
+    return `${kind} ${p.name ?? p[spec.idOutput]} in ${org ?? p.organizationId ?? p.organization}`;
+  };
+  const serverInputs = (r: T, organization: string) => ({ organization, name: r.name, description: r.description, ...spec.extraInputs?.(r) });
+  const outputs = (r: T, declared: Partial<NamedInputs>, keys: readonly string[]): S => {
+    const flags = Object.fromEntries(FLAGS.filter((k) => declared[k] !== undefined).map((k) => [k, declared[k]]));
+    return outputsOf(serverInputs(r, declared.organization ?? r.organization_id), keys, flags, {
+      organizationId: r.organization_id, [spec.idOutput]: r.id, version: r.version,
+    }) as unknown as S;
+  };
+  const patchBody = (current: object, news: I) => patchOf(current, news, RULES);
   /** A conditional change with the version in state, retried once if nothing declared moved. */
-  const withVersion = <R>(org: string, id: string, version: number | undefined, declared: c.Props, w: string, attempt: (v: number | undefined) => Promise<R>) =>
-    c.withVersion(version, attempt, async () => {
+  const versioned = <R>(org: string, id: string, state: S, w: string, attempt: (v: number | undefined) => Promise<R>) =>
+    withVersion(state.version, attempt, async () => {
       const { body } = await api.get(org, id, w);
-      return { version: body.version, unchanged: !c.diffInputs(asInputs(body, declared), declared, RULES).changes };
+      return { version: body.version, unchanged: !diffInputs(serverInputs(body, state.organization), declaredPart(state, inputKeys), RULES).changes };
     });
+  /** After a change: this run's reads and name lookups in the organization start afresh. */
+  const changed = (org: string) => {
+    invalidate(scope(org));
+    forgetCatalog(kind, org);
+  };
 
-  async function check(_olds: c.Props, news: c.Props): Promise<dynamic.CheckResult> {
-    return c.validate(spec.inputs, news);
+  async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<I>> {
+    return validate(spec.inputs, news);
   }
 
-  async function diff(_id: string, olds: c.Props, news: c.Props): Promise<c.DiffOutcome> {
-    return c.diffInputs(olds, news, RULES);
+  async function diff(_id: string, olds: S, news: I): Promise<DiffOutcome> {
+    const d = diffInputs(olds, news, RULES);
+    const org = await orgChange(olds, news.organization);
+    return org === "same" ? d : withChange(d, "organization", org === "other" && replaceOnOrg);
   }
 
-  async function create(inputs: c.Props): Promise<dynamic.CreateResult> {
+  async function create(inputs: I): Promise<dynamic.CreateResult<S>> {
     const org = inputs.organization;
+    const w = what(inputs);
+    const keys = setKeys(inputs);
     const body = { name: inputs.name, ...(inputs.description !== undefined ? { description: inputs.description } : {}), ...spec.extraCreateBody?.(inputs) };
     try {
-      const { body: r } = await api.create(org, body, what(inputs));
-      c.invalidate(scope(r.organization_id));
-      return { id: `${r.organization_id}/${r.id}`, outs: outputs(r, inputs) };
+      const { body: r } = await api.create(org, body, w);
+      changed(r.organization_id);
+      const id = `${r.organization_id}/${r.id}`;
+      return { id, outs: outputs(r, inputs, keys) };
     } catch (e) {
-      if (c.codeOf(e)?.code !== "already_exists") throw e;
-      if (inputs.adopt !== true) throw c.withAdvice(e, `set \`adopt: true\` on this resource to manage the existing ${kind} (pulumi import cannot reach a dynamic provider), or choose another name`);
+      if (codeOf(e)?.code !== "already_exists") throw e;
+      if (inputs.adopt !== true) throw adoptionRefused(e, kind, "choose another name");
     }
-    const all = await api.list(org).catch((e) => { throw c.explain(e, what(inputs)); });
+    const all = await api.list(org).catch((e) => { throw explain(e, w); });
     const found = all.find((r) => r.name.toLowerCase() === String(inputs.name).toLowerCase());
-    if (!found) throw new Error(`${what(inputs)} exists but this token cannot see it: check the token's organization`);
-    spec.refuseAdopt?.(found, what(inputs));
+    if (!found) throw new ProviderError(`${w} exists but this token cannot see it: check the token's organization`);
+    spec.refuseAdopt?.(found, w);
     const id = `${found.organization_id}/${found.id}`;
-    const patch = patchBody(asInputs(found, inputs), inputs);
-    if (!Object.keys(patch).length) return { id, outs: outputs(found, inputs) };
+    recordAdopted(id);
+    const current = outputs(found, inputs, keys);
+    const patch = patchBody(current, inputs);
+    if (!Object.keys(patch).length) return { id, outs: current };
     try {
-      const { body: r } = await api.update(found.organization_id, found.id, patch, found.version, what(inputs));
-      return { id, outs: outputs(r, inputs) };
+      const { body: r } = await api.update(found.organization_id, found.id, patch, found.version, w);
+      changed(found.organization_id);
+      return { id, outs: outputs(r, inputs, keys) };
     } catch (e) {
-      throw new c.PartialError(`${what(inputs)} was adopted but not brought to the declared settings: ${(e as Error).message}`, id, outputs(found, inputs), inputs);
+      throw new PartialError(`${w} was adopted but not brought to the declared settings: ${(e as Error).message}`, id, current, inputs, e);
     }
   }
 
-  async function read(id: string, props: c.Props): Promise<dynamic.ReadResult> {
-    const [org, own] = c.idParts(id, 2, label) as [string, string];
+  async function read(id: string, props: S): Promise<dynamic.ReadResult<S>> {
+    const [org, own] = idParts(id, 2, label);
     const w = what(props, org);
-    let r: T | "miss" = await c.fromList(scope(org), own, () => api.list(org), (x) => x.id);
+    let r: T | "miss" = await fromList(scope(org), own, () => api.list(org), (x) => x.id);
     if (r === "miss") {
-      const got = await api.getOrGone(org, own, w);
-      if (!got) {
-        await c.confirmGone({ op: "getOrganization", id: org }, w);
-        return { id: "", props: {} };
+      const got = await api.getOr404(org, own, w);
+      if (OrgsApiError.isInstance(got)) {
+        await confirmGone(got, w, { kind: "organization", id: org });
+        return { id: "", props: {} as S };
       }
       r = got.body;
     }
-    return { id, props: outputs(r, props), inputs: { ...c.declaredOnly(props, asInputs(r, props)), ...c.carry(props, PROVIDER_ONLY) } };
+    const keys = declaredKeys(props, inputKeys);
+    const outs = outputs(r, props, keys);
+    return { id, props: outs, inputs: inputsOf(outs, keys, {}) as S };
   }
 
-  async function update(id: string, olds: c.Props, news: c.Props): Promise<dynamic.UpdateResult> {
-    const [org, own] = c.idParts(id, 2, label) as [string, string];
+  async function update(id: string, olds: S, news: I): Promise<dynamic.UpdateResult<S>> {
+    const [org, own] = idParts(id, 2, label);
     const w = what(news, org);
+    const keys = setKeys(news);
     const patch = patchBody(olds, news);
-    if (!Object.keys(patch).length) return { outs: { ...olds, ...c.carry(news, PROVIDER_ONLY), organization: news.organization } };
-    const r = await withVersion(org, own, olds.version, olds, w, async (v) => (await api.update(org, own, patch, v, w)).body);
-    c.invalidate(scope(org));
-    return { outs: outputs(r, news) };
+    if (!Object.keys(patch).length) {
+      const kept = Object.fromEntries(Object.entries(olds).filter(([k]) => !(FLAGS as readonly string[]).includes(k)));
+      return { outs: { ...kept, ...(news.adopt !== undefined ? { adopt: news.adopt } : {}), organization: news.organization, [DECLARED]: [...keys].sort() } as S };
+    }
+    const r = await versioned(org, own, olds, w, async (v) => (await api.update(org, own, patch, v, w)).body);
+    changed(org);
+    return { outs: outputs(r, news, keys) };
   }
 
-  async function del(id: string, props: c.Props): Promise<void> {
-    const [org, own] = c.idParts(id, 2, label) as [string, string];
+  async function del(id: string, props: S): Promise<void> {
+    // This run's create adopted this same object (a replacement or a renamed resource adopted it).
+    if (adoptedInThisRun(id)) return;
+    const [org, own] = idParts(id, 2, label);
     const w = what(props, org);
     try {
-      await withVersion(org, own, props.version, props, w, (v) => api.delete(org, own, v, w));
+      await versioned(org, own, props, w, (v) => api.delete(org, own, v, w));
     } catch (e) {
-      const code = c.codeOf(e);
+      const code = codeOf(e);
       if (code?.status !== 404) {
         const advice = code && spec.deleteAdvice?.(code.code, code.problem);
-        throw advice ? c.withAdvice(e, advice) : e;
+        throw advice ? withAdvice(e, advice) : e;
       }
     }
-    c.invalidate(scope(org));
+    changed(org);
   }
 
   return { check, diff, create, read, update, delete: del };

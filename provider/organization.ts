@@ -1,39 +1,49 @@
 // The Organization resource: ID org_…; a region change replaces it (the server refuses to delete
-// an organization that still has projects, so a replacement fails safely).
+// an organization that still has projects, so a replacement fails safely). A slug rename is an
+// update, and resources that name the organization by its old slug, its new one or its ID all
+// still name the same organization.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { OrganizationInputs, PULUMI_RESOURCES } from "../api/pulumi";
+import type { z } from "zod";
+import { OrganizationInputs, PULUMI_RESOURCES, type OrganizationOutputs } from "../api/pulumi";
 import type { Organization } from "../api/resources";
-import * as c from "./common";
+import { call, confirmGone, adoptedInThisRun, readOr404, recordAdopted, withVersion } from "./call";
+import { OrgsApiError } from "./client";
+import { validate } from "./check";
+import { diffInputs, patchOf, type DiffOutcome, type FieldRule } from "./diff";
+import { adoptionRefused, codeOf, PartialError, ProviderError, withAdvice, type FieldNames } from "./errors";
+import { forgetOrgSlugs } from "./refs";
+import { declaredKeys, declaredPart, DECLARED, inputsOf, outputsOf, setKeys } from "./state";
 
-export { configure } from "./common";
+export { configure } from "./config";
 
-const SPEC = PULUMI_RESOURCES["orgs:index:Organization"];
-const REPLACE_ON: readonly string[] = SPEC.replaceOn;
-const FIELDS: c.FieldNames = { "/website_url": "websiteUrl", "/require_two_factor": "requireTwoFactor" };
-const PROVIDER_ONLY = ["adopt"] as const;
-const RULES: c.FieldRule[] = ["slug", "name", "region", "websiteUrl", "plan", "requireTwoFactor"].map((key) => ({ key, replace: REPLACE_ON.includes(key) }));
+type Inputs = z.output<typeof OrganizationInputs>;
+type State = OrganizationOutputs & { [DECLARED]?: string[] };
 
-const what = (p: c.Props, id?: string) => `organization ${p.slug ?? id}${id && p.slug ? ` (${id})` : ""}`;
+const INPUT_KEYS = Object.keys(OrganizationInputs.shape);
+const REPLACE_ON: readonly string[] = PULUMI_RESOURCES["orgs:index:Organization"].replaceOn;
+const FIELDS: FieldNames = { "/website_url": "websiteUrl", "/require_two_factor": "requireTwoFactor" };
+const API_NAMES = { websiteUrl: "website_url", requireTwoFactor: "require_two_factor" };
+const RULES: FieldRule[] = ["slug", "name", "region", "websiteUrl", "plan", "requireTwoFactor"].map((key) => ({ key, replace: REPLACE_ON.includes(key) }));
 
-/** The server's organization as the resource's declared inputs (API names → input names). */
-function asInputs(o: Organization): c.Props {
-  return { slug: o.slug, name: o.name, region: o.region, websiteUrl: o.website_url, plan: o.plan, requireTwoFactor: o.require_two_factor };
-}
+const what = (p: { slug?: string }, id?: string) => `organization ${p.slug ?? id}${id && p.slug ? ` (${id})` : ""}`;
 
-function outputs(o: Organization, declared: c.Props): c.Props {
-  return {
-    ...c.declaredOnly(declared, asInputs(o)),
-    ...c.carry(declared, PROVIDER_ONLY),
+/** The server's organization as inputs (API names → input names). */
+const serverInputs = (o: Organization) => ({
+  slug: o.slug, name: o.name, region: o.region, websiteUrl: o.website_url, plan: o.plan, requireTwoFactor: o.require_two_factor,
+});
+
+function outputs(o: Organization, declared: Partial<Inputs>, keys: readonly string[]): State {
+  return outputsOf(serverInputs(o), keys, declared.adopt !== undefined ? { adopt: declared.adopt } : {}, {
     ownerAccountId: o.owner_account_id,
     ownerMemberId: o.owner_member_id,
     defaultTeamId: o.default_team_id,
     defaultRoleId: o.default_role_id,
     adminRoleId: o.admin_role_id,
     version: o.version,
-  };
+  }) as State;
 }
 
-function createBody(i: c.Props) {
+function createBody(i: Inputs) {
   return {
     slug: i.slug, name: i.name, region: i.region,
     ...(i.websiteUrl !== undefined ? { website_url: i.websiteUrl } : {}),
@@ -43,94 +53,98 @@ function createBody(i: c.Props) {
 }
 
 /** The PATCH that brings `current` (input names) to the declared `news`. */
-const patchBody = (current: c.Props, news: c.Props) =>
-  c.patchOf(current, news, RULES.filter((r) => !r.replace), { websiteUrl: "website_url", requireTwoFactor: "require_two_factor" });
+const patchBody = (current: object, news: Inputs) => patchOf(current, news, RULES.filter((r) => !r.replace), API_NAMES);
 
-export async function check(_olds: c.Props, news: c.Props): Promise<dynamic.CheckResult> {
-  return c.validate(OrganizationInputs, news, (i) =>
-    typeof i.websiteUrl === "string" && !i.websiteUrl.startsWith("https://") ? [{ property: "websiteUrl", reason: "must be an https URL" }] : [],
-  );
+export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
+  return validate(OrganizationInputs, news);
 }
 
-export async function diff(_id: string, olds: c.Props, news: c.Props): Promise<c.DiffOutcome> {
-  const d = c.diffInputs(olds, news, RULES);
+export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
+  const d = diffInputs(olds, news, RULES);
   // Slugs are unique on the server: a replacement that keeps the slug must delete the old
   // organization first (the server refuses while it has projects, so nothing is lost silently).
   const keepsSlug = news.slug === undefined || news.slug === olds.slug;
   return { ...d, deleteBeforeReplace: d.replaces!.length > 0 && keepsSlug };
 }
 
-export async function create(inputs: c.Props): Promise<dynamic.CreateResult> {
-  const body = createBody(inputs);
+export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State>> {
+  const keys = setKeys(inputs);
   try {
-    const { body: org } = await c.call("createOrganization", { body }, what(inputs), FIELDS);
-    return { id: org.id, outs: outputs(org, inputs) };
+    const { body: org } = await call("createOrganization", { body: createBody(inputs) }, what(inputs), FIELDS);
+    return { id: org.id, outs: outputs(org, inputs, keys) };
   } catch (e) {
-    if (c.codeOf(e)?.code !== "already_exists") throw e;
-    if (inputs.adopt !== true) {
-      throw new Error(`${what(inputs)} already exists: set \`adopt: true\` on this resource to manage the existing organization (pulumi import cannot reach a dynamic provider), or choose another slug`, { cause: e });
-    }
-    return adopt(inputs);
+    if (codeOf(e)?.code !== "already_exists") throw e;
+    if (inputs.adopt !== true) throw adoptionRefused(e, "organization", "choose another slug");
   }
-}
-
-async function adopt(inputs: c.Props): Promise<dynamic.CreateResult> {
-  const { body: page } = await c.call("listOrganizations", { query: { slug: inputs.slug } }, what(inputs));
+  const { body: page } = await call("listOrganizations", { query: { slug: inputs.slug } }, what(inputs));
   const org = page.items[0];
-  if (!org) throw new Error(`${what(inputs)} exists, but this token's account is not one of its members: ask its owner for access, or choose another slug`);
+  if (!org) throw new ProviderError(`${what(inputs)} exists, but this token's account is not one of its members: ask its owner for access, or choose another slug`);
   if (org.region !== inputs.region) {
-    throw new Error(`${what(inputs, org.id)} exists in region ${org.region}: the region is fixed at creation, so declare region "${org.region}" to adopt it`);
+    throw new ProviderError(`${what(inputs, org.id)} exists in region ${org.region}: the region is fixed at creation, so declare region "${org.region}" to adopt it`);
   }
-  const patch = patchBody(asInputs(org), inputs);
-  if (!Object.keys(patch).length) return { id: org.id, outs: outputs(org, inputs) };
+  recordAdopted(org.id);
+  const current = outputs(org, inputs, keys);
+  const patch = patchBody(current, inputs);
+  if (!Object.keys(patch).length) return { id: org.id, outs: current };
   try {
-    const { body } = await c.call("updateOrganization", { params: { org: org.id }, body: patch, ifMatch: org.version }, what(inputs, org.id), FIELDS);
-    return { id: org.id, outs: outputs(body, inputs) };
+    const { body } = await call("updateOrganization", { params: { org: org.id }, body: patch, ifMatch: org.version }, what(inputs, org.id), FIELDS);
+    forgetOrgSlugs();
+    return { id: org.id, outs: outputs(body, inputs, keys) };
   } catch (e) {
-    throw new c.PartialError(`${what(inputs, org.id)} was adopted but not brought to the declared settings: ${(e as Error).message}`, org.id, outputs(org, inputs), inputs);
+    throw new PartialError(`${what(inputs, org.id)} was adopted but not brought to the declared settings: ${(e as Error).message}`, org.id, current, inputs, e);
   }
 }
 
-export async function read(id: string, props: c.Props): Promise<dynamic.ReadResult> {
-  const got = await c.callOrGone("getOrganization", { params: { org: id } }, what(props, id));
-  // A 404 for an organization means deleted, or the token's account is no longer a member (the
-  // owner never stops being one): the resource leaves the state and nothing on the server is touched.
-  if (!got) return { id: "", props: {} };
-  const outs = outputs(got.body, props);
-  return { id, props: outs, inputs: c.declaredOnly(props, { ...asInputs(got.body), ...c.carry(props, PROVIDER_ONLY) }) };
+export async function read(id: string, props: State): Promise<dynamic.ReadResult<State>> {
+  const w = what(props, id);
+  const got = await readOr404("getOrganization", { params: { org: id } }, w);
+  if (OrgsApiError.isInstance(got)) {
+    // Gone only when the server says it was deleted; a 404 for an organization the token's account
+    // no longer belongs to is an error, never a reason to drop it from the state.
+    await confirmGone(got, w);
+    return { id: "", props: {} as State };
+  }
+  const keys = declaredKeys(props, INPUT_KEYS);
+  const outs = outputs(got.body, props, keys);
+  return { id, props: outs, inputs: inputsOf(outs, keys, {}) as State };
 }
 
-export async function update(id: string, olds: c.Props, news: c.Props): Promise<dynamic.UpdateResult> {
+export async function update(id: string, olds: State, news: Inputs): Promise<dynamic.UpdateResult<State>> {
+  const keys = setKeys(news);
   const patch = patchBody(olds, news);
   if (!Object.keys(patch).length) {
-    return { outs: { ...olds, ...c.carry(news, PROVIDER_ONLY) } };
+    const { adopt: _, ...kept } = olds;
+    return { outs: { ...kept, ...(news.adopt !== undefined ? { adopt: news.adopt } : {}), [DECLARED]: [...keys].sort() } as State };
   }
-  const org = await c.withVersion(
+  const org = await withVersion(
     olds.version,
-    async (v) => (await c.call("updateOrganization", { params: { org: id }, body: patch, ifMatch: v }, what(news, id), FIELDS)).body,
+    async (v) => (await call("updateOrganization", { params: { org: id }, body: patch, ifMatch: v }, what(news, id), FIELDS)).body,
     async () => {
-      const { body } = await c.call("getOrganization", { params: { org: id } }, what(news, id));
-      return { version: body.version, unchanged: !c.diffInputs(asInputs(body), olds, RULES).changes };
+      const { body } = await call("getOrganization", { params: { org: id } }, what(news, id));
+      return { version: body.version, unchanged: !diffInputs(serverInputs(body), declaredPart(olds, INPUT_KEYS), RULES).changes };
     },
   );
-  return { outs: outputs(org, news) };
+  if (patch.slug !== undefined) forgetOrgSlugs();
+  return { outs: outputs(org, news, keys) };
 }
 
-export async function del(id: string, props: c.Props): Promise<void> {
+export async function del(id: string, props: State): Promise<void> {
+  // This run's create adopted this same organization (a renamed resource adopted it).
+  if (adoptedInThisRun(id)) return;
   try {
-    await c.withVersion(
+    await withVersion(
       props.version,
-      async (v) => { await c.call("deleteOrganization", { params: { org: id }, ifMatch: v }, what(props, id)); },
+      async (v) => { await call("deleteOrganization", { params: { org: id }, ifMatch: v }, what(props, id)); },
       async () => {
-        const { body } = await c.call("getOrganization", { params: { org: id } }, what(props, id));
-        return { version: body.version, unchanged: !c.diffInputs(asInputs(body), props, RULES).changes };
+        const { body } = await call("getOrganization", { params: { org: id } }, what(props, id));
+        return { version: body.version, unchanged: !diffInputs(serverInputs(body), declaredPart(props, INPUT_KEYS), RULES).changes };
       },
     );
   } catch (e) {
-    const code = c.codeOf(e);
+    const code = codeOf(e);
     if (code?.status === 404) return;
     if (code?.code === "organization_has_projects") {
-      throw c.withAdvice(e, "projects this stack does not declare (or another stack manages) keep the organization alive: delete or transfer them, then run pulumi again");
+      throw withAdvice(e, "projects this stack does not declare (or another stack manages) keep the organization alive: delete or transfer them, then run pulumi again");
     }
     throw e;
   }

@@ -1,57 +1,72 @@
 // The ProjectAccess resource: a grant on one project to exactly one member, role, team or
-// external account. ID prj_…/{members|roles|teams|accounts}/{principal ID}. A change of project
-// or principal replaces it; level and environment roles are updates (PUT with If-Match).
+// external account. ID prj_…/{members|roles|teams|accounts}/{principal ID}. Another project or
+// principal replaces it; level and environment roles are updates (PUT with If-Match).
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { PULUMI_RESOURCES, ProjectAccessInputs } from "../api/pulumi";
+import type { z } from "zod";
+import { PULUMI_RESOURCES, ProjectAccessInputs, type ProjectAccessOutputs } from "../api/pulumi";
 import type { ProjectAccess } from "../api/resources";
-import * as c from "./common";
+import { call, confirmGone, adoptedInThisRun, idempotencyKey, idParts, readOr404, recordAdopted, withVersion } from "./call";
+import { OrgsApiError } from "./client";
+import { validate } from "./check";
+import { api } from "./config";
+import { diffInputs, withChange, type DiffOutcome, type FieldRule } from "./diff";
+import { ADOPT_ADVICE, codeOf, PartialError, ProviderError, type FieldNames } from "./errors";
+import { fromList, invalidate } from "./read-cache";
+import { declaredKeys, declaredPart, DECLARED, inputsOf, outputsOf, setKeys } from "./state";
 
-export { configure } from "./common";
+export { configure } from "./config";
 
+type Inputs = z.output<typeof ProjectAccessInputs>;
+type State = ProjectAccessOutputs & { [DECLARED]?: string[] };
+
+const INPUT_KEYS = ["project", "member", "role", "team", "account", "level", "environmentRoles", "adopt"];
 const REPLACE_ON: readonly string[] = PULUMI_RESOURCES["orgs:index:ProjectAccess"].replaceOn;
 const PRINCIPALS = { member: "members", role: "roles", team: "teams", account: "accounts" } as const;
 type PrincipalKey = keyof typeof PRINCIPALS;
-const FIELDS: c.FieldNames = { "/role": "level", "/environment_roles/sandbox": "environmentRoles.sandbox", "/environment_roles/live": "environmentRoles.live" };
+const PRINCIPAL_KEYS = Object.keys(PRINCIPALS) as PrincipalKey[];
+const FIELDS: FieldNames = { "/role": "level", "/environment_roles/sandbox": "environmentRoles.sandbox", "/environment_roles/live": "environmentRoles.live" };
 
 /** Declared environment roles match when every declared environment has that role. */
-const sameEnvRoles = (old: c.Props | undefined, next: c.Props) =>
+const sameEnvRoles = (old: Record<string, unknown> | undefined, next: Record<string, unknown>) =>
   Object.entries(next).every(([k, v]) => v === undefined || (old ?? {})[k] === v);
-const RULES: c.FieldRule[] = [
-  ...["project", "member", "role", "team", "account"].map((key) => ({ key, replace: REPLACE_ON.includes(key) })),
+const RULES: FieldRule[] = [
+  ...["project", ...PRINCIPAL_KEYS].map((key) => ({ key, replace: REPLACE_ON.includes(key) })),
   { key: "level" },
   { key: "environmentRoles", eq: sameEnvRoles },
 ];
 
-function principalOf(p: c.Props): { key: PrincipalKey; type: string; id: string } {
-  const key = (Object.keys(PRINCIPALS) as PrincipalKey[]).find((k) => p[k] !== undefined)!;
-  return { key, type: PRINCIPALS[key], id: p[key] };
+function principalOf(p: Partial<Record<PrincipalKey, string>>): { key: PrincipalKey; type: string; id: string } | undefined {
+  const key = PRINCIPAL_KEYS.find((k) => p[k] !== undefined);
+  return key && { key, type: PRINCIPALS[key], id: p[key]! };
 }
-const what = (p: c.Props) => {
+const what = (p: Partial<Inputs>) => {
   const pr = principalOf(p);
   return `access of ${pr?.key ?? "?"} ${pr?.id ?? "?"} to project ${p.project}`;
 };
 
-function asInputs(g: ProjectAccess, declared: c.Props): c.Props {
-  const key = (Object.keys(PRINCIPALS) as PrincipalKey[]).find((k) => PRINCIPALS[k] === g.principal_type)!;
-  return { project: g.project_id, [key]: g.principal_id, level: g.role, ...(declared.environmentRoles !== undefined ? { environmentRoles: g.environment_roles } : {}) };
+function outputs(g: ProjectAccess, declared: Partial<Inputs>, keys: readonly string[]): State {
+  const key = PRINCIPAL_KEYS.find((k) => PRINCIPALS[k] === g.principal_type)!;
+  return outputsOf({ project: g.project_id, [key]: g.principal_id, level: g.role, environmentRoles: g.environment_roles }, keys, declared.adopt !== undefined ? { adopt: declared.adopt } : {}, {
+    organizationId: g.organization_id,
+    principalType: g.principal_type,
+    principalId: g.principal_id,
+    external: g.external,
+    version: g.version,
+  }) as unknown as State;
 }
 
-function outputs(g: ProjectAccess, declared: c.Props): c.Props {
-  return { ...asInputs(g, declared), principalType: g.principal_type, principalId: g.principal_id, external: g.external, version: g.version };
-}
-
-function putBody(i: c.Props) {
-  const env = i.environmentRoles as c.Props | undefined;
+function putBody(i: Inputs) {
+  const env = i.environmentRoles;
   const environment_roles = env ? Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) : undefined;
   return { role: i.level, ...(environment_roles ? { environment_roles } : {}) };
 }
 
 const params = (project: string, type: string, id: string) => ({ project_id: project, principal_type: type, principal_id: id });
 
-export async function check(_olds: c.Props, news: c.Props): Promise<dynamic.CheckResult> {
-  const r = c.validate(ProjectAccessInputs, news);
+export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
+  const r = validate(ProjectAccessInputs, news);
   // The schema's exactly-one rule runs only once the rest is valid: report it alongside the rest.
-  const set = (Object.keys(PRINCIPALS) as PrincipalKey[]).filter((k) => r.inputs[k] !== undefined);
+  const set = PRINCIPAL_KEYS.filter((k) => (r.inputs as Record<string, unknown>)[k] !== undefined);
   const failures = [...(r.failures ?? [])];
   if (set.length !== 1 && !failures.some((f) => f.reason.startsWith("set exactly one"))) {
     failures.push({ property: set[1] ?? "member", reason: "set exactly one of member, role, team or account" });
@@ -59,88 +74,99 @@ export async function check(_olds: c.Props, news: c.Props): Promise<dynamic.Chec
   return { inputs: r.inputs, failures };
 }
 
-export async function diff(_id: string, olds: c.Props, news: c.Props): Promise<c.DiffOutcome> {
-  const d = c.diffInputs(olds, news, RULES);
+export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
+  const d = diffInputs(olds, news, RULES);
   // Naming another kind of principal (team instead of member) leaves the old key undeclared.
   const was = principalOf(olds);
-  if (was && news[was.key] === undefined && !d.replaces!.includes(was.key)) {
-    return { ...d, changes: true, replaces: [...d.replaces!, was.key], diffs: [...d.diffs, was.key] };
-  }
-  return d;
+  return was && news[was.key] === undefined ? withChange(d, was.key, true) : d;
 }
 
-export async function create(inputs: c.Props): Promise<dynamic.CreateResult> {
-  const pr = principalOf(inputs);
+export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State>> {
+  const pr = principalOf(inputs)!;
   const id = `${inputs.project}/${pr.type}/${pr.id}`;
   const at = params(inputs.project, pr.type, pr.id);
+  const keys = setKeys(inputs);
   const body = putBody(inputs);
   // Create-only (If-None-Match: *), with an Idempotency-Key: a retry after the server committed
   // replays the 201, so a 412 means the grant was there before, and is someone else's unless adopted.
   try {
-    const { body: g } = await c.call("putProjectAccess", { params: at, body, ifNoneMatch: "*", idempotencyKey: c.idempotencyKey() }, what(inputs), FIELDS);
-    c.invalidate(`access:${inputs.project}`);
-    return { id, outs: outputs(g, inputs) };
+    const { body: g } = await call("putProjectAccess", { params: at, body, ifNoneMatch: "*", idempotencyKey: idempotencyKey() }, what(inputs), FIELDS);
+    invalidate(`access:${inputs.project}`);
+    return { id, outs: outputs(g, inputs, keys) };
   } catch (e) {
-    if (c.codeOf(e)?.status !== 412) throw e;
+    if (codeOf(e)?.status !== 412) throw e;
+    if (inputs.adopt !== true) {
+      const existing = await readOr404("getProjectAccess", { params: at }, what(inputs));
+      const level = OrgsApiError.isInstance(existing) ? "" : ` (level ${existing.body.role})`;
+      throw new ProviderError(`${what(inputs)} already exists${level}: ${ADOPT_ADVICE}`, { cause: e });
+    }
   }
-  const existing = (await c.call("getProjectAccess", { params: at }, what(inputs))).body;
-  if (inputs.adopt !== true) {
-    throw new Error(`${what(inputs)} already exists (level ${existing.role}): set \`adopt: true\` on this resource to manage the existing grant (pulumi import cannot reach a dynamic provider)`);
-  }
-  if (!c.diffInputs(outputs(existing, inputs), inputs, RULES).changes) return { id, outs: outputs(existing, inputs) };
+  const existing = (await call("getProjectAccess", { params: at }, what(inputs))).body;
+  recordAdopted(id);
+  const current = outputs(existing, inputs, keys);
+  if (!diffInputs(current, inputs, RULES).changes) return { id, outs: current };
   try {
-    const { body: g } = await c.call("putProjectAccess", { params: at, body, ifMatch: existing.version }, what(inputs), FIELDS);
-    return { id, outs: outputs(g, inputs) };
+    const { body: g } = await call("putProjectAccess", { params: at, body, ifMatch: existing.version }, what(inputs), FIELDS);
+    return { id, outs: outputs(g, inputs, keys) };
   } catch (e) {
-    throw new c.PartialError(`${what(inputs)} was adopted but not brought to the declared level: ${(e as Error).message}`, id, outputs(existing, inputs), inputs);
+    throw new PartialError(`${what(inputs)} was adopted but not brought to the declared level: ${(e as Error).message}`, id, current, inputs, e);
   }
 }
 
-export async function read(id: string, props: c.Props): Promise<dynamic.ReadResult> {
-  const [project, type, principal] = c.idParts(id, 3, "ProjectAccess");
+export async function read(id: string, props: State): Promise<dynamic.ReadResult<State>> {
+  const [project, type, principal] = idParts(id, 3, "ProjectAccess");
   const w = `access of ${type}/${principal} to project ${project}`;
-  let g: ProjectAccess | "miss" = await c.fromList(`access:${project}`, `${type}/${principal}`, () => c.api().listAll("listProjectAccess", { params: { project_id: project! } }), (x) => `${x.principal_type}/${x.principal_id}`);
+  let g: ProjectAccess | "miss" = await fromList(`access:${project}`, `${type}/${principal}`, () => api().listAll("listProjectAccess", { params: { project_id: project } }), (x) => `${x.principal_type}/${x.principal_id}`);
   if (g === "miss") {
-    const got = await c.callOrGone("getProjectAccess", { params: params(project!, type!, principal!) }, w);
-    if (!got) {
-      await c.confirmGone({ op: "getProject", id: project! }, w);
-      return { id: "", props: {} };
+    const got = await readOr404("getProjectAccess", { params: params(project, type, principal) }, w);
+    if (OrgsApiError.isInstance(got)) {
+      // A deleted project answers 404 `deleted` for its grants too; otherwise the project decides.
+      await confirmGone(got, w, { kind: "project", id: project });
+      return { id: "", props: {} as State };
     }
     g = got.body;
   }
-  const inputs = { ...asInputs(g, props), ...c.carry(props, ["adopt"]) };
-  return { id, props: { ...outputs(g, props), ...c.carry(props, ["adopt"]) }, inputs };
+  const keys = declaredKeys(props, INPUT_KEYS);
+  const outs = outputs(g, props, keys);
+  return { id, props: outs, inputs: inputsOf(outs, keys, {}) as State };
 }
 
-export async function update(id: string, olds: c.Props, news: c.Props): Promise<dynamic.UpdateResult> {
-  const [project, type, principal] = c.idParts(id, 3, "ProjectAccess");
+export async function update(id: string, olds: State, news: Inputs): Promise<dynamic.UpdateResult<State>> {
+  const [project, type, principal] = idParts(id, 3, "ProjectAccess");
   const w = what(news);
-  const g = await c.withVersion(
+  const keys = setKeys(news);
+  if (!diffInputs(olds, news, RULES).changes) {
+    const { adopt: _, ...kept } = olds;
+    return { outs: { ...kept, ...(news.adopt !== undefined ? { adopt: news.adopt } : {}), [DECLARED]: [...keys].sort() } as State };
+  }
+  const g = await withVersion(
     olds.version,
-    async (v) => (await c.call("putProjectAccess", { params: params(project!, type!, principal!), body: putBody(news), ifMatch: v }, w, FIELDS)).body,
+    async (v) => (await call("putProjectAccess", { params: params(project, type, principal), body: putBody(news), ifMatch: v }, w, FIELDS)).body,
     async () => {
-      const { body } = await c.call("getProjectAccess", { params: params(project!, type!, principal!) }, w);
-      return { version: body.version, unchanged: !c.diffInputs(outputs(body, olds), olds, RULES).changes };
+      const { body } = await call("getProjectAccess", { params: params(project, type, principal) }, w);
+      return { version: body.version, unchanged: !diffInputs(outputs(body, olds, []), declaredPart(olds, INPUT_KEYS), RULES).changes };
     },
   );
-  return { outs: { ...outputs(g, news), ...c.carry(news, ["adopt"]) } };
+  return { outs: outputs(g, news, keys) };
 }
 
-export async function del(id: string, props: c.Props): Promise<void> {
-  const [project, type, principal] = c.idParts(id, 3, "ProjectAccess");
+export async function del(id: string, props: State): Promise<void> {
+  // This run's create adopted this same grant (a replacement or a renamed resource adopted it).
+  if (adoptedInThisRun(id)) return;
+  const [project, type, principal] = idParts(id, 3, "ProjectAccess");
   const w = `access of ${type}/${principal} to project ${project}`;
   try {
-    await c.withVersion(
+    await withVersion(
       props.version,
-      async (v) => { await c.call("deleteProjectAccess", { params: params(project!, type!, principal!), ifMatch: v }, w); },
+      async (v) => { await call("deleteProjectAccess", { params: params(project, type, principal), ifMatch: v }, w); },
       async () => {
-        const { body } = await c.call("getProjectAccess", { params: params(project!, type!, principal!) }, w);
-        return { version: body.version, unchanged: !c.diffInputs(outputs(body, props), props, RULES).changes };
+        const { body } = await call("getProjectAccess", { params: params(project, type, principal) }, w);
+        return { version: body.version, unchanged: !diffInputs(outputs(body, props, []), declaredPart(props, INPUT_KEYS), RULES).changes };
       },
     );
   } catch (e) {
-    if (c.codeOf(e)?.status !== 404) throw e;
+    if (codeOf(e)?.status !== 404) throw e;
   }
-  c.invalidate(`access:${project}`);
+  invalidate(`access:${project}`);
 }
 export { del as delete };

@@ -1,150 +1,172 @@
-// The Project resource: ID prj_…, a flat key that survives transfers. A change of organization
-// is a transfer (an update), never a replacement: the environments and their IDs live on.
+// The Project resource: ID prj_…, a flat key that survives transfers. Another organization is a
+// transfer (an update), never a replacement: the environments and their IDs live on. Naming the
+// same organization another way (its new slug, its ID) is no change at all.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { ProjectInputs } from "../api/pulumi";
+import type { z } from "zod";
+import { ProjectInputs, type ProjectOutputs } from "../api/pulumi";
 import type { Project } from "../api/resources";
-import * as c from "./common";
+import { call, confirmGone, adoptedInThisRun, readOr404, recordAdopted, withVersion } from "./call";
+import { OrgsApiError } from "./client";
+import { validate } from "./check";
+import { api } from "./config";
+import { diffInputs, patchOf, sameText, withChange, type DiffOutcome, type FieldRule } from "./diff";
+import { adoptionRefused, codeOf, PartialError, ProviderError, withAdvice } from "./errors";
+import { fromList, invalidate } from "./read-cache";
+import { orgChange } from "./refs";
+import { declaredKeys, declaredPart, DECLARED, inputsOf, outputsOf, setKeys } from "./state";
 
-export { configure } from "./common";
+export { configure } from "./config";
 
-const PROVIDER_ONLY = ["adopt"] as const;
-const RULES: c.FieldRule[] = [
-  { key: "organization", eq: c.sameOrg },
-  { key: "name" },
-  { key: "description", eq: (a, b) => (a ?? "") === (b ?? "") },
-];
+type Inputs = z.output<typeof ProjectInputs>;
+type State = ProjectOutputs & { [DECLARED]?: string[] };
 
-const what = (p: c.Props, id?: string) => `project ${p.name ?? id}${id && p.name ? ` (${id})` : ""}`;
+const INPUT_KEYS = Object.keys(ProjectInputs.shape);
+// The organization is compared by what it resolves to (orgChange), and changed by a transfer.
+const RULES: FieldRule[] = [{ key: "name" }, { key: "description", eq: sameText }];
+
+const what = (p: { name?: string }, id?: string) => `project ${p.name ?? id}${id && p.name ? ` (${id})` : ""}`;
 const env = (p: Project, type: "sandbox" | "live") => p.environments.find((e) => e.type === type)?.id ?? "";
 
-/** The server's project as declared inputs; `organization` keeps the program's reference unless the project moved. */
-function asInputs(p: Project, prev: c.Props): c.Props {
-  const moved = prev.organizationId !== undefined && prev.organizationId !== p.organization_id;
-  return { organization: moved || prev.organization === undefined ? p.organization_id : prev.organization, name: p.name, description: p.description };
-}
-
-function outputs(p: Project, declared: c.Props): c.Props {
-  return {
-    ...c.declaredOnly(declared, asInputs(p, declared)),
-    ...c.carry(declared, PROVIDER_ONLY),
+/**
+ * The outputs; `organization` keeps the program's reference unless the project moved to another
+ * organization than the state's (a transfer made by hand shows as drift of `organization`).
+ */
+function outputs(p: Project, declared: Partial<Inputs> & { organizationId?: string }, keys: readonly string[]): State {
+  const moved = declared.organizationId !== undefined && declared.organizationId !== p.organization_id;
+  const organization = moved || declared.organization === undefined ? p.organization_id : declared.organization;
+  return outputsOf({ organization, name: p.name, description: p.description }, keys, declared.adopt !== undefined ? { adopt: declared.adopt } : {}, {
     organizationId: p.organization_id,
     sandboxEnvironmentId: env(p, "sandbox"),
     liveEnvironmentId: env(p, "live"),
     version: p.version,
-  };
+  }) as State;
 }
 
-/** The PATCH for name and description; a change of organization is a transfer, not a PATCH. */
-const patchBody = (current: c.Props, news: c.Props) => c.patchOf(current, news, RULES.filter((r) => r.key !== "organization"));
+const patchBody = (current: object, news: Inputs) => patchOf(current, news, RULES);
+const unchangedSince = (p: Project, state: State) =>
+  p.organization_id === state.organizationId && !diffInputs({ name: p.name, description: p.description }, declaredPart(state, INPUT_KEYS), RULES).changes;
 
-export async function check(_olds: c.Props, news: c.Props): Promise<dynamic.CheckResult> {
-  return c.validate(ProjectInputs, news);
+export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
+  return validate(ProjectInputs, news);
 }
 
-export async function diff(_id: string, olds: c.Props, news: c.Props): Promise<c.DiffOutcome> {
-  return c.diffInputs(olds, news, RULES);
+export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
+  const d = diffInputs(olds, news, RULES);
+  const org = await orgChange(olds, news.organization);
+  return org === "same" ? d : withChange(d, "organization");
 }
 
-export async function create(inputs: c.Props): Promise<dynamic.CreateResult> {
+export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State>> {
+  const keys = setKeys(inputs);
   const body = { name: inputs.name, ...(inputs.description !== undefined ? { description: inputs.description } : {}) };
   const params = { org: inputs.organization };
   try {
-    const { body: p } = await c.call("createProject", { params, body }, what(inputs));
-    c.invalidate(`projects:${p.organization_id}`);
-    return { id: p.id, outs: outputs(p, { ...inputs, organizationId: p.organization_id }) };
+    const { body: p } = await call("createProject", { params, body }, what(inputs));
+    invalidate(`projects:${p.organization_id}`);
+    return { id: p.id, outs: outputs(p, inputs, keys) };
   } catch (e) {
-    if (c.codeOf(e)?.code !== "already_exists") throw e;
-    if (inputs.adopt !== true) throw c.withAdvice(e, "set `adopt: true` on this resource to manage the existing project (pulumi import cannot reach a dynamic provider), or choose another name");
+    if (codeOf(e)?.code !== "already_exists") throw e;
+    if (inputs.adopt !== true) throw adoptionRefused(e, "project", "choose another name");
   }
-  const { body: page } = await c.call("listProjects", { params, query: { name: inputs.name } }, what(inputs));
+  const { body: page } = await call("listProjects", { params, query: { name: inputs.name } }, what(inputs));
   const found = page.items.find((p) => p.name.toLowerCase() === String(inputs.name).toLowerCase());
-  if (!found) throw new Error(`${what(inputs)} exists in ${inputs.organization} but this token cannot see it: ask a project admin for access, or choose another name`);
-  const declared = { ...inputs, organizationId: found.organization_id };
-  const patch = patchBody(asInputs(found, declared), inputs);
-  if (!Object.keys(patch).length) return { id: found.id, outs: outputs(found, declared) };
+  if (!found) throw new ProviderError(`${what(inputs)} exists in ${inputs.organization} but this token cannot see it: ask a project admin for access, or choose another name`);
+  recordAdopted(found.id);
+  const current = outputs(found, inputs, keys);
+  const patch = patchBody(current, inputs);
+  if (!Object.keys(patch).length) return { id: found.id, outs: current };
   try {
-    const { body: p } = await c.call("updateProject", { params: { project_id: found.id }, body: patch, ifMatch: found.version }, what(inputs, found.id));
-    return { id: p.id, outs: outputs(p, declared) };
+    const { body: p } = await call("updateProject", { params: { project_id: found.id }, body: patch, ifMatch: found.version }, what(inputs, found.id));
+    return { id: p.id, outs: outputs(p, inputs, keys) };
   } catch (e) {
-    throw new c.PartialError(`${what(inputs, found.id)} was adopted but not brought to the declared settings: ${(e as Error).message}`, found.id, outputs(found, declared), inputs);
+    throw new PartialError(`${what(inputs, found.id)} was adopted but not brought to the declared settings: ${(e as Error).message}`, found.id, current, inputs, e);
   }
 }
 
-export async function read(id: string, props: c.Props): Promise<dynamic.ReadResult> {
+export async function read(id: string, props: State): Promise<dynamic.ReadResult<State>> {
   const w = what(props, id);
-  const orgId: string | undefined = props.organizationId;
+  const orgId = props.organizationId;
   let p: Project | "miss" = "miss";
-  if (orgId) p = await c.fromList(`projects:${orgId}`, id, () => c.api().listAll("listProjects", { params: { org: orgId } }), (x) => x.id);
+  if (orgId) p = await fromList(`projects:${orgId}`, id, () => api().listAll("listProjects", { params: { org: orgId } }), (x) => x.id);
   if (p === "miss") {
-    const got = await c.callOrGone("getProject", { params: { project_id: id } }, w);
-    if (!got) {
-      if (orgId) await c.confirmGone({ op: "getOrganization", id: orgId }, w);
-      return { id: "", props: {} };
+    const got = await readOr404("getProject", { params: { project_id: id } }, w);
+    if (OrgsApiError.isInstance(got)) {
+      // Gone only when deleted: a project moved to an organization the token cannot see, or one
+      // the token's account lost access to, still exists.
+      await confirmGone(got, w);
+      return { id: "", props: {} as State };
     }
     p = got.body;
   }
-  const outs = outputs(p, props);
-  return { id, props: outs, inputs: { ...c.declaredOnly(props, asInputs(p, props)), ...c.carry(props, PROVIDER_ONLY) } };
+  const keys = declaredKeys(props, INPUT_KEYS);
+  const outs = outputs(p, props, keys);
+  return { id, props: outs, inputs: inputsOf(outs, keys, {}) as State };
 }
 
-export async function update(id: string, olds: c.Props, news: c.Props): Promise<dynamic.UpdateResult> {
+export async function update(id: string, olds: State, news: Inputs): Promise<dynamic.UpdateResult<State>> {
   const w = what(news, id);
+  const keys = setKeys(news);
   let current: Project | undefined;
-  if (!c.sameOrg(olds.organization, news.organization, olds)) {
+  if ((await orgChange(olds, news.organization)) !== "same") {
     // A transfer is a POST. Each attempt below is its own call, so its own Idempotency-Key: the
     // server stores a 412 as the key's result, and the retry after it must not replay that.
     const body = { target_organization_id: news.organization };
-    const moved = await c.withVersion(
+    current = await withVersion(
       olds.version,
-      async (v) => (await c.call("transferProject", { params: { project_id: id }, body, ifMatch: v }, w)).body,
+      async (v) => (await call("transferProject", { params: { project_id: id }, body, ifMatch: v }, w)).body,
       async () => {
-        const { body: now } = await c.call("getProject", { params: { project_id: id } }, w);
-        return { version: now.version, unchanged: !c.diffInputs(asInputs(now, olds), olds, RULES).changes };
+        const { body: now } = await call("getProject", { params: { project_id: id } }, w);
+        return { version: now.version, unchanged: unchangedSince(now, olds) };
       },
     );
-    c.invalidate(`projects:${olds.organizationId}`);
-    c.invalidate(`projects:${moved.organization_id}`);
-    current = moved;
+    invalidate(`projects:${olds.organizationId}`);
+    invalidate(`projects:${current.organization_id}`);
   }
-  const base = current ? asInputs(current, { ...olds, organizationId: current.organization_id }) : olds;
+  // The transfer's answer is the state to compare with, under the new organization.
+  const base = current ? outputs(current, { ...news, organizationId: current.organization_id }, keys) : olds;
   const patch = patchBody(base, news);
-  const declared = { ...news, organizationId: current?.organization_id ?? olds.organizationId };
-  if (!Object.keys(patch).length) return { outs: current ? outputs(current, declared) : { ...olds, ...c.carry(news, PROVIDER_ONLY), organization: news.organization } };
+  if (!Object.keys(patch).length) {
+    if (current) return { outs: base };
+    const { adopt: _, ...kept } = olds;
+    return { outs: { ...kept, ...(news.adopt !== undefined ? { adopt: news.adopt } : {}), organization: news.organization, [DECLARED]: [...keys].sort() } as State };
+  }
   try {
-    const p = await c.withVersion(
-      current?.version ?? olds.version,
-      async (v) => (await c.call("updateProject", { params: { project_id: id }, body: patch, ifMatch: v }, w)).body,
+    const p = await withVersion(
+      base.version,
+      async (v) => (await call("updateProject", { params: { project_id: id }, body: patch, ifMatch: v }, w)).body,
       async () => {
-        const { body } = await c.call("getProject", { params: { project_id: id } }, w);
-        return { version: body.version, unchanged: !c.diffInputs(asInputs(body, olds), base, RULES.slice(1)).changes };
+        const { body } = await call("getProject", { params: { project_id: id } }, w);
+        return { version: body.version, unchanged: unchangedSince(body, base) };
       },
     );
-    return { outs: outputs(p, declared) };
+    return { outs: outputs(p, { ...news, organizationId: p.organization_id }, keys) };
   } catch (e) {
     // The transfer happened; the state must say so even though the rename failed.
-    if (current) throw new c.PartialError(`${w} was transferred, but not renamed or described as declared: ${(e as Error).message}`, id, outputs(current, declared), news);
+    if (current) throw new PartialError(`${w} was transferred, but not renamed or described as declared: ${(e as Error).message}`, id, base, news, e);
     throw e;
   }
 }
 
-export async function del(id: string, props: c.Props): Promise<void> {
+export async function del(id: string, props: State): Promise<void> {
+  // This run's create adopted this same project (a renamed resource adopted it).
+  if (adoptedInThisRun(id)) return;
   const w = what(props, id);
   try {
-    await c.withVersion(
+    await withVersion(
       props.version,
-      async (v) => { await c.call("deleteProject", { params: { project_id: id }, ifMatch: v }, w); },
+      async (v) => { await call("deleteProject", { params: { project_id: id }, ifMatch: v }, w); },
       async () => {
-        const { body } = await c.call("getProject", { params: { project_id: id } }, w);
-        return { version: body.version, unchanged: !c.diffInputs(asInputs(body, props), props, RULES.slice(1)).changes };
+        const { body } = await call("getProject", { params: { project_id: id } }, w);
+        return { version: body.version, unchanged: unchangedSince(body, props) };
       },
     );
-    c.invalidate(`projects:${props.organizationId}`);
+    invalidate(`projects:${props.organizationId}`);
   } catch (e) {
-    const code = c.codeOf(e);
+    const code = codeOf(e);
     if (code?.status === 404) return;
     if (code?.code === "project_has_access_grants") {
-      const n = (k: string) => Number((code.problem as Record<string, unknown>)[k] ?? 0);
-      throw c.withAdvice(e, `grants this stack does not declare keep it (members: ${n("members")}, roles: ${n("roles")}, teams: ${n("teams")}, accounts: ${n("accounts")}): revoke them, or declare them as ProjectAccess resources, then run pulumi again`);
+      const n = (k: string) => Number(code.problem[k] ?? 0);
+      throw withAdvice(e, `grants this stack does not declare keep it (members: ${n("members")}, roles: ${n("roles")}, teams: ${n("teams")}, accounts: ${n("accounts")}): revoke them, or declare them as ProjectAccess resources, then run pulumi again`);
     }
     throw e;
   }

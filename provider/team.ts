@@ -1,13 +1,15 @@
-// The Team resource: a team of an organization. ID org_…/team_…; a change of organization
-// replaces it. The default team ("My Team") is an output of Organization.
+// The Team resource: a team of an organization. ID org_…/team_…; another organization replaces
+// it. The default team ("My Team") is an output of Organization.
+import type { z } from "zod";
 import { TeamInputs } from "../api/pulumi";
 import type { Team } from "../api/resources";
-import * as c from "./common";
+import { call, readOr404 } from "./call";
+import { api } from "./config";
 import { namedProvider } from "./named";
 
-export { configure } from "./common";
+export { configure } from "./config";
 
-export const { check, diff, create, read, update, delete: del } = namedProvider<Team>({
+export const { check, diff, create, read, update, delete: del } = namedProvider<Team, z.output<typeof TeamInputs>>({
   kind: "team",
   token: "orgs:index:Team",
   inputs: TeamInputs,
@@ -18,12 +20,12 @@ export const { check, diff, create, read, update, delete: del } = namedProvider<
     return `it is the last team of ${ids.length ? ids.join(", ") : "some members"}: give them another team first (their Member resources' teams), then run pulumi again`;
   },
   api: {
-    create: (org, body, w) => c.call("createTeam", { params: { org }, body: body as { name: string } }, w),
-    list: (org) => c.api().listAll("listTeams", { params: { org } }),
-    get: (org, id, w) => c.call("getTeam", { params: { org, team_id: id } }, w),
-    getOrGone: (org, id, w) => c.callOrGone("getTeam", { params: { org, team_id: id } }, w),
-    update: (org, id, patch, ifMatch, w) => c.call("updateTeam", { params: { org, team_id: id }, body: patch, ifMatch }, w),
-    delete: (org, id, ifMatch, w) => c.call("deleteTeam", { params: { org, team_id: id }, ifMatch }, w),
+    create: (org, body, w) => call("createTeam", { params: { org }, body: body as { name: string } }, w),
+    list: (org) => api().listAll("listTeams", { params: { org } }),
+    get: (org, id, w) => call("getTeam", { params: { org, team_id: id } }, w),
+    getOr404: (org, id, w) => readOr404("getTeam", { params: { org, team_id: id } }, w),
+    update: (org, id, patch, ifMatch, w) => call("updateTeam", { params: { org, team_id: id }, body: patch, ifMatch }, w),
+    delete: (org, id, ifMatch, w) => call("deleteTeam", { params: { org, team_id: id }, ifMatch }, w),
   },
 });
 export { del as delete };

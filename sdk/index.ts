@@ -8,5 +8,4 @@ export { Team, type TeamArgs } from "./team";
 export { Member, type MemberArgs } from "./member";
 export { ProjectAccess, type ProjectAccessArgs, type EnvironmentRolesArgs, type EnvironmentRole } from "./project-access";
 
-/** An organization permission. */
-export type Permission = "billing" | "plans" | "projects:create" | "members";
+export type { Permission } from "../api/common";

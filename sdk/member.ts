@@ -1,18 +1,18 @@
 // The Member resource class (the provider is provider/member.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../provider/common";
-import type { Permission } from "./index";
+import { dynamicProvider } from "../provider/shell";
+import type { Permission } from "../api/common";
 
 const provider = dynamicProvider("member");
 
 export interface MemberArgs {
-  /** The organization: its ID (org_…) or slug. Changing it replaces the member. */
+  /** The organization: its ID (org_…) or slug. Renaming it, or naming it by ID instead, is no change; another organization replaces the member. */
   organization: pulumi.Input<string>;
   /** The person's email. Compared case-insensitively: a change of case only is no change; another address replaces the member. */
   email: pulumi.Input<string>;
-  /** Role IDs (role_…); at least one. Default: the DEFAULT role. Replaces the whole set. */
+  /** Roles, each by ID (role_…) or by name (resolved in the organization, case-insensitively); at least one. Default: the DEFAULT role. Replaces the whole set. */
   roles?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Team IDs (team_…); at least one. Default: the organization's default team. Replaces the whole set. */
+  /** Teams, each by ID (team_…) or by name (resolved in the organization, case-insensitively); at least one. Default: the organization's default team. Replaces the whole set. */
   teams?: pulumi.Input<pulumi.Input<string>[]>;
   /** Direct organization permissions: billing, plans, projects:create, members. Replaces the whole set. */
   permissions?: pulumi.Input<pulumi.Input<Permission>[]>;
@@ -33,12 +33,12 @@ export class Member extends pulumi.dynamic.Resource {
   declare public readonly organization: pulumi.Output<string>;
   /** The email, as the server holds it. */
   declare public readonly email: pulumi.Output<string>;
-  /** Role IDs, when declared. */
-  declare public readonly roles: pulumi.Output<string[] | undefined>;
-  /** Team IDs, when declared. */
-  declare public readonly teams: pulumi.Output<string[] | undefined>;
-  /** Direct permissions, when declared. */
-  declare public readonly permissions: pulumi.Output<Permission[] | undefined>;
+  /** The member's roles on the server, named as declared (by name or ID), or by ID when not declared. */
+  declare public readonly roles: pulumi.Output<string[]>;
+  /** The member's teams on the server, named as declared (by name or ID), or by ID when not declared. */
+  declare public readonly teams: pulumi.Output<string[]>;
+  /** Direct permissions (the server's, declared or not). */
+  declare public readonly permissions: pulumi.Output<Permission[]>;
   /** The invitation note, when declared. */
   declare public readonly note: pulumi.Output<string | undefined>;
   /** Whether an expired invitation is re-sent, when declared. */
@@ -49,6 +49,10 @@ export class Member extends pulumi.dynamic.Resource {
   declare public readonly organizationId: pulumi.Output<string>;
   /** The member's ID (mem_…), as used in ProjectAccess member. */
   declare public readonly memberId: pulumi.Output<string>;
+  /** IDs of the member's roles (role_…). */
+  declare public readonly roleIds: pulumi.Output<string[]>;
+  /** IDs of the member's teams (team_…). */
+  declare public readonly teamIds: pulumi.Output<string[]>;
   /** `invited` until accepted, then `active`; `expired` when the invitation lapsed (re-sent by the next update). */
   declare public readonly status: pulumi.Output<"invited" | "active" | "expired">;
   /** The account that accepted the invitation (acct_…), or null. */
@@ -64,7 +68,7 @@ export class Member extends pulumi.dynamic.Resource {
     super(provider, name, {
       roles: undefined, teams: undefined, permissions: undefined, note: undefined, resendExpiredInvitation: undefined, adopt: undefined,
       ...args,
-      organizationId: undefined, memberId: undefined, status: undefined, accountId: undefined, invitationExpiresAt: undefined, isOwner: undefined, version: undefined,
+      organizationId: undefined, memberId: undefined, roleIds: undefined, teamIds: undefined, status: undefined, accountId: undefined, invitationExpiresAt: undefined, isOwner: undefined, version: undefined,
     }, opts, "orgs", "Member");
   }
 }

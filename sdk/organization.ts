@@ -1,6 +1,6 @@
 // The Organization resource class (the provider is provider/organization.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../provider/common";
+import { dynamicProvider } from "../provider/shell";
 
 const provider = dynamicProvider("organization");
 
@@ -32,12 +32,12 @@ export class Organization extends pulumi.dynamic.Resource {
   declare public readonly name: pulumi.Output<string>;
   /** Data-center region, `us` or `eu`. */
   declare public readonly region: pulumi.Output<"us" | "eu">;
-  /** Website URL, when declared. */
-  declare public readonly websiteUrl: pulumi.Output<string | null | undefined>;
-  /** Pricing plan, when declared. */
-  declare public readonly plan: pulumi.Output<string | undefined>;
-  /** Whether two-factor authentication is required, when declared. */
-  declare public readonly requireTwoFactor: pulumi.Output<boolean | undefined>;
+  /** Website URL, or null (the server's, declared or not). */
+  declare public readonly websiteUrl: pulumi.Output<string | null>;
+  /** Pricing plan (the server's, declared or not: `free` by default). */
+  declare public readonly plan: pulumi.Output<string>;
+  /** Whether two-factor authentication is required (the server's, declared or not). */
+  declare public readonly requireTwoFactor: pulumi.Output<boolean>;
   /** Whether the organization was allowed to be adopted. */
   declare public readonly adopt: pulumi.Output<boolean | undefined>;
   /** The owner's account ID (acct_…). */

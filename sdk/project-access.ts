@@ -1,6 +1,6 @@
 // The ProjectAccess resource class (the provider is provider/project-access.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../provider/common";
+import { dynamicProvider } from "../provider/shell";
 
 const provider = dynamicProvider("project-access");
 
@@ -48,8 +48,10 @@ export class ProjectAccess extends pulumi.dynamic.Resource {
   declare public readonly account: pulumi.Output<string | undefined>;
   /** `admin` or `viewer`. */
   declare public readonly level: pulumi.Output<"admin" | "viewer">;
-  /** The environment roles the server holds, when declared. */
-  declare public readonly environmentRoles: pulumi.Output<{ sandbox: EnvironmentRole; live: EnvironmentRole } | undefined>;
+  /** The environment roles the server holds (declared, or derived from the level). */
+  declare public readonly environmentRoles: pulumi.Output<{ sandbox: EnvironmentRole; live: EnvironmentRole }>;
+  /** ID of the organization that owns the project (org_…); it changes when the project is transferred. */
+  declare public readonly organizationId: pulumi.Output<string>;
   /** Whether an existing grant was allowed to be adopted. */
   declare public readonly adopt: pulumi.Output<boolean | undefined>;
   /** Kind of grantee: members, roles, teams or accounts. */
@@ -65,7 +67,7 @@ export class ProjectAccess extends pulumi.dynamic.Resource {
     super(provider, name, {
       member: undefined, role: undefined, team: undefined, account: undefined, environmentRoles: undefined, adopt: undefined,
       ...args,
-      principalType: undefined, principalId: undefined, external: undefined, version: undefined,
+      organizationId: undefined, principalType: undefined, principalId: undefined, external: undefined, version: undefined,
     }, opts, "orgs", "ProjectAccess");
   }
 }

@@ -1,11 +1,11 @@
 // The Project resource class (the provider is provider/project.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../provider/common";
+import { dynamicProvider } from "../provider/shell";
 
 const provider = dynamicProvider("project");
 
 export interface ProjectArgs {
-  /** The organization that owns the project: its ID (org_…) or slug. Changing it transfers the project (an update, never a replacement). */
+  /** The organization that owns the project: its ID (org_…) or slug. Renaming it, or naming it by ID instead, is no change; another organization transfers the project (an update, never a replacement). */
   organization: pulumi.Input<string>;
   /** Project name, unique in the organization (case-insensitive), 1-64 characters. */
   name: pulumi.Input<string>;
@@ -21,8 +21,8 @@ export class Project extends pulumi.dynamic.Resource {
   declare public readonly organization: pulumi.Output<string>;
   /** Project name. */
   declare public readonly name: pulumi.Output<string>;
-  /** Description, when declared. */
-  declare public readonly description: pulumi.Output<string | undefined>;
+  /** Description (the server's, declared or not: "" when none). */
+  declare public readonly description: pulumi.Output<string>;
   /** Whether an existing project was allowed to be adopted. */
   declare public readonly adopt: pulumi.Output<boolean | undefined>;
   /** ID of the owning organization (org_…). */

@@ -1,12 +1,12 @@
 // The Role resource class (the provider is provider/role.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../provider/common";
-import type { Permission } from "./index";
+import { dynamicProvider } from "../provider/shell";
+import type { Permission } from "../api/common";
 
 const provider = dynamicProvider("role");
 
 export interface RoleArgs {
-  /** The organization: its ID (org_…) or slug. Changing it replaces the role. */
+  /** The organization: its ID (org_…) or slug. Renaming it, or naming it by ID instead, is no change; another organization replaces the role. */
   organization: pulumi.Input<string>;
   /** Role name, unique in the organization (case-insensitive), 1-64 characters. */
   name: pulumi.Input<string>;
@@ -24,10 +24,10 @@ export class Role extends pulumi.dynamic.Resource {
   declare public readonly organization: pulumi.Output<string>;
   /** Role name. */
   declare public readonly name: pulumi.Output<string>;
-  /** Description, when declared. */
-  declare public readonly description: pulumi.Output<string | undefined>;
-  /** Permissions, when declared. */
-  declare public readonly permissions: pulumi.Output<Permission[] | undefined>;
+  /** Description (the server's, declared or not: "" when none). */
+  declare public readonly description: pulumi.Output<string>;
+  /** Permissions the role confers (the server's, declared or not). */
+  declare public readonly permissions: pulumi.Output<Permission[]>;
   /** Whether an existing role was allowed to be adopted. */
   declare public readonly adopt: pulumi.Output<boolean | undefined>;
   /** ID of the organization (org_…). */

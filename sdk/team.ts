@@ -1,11 +1,11 @@
 // The Team resource class (the provider is provider/team.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../provider/common";
+import { dynamicProvider } from "../provider/shell";
 
 const provider = dynamicProvider("team");
 
 export interface TeamArgs {
-  /** The organization: its ID (org_…) or slug. Changing it replaces the team. */
+  /** The organization: its ID (org_…) or slug. Renaming it, or naming it by ID instead, is no change; another organization replaces the team. */
   organization: pulumi.Input<string>;
   /** Team name, unique in the organization (case-insensitive), 1-64 characters. */
   name: pulumi.Input<string>;
@@ -21,8 +21,8 @@ export class Team extends pulumi.dynamic.Resource {
   declare public readonly organization: pulumi.Output<string>;
   /** Team name. */
   declare public readonly name: pulumi.Output<string>;
-  /** Description, when declared. */
-  declare public readonly description: pulumi.Output<string | undefined>;
+  /** Description (the server's, declared or not: "" when none). */
+  declare public readonly description: pulumi.Output<string>;
   /** Whether an existing team was allowed to be adopted. */
   declare public readonly adopt: pulumi.Output<boolean | undefined>;
   /** ID of the organization (org_…). */

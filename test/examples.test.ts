@@ -33,16 +33,16 @@ function fakeOutputs(kind: string, name: string, inputs: Record<string, any>): {
     case "Organization":
       return {
         id: `org_${name}`,
-        state: { ownerAccountId: "acct_owner", ownerMemberId: `mem_owner_${name}`, defaultTeamId: `team_default_${name}`, defaultRoleId: `role_default_${name}`, adminRoleId: `role_admin_${name}`, version: 1 },
+        state: { ownerAccountId: "acct_owner", ownerMemberId: `mem_owner${name}`, defaultTeamId: `team_default${name}`, defaultRoleId: `role_default${name}`, adminRoleId: `role_admin${name}`, version: 1 },
       };
     case "Project":
-      return { id: `prj_${name}`, state: { organizationId: org, sandboxEnvironmentId: `env_sandbox_${name}`, liveEnvironmentId: `env_live_${name}`, version: 1 } };
+      return { id: `prj_${name}`, state: { organizationId: org, sandboxEnvironmentId: `env_sandbox${name}`, liveEnvironmentId: `env_live${name}`, version: 1 } };
     case "Role":
       return { id: `${org}/role_${name}`, state: { organizationId: org, roleId: `role_${name}`, version: 1 } };
     case "Team":
       return { id: `${org}/team_${name}`, state: { organizationId: org, teamId: `team_${name}`, version: 1 } };
     case "Member": {
-      const key = name.replace(/[^a-z0-9]/gi, "_");
+      const key = name.replace(/[^a-z0-9]/gi, "");
       return { id: `${org}/mem_${key}`, state: { organizationId: org, memberId: `mem_${key}`, status: "invited", accountId: null, invitationExpiresAt: "2030-01-01T00:00:00Z", isOwner: false, version: 1 } };
     }
     case "ProjectAccess": {
@@ -137,7 +137,7 @@ describe("quickstart", () => {
     const alice = get(rs, "alice");
     expect(alice.inputs).toMatchObject({ email: "alice@example.com", roles: ["role_developer"], teams: ["team_platform"] });
     expect(alice.deps).toEqual(expect.arrayContaining(["acme", "developer", "platform"]));
-    expect(get(rs, "carol").inputs).toMatchObject({ roles: ["role_finance"], teams: ["team_default_acme"], permissions: ["members"] });
+    expect(get(rs, "carol").inputs).toMatchObject({ roles: ["role_finance"], teams: ["team_defaultacme"], permissions: ["members"] });
     expect(get(rs, "finance").inputs.permissions).toEqual(["billing", "plans"]);
   });
 
@@ -155,7 +155,7 @@ describe("quickstart", () => {
   it("exports the IDs a follow-up program (gitops) needs", () => {
     expect(out.organizationId).toBe("org_acme");
     expect(out.roles).toEqual({ developer: "role_developer", finance: "role_finance" });
-    expect(out.teams).toEqual({ platform: "team_platform", frontend: "team_frontend", default: "team_default_acme" });
+    expect(out.teams).toEqual({ platform: "team_platform", frontend: "team_frontend", default: "team_defaultacme" });
     expect(out.projects).toEqual({ api: "prj_api", web: "prj_web" });
     expect(out.members.alice).toBe("mem_alice");
   });
@@ -179,9 +179,9 @@ describe("gitops", () => {
     expect(get(rs, "fatima@example.com").inputs).toMatchObject({ permissions: ["billing", "plans"], note: "Welcome! You look after invoices and plans." });
     expect(ofKind(rs, "ProjectAccess").map((g) => g.name).sort()).toEqual(["dana@example.com/api", "erik@example.com/api", "erik@example.com/web"]);
     const grant = get(rs, "erik@example.com/api");
-    expect(grant.inputs).toMatchObject({ project: "prj_01quickstartapi", member: "mem_erik_example_com", level: "viewer", environmentRoles: { sandbox: "contributor", live: null } });
+    expect(grant.inputs).toMatchObject({ project: "prj_01quickstartapi", member: "mem_erikexamplecom", level: "viewer", environmentRoles: { sandbox: "contributor", live: null } });
     expect(grant.deps).toContain("erik@example.com");
-    expect(out.members["dana@example.com"]).toBe("mem_dana_example_com");
+    expect(out.members["dana@example.com"]).toBe("mem_danaexamplecom");
   });
 
   it("reads another file from config, and names members by lowercased email", async () => {
@@ -261,7 +261,7 @@ describe("drift", () => {
     const { resources: rs } = await runProgram(() => import("../examples/drift/index.js"));
     expectValidInputs(rs);
     expect(get(rs, "org").inputs).toMatchObject({ slug: "drift-demo", region: "us" });
-    expect(get(rs, "dana").inputs).toMatchObject({ organization: "org_org", roles: ["role_default_org"], teams: ["team_oncall"], permissions: [] });
+    expect(get(rs, "dana").inputs).toMatchObject({ organization: "org_org", roles: ["role_defaultorg"], teams: ["team_oncall"], permissions: [] });
     expect(get(rs, "dana").deps).toEqual(expect.arrayContaining(["org", "oncall"]));
     expect(get(rs, "oncall-views-service").inputs).toMatchObject({ project: "prj_service", team: "team_oncall", level: "viewer" });
   });

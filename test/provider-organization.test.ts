@@ -124,7 +124,7 @@ describe("Organization", () => {
     const { stack } = env;
     const existing = await env.server.call(env.owner.token, "POST", "/v1/organizations", { slug: "existing", name: "Made by hand", region: "eu" });
     const err = await stack.up("organization", "existing", { slug: "existing", name: "Existing", region: "eu" }).catch((e) => e);
-    expect(err.message).toMatch(/already exists: set `adopt: true`/);
+    expect(err.message).toMatch(/already_exists \(409\).*set `adopt: true` on this resource to manage the existing organization/);
     expect(stack.state.has("existing")).toBe(false);
     const wrongRegion = await stack.up("organization", "existing", { slug: "existing", name: "Existing", region: "us", adopt: true }).catch((e) => e);
     expect(wrongRegion.message).toMatch(/region eu.*declare region "eu"/);

@@ -108,7 +108,7 @@ describe("Project", () => {
         other.state.set("hidden", { ...stack.get("hidden") });
         const err = await other.refresh("hidden").catch((e) => e);
         expect(err).toBeInstanceOf(HostError);
-        expect(err.message).toMatch(/cannot see it any more|forbidden \(403\)/);
+        expect(err.message).toMatch(/the server does not say it was deleted: the token's account cannot see it|forbidden \(403\)/);
         expect(other.state.has("hidden")).toBe(true);
       } finally {
         await other.host.stop();

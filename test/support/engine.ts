@@ -44,7 +44,7 @@ const serialized = new Map<Kind, Promise<string>>();
 export function providerText(kind: Kind): Promise<string> {
   let text = serialized.get(kind);
   if (!text) {
-    const { dynamicProvider } = rootRequire("./dist/provider/common.js");
+    const { dynamicProvider } = rootRequire("./dist/provider/shell.js");
     text = serializeProvider(dynamicProvider(kind));
     serialized.set(kind, text);
   }

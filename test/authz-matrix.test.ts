@@ -283,6 +283,13 @@ describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgr
   const as = (col: Col, method: string, url: string, body?: unknown) => s.call(fx.tokenOf(col), method, url, body);
   const inMain = (path = "") => `/v1/organizations/${fx.main.id}${path}`;
   const mainInvitee = (body: Record<string, unknown> = {}) => fx.invite(fx.main, `${fx.uniq("note")}@authz.test`, body);
+  /** A fresh org where `col` holds its rights, and an active member with the ADMIN role (and `body`). */
+  const withAdmin = async (col: Col, body: (w: World) => Record<string, unknown> = () => ({})) => {
+    const w = await fx.freshWorld(col);
+    const admin = await fx.enrol(w, await s.signup(`${fx.uniq("admin")}@authz.test`), { role_ids: [w.roles.ADMIN], ...body(w) });
+    return { w, admin, url: (path = "") => `/v1/organizations/${w.id}/members/${admin.memberId}${path}` };
+  };
+  const memberOf = async (w: World, id: string) => (await s.call(w.owner.token, "GET", `/v1/organizations/${w.id}/members/${id}`)).json;
   const NOTES: [string, () => Promise<Res>, number, string?][] = [
     // Note 1: nobody can act on the owner.
     ["ADM removes the owner → 409 cannot_remove_owner", () => as("adm", "DELETE", inMain(`/members/${fx.main.ownerMemberId}`)), 409, "cannot_remove_owner"],
@@ -360,6 +367,85 @@ describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgr
       return s.call(t.json.token, "GET", inMain());
     }, 401, "unauthenticated"],
     ["malformed Authorization header → 401", () => s.call(null, "GET", inMain(), undefined, { authorization: "Token abc" }), 401, "unauthenticated"],
+
+    // Note 1: only the owner and ADMIN act on members who hold ADMIN, even when nothing would change.
+    ["mem demotes an ADMIN (PATCH role_ids) → 403, the admin keeps ADMIN", async () => {
+      const t = await withAdmin("mem");
+      const r = await as("mem", "PATCH", t.url(), { role_ids: [t.w.roles.DEFAULT] });
+      expect((await memberOf(t.w, t.admin.memberId)).role_ids, r.body).toEqual([t.w.roles.ADMIN]);
+      return r;
+    }, 403, "forbidden"],
+    ["mem removes an ADMIN → 403, the admin stays", async () => {
+      const t = await withAdmin("mem");
+      const r = await as("mem", "DELETE", t.url());
+      expect((await memberOf(t.w, t.admin.memberId)).status, r.body).toBe("active");
+      return r;
+    }, 403, "forbidden"],
+    ["mem takes the ADMIN role from an admin (DELETE member role) → 403", async () => {
+      const t = await withAdmin("mem", (w) => ({ role_ids: [w.roles.ADMIN, w.roles.DEFAULT] }));
+      return as("mem", "DELETE", t.url(`/roles/${t.w.roles.ADMIN}`));
+    }, 403, "forbidden"],
+    ["mem gives an admin one more role (PUT member role) → 403", async () => { const t = await withAdmin("mem"); return as("mem", "PUT", t.url(`/roles/${t.w.roles.custom}`)); }, 403, "forbidden"],
+    ["mem changes an admin's teams (PATCH team_ids) → 403", async () => { const t = await withAdmin("mem"); return as("mem", "PATCH", t.url(), { team_ids: [t.w.teams.maintained] }); }, 403, "forbidden"],
+    ["mem PATCHes an admin with its current roles (no-op) → 403", async () => { const t = await withAdmin("mem"); return as("mem", "PATCH", t.url(), { role_ids: [t.w.roles.ADMIN] }); }, 403, "forbidden"],
+    ["mem revokes an invitation that gives ADMIN → 403", async () => {
+      const w = await fx.freshWorld("mem");
+      return as("mem", "DELETE", `/v1/organizations/${w.id}/members/${await fx.invite(w, `${fx.uniq("adm")}@authz.test`, { role_ids: [w.roles.ADMIN] })}`);
+    }, 403, "forbidden"],
+    ["mem re-sends an invitation that gives ADMIN → 403", async () => {
+      const w = await fx.freshWorld("mem");
+      return as("mem", "POST", `/v1/organizations/${w.id}/members/${await fx.invite(w, `${fx.uniq("adm")}@authz.test`, { role_ids: [w.roles.ADMIN] })}/invitation`);
+    }, 403, "forbidden"],
+    ["mem takes an admin out of a team (DELETE team member) → 403", async () => {
+      const t = await withAdmin("mem", (w) => ({ team_ids: [w.teams.default, w.teams.maintained] }));
+      return as("mem", "DELETE", `/v1/organizations/${t.w.id}/teams/${t.w.teams.maintained}/members/${t.admin.memberId}`);
+    }, 403, "forbidden"],
+    ["tm adds an admin to the team it maintains → 403", async () => {
+      const t = await withAdmin("tm");
+      return as("tm", "PUT", `/v1/organizations/${t.w.id}/teams/${t.w.teams.maintained}/members/${t.admin.memberId}`, { role: "member" });
+    }, 403, "forbidden"],
+    ["ADM demotes another ADMIN → 200", async () => { const t = await withAdmin("adm"); return as("adm", "PATCH", t.url(), { role_ids: [t.w.roles.DEFAULT] }); }, 200],
+    ["ADM removes another ADMIN → 204", async () => { const t = await withAdmin("adm"); return as("adm", "DELETE", t.url()); }, 204],
+    // Note 1: only the owner changes the owner's teams; a request that would change nothing is refused the same way.
+    ["mem changes the owner's teams (PATCH team_ids) → 403, the owner stays in My Team", async () => {
+      const w = await fx.freshWorld("mem");
+      const r = await as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.maintained] });
+      expect((await memberOf(w, w.ownerMemberId)).team_ids, r.body).toEqual([w.teams.default]);
+      return r;
+    }, 403, "forbidden"],
+    ["ADM changes the owner's teams (PATCH team_ids) → 403", async () => {
+      const w = await fx.freshWorld("adm");
+      return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default, w.teams.maintained] });
+    }, 403, "forbidden"],
+    ["mem PATCHes the owner with its current teams (no-op) → 403", async () => {
+      const w = await fx.freshWorld("mem");
+      return as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default] });
+    }, 403, "forbidden"],
+    ["ADM PATCHes the owner with nothing (no-op) → 403", async () => {
+      const w = await fx.freshWorld("adm");
+      return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, {});
+    }, 403, "forbidden"],
+    ["ADM PATCHes the owner with its current roles (no-op) → 409 cannot_remove_owner", async () => {
+      const w = await fx.freshWorld("adm");
+      return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { role_ids: [w.roles.ADMIN] });
+    }, 409, "cannot_remove_owner"],
+    ["mem puts the owner into a team (PUT team member) → 403", async () => {
+      const w = await fx.freshWorld("mem");
+      return as("mem", "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`, { role: "member" });
+    }, 403, "forbidden"],
+    ["tm puts the owner into the team it maintains → 403", async () => {
+      const w = await fx.freshWorld("tm");
+      return as("tm", "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`, { role: "maintainer" });
+    }, 403, "forbidden"],
+    ["ADM takes the owner out of a team (DELETE team member) → 403", async () => {
+      const w = await fx.freshWorld("adm");
+      fx.expectOk(await s.call(w.owner.token, "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`, { role: "member" }), "owner joins a team");
+      return as("adm", "DELETE", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`);
+    }, 403, "forbidden"],
+    ["the owner changes its own teams → 200", async () => {
+      const w = await fx.freshWorld("adm");
+      return as("own", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default, w.teams.maintained] });
+    }, 200],
   ];
 
   describe("notes of §4 and rules of §3.1", () => {

@@ -446,6 +446,52 @@ describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgr
       const w = await fx.freshWorld("adm");
       return as("own", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default, w.teams.maintained] });
     }, 200],
+    // Note 7: a member's project access shows a user admin only the projects it may view, and counts the rest.
+    ["mem reads the project access of a member granted a project mem cannot view → not listed, counted", async () => {
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("unseen") });
+      const target = await mainInvitee();
+      fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/members/${target}`, { role: "viewer" }), "grant");
+      const r = await as("mem", "GET", inMain(`/members/${target}/project-access`));
+      expect({ items: r.json?.items, hidden_count: r.json?.hidden_count }, r.body).toEqual({ items: [], hidden_count: 1 });
+      return r;
+    }, 200],
+    // Note 7: a refusal names nothing the caller could not read.
+    ["M reads a project it has no grant on → 403 that does not name the project", async () => {
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("secret") });
+      const r = await as("m", "GET", `/v1/projects/${p.json.id}`);
+      expect(r.body).not.toContain(p.json.name);
+      return r;
+    }, 403, "forbidden"],
+    ["Ext moves its project out → 403 that does not name the organization", async () => {
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("granted") });
+      fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/accounts/${fx.accounts.ext!.accountId}`, { role: "viewer" }), "grant");
+      const r = await as("ext", "POST", `/v1/projects/${p.json.id}/transfer`, { target_organization_id: fx.dest.id });
+      expect(r.body).not.toContain(fx.main.slug);
+      return r;
+    }, 403, "forbidden"],
+    ["pc creates a project under the name of one it cannot view → 409 that names no project", async () => {
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("taken") });
+      const r = await as("pc", "POST", inMain("/projects"), { name: p.json.name.toUpperCase() });
+      expect(r.body).not.toContain(p.json.id);
+      expect(r.body).not.toContain(p.json.name);
+      return r;
+    }, 409, "already_exists"],
+    ["bil moves out a project it cannot view that has member grants → 409 that does not name the project", async () => {
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("unseen") });
+      fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/members/${fx.main.members.m!.memberId}`, { role: "viewer" }), "grant");
+      const r = await as("bil", "POST", `/v1/projects/${p.json.id}/transfer`, { target_organization_id: fx.dest.id });
+      expect(r.body).not.toContain(p.json.name);
+      return r;
+    }, 409, "project_has_org_scoped_grants"],
+    ["bil moves a project into an org where a project it cannot view has the name → 409 that names no project", async () => {
+      const name = fx.uniq("clash");
+      const there = await s.call(fx.dest.owner.token, "POST", `/v1/organizations/${fx.dest.id}/projects`, { name });
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name });
+      const r = await as("bil", "POST", `/v1/projects/${p.json.id}/transfer`, { target_organization_id: fx.dest.id });
+      expect(r.body).not.toContain(there.json.id);
+      expect(r.body).not.toContain(name);
+      return r;
+    }, 409, "already_exists"],
   ];
 
   describe("notes of §4 and rules of §3.1", () => {

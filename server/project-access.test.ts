@@ -218,6 +218,39 @@ describe("authorization", () => {
   });
 });
 
+describe("an outside account with an admin grant (§4 note 8)", () => {
+  it("administers that project (edit, grant, revoke) and sees nothing else of the organization", async () => {
+    const { owner, org, project, url } = await setup("g-ext-admin");
+    const other = (await s.call(owner.token, "POST", `/v1/organizations/${org.id}/projects`, { name: "Other" })).json;
+    const ext = await s.signup("ext@g-ext-admin.test");
+    const friend = await s.signup("friend@g-ext-admin.test");
+    await s.call(owner.token, "PUT", url("accounts", ext.accountId), { role: "admin" });
+    const as = (method: string, path: string, body?: unknown) => s.call(ext.token, method, path, body);
+    expect((await as("PATCH", `/v1/projects/${project.id}`, { description: "run by a contractor" })).statusCode).toBe(200);
+    expect((await as("PUT", url("accounts", friend.accountId), { role: "viewer" })).statusCode).toBe(201);
+    expect((await as("PUT", url("teams", org.default_team_id), { role: "viewer" })).statusCode).toBe(201);
+    expect((await as("DELETE", url("accounts", friend.accountId))).statusCode).toBe(204);
+    expect((await as("GET", `/v1/organizations/${org.id}/projects`)).json.items.map((p: any) => p.id)).toEqual([project.id]);
+    for (const path of ["", "/members", "/teams", "/roles", `/members/${org.owner_member_id}/project-access`, "/audit-events"]) {
+      expect((await as("GET", `/v1/organizations/${org.id}${path}`)).statusCode, path).toBe(404);
+    }
+    expect((await as("GET", `/v1/projects/${other.id}`)).statusCode).toBe(404);
+    expect((await as("PUT", `/v1/projects/${other.id}/access/accounts/${friend.accountId}`, { role: "viewer" })).statusCode).toBe(404);
+    expect((await as("GET", "/v1/me")).json.memberships).toEqual([]);
+    // Moving the project needs the organization's owner, ADMIN or billing: said without naming the organization.
+    const dest = await s.orgWithOwner("ext-dest-org");
+    const moved = await as("POST", `/v1/projects/${project.id}/transfer`, { target_organization_id: dest.org.id });
+    expect({ status: moved.statusCode, code: moved.json.code }).toEqual({ status: 403, code: "forbidden" });
+    expect(moved.json.detail).not.toContain("g-ext-admin");
+    // A name taken in the organization is refused without naming the organization or the other project.
+    const renamed = await as("PATCH", `/v1/projects/${project.id}`, { name: "other" });
+    expect({ status: renamed.statusCode, code: renamed.json.code }).toEqual({ status: 409, code: "already_exists" });
+    expect(renamed.json.existing_id).toBeUndefined();
+    expect(renamed.body).not.toContain("g-ext-admin");
+    expect(renamed.body).not.toContain(other.id);
+  });
+});
+
 describe("a member's effective project access", () => {
   it("combines direct, role and team grants, most permissive first; implicit rights show as owner/admin/creator", async () => {
     const { owner, org, project, url } = await setup("g-effective");

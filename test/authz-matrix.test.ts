@@ -47,8 +47,8 @@ async function created(c: Cell, what: string, url: string, body: unknown) {
   fx.expectOk(r, what, 201);
   return r.json;
 }
-/** A new project in the cell's world, related to the column as §4 says: PA holds an admin grant, the
- *  granted member and Ext a viewer grant, and pcCreator created it. */
+/** A new project in the cell's world, related to the column as §4 says: PA and extAdmin hold an admin
+ *  grant, the granted member and Ext a viewer grant, and pcCreator created it. */
 async function project(c: Cell, w: World = c.w, col: Col = c.col) {
   const creator = col === "pcCreator" ? fx.tokenOf("pc")! : w.owner.token;
   const r = await s.call(creator, "POST", `/v1/organizations/${w.id}/projects`, { name: fx.uniq("prj") });
@@ -57,6 +57,7 @@ async function project(c: Cell, w: World = c.w, col: Col = c.col) {
   if (col === "pa") await grant(`members/${w.members.pa!.memberId}`, "admin");
   if (col === "mGranted") await grant(`members/${w.members.m!.memberId}`, "viewer");
   if (col === "ext") await grant(`accounts/${fx.accounts.ext!.accountId}`, "viewer");
+  if (col === "extAdmin") await grant(`accounts/${fx.accounts.extAdmin!.accountId}`, "admin");
   return r.json as { id: string; environments: { id: string }[] };
 }
 const customRoleGrant = async (c: Cell, projectId: string) =>
@@ -128,7 +129,7 @@ const OPS = {
     {
       name: "DELETE project", scope: "project",
       // PA's own grant is a grant: the delete is refused by the "no grants" rule (§1 Project), past authorization.
-      allowedAs: { pa: { status: 409, code: "project_has_access_grants" } },
+      allowedAs: { pa: { status: 409, code: "project_has_access_grants" }, extAdmin: { status: 409, code: "project_has_access_grants" } },
       request: async (c) => ({ method: "DELETE", url: `/v1/projects/${(await project(c)).id}` }),
     },
     { name: "PUT project access grant", scope: "project", request: async (c) => ({ method: "PUT", url: `/v1/projects/${(await project(c)).id}/access/roles/${c.w.roles.custom}`, body: { role: "viewer" } }) },
@@ -184,6 +185,7 @@ const OPS = {
 
 // ---- §4, transcribed ------------------------------------------------------------------------------
 // ✓ allowed · ✗ denied (403 for members; 404 for Ext unless the target is its granted project)
+// extAdmin, an outside account with an admin grant, reads PA on its project and Ext elsewhere (note 8)
 // own = only on projects the pc holder created (note 5) · grant = only with a grant · maint = team
 // maintainers, for their team's members (note 3) · – = not applicable (no cell).
 const HEAD = ["own", "adm", "mem", "bil", "pln", "pc", "pa", "m", "ext"] as const;
@@ -228,7 +230,7 @@ function want(op: Op, row: Record<string, string>, col: Col): Want | null {
   if (op.scope === "self") return ALLOW;
   if (col === "out" || col === "op") return NOT_FOUND;
   if (col === "no2fa") return deny(403, "two_factor_required");
-  const base = col === "pcCreator" ? "pc" : col === "mGranted" || col === "tm" ? "m" : col;
+  const base = col === "pcCreator" ? "pc" : col === "mGranted" || col === "tm" ? "m" : col === "extAdmin" ? (op.scope === "project" ? "pa" : "ext") : col;
   let cell = row[base]!;
   if (col === "tm" && row.pa === "maint") cell = op.maintainer ? "✓" : "✗";
   if (cell === "maint") cell = "✗"; // PA as such holds no team right
@@ -239,7 +241,7 @@ function want(op: Op, row: Record<string, string>, col: Col): Want | null {
   if (cell === "✗404") return NOT_FOUND;
   if (op.deniedAs?.[col]) return deny(op.deniedAs[col]!.status, op.deniedAs[col]!.code);
   // Ext is no member: org-scoped targets do not exist for it; the project it was granted does.
-  if (col === "ext") return op.scope === "project" ? FORBIDDEN : NOT_FOUND;
+  if (col === "ext" || col === "extAdmin") return op.scope === "project" ? FORBIDDEN : NOT_FOUND;
   return FORBIDDEN;
 }
 
@@ -476,6 +478,15 @@ describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgr
       expect(r.body).not.toContain(p.json.name);
       return r;
     }, 409, "already_exists"],
+    ["extAdmin renames its project to a name taken in the org → 409 that names neither the organization nor the other project", async () => {
+      const other = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("taken") });
+      const mine = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("mine") });
+      fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${mine.json.id}/access/accounts/${fx.accounts.extAdmin!.accountId}`, { role: "admin" }), "grant");
+      const r = await as("extAdmin", "PATCH", `/v1/projects/${mine.json.id}`, { name: other.json.name });
+      expect(r.body).not.toContain(fx.main.slug);
+      expect(r.body).not.toContain(other.json.id);
+      return r;
+    }, 409, "already_exists"],
     ["bil moves out a project it cannot view that has member grants → 409 that does not name the project", async () => {
       const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("unseen") });
       fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/members/${fx.main.members.m!.memberId}`, { role: "viewer" }), "grant");
@@ -492,6 +503,24 @@ describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgr
       expect(r.body).not.toContain(name);
       return r;
     }, 409, "already_exists"],
+    // Note 8: an outside account with an admin grant sees the project it was granted, nothing else of the org.
+    ["extAdmin lists the org's projects → only those granted to it", async () => {
+      await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("hidden") });
+      const granted = await s.db.query<{ project_id: string }>(
+        "SELECT g.project_id FROM project_access g JOIN projects p ON p.id = g.project_id WHERE p.organization_id = $1 AND g.principal_type = 'accounts' AND g.principal_id = $2",
+        [fx.main.id, fx.accounts.extAdmin!.accountId]);
+      let r: Res | undefined;
+      const seen: string[] = [];
+      for (let cursor = ""; ;) {
+        r = await as("extAdmin", "GET", inMain(`/projects?limit=100${cursor}`));
+        seen.push(...(r.json?.items ?? []).map((p: { id: string }) => p.id));
+        if (!r.json?.next_cursor) break;
+        cursor = `&cursor=${r.json.next_cursor}`;
+      }
+      expect(granted.length).toBeGreaterThan(0);
+      expect(seen.sort()).toEqual(granted.map((g) => g.project_id).sort());
+      return r;
+    }, 200],
   ];
 
   describe("notes of §4 and rules of §3.1", () => {

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import {
   AccountId, Description, Email, EnvironmentId, EventId, MemberId, OrgId, Permission, ProjectId, Region, RoleId, Slug,
-  TeamId, Timestamp, TokenId, Version,
+  TeamId, Timestamp, TokenId, Version, page,
 } from "./common";
 
 const ro = <T extends z.ZodType>(s: T) => s.meta({ readOnly: true });
@@ -180,6 +180,10 @@ export const EffectiveProjectAccess = z.object({
   role: ProjectRole,
   environment_roles: EnvironmentRoles,
   sources: z.array(z.string()).describe("Where the access comes from: member, role:<id>, team:<id>, owner, admin, creator."),
+});
+
+export const MemberProjectAccessPage = page(EffectiveProjectAccess).extend({
+  hidden_count: z.number().int().min(0).describe("Projects the member has access to that the caller may not view: counted, never listed or named."),
 });
 
 export const ApiToken = z.object({

@@ -63,7 +63,7 @@ export const routes = {
   addMemberRole: { method: "PUT", path: `${member}/roles/{role_id}`, summary: "Give a member one more role", response: R.Member, errors: ["forbidden", "self_modification", "privilege_escalation"] },
   removeMemberRole: { method: "DELETE", path: `${member}/roles/{role_id}`, summary: "Take one role from a member", status: 204, errors: ["forbidden", "last_role", "self_modification"] },
   resendInvitation: { method: "POST", path: `${member}/invitation`, summary: "Re-send the invitation with a new 7-day expiry", response: R.Member, errors: ["forbidden", "member_active", "invitation_quota_exceeded"] },
-  listMemberProjectAccess: { method: "GET", path: `${member}/project-access`, summary: "A member's effective access per project", response: page(R.EffectiveProjectAccess) },
+  listMemberProjectAccess: { method: "GET", path: `${member}/project-access`, summary: "A member's effective access per project the caller may view, and a count of the others", response: R.MemberProjectAccessPage },
 
   // Roles
   listRoles: { method: "GET", path: `${org}/roles`, summary: "Roles, built-ins included", query: NoQuery, response: page(R.Role) },

@@ -275,6 +275,89 @@ describe("changing a member", () => {
   });
 });
 
+describe("acting on admins and on the owner (org-api.md §4 note 1)", () => {
+  it("a user admin cannot change, demote or remove a member who holds ADMIN (403 saying who can); the owner and ADMIN can", async () => {
+    const { owner, org } = await s.orgWithOwner("on-admins");
+    const roles = await rolesOf(org.id);
+    const t = await newTeam(org.id, "Ops");
+    const hr = await s.join(owner.token, org.id, "hr@on-admins.test", { permissions: ["members"] });
+    const admin = await s.join(owner.token, org.id, "adm@on-admins.test", { role_ids: [roles.ADMIN, roles.DEFAULT] });
+    const other = await s.join(owner.token, org.id, "adm2@on-admins.test", { role_ids: [roles.ADMIN] });
+    const url = `/v1/organizations/${org.id}/members/${admin.memberId}`;
+    const before = (await s.call(owner.token, "GET", url)).json;
+    for (const [method, path, body] of [
+      ["PATCH", "", { role_ids: [roles.DEFAULT] }],
+      ["PATCH", "", { role_ids: [roles.ADMIN, roles.DEFAULT] }],
+      ["PATCH", "", { permissions: ["members"] }],
+      ["PATCH", "", { team_ids: [t] }],
+      ["PATCH", "", {}],
+      ["DELETE", `/roles/${roles.ADMIN}`, undefined],
+      ["PUT", `/roles/${roles.DEFAULT}`, undefined],
+      ["DELETE", "", undefined],
+    ] as const) {
+      const r = await s.call(hr.token, method, `${url}${path}`, body);
+      expect({ status: r.statusCode, code: r.json.code }, `${method} ${path} ${JSON.stringify(body)}`).toEqual({ status: 403, code: "forbidden" });
+      expect(r.json.detail).toMatch(/adm@on-admins\.test holds the ADMIN role: only the owner and ADMIN members can/);
+    }
+    for (const [method, path] of [["PUT", `/teams/${t}/members/${admin.memberId}`], ["DELETE", `/teams/${await defaultTeam(org.id)}/members/${admin.memberId}`]] as const) {
+      const r = await s.call(hr.token, method, `/v1/organizations/${org.id}${path}`, method === "PUT" ? { role: "member" } : undefined);
+      expect({ status: r.statusCode, code: r.json.code }, `${method} ${path}`).toEqual({ status: 403, code: "forbidden" });
+    }
+    expect((await s.call(owner.token, "GET", url)).json).toEqual(before);
+    expect(await actions(org.id)).not.toContain("member.updated");
+    // Admins act on admins.
+    expect((await s.call(other.token, "DELETE", `${url}/roles/${roles.ADMIN}`)).statusCode).toBe(204);
+    expect((await s.call(owner.token, "PATCH", `/v1/organizations/${org.id}/members/${other.memberId}`, { role_ids: [roles.DEFAULT] })).statusCode).toBe(200);
+    // Once demoted, they are members like any other for the user admin.
+    expect((await s.call(hr.token, "DELETE", url)).statusCode).toBe(204);
+  });
+
+  it("a user admin cannot revoke or re-send an invitation that gives ADMIN", async () => {
+    const { owner, org } = await s.orgWithOwner("on-invited-admins");
+    const roles = await rolesOf(org.id);
+    const hr = await s.join(owner.token, org.id, "hr@on-invited-admins.test", { permissions: ["members"] });
+    const invited = await s.invite(owner.token, org.id, "soon@on-invited-admins.test", { role_ids: [roles.ADMIN] });
+    const url = `/v1/organizations/${org.id}/members/${invited.id}`;
+    const resend = await s.call(hr.token, "POST", `${url}/invitation`);
+    expect({ status: resend.statusCode, code: resend.json.code }).toEqual({ status: 403, code: "forbidden" });
+    expect(resend.json.detail).toMatch(/soon@on-invited-admins\.test is invited with the ADMIN role: only the owner and ADMIN members can re-send/);
+    const revoke = await s.call(hr.token, "DELETE", url);
+    expect({ status: revoke.statusCode, code: revoke.json.code }).toEqual({ status: 403, code: "forbidden" });
+    expect(revoke.json.detail).toMatch(/only the owner and ADMIN members can revoke/);
+    expect((await s.call(owner.token, "GET", url)).json.invitation.sent_count).toBe(1);
+    expect((await s.call(owner.token, "DELETE", url)).statusCode).toBe(204);
+  });
+
+  it("only the owner changes the owner's teams, through PATCH or the team endpoints; requests that change nothing are refused too", async () => {
+    const { owner, org } = await s.orgWithOwner("owner-teams");
+    const roles = await rolesOf(org.id);
+    const dt = await defaultTeam(org.id);
+    const t = await newTeam(org.id, "Ops");
+    const admin = await s.join(owner.token, org.id, "adm@owner-teams.test", { role_ids: [roles.ADMIN] });
+    const hr = await s.join(owner.token, org.id, "hr@owner-teams.test", { permissions: ["members"] });
+    const url = `/v1/organizations/${org.id}/members/${org.owner_member_id}`;
+    for (const who of [admin, hr]) {
+      for (const [method, path, body] of [
+        ["PATCH", url, { team_ids: [t] }],
+        ["PATCH", url, { team_ids: [dt] }],
+        ["PATCH", url, {}],
+        ["PUT", `/v1/organizations/${org.id}/teams/${t}/members/${org.owner_member_id}`, { role: "member" }],
+        ["PUT", `/v1/organizations/${org.id}/teams/${dt}/members/${org.owner_member_id}`, { role: "member" }],
+        ["DELETE", `/v1/organizations/${org.id}/teams/${dt}/members/${org.owner_member_id}`, undefined],
+      ] as const) {
+        const r = await s.call(who.token, method, path, body);
+        expect({ status: r.statusCode, code: r.json.code }, `${who.email}: ${method} ${path} ${JSON.stringify(body)}`).toEqual({ status: 403, code: "forbidden" });
+        expect(r.json.detail).toBe(`${owner.email} owns the organization: only the owner changes the owner's teams, and nobody changes the owner's roles or permissions`);
+      }
+    }
+    expect((await s.call(owner.token, "GET", url)).json.team_ids).toEqual([dt]);
+    // The owner does it.
+    expect((await s.call(owner.token, "PATCH", url, { team_ids: [dt, t] })).json.team_ids).toEqual([dt, t].sort());
+    expect((await s.call(owner.token, "DELETE", `/v1/organizations/${org.id}/teams/${t}/members/${org.owner_member_id}`)).statusCode).toBe(204);
+    expect((await s.call(owner.token, "PUT", `/v1/organizations/${org.id}/teams/${t}/members/${org.owner_member_id}`, { role: "maintainer" })).statusCode).toBe(201);
+  });
+});
+
 describe("re-sending and removing", () => {
   it("re-sending an expired invitation: a new token (the old one stops working), 7 more days, sent_count 2", async () => {
     const { owner, org } = await s.orgWithOwner("resend-org");

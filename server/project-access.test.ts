@@ -218,6 +218,39 @@ describe("authorization", () => {
   });
 });
 
+describe("an outside account with an admin grant (§4 note 8)", () => {
+  it("administers that project (edit, grant, revoke) and sees nothing else of the organization", async () => {
+    const { owner, org, project, url } = await setup("g-ext-admin");
+    const other = (await s.call(owner.token, "POST", `/v1/organizations/${org.id}/projects`, { name: "Other" })).json;
+    const ext = await s.signup("ext@g-ext-admin.test");
+    const friend = await s.signup("friend@g-ext-admin.test");
+    await s.call(owner.token, "PUT", url("accounts", ext.accountId), { role: "admin" });
+    const as = (method: string, path: string, body?: unknown) => s.call(ext.token, method, path, body);
+    expect((await as("PATCH", `/v1/projects/${project.id}`, { description: "run by a contractor" })).statusCode).toBe(200);
+    expect((await as("PUT", url("accounts", friend.accountId), { role: "viewer" })).statusCode).toBe(201);
+    expect((await as("PUT", url("teams", org.default_team_id), { role: "viewer" })).statusCode).toBe(201);
+    expect((await as("DELETE", url("accounts", friend.accountId))).statusCode).toBe(204);
+    expect((await as("GET", `/v1/organizations/${org.id}/projects`)).json.items.map((p: any) => p.id)).toEqual([project.id]);
+    for (const path of ["", "/members", "/teams", "/roles", `/members/${org.owner_member_id}/project-access`, "/audit-events"]) {
+      expect((await as("GET", `/v1/organizations/${org.id}${path}`)).statusCode, path).toBe(404);
+    }
+    expect((await as("GET", `/v1/projects/${other.id}`)).statusCode).toBe(404);
+    expect((await as("PUT", `/v1/projects/${other.id}/access/accounts/${friend.accountId}`, { role: "viewer" })).statusCode).toBe(404);
+    expect((await as("GET", "/v1/me")).json.memberships).toEqual([]);
+    // Moving the project needs the organization's owner, ADMIN or billing: said without naming the organization.
+    const dest = await s.orgWithOwner("ext-dest-org");
+    const moved = await as("POST", `/v1/projects/${project.id}/transfer`, { target_organization_id: dest.org.id });
+    expect({ status: moved.statusCode, code: moved.json.code }).toEqual({ status: 403, code: "forbidden" });
+    expect(moved.json.detail).not.toContain("g-ext-admin");
+    // A name taken in the organization is refused without naming the organization or the other project.
+    const renamed = await as("PATCH", `/v1/projects/${project.id}`, { name: "other" });
+    expect({ status: renamed.statusCode, code: renamed.json.code }).toEqual({ status: 409, code: "already_exists" });
+    expect(renamed.json.existing_id).toBeUndefined();
+    expect(renamed.body).not.toContain("g-ext-admin");
+    expect(renamed.body).not.toContain(other.id);
+  });
+});
+
 describe("a member's effective project access", () => {
   it("combines direct, role and team grants, most permissive first; implicit rights show as owner/admin/creator", async () => {
     const { owner, org, project, url } = await setup("g-effective");
@@ -255,5 +288,40 @@ describe("a member's effective project access", () => {
     expect((await read(owner.token, a.memberId)).json.items).toEqual([]);
     expect((await read(stranger.token, a.memberId)).statusCode).toBe(404);
     expect((await read(owner.token, "mem_nosuch")).statusCode).toBe(404);
+  });
+
+  it("a user admin sees only the projects it may view, and how many others there are (§4 note 7)", async () => {
+    const { owner, org, project, url } = await setup("g-effective-hidden");
+    const hidden = (await s.call(owner.token, "POST", `/v1/organizations/${org.id}/projects`, { name: "Payroll" })).json;
+    const hr = await addMember(owner.token, org, "hr@g-eh.test", { permissions: ["members"] });
+    const bob = await addMember(owner.token, org, "bob@g-eh.test");
+    await s.call(owner.token, "PUT", url("members", hr.memberId), { role: "viewer" });
+    await s.call(owner.token, "PUT", url("members", bob.memberId), { role: "admin" });
+    await s.call(owner.token, "PUT", `/v1/projects/${hidden.id}/access/members/${bob.memberId}`, { role: "viewer", environment_roles: { live: null } });
+    const read = (t: string) => s.call(t, "GET", `/v1/organizations/${org.id}/members/${bob.memberId}/project-access`);
+    const byHr = await read(hr.token);
+    expect(byHr.statusCode).toBe(200);
+    expect(byHr.json).toEqual({
+      items: [{ project_id: project.id, project_name: "Web", role: "admin", environment_roles: { sandbox: "admin", live: "admin" }, sources: ["member"] }],
+      hidden_count: 1, next_cursor: null,
+    });
+    expect(byHr.body).not.toContain("Payroll");
+    expect(byHr.body).not.toContain(hidden.id);
+    // The owner and bob see both; nothing is hidden from them.
+    for (const t of [owner.token, bob.token]) {
+      const all = await read(t);
+      expect(all.json.items.map((i: any) => i.project_id).sort()).toEqual([project.id, hidden.id].sort());
+      expect(all.json.hidden_count).toBe(0);
+    }
+  });
+
+  it("403 for a member without access says what is missing without naming the project", async () => {
+    const { owner, org, project } = await setup("g-403-name");
+    const plain = await addMember(owner.token, org, "plain@g-403-name.test");
+    for (const [method, path] of [["GET", ""], ["GET", "/environments"], ["GET", "/access"], ["PATCH", ""], ["DELETE", ""]] as const) {
+      const r = await s.call(plain.token, method, `/v1/projects/${project.id}${path}`, method === "PATCH" ? { description: "x" } : undefined);
+      expect({ status: r.statusCode, code: r.json.code }, `${method} ${path}`).toEqual({ status: 403, code: "forbidden" });
+      expect(r.json.detail).toBe(`you have no access to project ${project.id}: ask an admin of g-403-name or one of the project's admins for a grant`);
+    }
   });
 });

@@ -47,8 +47,8 @@ async function created(c: Cell, what: string, url: string, body: unknown) {
   fx.expectOk(r, what, 201);
   return r.json;
 }
-/** A new project in the cell's world, related to the column as §4 says: PA holds an admin grant, the
- *  granted member and Ext a viewer grant, and pcCreator created it. */
+/** A new project in the cell's world, related to the column as §4 says: PA and extAdmin hold an admin
+ *  grant, the granted member and Ext a viewer grant, and pcCreator created it. */
 async function project(c: Cell, w: World = c.w, col: Col = c.col) {
   const creator = col === "pcCreator" ? fx.tokenOf("pc")! : w.owner.token;
   const r = await s.call(creator, "POST", `/v1/organizations/${w.id}/projects`, { name: fx.uniq("prj") });
@@ -57,6 +57,7 @@ async function project(c: Cell, w: World = c.w, col: Col = c.col) {
   if (col === "pa") await grant(`members/${w.members.pa!.memberId}`, "admin");
   if (col === "mGranted") await grant(`members/${w.members.m!.memberId}`, "viewer");
   if (col === "ext") await grant(`accounts/${fx.accounts.ext!.accountId}`, "viewer");
+  if (col === "extAdmin") await grant(`accounts/${fx.accounts.extAdmin!.accountId}`, "admin");
   return r.json as { id: string; environments: { id: string }[] };
 }
 const customRoleGrant = async (c: Cell, projectId: string) =>
@@ -128,7 +129,7 @@ const OPS = {
     {
       name: "DELETE project", scope: "project",
       // PA's own grant is a grant: the delete is refused by the "no grants" rule (§1 Project), past authorization.
-      allowedAs: { pa: { status: 409, code: "project_has_access_grants" } },
+      allowedAs: { pa: { status: 409, code: "project_has_access_grants" }, extAdmin: { status: 409, code: "project_has_access_grants" } },
       request: async (c) => ({ method: "DELETE", url: `/v1/projects/${(await project(c)).id}` }),
     },
     { name: "PUT project access grant", scope: "project", request: async (c) => ({ method: "PUT", url: `/v1/projects/${(await project(c)).id}/access/roles/${c.w.roles.custom}`, body: { role: "viewer" } }) },
@@ -184,6 +185,7 @@ const OPS = {
 
 // ---- §4, transcribed ------------------------------------------------------------------------------
 // ✓ allowed · ✗ denied (403 for members; 404 for Ext unless the target is its granted project)
+// extAdmin, an outside account with an admin grant, reads PA on its project and Ext elsewhere (note 8)
 // own = only on projects the pc holder created (note 5) · grant = only with a grant · maint = team
 // maintainers, for their team's members (note 3) · – = not applicable (no cell).
 const HEAD = ["own", "adm", "mem", "bil", "pln", "pc", "pa", "m", "ext"] as const;
@@ -228,7 +230,7 @@ function want(op: Op, row: Record<string, string>, col: Col): Want | null {
   if (op.scope === "self") return ALLOW;
   if (col === "out" || col === "op") return NOT_FOUND;
   if (col === "no2fa") return deny(403, "two_factor_required");
-  const base = col === "pcCreator" ? "pc" : col === "mGranted" || col === "tm" ? "m" : col;
+  const base = col === "pcCreator" ? "pc" : col === "mGranted" || col === "tm" ? "m" : col === "extAdmin" ? (op.scope === "project" ? "pa" : "ext") : col;
   let cell = row[base]!;
   if (col === "tm" && row.pa === "maint") cell = op.maintainer ? "✓" : "✗";
   if (cell === "maint") cell = "✗"; // PA as such holds no team right
@@ -239,7 +241,7 @@ function want(op: Op, row: Record<string, string>, col: Col): Want | null {
   if (cell === "✗404") return NOT_FOUND;
   if (op.deniedAs?.[col]) return deny(op.deniedAs[col]!.status, op.deniedAs[col]!.code);
   // Ext is no member: org-scoped targets do not exist for it; the project it was granted does.
-  if (col === "ext") return op.scope === "project" ? FORBIDDEN : NOT_FOUND;
+  if (col === "ext" || col === "extAdmin") return op.scope === "project" ? FORBIDDEN : NOT_FOUND;
   return FORBIDDEN;
 }
 
@@ -283,6 +285,13 @@ describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgr
   const as = (col: Col, method: string, url: string, body?: unknown) => s.call(fx.tokenOf(col), method, url, body);
   const inMain = (path = "") => `/v1/organizations/${fx.main.id}${path}`;
   const mainInvitee = (body: Record<string, unknown> = {}) => fx.invite(fx.main, `${fx.uniq("note")}@authz.test`, body);
+  /** A fresh org where `col` holds its rights, and an active member with the ADMIN role (and `body`). */
+  const withAdmin = async (col: Col, body: (w: World) => Record<string, unknown> = () => ({})) => {
+    const w = await fx.freshWorld(col);
+    const admin = await fx.enrol(w, await s.signup(`${fx.uniq("admin")}@authz.test`), { role_ids: [w.roles.ADMIN], ...body(w) });
+    return { w, admin, url: (path = "") => `/v1/organizations/${w.id}/members/${admin.memberId}${path}` };
+  };
+  const memberOf = async (w: World, id: string) => (await s.call(w.owner.token, "GET", `/v1/organizations/${w.id}/members/${id}`)).json;
   const NOTES: [string, () => Promise<Res>, number, string?][] = [
     // Note 1: nobody can act on the owner.
     ["ADM removes the owner → 409 cannot_remove_owner", () => as("adm", "DELETE", inMain(`/members/${fx.main.ownerMemberId}`)), 409, "cannot_remove_owner"],
@@ -360,6 +369,158 @@ describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgr
       return s.call(t.json.token, "GET", inMain());
     }, 401, "unauthenticated"],
     ["malformed Authorization header → 401", () => s.call(null, "GET", inMain(), undefined, { authorization: "Token abc" }), 401, "unauthenticated"],
+
+    // Note 1: only the owner and ADMIN act on members who hold ADMIN, even when nothing would change.
+    ["mem demotes an ADMIN (PATCH role_ids) → 403, the admin keeps ADMIN", async () => {
+      const t = await withAdmin("mem");
+      const r = await as("mem", "PATCH", t.url(), { role_ids: [t.w.roles.DEFAULT] });
+      expect((await memberOf(t.w, t.admin.memberId)).role_ids, r.body).toEqual([t.w.roles.ADMIN]);
+      return r;
+    }, 403, "forbidden"],
+    ["mem removes an ADMIN → 403, the admin stays", async () => {
+      const t = await withAdmin("mem");
+      const r = await as("mem", "DELETE", t.url());
+      expect((await memberOf(t.w, t.admin.memberId)).status, r.body).toBe("active");
+      return r;
+    }, 403, "forbidden"],
+    ["mem takes the ADMIN role from an admin (DELETE member role) → 403", async () => {
+      const t = await withAdmin("mem", (w) => ({ role_ids: [w.roles.ADMIN, w.roles.DEFAULT] }));
+      return as("mem", "DELETE", t.url(`/roles/${t.w.roles.ADMIN}`));
+    }, 403, "forbidden"],
+    ["mem gives an admin one more role (PUT member role) → 403", async () => { const t = await withAdmin("mem"); return as("mem", "PUT", t.url(`/roles/${t.w.roles.custom}`)); }, 403, "forbidden"],
+    ["mem changes an admin's teams (PATCH team_ids) → 403", async () => { const t = await withAdmin("mem"); return as("mem", "PATCH", t.url(), { team_ids: [t.w.teams.maintained] }); }, 403, "forbidden"],
+    ["mem PATCHes an admin with its current roles (no-op) → 403", async () => { const t = await withAdmin("mem"); return as("mem", "PATCH", t.url(), { role_ids: [t.w.roles.ADMIN] }); }, 403, "forbidden"],
+    ["mem revokes an invitation that gives ADMIN → 403", async () => {
+      const w = await fx.freshWorld("mem");
+      return as("mem", "DELETE", `/v1/organizations/${w.id}/members/${await fx.invite(w, `${fx.uniq("adm")}@authz.test`, { role_ids: [w.roles.ADMIN] })}`);
+    }, 403, "forbidden"],
+    ["mem re-sends an invitation that gives ADMIN → 403", async () => {
+      const w = await fx.freshWorld("mem");
+      return as("mem", "POST", `/v1/organizations/${w.id}/members/${await fx.invite(w, `${fx.uniq("adm")}@authz.test`, { role_ids: [w.roles.ADMIN] })}/invitation`);
+    }, 403, "forbidden"],
+    ["mem takes an admin out of a team (DELETE team member) → 403", async () => {
+      const t = await withAdmin("mem", (w) => ({ team_ids: [w.teams.default, w.teams.maintained] }));
+      return as("mem", "DELETE", `/v1/organizations/${t.w.id}/teams/${t.w.teams.maintained}/members/${t.admin.memberId}`);
+    }, 403, "forbidden"],
+    ["tm adds an admin to the team it maintains → 403", async () => {
+      const t = await withAdmin("tm");
+      return as("tm", "PUT", `/v1/organizations/${t.w.id}/teams/${t.w.teams.maintained}/members/${t.admin.memberId}`, { role: "member" });
+    }, 403, "forbidden"],
+    ["ADM demotes another ADMIN → 200", async () => { const t = await withAdmin("adm"); return as("adm", "PATCH", t.url(), { role_ids: [t.w.roles.DEFAULT] }); }, 200],
+    ["ADM removes another ADMIN → 204", async () => { const t = await withAdmin("adm"); return as("adm", "DELETE", t.url()); }, 204],
+    // Note 1: only the owner changes the owner's teams; a request that would change nothing is refused the same way.
+    ["mem changes the owner's teams (PATCH team_ids) → 403, the owner stays in My Team", async () => {
+      const w = await fx.freshWorld("mem");
+      const r = await as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.maintained] });
+      expect((await memberOf(w, w.ownerMemberId)).team_ids, r.body).toEqual([w.teams.default]);
+      return r;
+    }, 403, "forbidden"],
+    ["ADM changes the owner's teams (PATCH team_ids) → 403", async () => {
+      const w = await fx.freshWorld("adm");
+      return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default, w.teams.maintained] });
+    }, 403, "forbidden"],
+    ["mem PATCHes the owner with its current teams (no-op) → 403", async () => {
+      const w = await fx.freshWorld("mem");
+      return as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default] });
+    }, 403, "forbidden"],
+    ["ADM PATCHes the owner with nothing (no-op) → 403", async () => {
+      const w = await fx.freshWorld("adm");
+      return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, {});
+    }, 403, "forbidden"],
+    ["ADM PATCHes the owner with its current roles (no-op) → 409 cannot_remove_owner", async () => {
+      const w = await fx.freshWorld("adm");
+      return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { role_ids: [w.roles.ADMIN] });
+    }, 409, "cannot_remove_owner"],
+    ["mem puts the owner into a team (PUT team member) → 403", async () => {
+      const w = await fx.freshWorld("mem");
+      return as("mem", "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`, { role: "member" });
+    }, 403, "forbidden"],
+    ["tm puts the owner into the team it maintains → 403", async () => {
+      const w = await fx.freshWorld("tm");
+      return as("tm", "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`, { role: "maintainer" });
+    }, 403, "forbidden"],
+    ["ADM takes the owner out of a team (DELETE team member) → 403", async () => {
+      const w = await fx.freshWorld("adm");
+      fx.expectOk(await s.call(w.owner.token, "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`, { role: "member" }), "owner joins a team");
+      return as("adm", "DELETE", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`);
+    }, 403, "forbidden"],
+    ["the owner changes its own teams → 200", async () => {
+      const w = await fx.freshWorld("adm");
+      return as("own", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default, w.teams.maintained] });
+    }, 200],
+    // Note 7: a member's project access shows a user admin only the projects it may view, and counts the rest.
+    ["mem reads the project access of a member granted a project mem cannot view → not listed, counted", async () => {
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("unseen") });
+      const target = await mainInvitee();
+      fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/members/${target}`, { role: "viewer" }), "grant");
+      const r = await as("mem", "GET", inMain(`/members/${target}/project-access`));
+      expect({ items: r.json?.items, hidden_count: r.json?.hidden_count }, r.body).toEqual({ items: [], hidden_count: 1 });
+      return r;
+    }, 200],
+    // Note 7: a refusal names nothing the caller could not read.
+    ["M reads a project it has no grant on → 403 that does not name the project", async () => {
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("secret") });
+      const r = await as("m", "GET", `/v1/projects/${p.json.id}`);
+      expect(r.body).not.toContain(p.json.name);
+      return r;
+    }, 403, "forbidden"],
+    ["Ext moves its project out → 403 that does not name the organization", async () => {
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("granted") });
+      fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/accounts/${fx.accounts.ext!.accountId}`, { role: "viewer" }), "grant");
+      const r = await as("ext", "POST", `/v1/projects/${p.json.id}/transfer`, { target_organization_id: fx.dest.id });
+      expect(r.body).not.toContain(fx.main.slug);
+      return r;
+    }, 403, "forbidden"],
+    ["pc creates a project under the name of one it cannot view → 409 that names no project", async () => {
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("taken") });
+      const r = await as("pc", "POST", inMain("/projects"), { name: p.json.name.toUpperCase() });
+      expect(r.body).not.toContain(p.json.id);
+      expect(r.body).not.toContain(p.json.name);
+      return r;
+    }, 409, "already_exists"],
+    ["extAdmin renames its project to a name taken in the org → 409 that names neither the organization nor the other project", async () => {
+      const other = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("taken") });
+      const mine = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("mine") });
+      fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${mine.json.id}/access/accounts/${fx.accounts.extAdmin!.accountId}`, { role: "admin" }), "grant");
+      const r = await as("extAdmin", "PATCH", `/v1/projects/${mine.json.id}`, { name: other.json.name });
+      expect(r.body).not.toContain(fx.main.slug);
+      expect(r.body).not.toContain(other.json.id);
+      return r;
+    }, 409, "already_exists"],
+    ["bil moves out a project it cannot view that has member grants → 409 that does not name the project", async () => {
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("unseen") });
+      fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/members/${fx.main.members.m!.memberId}`, { role: "viewer" }), "grant");
+      const r = await as("bil", "POST", `/v1/projects/${p.json.id}/transfer`, { target_organization_id: fx.dest.id });
+      expect(r.body).not.toContain(p.json.name);
+      return r;
+    }, 409, "project_has_org_scoped_grants"],
+    ["bil moves a project into an org where a project it cannot view has the name → 409 that names no project", async () => {
+      const name = fx.uniq("clash");
+      const there = await s.call(fx.dest.owner.token, "POST", `/v1/organizations/${fx.dest.id}/projects`, { name });
+      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name });
+      const r = await as("bil", "POST", `/v1/projects/${p.json.id}/transfer`, { target_organization_id: fx.dest.id });
+      expect(r.body).not.toContain(there.json.id);
+      expect(r.body).not.toContain(name);
+      return r;
+    }, 409, "already_exists"],
+    // Note 8: an outside account with an admin grant sees the project it was granted, nothing else of the org.
+    ["extAdmin lists the org's projects → only those granted to it", async () => {
+      await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("hidden") });
+      const granted = await s.db.query<{ project_id: string }>(
+        "SELECT g.project_id FROM project_access g JOIN projects p ON p.id = g.project_id WHERE p.organization_id = $1 AND g.principal_type = 'accounts' AND g.principal_id = $2",
+        [fx.main.id, fx.accounts.extAdmin!.accountId]);
+      let r: Res | undefined;
+      const seen: string[] = [];
+      for (let cursor = ""; ;) {
+        r = await as("extAdmin", "GET", inMain(`/projects?limit=100${cursor}`));
+        seen.push(...(r.json?.items ?? []).map((p: { id: string }) => p.id));
+        if (!r.json?.next_cursor) break;
+        cursor = `&cursor=${r.json.next_cursor}`;
+      }
+      expect(granted.length).toBeGreaterThan(0);
+      expect(seen.sort()).toEqual(granted.map((g) => g.project_id).sort());
+      return r;
+    }, 200],
   ];
 
   describe("notes of §4 and rules of §3.1", () => {

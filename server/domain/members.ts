@@ -73,12 +73,47 @@ export function toMember(r: MemberRow, now: Date): Member {
   };
 }
 
-/** A member of this organization, locked for update when asked; 404 otherwise. */
-export async function loadMember(q: Queryable, orgId: string, memberId: string, forUpdate = false): Promise<MemberRow> {
+/** A member of this organization, locked for update when asked. */
+export async function findMember(q: Queryable, orgId: string, memberId: string, forUpdate = false): Promise<MemberRow | undefined> {
   if (forUpdate) await q.query("SELECT 1 FROM members WHERE id = $1 AND organization_id = $2 FOR UPDATE", [memberId, orgId]);
   const [row] = await q.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.id = $1 AND m.organization_id = $2`, [memberId, orgId]);
+  return row;
+}
+
+/** A member of this organization, locked for update when asked; 404 otherwise. */
+export async function loadMember(q: Queryable, orgId: string, memberId: string, forUpdate = false): Promise<MemberRow> {
+  const row = await findMember(q, orgId, memberId, forUpdate);
   if (!row) fail("not_found", `member ${memberId} not found in this organization`);
   return row;
+}
+
+/** What a request does to a member: names the sets it writes, or removal, or a re-sent invitation. */
+export type MemberAct = "roles" | "permissions" | "teams" | "remove" | "resend";
+
+/**
+ * Whether the caller, already allowed to manage members (or a team's members), may act on this
+ * one (org-api.md §4 notes 1 and 2). Decided on what the request names, not on what it would
+ * change: a request that would change nothing is refused the same way, as every other write
+ * is authorized before it is compared with what is there.
+ */
+export function mayActOn(a: OrgAccess, m: MemberRow, callerAccountId: string, acts: MemberAct[]): void {
+  if (m.is_owner) {
+    if (acts.includes("permissions")) invalid("/permissions", `${m.email} owns the organization and holds every permission already`, "owner_has_all_permissions");
+    if (acts.includes("roles")) fail("cannot_remove_owner", `${m.email} owns the organization: the owner's roles cannot change (transfer ownership first)`);
+    if (acts.includes("remove")) fail("cannot_remove_owner", `${m.email} owns the organization and cannot be removed: transfer ownership first`);
+    if (!a.isOwner) fail("forbidden", `${m.email} owns the organization: only the owner changes the owner's teams, and nobody changes the owner's roles or permissions`);
+  }
+  // A user admin could otherwise strip the organization of every admin but the owner.
+  if (m.has_admin_role && !a.isAdmin) {
+    const invited = !m.joined_at;
+    const what = acts.includes("remove") ? (invited ? "revoke that invitation" : "remove an admin")
+      : acts.includes("resend") ? "re-send that invitation"
+      : invited ? "change that invitation's roles, teams or permissions" : "change an admin's roles, teams or permissions";
+    fail("forbidden", `${m.email} ${invited ? "is invited with" : "holds"} the ADMIN role: only the owner and ADMIN members can ${what}`);
+  }
+  if (m.account_id === callerAccountId && (acts.includes("roles") || acts.includes("permissions"))) {
+    fail("self_modification", "you cannot change your own roles or permissions: ask another admin");
+  }
 }
 
 export interface RoleRef { id: string; builtin: string | null; permissions: Permission[]; name: string }

@@ -130,6 +130,11 @@ export async function effectiveAccess(q: Queryable, s: Subject, projects: Pick<P
   return out;
 }
 
+/** Whether the caller (`a`, their standing in the project's org) may view the project. */
+export async function canView(q: Queryable, a: OrgAccess, accountId: string, p: Pick<ProjectRow, "id" | "created_by_account_id">): Promise<boolean> {
+  return a.isAdmin || (await effectiveAccess(q, subjectOf(a, accountId), [p])).has(p.id);
+}
+
 export interface ProjectAccessCheck { project: ProjectRow; org: OrgAccess }
 
 /**
@@ -147,7 +152,8 @@ export async function projectFor(ctx: Pick<Ctx, "q" | "caller">, projectId: stri
   const access = (await effectiveAccess(ctx.q, subjectOf(org, ctx.caller!.accountId), [project])).get(project.id);
   if (!access) {
     if (!org.memberId) notFound();
-    fail("forbidden", `you have no access to project ${project.name}: ask a project admin or an admin of ${org.org.slug} for a grant`);
+    // By ID: the name is what a grant would let them read (org-api.md §4 note 7).
+    fail("forbidden", `you have no access to project ${project.id}: ask an admin of ${org.org.slug} or one of the project's admins for a grant`);
   }
   if (need === "admin" && access.role !== "admin") {
     fail("forbidden", `this needs project admin access to ${project.name}; you have ${access.role} access`);

@@ -1,15 +1,15 @@
 // Members and their invitations: invite, read, change roles/teams/permissions, re-send, remove.
-// The rules of org-api.md §1 Member: one owner nobody can act on, ≥ 1 role and ≥ 1 team at all
-// times, no self-modification, no granting what you do not hold.
+// The rules of org-api.md §1 Member: one owner nobody can act on, admins only admins act on,
+// ≥ 1 role and ≥ 1 team at all times, no self-modification, no granting what you do not hold.
 import type { Permission } from "../../api/common";
 import type { Handlers } from "../context";
-import { authorize, orgAccess, type OrgAccess } from "../domain/access";
+import { authorize, orgAccess } from "../domain/access";
 import { audit } from "../domain/audit";
 import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
 import { newId } from "../domain/ids";
 import {
-  MEMBER_COLUMNS, MEMBER_FROM, checkEscalation, checkTeams, countInvitation, loadMember,
-  newInvitationToken, rolesOf, sendInvitation, toMember, type MemberRow,
+  MEMBER_COLUMNS, MEMBER_FROM, checkEscalation, checkTeams, countInvitation, loadMember, mayActOn,
+  newInvitationToken, rolesOf, sendInvitation, toMember, type MemberAct, type MemberRow,
 } from "../domain/members";
 import { revokeGrantsOf } from "../domain/projects";
 import { fail, invalid } from "../errors";
@@ -18,17 +18,6 @@ import type { Queryable } from "../store/db";
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 const target = (m: Pick<MemberRow, "id" | "email">) => ({ type: "member", id: m.id, display_name: m.email });
-
-/** Members-permission holders and admins manage others; nobody but a transfer touches the owner. */
-function mayManage(a: OrgAccess, m: MemberRow, callerAccountId: string, what: "change" | "remove"): void {
-  authorize(a, "admin", "members");
-  if (m.is_owner) {
-    fail("cannot_remove_owner", what === "remove"
-      ? `${m.email} owns the organization and cannot be removed: transfer ownership first`
-      : `${m.email} owns the organization: the owner's roles cannot change (transfer ownership first)`);
-  }
-  if (m.account_id === callerAccountId) fail("self_modification", "you cannot change your own roles or permissions: ask another admin");
-}
 
 async function replaceRoles(q: Queryable, memberId: string, roleIds: string[]) {
   await q.query("DELETE FROM member_roles WHERE member_id = $1 AND NOT (role_id = ANY($2))", [memberId, roleIds]);
@@ -119,6 +108,11 @@ export const memberHandlers = {
     const m = await loadMember(ctx.q, a.org.id, ctx.params.member_id, true);
     const b = ctx.body;
     authorize(a, "admin", "members");
+    const acts: MemberAct[] = [];
+    if (b.role_ids) acts.push("roles");
+    if (b.team_ids) acts.push("teams");
+    if (b.permissions) acts.push("permissions");
+    mayActOn(a, m, ctx.caller.accountId, acts);
     checkIfMatch(ctx, m.version, `member ${m.email}`);
     const roleIds = b.role_ids ?? m.role_ids;
     const teamIds = b.team_ids ?? m.team_ids;
@@ -127,11 +121,6 @@ export const memberHandlers = {
     const teamsChange = !same(teamIds, m.team_ids);
     const permissionsChange = !same(permissions, m.permissions);
     if (!rolesChange && !teamsChange && !permissionsChange) return toMember(m, ctx.now);
-
-    if (m.is_owner && permissionsChange) {
-      invalid("/permissions", `${m.email} owns the organization and holds every permission already`, "owner_has_all_permissions");
-    }
-    if (rolesChange || permissionsChange) mayManage(a, m, ctx.caller.accountId, "change");
     if (roleIds.length === 0) invalid("/role_ids", "a member keeps at least one role", "last_role");
     if (teamIds.length === 0) fail("last_team", "a member keeps at least one team", { errors: [{ field: "/team_ids", code: "invalid", message: "must hold at least one team" }] });
     const roles = await rolesOf(ctx.q, a.org.id, roleIds);
@@ -163,7 +152,10 @@ export const memberHandlers = {
     const m = await loadMember(ctx.q, a.org.id, ctx.params.member_id, true);
     const leaving = m.account_id === ctx.caller.accountId;
     if (m.is_owner) fail("cannot_remove_owner", `${m.email} owns the organization and cannot ${leaving ? "leave" : "be removed"}: transfer ownership first`);
-    if (!leaving) authorize(a, "admin", "members");
+    if (!leaving) {
+      authorize(a, "admin", "members");
+      mayActOn(a, m, ctx.caller.accountId, ["remove"]);
+    }
     checkIfMatch(ctx, m.version, `member ${m.email}`);
     // Their direct project grants go with them, each with its own event (org-api.md §1 Member).
     await revokeGrantsOf(ctx, a.org.id, "members", m.id, m.email);
@@ -178,7 +170,8 @@ export const memberHandlers = {
     const [role] = await ctx.q.query<{ id: string; builtin: string | null; permissions: Permission[]; name: string }>(
       "SELECT id, builtin, permissions, name FROM roles WHERE id = $1 AND organization_id = $2", [ctx.params.role_id, a.org.id]);
     if (!role) fail("not_found", `role ${ctx.params.role_id} not found in ${a.org.slug}`);
-    mayManage(a, m, ctx.caller.accountId, "change");
+    authorize(a, "admin", "members");
+    mayActOn(a, m, ctx.caller.accountId, ["roles"]);
     checkIfMatch(ctx, m.version, `member ${m.email}`);
     if (m.role_ids.includes(role.id)) return toMember(m, ctx.now);
     checkEscalation(a, [], [role]);
@@ -191,7 +184,8 @@ export const memberHandlers = {
   async removeMemberRole(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
     const m = await loadMember(ctx.q, a.org.id, ctx.params.member_id, true);
-    mayManage(a, m, ctx.caller.accountId, "change");
+    authorize(a, "admin", "members");
+    mayActOn(a, m, ctx.caller.accountId, ["roles"]);
     if (!m.role_ids.includes(ctx.params.role_id)) fail("not_found", `${m.email} does not hold role ${ctx.params.role_id}`);
     checkIfMatch(ctx, m.version, `member ${m.email}`);
     if (m.role_ids.length === 1) fail("last_role", `role ${ctx.params.role_id} is the last role of ${m.email}: give another role first`);
@@ -205,6 +199,7 @@ export const memberHandlers = {
     authorize(a, "admin", "members");
     const m = await loadMember(ctx.q, a.org.id, ctx.params.member_id, true);
     if (m.joined_at) fail("member_active", `${m.email} already accepted the invitation: there is nothing to re-send`);
+    mayActOn(a, m, ctx.caller.accountId, ["resend"]);
     checkIfMatch(ctx, m.version, `member ${m.email}`);
     // A new token: the old one stops working, so a leaked earlier mail is useless.
     const { token, hash } = newInvitationToken();

@@ -6,7 +6,7 @@ import { authorize, orgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
 import { checkIfMatch, decodeCursor, encodeCursor } from "../domain/http";
 import {
-  GRANT_COLUMNS, defaultEnvironmentRoles, effectiveAccess, projectFor, toProjectAccess, visibleTo,
+  GRANT_COLUMNS, defaultEnvironmentRoles, effectiveAccess, projectFor, subjectOf, toProjectAccess, visibleTo,
   type EnvironmentRoles, type GrantRow, type ProjectRow, type Subject,
 } from "../domain/projects";
 import { fail, invalid } from "../errors";
@@ -165,16 +165,20 @@ export const projectAccessHandlers = {
     const subject: Subject = {
       accountId: m.account_id, memberId: m.id, isOwner, isAdmin: isOwner || m.is_admin, canCreate: m.permissions.includes("projects:create"),
     };
+    // A user admin sees the member's access to the projects it may view itself, and only a count
+    // of the others (org-api.md §4 note 7): their names are not its to read.
     const params: unknown[] = [a.org.id];
-    const projects = await ctx.q.query<ProjectRow>(
-      `SELECT p.id, p.name, p.created_by_account_id FROM projects p WHERE p.organization_id = $1 AND ${visibleTo(subject, params)} ORDER BY p.id`,
+    const projects = await ctx.q.query<ProjectRow & { shown: boolean }>(
+      `SELECT p.id, p.name, p.created_by_account_id, ${visibleTo(subjectOf(a, ctx.caller.accountId), params)} AS shown
+         FROM projects p WHERE p.organization_id = $1 AND ${visibleTo(subject, params)} ORDER BY p.id`,
       params,
     );
     const eff = await effectiveAccess(ctx.q, subject, projects);
     const items = projects.flatMap((p) => {
       const e = eff.get(p.id);
-      return e ? [{ project_id: p.id, project_name: p.name, role: e.role, environment_roles: e.environment_roles, sources: e.sources }] : [];
+      return e && p.shown ? [{ project_id: p.id, project_name: p.name, role: e.role, environment_roles: e.environment_roles, sources: e.sources }] : [];
     });
-    return { items, next_cursor: null };
+    const hidden = projects.filter((p) => !p.shown && eff.has(p.id)).length;
+    return { items, next_cursor: null, hidden_count: hidden };
   },
 } satisfies Partial<Handlers>;

@@ -1,30 +1,40 @@
 // Projects and their environments: create, read, rename, delete, and transfer between organizations.
 // A project lives at a flat URL, so its ID and its environment IDs survive a transfer.
-import type { Handlers } from "../context";
-import { authorize, orgAccess } from "../domain/access";
+import type { Ctx, Handlers } from "../context";
+import { authorize, orgAccess, type OrgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
 import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
 import { notFoundOrDeleted } from "../domain/deleted";
 import { newId } from "../domain/ids";
 import {
-  PROJECT_COLUMNS, effectiveAccess, loadProject, projectFor, subjectOf, toProject, visibleTo, type ProjectRow,
+  PROJECT_COLUMNS, canView, effectiveAccess, loadProject, projectFor, subjectOf, toProject, visibleTo, type ProjectRow,
 } from "../domain/projects";
 import { fail } from "../errors";
 import { reply } from "../http/reply";
 import type { Queryable } from "../store/db";
 
-/** 409 when another project of the org already has this name (compared case-insensitively). */
-async function ensureNameFree(q: Queryable, orgId: string, orgSlug: string, name: string, exceptId = "", field = "/name") {
-  const [other] = await q.query<{ id: string; name: string }>(
-    "SELECT id, name FROM projects WHERE organization_id = $1 AND lower(name) = lower($2) AND id <> $3",
-    [orgId, name, exceptId],
+/**
+ * 409 when another project of the org `a` already has this name (compared case-insensitively).
+ * The other project is named, with existing_id, only to a caller who may view it, and the
+ * organization's slug only to its members (org-api.md §4 notes 7 and 8).
+ */
+async function ensureNameFree(ctx: Pick<Ctx, "q" | "caller">, a: OrgAccess, name: string, o: { exceptId?: string; field?: string; advice?: string } = {}) {
+  const { exceptId = "", field = "/name", advice = "pick another name" } = o;
+  const [other] = await ctx.q.query<{ id: string; name: string; created_by_account_id: string | null }>(
+    "SELECT id, name, created_by_account_id FROM projects WHERE organization_id = $1 AND lower(name) = lower($2) AND id <> $3",
+    [a.org.id, name, exceptId],
   );
-  if (other) {
-    fail("already_exists", `${orgSlug} already has a project named ${other.name}: pick another name`, {
+  if (!other) return;
+  const where = a.memberId ? a.org.slug : "the organization";
+  if (await canView(ctx.q, a, ctx.caller!.accountId, other)) {
+    fail("already_exists", `${where} already has a project named ${other.name}: ${advice}`, {
       existing_id: other.id,
-      errors: [{ field, code: "already_exists", message: `${orgSlug} already has a project named ${other.name}` }],
+      errors: [{ field, code: "already_exists", message: `${where} already has a project named ${other.name}` }],
     });
   }
+  fail("already_exists", `${where} already has a project with that name, which you cannot view: ${advice}`, {
+    errors: [{ field, code: "already_exists", message: `is taken by a project you cannot view` }],
+  });
 }
 
 async function countGrants(q: Queryable, projectId: string) {
@@ -66,7 +76,7 @@ export const projectHandlers = {
     const a = await orgAccess(ctx, ctx.params.org, { forUpdate: true });
     authorize(a, "admin", "projects:create");
     const b = ctx.body;
-    await ensureNameFree(ctx.q, a.org.id, a.org.slug, b.name);
+    await ensureNameFree(ctx, a, b.name);
     const id = newId("prj");
     await ctx.q.query(
       `INSERT INTO projects (id, organization_id, name, description, created_by_account_id, created_at, updated_at)
@@ -88,7 +98,7 @@ export const projectHandlers = {
     checkIfMatch(ctx, p.version, `project ${p.name}`);
     const changes = diffFields({ name: p.name, description: p.description }, ctx.body);
     if (!Object.keys(changes).length) return toProject(p);
-    if (changes.name) await ensureNameFree(ctx.q, p.organization_id, org.org.slug, ctx.body.name!, p.id);
+    if (changes.name) await ensureNameFree(ctx, org, ctx.body.name!, { exceptId: p.id });
     const cols = Object.keys(changes);
     await ctx.q.query(
       `UPDATE projects SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(", ")}, version = version + 1, updated_at = $${cols.length + 2} WHERE id = $1`,
@@ -117,12 +127,14 @@ export const projectHandlers = {
     if (!p) return id.startsWith("prj_") ? notFoundOrDeleted(ctx.q, "project", id, `project ${id} not found`) : notFound();
     const src = await orgAccess(ctx, p.organization_id, { allowOutsider: true });
     if (!src.memberId) {
-      // Outside collaborators know the project; they still cannot move it.
+      // Outside collaborators know the project, not its organization; they still cannot move it.
       if (!(await effectiveAccess(ctx.q, subjectOf(src, ctx.caller.accountId), [p])).has(p.id)) notFound();
-      fail("forbidden", `moving project ${p.name} out of ${src.org.slug} needs the owner, ADMIN or the billing permission there`);
+      fail("forbidden", `moving project ${p.name} to another organization needs the owner, an ADMIN member or a member with the billing permission of the organization that holds it: a grant on the project is not enough`);
     }
     authorize(src, "admin", "billing");
-    checkIfMatch(ctx, p.version, `project ${p.name}`);
+    // Billing holders move projects they may not view: those are named by ID only (§4 note 7).
+    const label = (await canView(ctx.q, src, ctx.caller.accountId, p)) ? `project ${p.name}` : `project ${p.id}`;
+    checkIfMatch(ctx, p.version, label);
     // Locked so the target cannot be deleted while the project arrives.
     const dst = await orgAccess(ctx, ctx.body.target_organization_id, { forUpdate: true });
     authorize(dst, "admin", "projects:create");
@@ -132,10 +144,10 @@ export const projectHandlers = {
     const scoped = grants.members + grants.roles + grants.teams;
     if (scoped > 0) {
       fail("project_has_org_scoped_grants",
-        `project ${p.name} has ${scoped} grant(s) to members, roles or teams of ${src.org.slug}, which do not exist in ${dst.org.slug}: revoke them first (grants to outside accounts move with the project)`,
+        `${label} has ${scoped} grant(s) to members, roles or teams of ${src.org.slug}, which do not exist in ${dst.org.slug}: revoke them first (grants to outside accounts move with the project)`,
         { members: grants.members, roles: grants.roles, teams: grants.teams });
     }
-    await ensureNameFree(ctx.q, dst.org.id, dst.org.slug, p.name, p.id, "/target_organization_id");
+    await ensureNameFree(ctx, dst, p.name, { exceptId: p.id, field: "/target_organization_id", advice: "rename the project before moving it" });
     await ctx.q.query("UPDATE projects SET organization_id = $2, version = version + 1, updated_at = $3 WHERE id = $1", [p.id, dst.org.id, ctx.now]);
     const changes = { organization_id: [src.org.id, dst.org.id] as [unknown, unknown] };
     await audit(ctx, { organizationId: src.org.id, action: "project.transferred_out", target: target(p), projectId: p.id, changes });

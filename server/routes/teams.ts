@@ -5,6 +5,7 @@ import { authorize, can, orgAccess, type OrgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
 import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
 import { newId } from "../domain/ids";
+import { findMember, mayActOn } from "../domain/members";
 import { revokeGrantsOf } from "../domain/projects";
 import { TEAM_COLUMNS, checkNameFree, loadTeam, toTeam, toTeamMembership, type TeamMembershipRow, type TeamRow } from "../domain/roles-teams";
 import { fail, invalid } from "../errors";
@@ -106,8 +107,10 @@ export const teamHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     const t = await loadTeam(ctx.q, a.org.id, ctx.params.team_id, true);
     await mayManageMembers(ctx.q, a, t.id);
-    const [m] = await ctx.q.query<{ id: string; email: string }>("SELECT id, email FROM members WHERE id = $1 AND organization_id = $2 FOR UPDATE", [ctx.params.member_id, a.org.id]);
-    if (!m) invalid("/member_id", `${ctx.params.member_id} is not a member of ${a.org.slug}: invite them first`, "not_an_organization_member");
+    const m = await findMember(ctx.q, a.org.id, ctx.params.member_id, true);
+    if (!m) return invalid("/member_id", `${ctx.params.member_id} is not a member of ${a.org.slug}: invite them first`, "not_an_organization_member");
+    // Joining a team is a change of the member's teams: the owner's are the owner's, an admin's are for admins.
+    mayActOn(a, m, ctx.caller.accountId, ["teams"]);
     const before = await membership(ctx.q, t.id, m.id);
     if (before?.role === ctx.body.role) return toTeamMembership(before);
     if (before) {
@@ -129,7 +132,8 @@ export const teamHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     const t = await loadTeam(ctx.q, a.org.id, ctx.params.team_id, true);
     await mayManageMembers(ctx.q, a, t.id);
-    await ctx.q.query("SELECT 1 FROM members WHERE id = $1 AND organization_id = $2 FOR UPDATE", [ctx.params.member_id, a.org.id]);
+    const m = await findMember(ctx.q, a.org.id, ctx.params.member_id, true);
+    if (m) mayActOn(a, m, ctx.caller.accountId, ["teams"]);
     const before = await membership(ctx.q, t.id, ctx.params.member_id);
     if (!before) fail("not_found", `${ctx.params.member_id} is not in team ${t.name}`);
     const [{ n }] = (await ctx.q.query<{ n: number }>("SELECT count(*)::int AS n FROM team_members WHERE member_id = $1", [before.member_id])) as [{ n: number }];

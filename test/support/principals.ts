@@ -4,7 +4,8 @@
 // Worlds (organizations) the matrix runs in:
 // - main: owned by `own`; members adm (ADMIN role), mem/bil/pln/pc (one direct permission each),
 //   pa and m (DEFAULT role; pa gets an admin grant on each target project), tm (DEFAULT role,
-//   maintainer of the team `maintained`). ext and out are not members.
+//   maintainer of the team `maintained`). ext, extAdmin and out are not members: ext holds a viewer
+//   grant and extAdmin an admin grant (org-api.md §4 note 8) on each target project.
 // - tfa: requires 2FA; owned by an account with 2FA; no2fa holds ADMIN there and has no 2FA.
 // - dest: another org where every account column holds billing + projects:create, so a project
 //   transfer is decided by the side under test only. It is the "other org" `out` belongs to.
@@ -17,7 +18,7 @@ import type { TestServer } from "./server";
 /** The matrix columns: §4's nine, split where §4 depends on a relation, plus the callers §3.1 names. */
 export const COLUMNS = [
   "own", "adm", "mem", "bil", "pln", "pc", "pcCreator", "pa", "m", "mGranted", "tm", "ext",
-  "out", "op", "anon", "badToken", "no2fa",
+  "extAdmin", "out", "op", "anon", "badToken", "no2fa",
 ] as const;
 export type Col = (typeof COLUMNS)[number];
 
@@ -63,7 +64,7 @@ export interface Fixture {
   accountOf(col: Col): Acct | undefined;
   /** The world a column's cells run in: tfa for no2fa, main otherwise. */
   worldOf(col: Col): World;
-  /** A new org with only what the column needs: its membership (and a grant for ext), plus an active heir. */
+  /** A new org with only what the column needs: its membership (and a grant for ext, extAdmin), plus an active heir. */
   freshWorld(col: Col): Promise<World & { heir: Member }>;
   uniq(prefix: string): string;
   expectOk(r: { statusCode: number; body: string }, what: string, status?: number): void;
@@ -120,7 +121,7 @@ export async function buildPrincipals(s: TestServer): Promise<Fixture> {
     }
   };
 
-  const names = ["own", "adm", "mem", "bil", "pln", "pc", "pa", "m", "tm", "ext", "out", "no2fa", "tfaOwner", "destOwner", "inviterOwner", "heir"];
+  const names = ["own", "adm", "mem", "bil", "pln", "pc", "pa", "m", "tm", "ext", "extAdmin", "out", "no2fa", "tfaOwner", "destOwner", "inviterOwner", "heir"];
   const accounts: Record<string, Acct> = {};
   for (const a of names) accounts[a] = await s.signup(`${a}@authz.test`);
   const me = await s.call(s.operatorToken, "GET", "/v1/me");
@@ -136,7 +137,7 @@ export async function buildPrincipals(s: TestServer): Promise<Fixture> {
   expectOk(await s.call(tfa.owner.token, "PATCH", `/v1/organizations/${tfa.id}`, { require_two_factor: true }), "require 2FA");
 
   const dest = await world(accounts.destOwner!, "authz-dest");
-  for (const a of ["own", "adm", "mem", "bil", "pln", "pc", "pa", "m", "tm", "ext", "out", "no2fa"]) {
+  for (const a of ["own", "adm", "mem", "bil", "pln", "pc", "pa", "m", "tm", "ext", "extAdmin", "out", "no2fa"]) {
     dest.members[a as Col] = await enrol(dest, accounts[a]!, { permissions: ["billing", "projects:create"] });
   }
   const inviter = await world(accounts.inviterOwner!, "authz-inviter");
@@ -156,10 +157,11 @@ export async function buildPrincipals(s: TestServer): Promise<Fixture> {
       const w = await world(owner, uniq("authz-fresh"));
       const base = (ACCOUNT_OF[col] ?? col) as Col;
       if (base !== "own" && accountOf(base) && (MAIN_MEMBERS.includes(base) || base === "no2fa")) await join(w, base, accountOf(base)!);
-      if (col === "ext") {
+      if (col === "ext" || col === "extAdmin") {
         const p = await s.call(owner.token, "POST", `/v1/organizations/${w.id}/projects`, { name: "granted" });
-        expectOk(p, "ext project", 201);
-        expectOk(await s.call(owner.token, "PUT", `/v1/projects/${p.json.id}/access/accounts/${accounts.ext!.accountId}`, { role: "viewer" }), "ext grant");
+        expectOk(p, `${col} project`, 201);
+        const grant = { role: col === "ext" ? "viewer" : "admin" };
+        expectOk(await s.call(owner.token, "PUT", `/v1/projects/${p.json.id}/access/accounts/${accounts[col]!.accountId}`, grant), `${col} grant`);
       }
       const heirAcct = await s.signup(`${uniq("heir")}@authz.test`);
       const heir = await enrol(w, heirAcct);

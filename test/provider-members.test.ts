@@ -1,7 +1,7 @@
 // The Role, Team and Member providers in the real dynamic-provider host, against a real server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemberOutputs, RoleOutputs, TeamOutputs } from "../api/pulumi";
-import { HostError, providerEnv } from "./support/engine";
+import { Host, HostError, providerEnv, Stack } from "./support/engine";
 
 let env: Awaited<ReturnType<typeof providerEnv>>;
 let org: { id: string; outputs: Record<string, any> };
@@ -209,6 +209,25 @@ describe("Member", () => {
     await stack.nextRun(env.config);
     const err = await stack.destroy("owner").catch((e) => e);
     expect(err.message).toMatch(/cannot_remove_owner \(409\).*transfer the ownership first/);
+  });
+
+  it("explains, in the program's terms, that a token holding only `members` cannot demote or remove an admin", async () => {
+    const { stack } = env;
+    const admin = await env.server.join(env.owner.token, org.id, "an-admin@example.test", { role_ids: [org.outputs.adminRoleId] });
+    const userAdmin = await env.server.join(env.owner.token, org.id, "user-admin@example.test", { permissions: ["members"] });
+    const other = new Stack(await Host.start());
+    try {
+      await other.host.configure({ ...env.config, "orgs:apiToken": userAdmin.token });
+      await other.up("member", "admin", { organization: org.id, email: admin.email, adopt: true });
+      const demote = await other.up("member", "admin", { organization: org.id, email: admin.email, roles: [org.outputs.defaultRoleId], adopt: true }).catch((e) => e);
+      expect(demote.message).toMatch(/forbidden \(403\): an-admin@example.test holds the ADMIN role.* — run pulumi with a token of the organization's owner or of an ADMIN member/);
+      await other.nextRun({ ...env.config, "orgs:apiToken": userAdmin.token });
+      const remove = await other.destroy("admin").catch((e) => e);
+      expect(remove.message).toMatch(/only the owner and ADMIN members can remove an admin — run pulumi with a token of the organization's owner or of an ADMIN member.*pulumi state delete/);
+    } finally {
+      await other.host.stop();
+    }
+    expect((await call("GET", `/v1/organizations/${org.id}/members/${admin.memberId}`)).json.role_ids).toEqual([org.outputs.adminRoleId]);
   });
 
   it("checks inputs with property paths before any call", async () => {

@@ -1,9 +1,8 @@
 // The Member resource class (the provider is provider/member.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../provider/shell";
+import provider = require("../provider/shells/member");
+import { idPart } from "./ids";
 import type { Permission } from "../api/common";
-
-const provider = dynamicProvider("member");
 
 export interface MemberArgs {
   /** The organization: its ID (org_…) or slug. Renaming it, or naming it by ID instead, is no change; another organization replaces the member. */
@@ -70,5 +69,7 @@ export class Member extends pulumi.dynamic.Resource {
       ...args,
       organizationId: undefined, memberId: undefined, roleIds: undefined, teamIds: undefined, status: undefined, accountId: undefined, invitationExpiresAt: undefined, isOwner: undefined, version: undefined,
     }, opts, "orgs", "Member");
+    this.organizationId = idPart(this.id, 0);
+    this.memberId = idPart(this.id, 1);
   }
 }

@@ -1,8 +1,6 @@
 // The Organization resource class (the provider is provider/organization.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../provider/shell";
-
-const provider = dynamicProvider("organization");
+import provider = require("../provider/shells/organization");
 
 export interface OrganizationArgs {
   /** URL name, globally unique, lowercase (1-39 letters, digits or hyphens). Renaming is an update. */

@@ -1,8 +1,7 @@
 // The ProjectAccess resource class (the provider is provider/project-access.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../provider/shell";
-
-const provider = dynamicProvider("project-access");
+import provider = require("../provider/shells/project-access");
+import { idPart } from "./ids";
 
 /** A role in one environment, or null for none. */
 export type EnvironmentRole = "admin" | "contributor" | "viewer" | null;
@@ -69,5 +68,7 @@ export class ProjectAccess extends pulumi.dynamic.Resource {
       ...args,
       organizationId: undefined, principalType: undefined, principalId: undefined, external: undefined, version: undefined,
     }, opts, "orgs", "ProjectAccess");
+    this.principalType = idPart(this.id, 1) as pulumi.Output<"members" | "roles" | "teams" | "accounts">;
+    this.principalId = idPart(this.id, 2);
   }
 }

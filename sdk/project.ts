@@ -1,8 +1,6 @@
 // The Project resource class (the provider is provider/project.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../provider/shell";
-
-const provider = dynamicProvider("project");
+import provider = require("../provider/shells/project");
 
 export interface ProjectArgs {
   /** The organization that owns the project: its ID (org_…) or slug. Renaming it, or naming it by ID instead, is no change; another organization transfers the project (an update, never a replacement). */

@@ -1,9 +1,8 @@
 // The Role resource class (the provider is provider/role.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../provider/shell";
+import provider = require("../provider/shells/role");
+import { idPart } from "./ids";
 import type { Permission } from "../api/common";
-
-const provider = dynamicProvider("role");
 
 export interface RoleArgs {
   /** The organization: its ID (org_…) or slug. Renaming it, or naming it by ID instead, is no change; another organization replaces the role. */
@@ -43,5 +42,7 @@ export class Role extends pulumi.dynamic.Resource {
       ...args,
       organizationId: undefined, roleId: undefined, version: undefined,
     }, opts, "orgs", "Role");
+    this.organizationId = idPart(this.id, 0);
+    this.roleId = idPart(this.id, 1);
   }
 }

@@ -1,8 +1,7 @@
 // The Team resource class (the provider is provider/team.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../provider/shell";
-
-const provider = dynamicProvider("team");
+import provider = require("../provider/shells/team");
+import { idPart } from "./ids";
 
 export interface TeamArgs {
   /** The organization: its ID (org_…) or slug. Renaming it, or naming it by ID instead, is no change; another organization replaces the team. */
@@ -38,5 +37,7 @@ export class Team extends pulumi.dynamic.Resource {
       ...args,
       organizationId: undefined, teamId: undefined, version: undefined,
     }, opts, "orgs", "Team");
+    this.organizationId = idPart(this.id, 0);
+    this.teamId = idPart(this.id, 1);
   }
 }

@@ -133,11 +133,11 @@ describe("quickstart", () => {
     }
   });
 
-  it("gives members roles and teams by their ID outputs", () => {
+  it("gives members roles and teams by their ID outputs, or by name", () => {
     const alice = get(rs, "alice");
     expect(alice.inputs).toMatchObject({ email: "alice@example.com", roles: ["role_developer"], teams: ["team_platform"] });
     expect(alice.deps).toEqual(expect.arrayContaining(["acme", "developer", "platform"]));
-    expect(get(rs, "carol").inputs).toMatchObject({ roles: ["role_finance"], teams: ["team_defaultacme"], permissions: ["members"] });
+    expect(get(rs, "carol").inputs).toMatchObject({ roles: ["role_finance"], teams: ["My Team"], permissions: ["members"] });
     expect(get(rs, "finance").inputs.permissions).toEqual(["billing", "plans"]);
   });
 
@@ -175,7 +175,7 @@ describe("gitops", () => {
     expectValidInputs(rs);
     expect(ofKind(rs, "Organization")).toEqual([]);
     expect(ofKind(rs, "Member").map((m) => m.name).sort()).toEqual(["dana@example.com", "erik@example.com", "fatima@example.com"]);
-    expect(get(rs, "erik@example.com").inputs).toMatchObject({ organization: "acme", adopt: true, roles: ["role_01quickstartdeveloper"], teams: ["team_01quickstartfrontend"] });
+    expect(get(rs, "erik@example.com").inputs).toMatchObject({ organization: "acme", adopt: true, roles: ["Developer"], teams: ["Frontend"] });
     expect(get(rs, "fatima@example.com").inputs).toMatchObject({ permissions: ["billing", "plans"], note: "Welcome! You look after invoices and plans." });
     expect(ofKind(rs, "ProjectAccess").map((g) => g.name).sort()).toEqual(["dana@example.com/api", "erik@example.com/api", "erik@example.com/web"]);
     const grant = get(rs, "erik@example.com/api");
@@ -193,14 +193,14 @@ describe("gitops", () => {
     expect(get(rs, "zoe@example.com").inputs).toMatchObject({ organization: "org_123", email: "Zoe@Example.com", adopt: false });
   });
 
-  it("parses the example file, resolving names to IDs", () => {
+  it("parses the example file, resolving project names to IDs (roles and teams stay names, for the provider)", () => {
     const doc = parseMembers(example);
     expect(doc.organization).toBe("acme");
     expect(doc.members.find((m) => m.email === "dana@example.com")).toEqual({
       email: "dana@example.com",
       key: "dana@example.com",
-      roles: ["role_01quickstartdeveloper"],
-      teams: ["team_01quickstartplatform"],
+      roles: ["Developer"],
+      teams: ["Platform"],
       access: [{ projectName: "api", projectId: "prj_01quickstartapi", level: "admin" }],
     });
   });
@@ -208,11 +208,10 @@ describe("gitops", () => {
   it("reports every problem in the file at once, with where it is", () => {
     const bad = `
 organization: acme
-roles: { developer: role_1 }
 projects: { api: prj_1 }
 members:
   - email: a@example.com
-    roles: [devs]
+    roles: [""]
     access: [{ project: api, level: admin }, { project: api, level: viewer }]
   - email: A@Example.com
     access: [{ project: www, level: admin }]
@@ -220,13 +219,15 @@ members:
     let err: unknown;
     try { parseMembers(bad, "team.yaml"); } catch (e) { err = e; }
     expect(err).toBeInstanceOf(MembersFileError);
-    expect((err as MembersFileError).problems).toEqual([
-      'members.0.roles.0: unknown role "devs"; add it under roles: (known: developer)',
-      "members.0.access.1: project api is listed twice for a@example.com",
-      "members.1.email: A@Example.com is already listed at members.0",
-      'members.1.access.0.project: unknown project "www"; add it under projects: (known: api)',
+    expect((err as MembersFileError).problems).toEqual([expect.stringMatching(/^members\[0\]\.roles\[0\]: /)]);
+    let second: unknown;
+    try { parseMembers(bad.replace('roles: [""]', "roles: [Devs]"), "team.yaml"); } catch (e) { second = e; }
+    expect((second as MembersFileError).problems).toEqual([
+      "members[0].access[1]: project api is listed twice for a@example.com",
+      "members[1].email: A@Example.com is already listed at members[0]",
+      'members[1].access[0].project: unknown project "www"; add it under projects: (known: api)',
     ]);
-    expect((err as Error).message).toMatch(/^team\.yaml has 4 problems:/);
+    expect((second as Error).message).toMatch(/^team\.yaml has 3 problems:/);
   });
 
   it("refuses values the API would refuse, before any resource exists", () => {
@@ -234,9 +235,9 @@ members:
       try { parseMembers(text); return []; } catch (e) { return (e as MembersFileError).problems; }
     };
     expect(problems("organization: acme\nmembers:\n  - email: not-an-email\n    permissions: [root]\n    access: [{ project: x, level: owner }]\n")).toEqual([
-      expect.stringMatching(/^members\.0\.email: /),
-      expect.stringMatching(/^members\.0\.permissions\.0: /),
-      expect.stringMatching(/^members\.0\.access\.0\.level: /),
+      expect.stringMatching(/^members\[0\]\.email: /),
+      expect.stringMatching(/^members\[0\]\.permissions\[0\]: /),
+      expect.stringMatching(/^members\[0\]\.access\[0\]\.level: /),
     ]);
     expect(problems("members: [")[0]).toMatch(/^not valid YAML/);
     expect(problems("organization: acme\nmembers: []\nteam: {}\n")[0]).toMatch(/team/);

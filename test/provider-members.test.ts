@@ -212,7 +212,6 @@ describe("Member", () => {
   });
 
   it("explains, in the program's terms, that a token holding only `members` cannot demote or remove an admin", async () => {
-    const { stack } = env;
     const admin = await env.server.join(env.owner.token, org.id, "an-admin@example.test", { role_ids: [org.outputs.adminRoleId] });
     const userAdmin = await env.server.join(env.owner.token, org.id, "user-admin@example.test", { permissions: ["members"] });
     const other = new Stack(await Host.start());

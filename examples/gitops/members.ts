@@ -1,11 +1,12 @@
 // Reads members.yaml: validates it completely (every mistake at once, with its place in the file)
-// and resolves role, team and project names to IDs, before any resource is declared.
+// and resolves project names to IDs, before any resource is declared. Roles and teams stay names
+// (or IDs): the provider resolves them in the organization, and names an unknown one.
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
 import { Email, ENVIRONMENT_ROLES, Permission, PROJECT_ROLES } from "orgs/api";
 
-const names = z.array(z.string().min(1));
+const names = z.array(z.string().min(1).max(255));
 const Access = z.strictObject({
   project: z.string().min(1),
   level: z.enum(PROJECT_ROLES),
@@ -24,8 +25,6 @@ const Entry = z.strictObject({
 const File = z.strictObject({
   organization: z.string().min(1),
   adopt: z.boolean().default(false),
-  roles: z.record(z.string(), z.string()).default({}),
-  teams: z.record(z.string(), z.string()).default({}),
   projects: z.record(z.string(), z.string()).default({}),
   members: z.array(Entry),
 });
@@ -40,7 +39,9 @@ export interface MemberEntry {
   email: string;
   /** Lowercased email: the resource name, so a change of case only is not a new member. */
   key: string;
+  /** Role names or IDs. */
   roles?: string[];
+  /** Team names or IDs. */
   teams?: string[];
   permissions?: z.infer<typeof Permission>[];
   note?: string;
@@ -68,33 +69,27 @@ export function parseMembers(text: string, file = "members.yaml"): MembersFile {
   }
   const parsed = File.safeParse(raw);
   if (!parsed.success) {
-    throw new MembersFileError(file, parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`));
+    throw new MembersFileError(file, parsed.error.issues.map((i) => `${where(i.path) || "(top)"}: ${i.message}`));
   }
   const doc = parsed.data;
   const problems: string[] = [];
-  const lookup = (kind: "roles" | "teams" | "projects", name: string, where: string): string => {
-    const id = doc[kind][name];
-    if (id === undefined) {
-      const known = Object.keys(doc[kind]);
-      problems.push(`${where}: unknown ${kind.slice(0, -1)} "${name}"; add it under ${kind}: (known: ${known.join(", ") || "none"})`);
-      return "";
-    }
-    return id;
+  const project = (name: string, at: string): string => {
+    const id = doc.projects[name];
+    if (id === undefined) problems.push(`${at}: unknown project "${name}"; add it under projects: (known: ${Object.keys(doc.projects).join(", ") || "none"})`);
+    return id ?? "";
   };
   const seen = new Map<string, number>();
   const members = doc.members.map((m, i): MemberEntry => {
     const key = m.email.toLowerCase();
-    if (seen.has(key)) problems.push(`members.${i}.email: ${m.email} is already listed at members.${seen.get(key)}`);
+    if (seen.has(key)) problems.push(`members[${i}].email: ${m.email} is already listed at members[${seen.get(key)}]`);
     seen.set(key, i);
-    const roles = m.roles?.map((r, j) => lookup("roles", r, `members.${i}.roles.${j}`));
-    const teams = m.teams?.map((t, j) => lookup("teams", t, `members.${i}.teams.${j}`));
     const projects = new Set<string>();
     const access = m.access.map((a, j): ProjectGrant => {
-      if (projects.has(a.project)) problems.push(`members.${i}.access.${j}: project ${a.project} is listed twice for ${m.email}`);
+      if (projects.has(a.project)) problems.push(`members[${i}].access[${j}]: project ${a.project} is listed twice for ${m.email}`);
       projects.add(a.project);
       return {
         projectName: a.project,
-        projectId: lookup("projects", a.project, `members.${i}.access.${j}.project`),
+        projectId: project(a.project, `members[${i}].access[${j}].project`),
         level: a.level,
         ...(a.environments ? { environmentRoles: a.environments } : {}),
       };
@@ -102,8 +97,8 @@ export function parseMembers(text: string, file = "members.yaml"): MembersFile {
     return {
       email: m.email,
       key,
-      ...(roles ? { roles } : {}),
-      ...(teams ? { teams } : {}),
+      ...(m.roles ? { roles: m.roles } : {}),
+      ...(m.teams ? { teams: m.teams } : {}),
       ...(m.permissions ? { permissions: m.permissions } : {}),
       ...(m.note ? { note: m.note } : {}),
       access,
@@ -112,6 +107,9 @@ export function parseMembers(text: string, file = "members.yaml"): MembersFile {
   if (problems.length) throw new MembersFileError(file, problems);
   return { organization: doc.organization, adopt: doc.adopt, members };
 }
+
+/** A place in the file as Pulumi writes property paths: members[1].roles[0]. */
+const where = (path: readonly PropertyKey[]) => path.map((k, i) => (typeof k === "number" ? `[${k}]` : i ? `.${String(k)}` : String(k))).join("");
 
 export function loadMembers(path: string): MembersFile {
   return parseMembers(readFileSync(path, "utf8"), path);

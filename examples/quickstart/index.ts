@@ -52,11 +52,13 @@ const bob = new orgs.Member("bob", {
   teams: [frontend.teamId],
   note: "Welcome to Acme! You'll find the web app under Projects.",
 });
+// Roles and teams can be named as well as given by ID: "My Team" is the team every organization
+// starts with.
 const carol = new orgs.Member("carol", {
   organization: org.id,
   email: `carol@${domain}`,
   roles: [finance.roleId],
-  teams: [org.defaultTeamId],
+  teams: ["My Team"],
   permissions: ["members"],
 });
 

@@ -13,7 +13,7 @@ import { api } from "./config";
 import { diffInputs, sameSet, withChange, type DiffOutcome, type FieldRule } from "./diff";
 import { adoptionRefused, codeOf, PartialError, ProviderError, withAdvice, type FieldNames } from "./errors";
 import { fromList, invalidate } from "./read-cache";
-import { asDeclared, orgChange, orgIdOf, resolveNamed, tryResolveNamed, type Named } from "./refs";
+import { asDeclared, orgChange, orgIdOf, resolveNamed, sameOrganization, tryResolveNamed, type Named } from "./refs";
 import { declaredKeys, DECLARED, inputsOf, outputsOf, setKeys } from "./state";
 
 export { configure } from "./config";
@@ -179,6 +179,7 @@ export async function update(id: string, olds: State, news: Inputs): Promise<dyn
   const w = what(news, org);
   const params = { org, member_id: memberId };
   const keys = setKeys(news);
+  await sameOrganization(olds, news.organization, w);
   const patch = await patchFor(olds, news);
   let m: Member | undefined;
   if (Object.keys(patch).length) {

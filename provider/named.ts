@@ -11,7 +11,7 @@ import { validate } from "./check";
 import { diffInputs, patchOf, sameText, withChange, type DiffOutcome, type FieldRule } from "./diff";
 import { adoptionRefused, codeOf, explain, PartialError, ProviderError, withAdvice } from "./errors";
 import { fromList, invalidate } from "./read-cache";
-import { forgetCatalog, orgChange, type Named } from "./refs";
+import { forgetCatalog, orgChange, sameOrganization, type Named } from "./refs";
 import { declaredKeys, declaredPart, DECLARED, inputsOf, outputsOf, setKeys } from "./state";
 
 /** The server's view of a role or a team, as far as the shared steps need it. */
@@ -161,6 +161,7 @@ export function namedProvider<T extends NamedObject, I extends NamedInputs, S ex
     const [org, own] = idParts(id, 2, label);
     const w = what(news, org);
     const keys = setKeys(news);
+    await sameOrganization(olds, news.organization, w);
     const patch = patchBody(olds, news);
     if (!Object.keys(patch).length) {
       const kept = Object.fromEntries(Object.entries(olds).filter(([k]) => !(FLAGS as readonly string[]).includes(k)));

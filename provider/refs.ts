@@ -18,7 +18,8 @@ export function orgIdOf(ref: string): Promise<string | undefined> {
   let id = orgIds.get(ref);
   if (!id) {
     id = readOr404("getOrganization", { params: { org: ref } }, `organization ${ref}`).then((r) => (OrgsApiError.isInstance(r) ? undefined : r.body.id));
-    id.catch(() => orgIds.delete(ref));
+    // Only answers are kept: a slug not found may be the one this run renames an organization to.
+    id.then((found) => { if (found === undefined) orgIds.delete(ref); }, () => orgIds.delete(ref));
     orgIds.set(ref, id);
   }
   return id;
@@ -31,9 +32,10 @@ export function forgetOrgSlugs(): void {
 
 /**
  * How the declared organization reference `next` relates to the state: "same" organization (the
- * same text, its ID, or a slug that resolves to it), "other", or "unknown" during a preview. A
- * slug the token cannot resolve (yet: it may be an organization this run creates or renames) is
- * "other": a replacement creates before it deletes, so a create that fails keeps the old object.
+ * same text, its ID, or a slug that resolves to it), "other", or "unknown": not known during a
+ * preview, or a slug no organization visible to the token has (yet: this run may be renaming its
+ * organization to it, which a preview has not done). An unknown reference plans an update, never
+ * a replacement; the update checks it again (sameOrganization) and fails if it is not the same.
  */
 export async function orgChange(state: { organization?: unknown; organizationId?: unknown }, next: unknown): Promise<"same" | "other" | "unknown"> {
   if (hasUnknown(next)) return "unknown";
@@ -41,7 +43,19 @@ export async function orgChange(state: { organization?: unknown; organizationId?
   const ref = String(next);
   if (isOrgId(ref)) return "other";
   const id = await orgIdOf(ref);
-  return id !== undefined && id === state.organizationId ? "same" : "other";
+  if (id === undefined) return "unknown";
+  return id === state.organizationId ? "same" : "other";
+}
+
+/** In an update: `next` must still name the state's organization (a move needs a replacement). */
+export async function sameOrganization(state: { organization?: unknown; organizationId?: string }, next: string, what: string): Promise<void> {
+  if (next === state.organization || next === state.organizationId) return;
+  forgetOrgSlugs();
+  const id = await orgIdOf(next);
+  if (id === undefined) throw new ProviderError(`${what}: organization ${next} is not visible to this token: check the slug, and that the token's account is a member`);
+  if (id !== state.organizationId) {
+    throw new ProviderError(`${what}: organization ${next} is another organization than ${state.organizationId}, which needs a replacement: run pulumi up again`);
+  }
 }
 
 // Roles and teams by name ---------------------------------------------------------------------------

@@ -1,0 +1,28 @@
+// A Pulumi program whose resources are described in its stack config (`resources`, a JSON list of
+// {type, name, args}), for end-to-end tests that need many small programs: a test changes the
+// config between runs as a user changes their program. A string "${name.output}" in args stands
+// for another resource's output (so the engine orders the two).
+import * as pulumi from "@pulumi/pulumi";
+import * as orgs from "orgs";
+
+const classes = {
+  Organization: orgs.Organization, Project: orgs.Project, Role: orgs.Role, Team: orgs.Team, Member: orgs.Member, ProjectAccess: orgs.ProjectAccess,
+};
+interface Spec { type: keyof typeof classes; name: string; args: Record<string, unknown> }
+type Constructor = new (name: string, args: unknown) => pulumi.CustomResource;
+
+const made: Record<string, pulumi.CustomResource> = {};
+const ref = (v: unknown): unknown => {
+  if (typeof v === "string") {
+    const m = /^\$\{([^.}]+)\.(\w+)\}$/.exec(v);
+    return m ? (made[m[1]!] as unknown as Record<string, unknown>)[m[2]!] : v;
+  }
+  if (Array.isArray(v)) return v.map(ref);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, ref(x)]));
+  return v;
+};
+for (const s of JSON.parse(new pulumi.Config().require("resources")) as Spec[]) {
+  made[s.name] = new (classes[s.type] as unknown as Constructor)(s.name, ref(s.args));
+}
+
+export const ids = Object.fromEntries(Object.entries(made).map(([name, r]) => [name, r.id]));

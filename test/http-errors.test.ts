@@ -1,12 +1,15 @@
 // What reaches the server below the routes, over real sockets on loopback: bodies over the 1 MiB
 // limit sent without `Expect: 100-continue`, and requests Node's HTTP parser refuses. Each must get
-// a whole, readable problem+json — never a reset or Fastify's JSON.
+// a whole, readable problem+json as openapi.json documents it — never a reset or Fastify's JSON.
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { connect, type AddressInfo } from "node:net";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { discardBody } from "../server/http/body-limit";
 import { clientErrorProblem } from "../server/http/client-error";
+import { Contract } from "./support/contract";
 import { startTestServer, type TestServer } from "./support/server";
 
 interface RawResponse { status: number; headers: Record<string, string>; body: string; error?: string }
@@ -48,10 +51,12 @@ function parse(text: string): Omit<RawResponse, "error"> {
 
 let s: TestServer;
 let port: number;
+let contract: Contract;
 beforeAll(async () => {
   s = await startTestServer();
   await s.app.listen({ host: "127.0.0.1", port: 0 });
   port = (s.app.server.address() as AddressInfo).port;
+  contract = await Contract.load(JSON.parse(readFileSync(join(__dirname, "..", "openapi.json"), "utf8")));
 });
 afterAll(() => s?.close());
 
@@ -69,7 +74,7 @@ describe("a body over 1 MiB without Expect: 100-continue", () => {
       const r = await rawRequest(port, head(chunked ? "Transfer-Encoding: chunked\r\n" : `Content-Length: ${body.length}\r\n`), body, chunked);
       outcomes.push(r.error ? `${r.status} with ${r.error}` : String(r.status));
       if (r.status === 413) {
-        expect(r.headers["content-type"]).toMatch(/^application\/problem\+json/);
+        expect(contract.check({ method: "POST", url: "/v1/organizations", status: r.status, headers: r.headers, body: r.body })).toEqual([]);
         expect(JSON.parse(r.body)).toMatchObject({ status: 413, code: "payload_too_large" });
         expect(r.headers.connection).toBe("close");
       }
@@ -112,13 +117,16 @@ describe("requests the HTTP parser refuses", () => {
     ["broken chunked encoding", "POST /v1/organizations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400, "malformed_request"],
     ["a raw space in the path", "GET /v1/organizations/a b HTTP/1.1\r\nHost: x\r\n\r\n", 400, "malformed_request"],
     ["headers over 16 KiB", `GET /v1/me HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431, "headers_too_large"],
-  ] as const)("%s: a problem+json", async (_, request, status, code) => {
+  ] as const)("%s: a problem+json, as documented for every operation", async (_, request, status, code) => {
     const r = await rawRequest(port, Buffer.from(request, "latin1"));
     expect(r.status, JSON.stringify(r)).toBe(status);
     expect(r.headers["content-type"]).toBe("application/problem+json");
     const problem = JSON.parse(r.body);
     expect(problem).toMatchObject({ status, code, type: `https://orgs.dev/problems/${code}`, request_id: r.headers["x-request-id"] });
     expect(problem.detail).toMatch(/\S/);
+    for (const [method, url] of [["GET", "/v1/me"], ["POST", "/v1/organizations"], ["DELETE", "/v1/projects/prj_1"]]) {
+      expect(contract.check({ method: method!, url: url!, status: r.status, headers: r.headers, body: r.body })).toEqual([]);
+    }
   });
 
   it("the server still answers on new connections afterwards", async () => {

@@ -44,16 +44,16 @@ const shapeOf = (s: z.ZodType | undefined) => (s instanceof z.ZodObject ? (s.sha
 const isVersioned = (r: RouteDef) => "version" in shapeOf(r.response) && !("items" in shapeOf(r.response));
 const isPage = (r: RouteDef) => "next_cursor" in shapeOf(r.response);
 /** Idempotency keys are scoped to an account, so only authenticated writes honour one. */
-export const honoursIdempotencyKey = (r: RouteDef) => r.method !== "GET" && r.auth !== "none";
+const honoursIdempotencyKey = (r: RouteDef) => r.method !== "GET" && r.auth !== "none";
 /** Routes that list precondition_failed compare If-Match with the resource's version. */
-export const honoursIfMatch = (r: RouteDef) => r.errors?.includes("precondition_failed") ?? false;
-export const honoursIfNoneMatch = (r: RouteDef) => (r.method === "GET" && isVersioned(r)) || r.createOnly === true;
+const honoursIfMatch = (r: RouteDef) => r.errors?.includes("precondition_failed") ?? false;
+const honoursIfNoneMatch = (r: RouteDef) => (r.method === "GET" && isVersioned(r)) || r.createOnly === true;
 
 /** Refused by Node's HTTP parser before any route is known: any request can get these. */
 const HTTP_LEVEL: ErrorCode[] = ["malformed_request", "request_timeout", "headers_too_large"];
 
 /** Every error code the operation can answer with: the conventions of its kind, then its own. */
-export function errorCodesOf(r: RouteDef): ErrorCode[] {
+function errorCodesOf(r: RouteDef): ErrorCode[] {
   const codes = new Set<ErrorCode>([...HTTP_LEVEL, "rate_limited", "internal", "unavailable"]);
   const add = (...c: ErrorCode[]) => c.forEach((x) => codes.add(x));
   if (r.auth !== "none") add("unauthenticated");
@@ -74,7 +74,7 @@ export function errorCodesOf(r: RouteDef): ErrorCode[] {
 }
 
 /** Every status the operation can answer with, error codes grouped under theirs. */
-export function statusesOf(r: RouteDef): Map<number, ErrorCode[]> {
+function statusesOf(r: RouteDef): Map<number, ErrorCode[]> {
   const out = new Map<number, ErrorCode[]>();
   out.set(r.status ?? 200, []);
   if (r.creates) out.set(201, []);

@@ -55,11 +55,15 @@ export const PageQuery = z.object({ limit: Limit.optional(), cursor: Cursor.opti
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 
-/** A field error's JSON pointer as people write it: /members/0/email → members.0.email ("" for the root). */
-export const fieldLabel = (pointer: string) => pointer.replace(/^\//, "").replace(/\//g, ".");
+/**
+ * A field error's JSON pointer as people write it: /members/0/email → members.0.email. The root
+ * pointer "" (the whole body) gives "", which callers name ("body"); a header name is kept as is.
+ */
+export const fieldLabel = (pointer: string) =>
+  pointer.startsWith("/") ? pointer.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~")).join(".") : pointer;
 
 export const ProblemFieldError = z.object({
-  field: z.string().describe("JSON pointer to the offending field, e.g. /members/0/email, or the query parameter name."),
+  field: z.string().describe('RFC 6901 JSON pointer to the offending field (/members/0/email; "" for the whole body), to the query parameter for invalid_query (/limit), or the header\'s name for invalid_header (Idempotency-Key).'),
   code: z.enum(["missing", "missing_field", "invalid", "already_exists", "immutable", "unprocessable", "custom"]),
   message: z.string(),
 });

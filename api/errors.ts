@@ -6,6 +6,7 @@ export const ERRORS = {
   malformed_json: { status: 400, title: "The request body is not valid JSON" },
   invalid_query: { status: 400, title: "A query parameter is invalid" },
   invalid_header: { status: 400, title: "A request header is invalid" },
+  malformed_request: { status: 400, title: "The HTTP request cannot be parsed" },
   // 401 / 403 / 404
   unauthenticated: { status: 401, title: "Authentication required" },
   forbidden: { status: 403, title: "You lack the permission for this action" },
@@ -18,6 +19,8 @@ export const ERRORS = {
   method_not_allowed: { status: 405, title: "Method not allowed" },
   unsupported_media_type: { status: 415, title: "The request body must be application/json" },
   payload_too_large: { status: 413, title: "The request body is too large" },
+  request_timeout: { status: 408, title: "The request did not arrive in time" },
+  headers_too_large: { status: 431, title: "The request's headers are too large" },
   // 409
   already_exists: { status: 409, title: "Already exists" },
   already_member: { status: 409, title: "Already a member or invited" },

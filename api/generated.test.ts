@@ -1,4 +1,6 @@
 // schema.json and openapi.json are generated from api/: they must be valid, complete and fresh.
+import { createConfig, lintFromString } from "@redocly/openapi-core";
+import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { readFileSync } from "node:fs";
@@ -6,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startTestServer, type TestServer } from "../test/support/server";
+import { ERRORS } from "./errors";
 import { generatedFiles, pulumiSchema, repoRoot, staleness } from "./generate";
 import { PULUMI_RESOURCES } from "./pulumi";
 import { pathParams, routes, type RouteDef } from "./routes";
@@ -162,14 +165,18 @@ const OPENAPI_31 = {
             operationId: { type: "string" },
             parameters: {
               type: "array",
-              items: { type: "object", required: ["name", "in"], properties: { in: { enum: ["query", "header", "path", "cookie"] }, schema: { type: "object" } } },
+              items: {
+                type: "object",
+                anyOf: [{ required: ["name", "in"] }, { required: ["$ref"] }],
+                properties: { in: { enum: ["query", "header", "path", "cookie"] }, schema: { type: "object" } },
+              },
             },
             requestBody: { type: "object", required: ["content"] },
             responses: {
               type: "object",
               minProperties: 1,
               propertyNames: { pattern: "^([1-5](\\d\\d|XX)|default)$" },
-              additionalProperties: { type: "object", required: ["description"] },
+              additionalProperties: { type: "object", anyOf: [{ required: ["description"] }, { required: ["$ref"] }] },
             },
           },
         },
@@ -218,6 +225,74 @@ describe("openapi.json", () => {
       const target = String(value).replace(/^#\//, "").split("/").reduce<any>((n, k) => n?.[k], doc);
       expect(target, `${path} → ${value}`).toBeDefined();
     }
+  });
+
+  /** Redocly's recommended rules with every warning an error: spec structure, refs, operation IDs, 4xx answers, license. */
+  const lint = async (source: string) =>
+    lintFromString({ source, absoluteRef: join(root, "openapi.json"), config: await createConfig({ extends: ["recommended-strict"] }) });
+
+  it("lints clean with Redocly's recommended rules", async () => {
+    const problems = await lint(onDisk("openapi.json"));
+    expect(problems.map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`)).toEqual([]);
+  });
+
+  it("the lint can fail: a response without a description and an unresolvable $ref are reported", async () => {
+    const broken = structuredClone(doc);
+    delete broken.paths["/v1/me"].get.responses["200"].description;
+    broken.paths["/v1/me"].get.responses["404"] = { $ref: "#/components/responses/Nope" };
+    const rules = (await lint(JSON.stringify(broken))).map((p) => p.ruleId);
+    expect(rules).toContain("struct");
+    expect(rules).toContain("no-unresolved-refs");
+  });
+
+  it("names the license", () => {
+    expect(doc.info.license).toEqual({ name: "Apache-2.0", url: "https://www.apache.org/licenses/LICENSE-2.0" });
+  });
+
+  it("describes tuples so that JSON Schema draft 4-7 tools read them alike: no prefixItems", () => {
+    expect(collect(doc, "prefixItems")).toEqual([]);
+    const event = doc.paths["/v1/organizations/{org}/audit-events/{event_id}"].get.responses["200"].content["application/json"].schema;
+    const pair = event.properties.changes.anyOf[0].additionalProperties;
+    expect(pair).toMatchObject({ type: "array", minItems: 2, maxItems: 2, items: {} });
+    // Read as draft-07 (what 3.0-era tools do), a pair is still valid and a triple is not.
+    const draft7 = new Ajv({ strict: false }).compile(pair);
+    expect(draft7(["old", "new"])).toBe(true);
+    expect(draft7(["old", "new", "extra"])).toBe(false);
+  });
+
+  it("gives every error answer the problem schema, its status and the codes it can carry", () => {
+    const problems = Object.entries<any>(doc.components.responses).map(([name, r]) => ({ where: name, r }));
+    for (const { path, method, op } of ops) {
+      for (const [status, r] of Object.entries<any>(op.responses)) if (Number(status) >= 400 && !r.$ref) problems.push({ where: `${method} ${path} ${status}`, r });
+    }
+    for (const { where, r } of problems) {
+      const [problemRef, narrowed] = r.content["application/problem+json"].schema.allOf;
+      expect(problemRef, where).toEqual({ $ref: "#/components/schemas/Problem" });
+      for (const code of narrowed.properties.code.enum) expect(ERRORS[code as keyof typeof ERRORS].status, `${where} ${code}`).toBe(narrowed.properties.status.enum[0]);
+      expect(r.headers["X-Request-Id"], where).toBeDefined();
+    }
+  });
+
+  it("documents the statuses the conventions add: 201 on creating PUTs, 304, 403, 404 and 412 where they apply", () => {
+    const op = (path: string, method: string) => doc.paths[path][method];
+    const codes = (path: string, method: string, status: number) => {
+      const r = op(path, method).responses[status];
+      return r.$ref ? r.$ref : r.content["application/problem+json"].schema.allOf[1].properties.code.enum;
+    };
+    expect(Object.keys(op("/v1/organizations/{org}/teams/{team_id}/members/{member_id}", "put").responses)).toEqual(expect.arrayContaining(["200", "201"]));
+    expect(op("/v1/projects/{project_id}/access/{principal_type}/{principal_id}", "put").responses["201"].headers).toHaveProperty("Location");
+    expect(op("/v1/organizations/{org}", "get").responses["304"].headers).toHaveProperty("ETag");
+    expect(codes("/v1/me/two-factor", "delete", 404)).toEqual(["not_found"]);
+    expect(codes("/v1/outbox", "get", 403)).toEqual(["forbidden"]);
+    expect(codes("/v1/projects/{project_id}", "get", 403)).toEqual(expect.arrayContaining(["forbidden", "two_factor_required"]));
+    expect(codes("/v1/organizations", "post", 400)).toEqual(expect.arrayContaining(["malformed_json", "malformed_request", "invalid_header"]));
+    expect(codes("/v1/organizations", "post", 422)).toEqual(expect.arrayContaining(["validation_failed", "idempotency_key_reused"]));
+    expect(codes("/v1/organizations/{org}/members", "get", 400)).toContain("invalid_query");
+    expect(codes("/v1/organizations/{org}/roles/{role_id}", "delete", 412)).toEqual(["precondition_failed"]);
+    const names = (o: any) => o.parameters.map((p: any) => p.name ?? p.$ref.split("/").pop());
+    expect(names(op("/v1/organizations/{org}", "patch"))).toEqual(expect.arrayContaining(["IfMatch", "IdempotencyKey"]));
+    expect(names(op("/v1/organizations/{org}", "get"))).toContain("IfNoneMatch");
+    expect(names(op("/v1/accounts", "post"))).not.toContain("IdempotencyKey");
   });
 
   it("is what the server serves at GET /v1/openapi.json", async () => {

@@ -222,7 +222,7 @@ export const AuditEvent = z.object({
   request_id: z.string().nullable(),
   target: z.object({ type: z.string(), id: z.string(), display_name: z.string().nullable() }),
   project_id: ProjectId.nullable(),
-  changes: z.record(z.string(), z.tuple([z.unknown(), z.unknown()])).nullable(),
+  changes: z.record(z.string(), z.tuple([z.unknown(), z.unknown()]).describe("[old, new]")).nullable().describe("What changed, as {field: [old, new]}, secrets redacted."),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 

@@ -18,7 +18,18 @@ export interface RouteDef {
   body?: z.ZodType;
   response?: z.ZodType;
   status?: number;
+  /**
+   * The errors this route's handler raises. Those of the conventions every route of its kind shares
+   * (authentication, body and query parsing, idempotency keys, 404 for unknown IDs, 2FA) are added by
+   * api/openapi.ts; listing precondition_failed declares that the route honours If-Match.
+   */
   errors?: readonly ErrorCode[];
+  /** A PUT that creates what is not there yet: 201 then, `status` when it changes what is. */
+  creates?: boolean;
+  /** Honours `If-None-Match: *`, which makes the PUT create-only (412 when it exists). */
+  createOnly?: boolean;
+  /** Whether a 201 carries a Location (default true): not when nothing addressable was created. */
+  location?: boolean;
 }
 
 const org = "/v1/organizations/{org}";
@@ -28,25 +39,25 @@ const NoQuery = PageQuery;
 
 export const routes = {
   // Accounts and self-service
-  createAccount: { method: "POST", path: "/v1/accounts", auth: "none", summary: "Sign up: create an account and its first API token", body: Q.AccountCreate, response: z.object({ account: R.Account, token: R.ApiTokenCreated }), status: 201, errors: ["already_exists"] },
+  createAccount: { method: "POST", path: "/v1/accounts", auth: "none", summary: "Sign up: create an account and its first API token", body: Q.AccountCreate, response: z.object({ account: R.Account, token: R.ApiTokenCreated }), status: 201, errors: ["already_exists", "forbidden"] },
   getMe: { method: "GET", path: "/v1/me", summary: "The caller's account and memberships", response: R.Me },
   updateMe: { method: "PATCH", path: "/v1/me", summary: "Change the caller's name", body: Q.AccountUpdate, response: R.Account },
   listMyInvitations: { method: "GET", path: "/v1/me/invitations", summary: "Invitations addressed to the caller's email", response: page(R.Member) },
   listTokens: { method: "GET", path: "/v1/me/tokens", summary: "The caller's API tokens (never the secrets)", query: NoQuery, response: page(R.ApiToken) },
-  createToken: { method: "POST", path: "/v1/me/tokens", summary: "Create an API token; the secret is returned once", body: Q.TokenCreate, response: R.ApiTokenCreated, status: 201 },
+  createToken: { method: "POST", path: "/v1/me/tokens", summary: "Create an API token; the secret is returned once", body: Q.TokenCreate, response: R.ApiTokenCreated, status: 201, errors: ["privilege_escalation"] },
   deleteToken: { method: "DELETE", path: "/v1/me/tokens/{token_id}", summary: "Revoke an API token", status: 204, errors: ["not_found"] },
-  enrollTwoFactor: { method: "POST", path: "/v1/me/two-factor", summary: "Start TOTP enrolment: returns the secret to load into an authenticator", response: R.TwoFactorEnrollment, status: 201, errors: ["already_exists"] },
+  enrollTwoFactor: { method: "POST", path: "/v1/me/two-factor", summary: "Start TOTP enrolment: returns the secret to load into an authenticator", response: R.TwoFactorEnrollment, status: 201, location: false, errors: ["already_exists"] },
   confirmTwoFactor: { method: "POST", path: "/v1/me/two-factor/confirm", summary: "Confirm enrolment with a current code; enables 2FA", body: Q.TwoFactorCode, response: R.Account, errors: ["invalid_two_factor_code"] },
-  disableTwoFactor: { method: "DELETE", path: "/v1/me/two-factor", summary: "Disable 2FA with a current code", body: Q.TwoFactorCode, status: 204, errors: ["invalid_two_factor_code"] },
-  acceptInvitation: { method: "POST", path: "/v1/invitations/accept", summary: "Accept an invitation with the token from its email", body: Q.InvitationAccept, response: R.Member, errors: ["email_mismatch", "two_factor_required", "not_found", "invitation_expired"] },
+  disableTwoFactor: { method: "DELETE", path: "/v1/me/two-factor", summary: "Disable 2FA with a current code", body: Q.TwoFactorCode, status: 204, errors: ["invalid_two_factor_code", "not_found"] },
+  acceptInvitation: { method: "POST", path: "/v1/invitations/accept", summary: "Accept an invitation with the token from its email", body: Q.InvitationAccept, response: R.Member, errors: ["email_mismatch", "two_factor_required", "not_found", "invitation_expired", "already_member"] },
   listOutbox: { method: "GET", path: "/v1/outbox", auth: "operator", summary: "Mail the embedded mailer has sent (operator only)", query: PageQuery.extend({ to: z.string().optional() }), response: page(R.OutboxMessage) },
 
   // Organizations
-  createOrganization: { method: "POST", path: "/v1/organizations", summary: "Create an organization; the caller becomes its owner", body: Q.OrganizationCreate, response: R.Organization, status: 201, errors: ["already_exists"] },
+  createOrganization: { method: "POST", path: "/v1/organizations", summary: "Create an organization; the caller becomes its owner", body: Q.OrganizationCreate, response: R.Organization, status: 201, errors: ["already_exists", "two_factor_required"] },
   listOrganizations: { method: "GET", path: "/v1/organizations", summary: "Organizations the caller belongs to", query: Q.OrganizationListQuery, response: page(R.Organization) },
   getOrganization: { method: "GET", path: org, summary: "An organization", response: R.Organization, errors: ["not_found"] },
-  updateOrganization: { method: "PATCH", path: org, summary: "Change an organization", body: Q.OrganizationUpdate, response: R.Organization, errors: ["forbidden", "already_exists", "precondition_failed", "immutable_field"] },
-  deleteOrganization: { method: "DELETE", path: org, summary: "Delete an organization with no projects (owner only)", status: 204, errors: ["forbidden", "organization_has_projects"] },
+  updateOrganization: { method: "PATCH", path: org, summary: "Change an organization", body: Q.OrganizationUpdate, response: R.Organization, errors: ["forbidden", "already_exists", "precondition_failed", "immutable_field", "two_factor_required"] },
+  deleteOrganization: { method: "DELETE", path: org, summary: "Delete an organization with no projects (owner only)", status: 204, errors: ["forbidden", "organization_has_projects", "precondition_failed"] },
   transferOwnership: { method: "POST", path: `${org}/ownership-transfer`, summary: "Make another active member the owner", body: Q.OwnershipTransfer, response: R.Organization, errors: ["forbidden", "target_not_active_member"] },
   getBillingAddress: { method: "GET", path: `${org}/billing/address`, summary: "Billing address", response: R.BillingAddress, errors: ["forbidden"] },
   putBillingAddress: { method: "PUT", path: `${org}/billing/address`, summary: "Replace the billing address", body: Q.BillingAddressUpdate, response: R.BillingAddress, errors: ["forbidden", "precondition_failed"] },
@@ -59,44 +70,44 @@ export const routes = {
   createMember: { method: "POST", path: `${org}/members`, summary: "Invite a person by email", body: Q.MemberCreate, response: R.Member, status: 201, errors: ["forbidden", "already_member", "privilege_escalation", "invitation_quota_exceeded"] },
   getMember: { method: "GET", path: member, summary: "A member", response: R.Member, errors: ["not_found"] },
   updateMember: { method: "PATCH", path: member, summary: "Replace a member's roles, teams or permissions", body: Q.MemberUpdate, response: R.Member, errors: ["forbidden", "self_modification", "privilege_escalation", "precondition_failed", "owner_has_all_permissions", "last_role", "last_team", "cannot_remove_owner"] },
-  deleteMember: { method: "DELETE", path: member, summary: "Remove a member or revoke an invitation; members may remove themselves", status: 204, errors: ["forbidden", "not_found", "cannot_remove_owner"] },
-  addMemberRole: { method: "PUT", path: `${member}/roles/{role_id}`, summary: "Give a member one more role", response: R.Member, errors: ["forbidden", "self_modification", "privilege_escalation"] },
-  removeMemberRole: { method: "DELETE", path: `${member}/roles/{role_id}`, summary: "Take one role from a member", status: 204, errors: ["forbidden", "last_role", "self_modification"] },
-  resendInvitation: { method: "POST", path: `${member}/invitation`, summary: "Re-send the invitation with a new 7-day expiry", response: R.Member, errors: ["forbidden", "member_active", "invitation_quota_exceeded"] },
-  listMemberProjectAccess: { method: "GET", path: `${member}/project-access`, summary: "A member's effective access per project the caller may view, and a count of the others", response: R.MemberProjectAccessPage },
+  deleteMember: { method: "DELETE", path: member, summary: "Remove a member or revoke an invitation; members may remove themselves", status: 204, errors: ["forbidden", "not_found", "cannot_remove_owner", "precondition_failed"] },
+  addMemberRole: { method: "PUT", path: `${member}/roles/{role_id}`, summary: "Give a member one more role", response: R.Member, errors: ["forbidden", "self_modification", "privilege_escalation", "cannot_remove_owner", "precondition_failed"] },
+  removeMemberRole: { method: "DELETE", path: `${member}/roles/{role_id}`, summary: "Take one role from a member", status: 204, errors: ["forbidden", "last_role", "self_modification", "cannot_remove_owner", "precondition_failed"] },
+  resendInvitation: { method: "POST", path: `${member}/invitation`, summary: "Re-send the invitation with a new 7-day expiry", response: R.Member, errors: ["forbidden", "member_active", "invitation_quota_exceeded", "precondition_failed"] },
+  listMemberProjectAccess: { method: "GET", path: `${member}/project-access`, summary: "A member's effective access per project the caller may view, and a count of the others", response: R.MemberProjectAccessPage, errors: ["forbidden"] },
 
   // Roles
   listRoles: { method: "GET", path: `${org}/roles`, summary: "Roles, built-ins included", query: NoQuery, response: page(R.Role) },
   createRole: { method: "POST", path: `${org}/roles`, summary: "Create a custom role", body: Q.RoleCreate, response: R.Role, status: 201, errors: ["forbidden", "already_exists"] },
   getRole: { method: "GET", path: `${org}/roles/{role_id}`, summary: "A role", response: R.Role, errors: ["not_found"] },
   updateRole: { method: "PATCH", path: `${org}/roles/{role_id}`, summary: "Change a custom role", body: Q.RoleUpdate, response: R.Role, errors: ["forbidden", "builtin_role", "already_exists", "precondition_failed"] },
-  deleteRole: { method: "DELETE", path: `${org}/roles/{role_id}`, summary: "Delete an unused custom role", status: 204, errors: ["forbidden", "builtin_role", "role_in_use"] },
+  deleteRole: { method: "DELETE", path: `${org}/roles/{role_id}`, summary: "Delete an unused custom role", status: 204, errors: ["forbidden", "builtin_role", "role_in_use", "precondition_failed"] },
 
   // Teams
   listTeams: { method: "GET", path: `${org}/teams`, summary: "Teams", query: NoQuery, response: page(R.Team) },
   createTeam: { method: "POST", path: `${org}/teams`, summary: "Create a team", body: Q.TeamCreate, response: R.Team, status: 201, errors: ["forbidden", "already_exists", "team_limit_reached"] },
   getTeam: { method: "GET", path: `${org}/teams/{team_id}`, summary: "A team", response: R.Team, errors: ["not_found"] },
   updateTeam: { method: "PATCH", path: `${org}/teams/{team_id}`, summary: "Rename or describe a team", body: Q.TeamUpdate, response: R.Team, errors: ["forbidden", "already_exists", "precondition_failed"] },
-  deleteTeam: { method: "DELETE", path: `${org}/teams/{team_id}`, summary: "Delete a team (its project grants go with it; members stay)", status: 204, errors: ["forbidden", "team_is_last_for_members"] },
+  deleteTeam: { method: "DELETE", path: `${org}/teams/{team_id}`, summary: "Delete a team (its project grants go with it; members stay)", status: 204, errors: ["forbidden", "team_is_last_for_members", "precondition_failed"] },
   listTeamMembers: { method: "GET", path: `${org}/teams/{team_id}/members`, summary: "A team's members", query: NoQuery, response: page(R.TeamMembership) },
-  putTeamMember: { method: "PUT", path: `${org}/teams/{team_id}/members/{member_id}`, summary: "Add a member to a team, or change their team role", body: Q.TeamMembershipPut, response: R.TeamMembership, errors: ["forbidden", "not_an_organization_member"] },
+  putTeamMember: { method: "PUT", path: `${org}/teams/{team_id}/members/{member_id}`, summary: "Add a member to a team, or change their team role", body: Q.TeamMembershipPut, response: R.TeamMembership, creates: true, errors: ["forbidden", "not_an_organization_member"] },
   deleteTeamMember: { method: "DELETE", path: `${org}/teams/{team_id}/members/{member_id}`, summary: "Take a member out of a team", status: 204, errors: ["forbidden", "last_team"] },
 
   // Projects
   listProjects: { method: "GET", path: `${org}/projects`, summary: "Projects the caller can see", query: Q.ProjectListQuery, response: page(R.Project) },
   createProject: { method: "POST", path: `${org}/projects`, summary: "Create a project with its sandbox and live environments", body: Q.ProjectCreate, response: R.Project, status: 201, errors: ["forbidden", "already_exists"] },
-  getProject: { method: "GET", path: project, summary: "A project", response: R.Project, errors: ["not_found"] },
+  getProject: { method: "GET", path: project, summary: "A project", response: R.Project, errors: ["forbidden"] },
   updateProject: { method: "PATCH", path: project, summary: "Rename or describe a project", body: Q.ProjectUpdate, response: R.Project, errors: ["forbidden", "already_exists", "precondition_failed"] },
-  deleteProject: { method: "DELETE", path: project, summary: "Delete a project with no access grants", status: 204, errors: ["forbidden", "project_has_access_grants"] },
-  transferProject: { method: "POST", path: `${project}/transfer`, summary: "Move a project to another organization", body: Q.ProjectTransfer, response: R.Project, errors: ["forbidden", "not_found", "project_has_org_scoped_grants", "already_exists"] },
-  listEnvironments: { method: "GET", path: `${project}/environments`, summary: "The project's environments", response: page(R.Environment) },
-  getEnvironment: { method: "GET", path: `${project}/environments/{env_id}`, summary: "An environment", response: R.Environment, errors: ["not_found"] },
+  deleteProject: { method: "DELETE", path: project, summary: "Delete a project with no access grants", status: 204, errors: ["forbidden", "project_has_access_grants", "precondition_failed"] },
+  transferProject: { method: "POST", path: `${project}/transfer`, summary: "Move a project to another organization", body: Q.ProjectTransfer, response: R.Project, errors: ["forbidden", "not_found", "project_has_org_scoped_grants", "already_exists", "precondition_failed"] },
+  listEnvironments: { method: "GET", path: `${project}/environments`, summary: "The project's environments", response: page(R.Environment), errors: ["forbidden"] },
+  getEnvironment: { method: "GET", path: `${project}/environments/{env_id}`, summary: "An environment", response: R.Environment, errors: ["forbidden"] },
 
   // Project access
-  listProjectAccess: { method: "GET", path: `${project}/access`, summary: "Access grants of a project", query: Q.ProjectAccessListQuery, response: page(R.ProjectAccess) },
-  getProjectAccess: { method: "GET", path: `${project}/access/{principal_type}/{principal_id}`, summary: "One grant", response: R.ProjectAccess, errors: ["not_found"] },
-  putProjectAccess: { method: "PUT", path: `${project}/access/{principal_type}/{principal_id}`, summary: "Grant or change access (201 created, 200 updated)", body: Q.ProjectAccessPut, response: R.ProjectAccess, errors: ["forbidden", "principal_not_in_organization", "account_not_found", "precondition_failed"] },
-  deleteProjectAccess: { method: "DELETE", path: `${project}/access/{principal_type}/{principal_id}`, summary: "Revoke a grant", status: 204, errors: ["forbidden", "not_found"] },
+  listProjectAccess: { method: "GET", path: `${project}/access`, summary: "Access grants of a project", query: Q.ProjectAccessListQuery, response: page(R.ProjectAccess), errors: ["forbidden"] },
+  getProjectAccess: { method: "GET", path: `${project}/access/{principal_type}/{principal_id}`, summary: "One grant", response: R.ProjectAccess, errors: ["forbidden"] },
+  putProjectAccess: { method: "PUT", path: `${project}/access/{principal_type}/{principal_id}`, summary: "Grant or change access (201 created, 200 updated)", body: Q.ProjectAccessPut, response: R.ProjectAccess, creates: true, createOnly: true, errors: ["forbidden", "principal_not_in_organization", "account_not_found", "precondition_failed"] },
+  deleteProjectAccess: { method: "DELETE", path: `${project}/access/{principal_type}/{principal_id}`, summary: "Revoke a grant", status: 204, errors: ["forbidden", "precondition_failed"] },
 
   // Audit
   listAuditEvents: { method: "GET", path: `${org}/audit-events`, summary: "Audit events, newest first", query: Q.AuditEventQuery, response: page(R.AuditEvent), errors: ["forbidden"] },

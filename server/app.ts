@@ -11,6 +11,8 @@ import { runIdempotent } from "./http/idempotency";
 import { isUnstorable, unstorableStrings, zodFieldErrors } from "./http/validation";
 import { isReply, reply, type ReplyValue } from "./http/reply";
 import { matchesEtag } from "./http/etag";
+import { BODY_LIMIT, discardBody } from "./http/body-limit";
+import { handleClientError } from "./http/client-error";
 import { ApiError, fail } from "./errors";
 import { DEFAULT_CONFIG, type Caller, type Ctx, type Handlers, type ServerConfig } from "./context";
 import { outboxMailer, type Mailer } from "./mailer";
@@ -36,13 +38,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const mailer = opts.mailer ?? outboxMailer;
   const now = opts.now ?? (() => new Date());
   const limiter = new RateLimiter(config.rateLimit);
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     logger: opts.logger ?? false,
-    bodyLimit: 1 << 20,
+    bodyLimit: BODY_LIMIT,
     genReqId: () => newId("req"),
     requestIdHeader: false,
     // IDs are up to 255 characters; longer path segments and undecodable URLs are a 404 problem.
     routerOptions: { maxParamLength: 300 },
+    clientErrorHandler: (err, socket) => handleClientError(err, socket, app.log),
     frameworkErrors: (err, req, res) => {
       res.header("x-request-id", req.id);
       sendProblem(req, res, new ApiError("not_found", `no such path: ${err.code === "FST_ERR_MAX_PARAM_LENGTH" ? "a path segment is longer than any ID" : "the URL cannot be decoded"}`));
@@ -68,7 +71,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     res.header("x-request-id", req.id);
   });
 
-  app.setErrorHandler((err: unknown, req, res) => sendProblem(req, res, toApiError(err, req)));
+  app.setErrorHandler((err: unknown, req, res) => {
+    const problem = toApiError(err, req);
+    if (problem.code !== "payload_too_large") return sendProblem(req, res, problem);
+    return discardBody(req.raw).then(() => sendProblem(req, res, problem));
+  });
 
   const knownPaths = Object.values(routes as Record<string, RouteDef>).map((r) => ({
     re: new RegExp(`^${r.path.replace(/\{\w+\}/g, "[^/]+")}$`),

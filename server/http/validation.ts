@@ -7,14 +7,15 @@ type FieldError = NonNullable<Problem["errors"]>[number];
 export function zodFieldErrors(error: z.ZodError, input: unknown): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of error.issues) {
-    const base = "/" + issue.path.map(pointerToken).join("/");
+    // RFC 6901: the whole document is "", and "/" would name a member called "".
+    const base = issue.path.map((k) => `/${pointerToken(k)}`).join("");
     if (issue.code === "unrecognized_keys") {
-      for (const k of issue.keys) out.push({ field: `${base === "/" ? "" : base}/${pointerToken(k)}`, code: "invalid", message: "is not a known field" });
+      for (const k of issue.keys) out.push({ field: `${base}/${pointerToken(k)}`, code: "invalid", message: "is not a known field" });
       continue;
     }
     const missing = issue.code === "invalid_type" && valueAt(input, issue.path) === undefined;
     out.push({
-      field: base === "/" ? "/" : base,
+      field: base,
       code: missing ? "missing_field" : "invalid",
       message: missing ? "is required" : issue.message,
     });
@@ -48,7 +49,7 @@ export function unstorableStrings(input: unknown): FieldError[] {
   while (todo.length) {
     const [v, at] = todo.pop()!;
     if (typeof v === "string") {
-      if (isUnstorable(v)) out.push({ field: at || "/", code: "invalid", message: "must not contain NUL characters or unpaired surrogates" });
+      if (isUnstorable(v)) out.push({ field: at, code: "invalid", message: "must not contain NUL characters or unpaired surrogates" });
     } else if (v !== null && typeof v === "object") {
       for (const [k, child] of Object.entries(v)) {
         const here = `${at}/${pointerToken(k)}`;

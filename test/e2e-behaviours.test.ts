@@ -155,7 +155,8 @@ describe.skipIf(!!missing)(missing ? `behaviours with the Pulumi CLI — skipped
       { type: "Organization", name: "org", args: { slug, name: "Rename", region: "eu" } },
       { type: "Role", name: "role", args: { organization: "${org.id}", name: "Developer" } },
       { type: "Team", name: "team", args: { organization: "${org.slug}", name: "Ops" } },
-      { type: "Member", name: "kim", args: { organization: "${org.slug}", email: "kim@rename-e2e.test", roles: ["Developer"], teams: ["Ops"] } },
+      // A role or team named by the Role's or Team's output waits for it; a literal name would not.
+      { type: "Member", name: "kim", args: { organization: "${org.slug}", email: "kim@rename-e2e.test", roles: ["${role.name}"], teams: ["${team.name}"] } },
       { type: "Project", name: "api", args: { organization: "${org.slug}", name: "api" } },
       { type: "ProjectAccess", name: "kim-api", args: { project: "${api.id}", member: "${kim.memberId}", level: "viewer" } },
     ];

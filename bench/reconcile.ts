@@ -1,40 +1,46 @@
-// Reconcile benchmark: N members and N project grants created, refreshed and deleted through the
-// real dynamic-provider host, at the engine's default parallelism, against the floor: the same
-// API calls made directly with OrgsClient at the same concurrency, in the same run. A second
-// floor, the host floor, runs the same steps through the same host and harness with a provider
-// that calls nothing: the cost of the host's gRPC round trips, which no provider can avoid.
+// Reconcile benchmark, with the real Pulumi engine: a program of N members, each with a project
+// grant (test/programs/many), through `pulumi up`, `pulumi refresh`, a no-op `pulumi preview` and
+// `pulumi destroy` (the CLI scripts/pulumi.sh builds, default parallelism), beside two floors
+// measured in the same run:
+// - the API floor: the same API calls made directly with OrgsClient at the same concurrency;
+// - the engine floor: the same program with a provider that calls nothing (what the engine and
+//   the dynamic-provider host cost for N + N resources before any provider does its work).
+// Each engine run is made with checkpoints (the engine saves the state after every step) and with
+// PULUMI_SKIP_CHECKPOINTS=true (it saves it once, at the end).
 //
 //   npm run bench:reconcile -- 1000 [10000]
 //
-// The server is the compiled orgs-server (dist/) in its own process on a loopback port, as it
-// would be in use (sharing this process's event loop with the engine stand-in would slow the
-// server by the harness's work): PGlite in a temporary directory, or a new database on the
-// PostgreSQL server at ORGS_TEST_POSTGRES_URL. Rate limiting is off (the default 30 requests/s
-// per account would make the server, not the provider, the subject). Prints seconds per phase
-// and the ratio to the floor, and for N = 10,000 the issue's targets: 10k + 10k created in ≤ 60 s
-// and ≤ 1.25 × the floor, and refreshed in ≤ 5 s.
+// The server is the compiled orgs-server in its own process on a loopback port, on a new database
+// of the PostgreSQL server at ORGS_TEST_POSTGRES_URL (PGlite otherwise), with request logging on
+// to count the API calls of each phase. Rate limiting is off (the default 30 requests/s per account
+// would make the server, not the provider, the subject). Prints seconds, calls and ratios per
+// phase, the state's bytes per resource, and the targets: up ≤ engine floor + 1.25 × API floor,
+// no API call in a no-op preview, state ≤ 1.5 KB per resource.
 import { randomUUID } from "node:crypto";
-import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
-import { Host, ROOT, Stack, serializeProvider } from "../test/support/engine";
-import { privateTmpdir, startServerProcess } from "../test/support/process";
+import { OrgsClient } from "../provider/client";
+import { privateTmpdir, startServerProcess, type ServerProcess } from "../test/support/process";
+import { engineStack, programDir, pulumiCli, type EngineStack } from "../test/support/pulumi";
 import { freshPostgresDatabase } from "../test/support/server";
 
-const load = createRequire(join(ROOT, "package.json"));
-const { OrgsClient } = load("./dist/provider/client.js") as typeof import("../provider/client");
-
-/** `pulumi up --parallel` defaults to 4 × GOMAXPROCS (pkg/cmd/pulumi/operations/up.go, pulumi/pulumi#14989). */
+/** `pulumi up --parallel` defaults to 4 × the CPUs; the API floor uses the same concurrency. */
 const PARALLEL = Number(process.env.PULUMI_PARALLEL) || availableParallelism() * 4;
 
-/** Runs tasks at most `parallel` at a time; a task may return follow-ups (its dependents), as the engine's DAG walk does. */
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<{ s: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  const s = (performance.now() - t0) / 1000;
+  process.stderr.write(`  ${label}: ${s.toFixed(2)} s\n`);
+  return { s, value };
+}
+
+/** Runs tasks at most `parallel` at a time; a task may return a follow-up (its dependent). */
 async function walk(tasks: (() => Promise<(() => Promise<unknown>) | void>)[], parallel: number): Promise<void> {
   const queue = [...tasks];
   let running = 0;
-  let failed: unknown;
   await new Promise<void>((resolve, reject) => {
     const next = () => {
-      if (failed) return;
       if (!queue.length && !running) return resolve();
       while (running < parallel && queue.length) {
         const task = queue.shift()!;
@@ -43,121 +49,150 @@ async function walk(tasks: (() => Promise<(() => Promise<unknown>) | void>)[], p
           running--;
           if (typeof follow === "function") queue.push(follow as () => Promise<void>);
           next();
-        }, (e) => { failed = e; reject(e); });
+        }, reject);
       }
     };
     next();
   });
 }
 
-async function timed(label: string, fn: () => Promise<void>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  const s = (performance.now() - t0) / 1000;
-  process.stderr.write(`  ${label}: ${s.toFixed(2)} s\n`);
-  return s;
+interface Phase { s: number; calls: number }
+type EngineRun = { up: Phase; refresh: Phase; preview: Phase; destroy: Phase; bytesPerResource: number; breakdown: string };
+
+/**
+ * What one resource's entry in the state holds, on average, compact (the file is indented): the
+ * serialized provider (inputs and outputs each carry it), the other properties, the program's
+ * source positions the engine records, and the rest of the engine's own metadata.
+ */
+function breakdown(state: { checkpoint: { latest: { resources: Record<string, unknown>[] } } }): string {
+  const rs = state.checkpoint.latest.resources.filter((r) => String(r.type).includes("dynamic/orgs:"));
+  const len = (v: unknown) => (v === undefined ? 0 : JSON.stringify(v).length);
+  const sum = { all: 0, provider: 0, props: 0, trace: 0 };
+  for (const r of rs) {
+    const { __provider: pin, ...inputs } = r.inputs as Record<string, unknown>;
+    const { __provider: pout, ...outputs } = r.outputs as Record<string, unknown>;
+    sum.all += len(r);
+    sum.provider += len(pin) + len(pout);
+    sum.props += len(inputs) + len(outputs);
+    sum.trace += len(r.stackTrace) + len(r.sourcePosition);
+  }
+  const avg = (x: number) => Math.round(x / rs.length);
+  return `${avg(sum.all)} B compact = serialized provider ${avg(sum.provider)} + properties ${avg(sum.props)} + source positions ${avg(sum.trace)} + engine metadata ${avg(sum.all - sum.provider - sum.props - sum.trace)}`;
 }
 
-/** A provider that calls nothing: Create echoes its inputs, Read its state, Delete nothing. */
-const ECHO = {
-  async create(inputs: Record<string, unknown>) {
-    const id = require("node:crypto").randomUUID();
-    return { id, outs: { ...inputs, memberId: id } };
-  },
-  async read(id: string, props: Record<string, unknown>) { return { id, props }; },
-  async delete() {},
-};
-
-type Phases = { create: number; refresh: number; delete: number };
-
-/** N members, each then granted a project, refreshed, and deleted (grants first), as the engine would. */
-async function throughHost(n: number, emails: string[], at: { org: string; project: string }, config: Record<string, string>, providerText?: string): Promise<Phases> {
-  const label = providerText ? "host floor" : "provider";
-  const stack = new Stack(await Host.start());
-  if (providerText) stack.providerOf = async () => providerText;
-  await stack.host.configure(config);
-  const create = await timed(`${label} create ${n}+${n}`, () => walk(emails.map((email) => async () => {
-    await stack.up("member", email, { organization: at.org, email });
-    return async () => { await stack.up("project-access", `${email}/grant`, { project: at.project, member: stack.get(email).outputs.memberId, level: "viewer" }); };
-  }), PARALLEL));
-  await stack.nextRun(config);
-  const refresh = await timed(`${label} refresh`, () => walk([...stack.state.keys()].map((name) => async () => { await stack.refresh(name); }), PARALLEL));
-  await stack.nextRun(config);
-  const destroy = await timed(`${label} delete`, () => walk(emails.map((email) => async () => {
-    await stack.destroy(`${email}/grant`);
-    return async () => { await stack.destroy(email); };
-  }), PARALLEL));
-  await stack.host.stop();
-  return { create, refresh, delete: destroy };
+/** Counts the requests the server completed (it logs one line for each). */
+function requestCounter(server: ServerProcess) {
+  let n = 0;
+  server.proc.stdout!.on("data", (c: Buffer) => { n += c.toString().split('"msg":"request completed"').length - 1; });
+  return () => n;
 }
 
 async function main() {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-  // A database of its own for each run, so runs do not inherit each other's rows.
+  const cli = pulumiCli();
+  if (!("dir" in cli)) throw new Error(`${cli.missing}: run scripts/pulumi.sh first`);
+  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
   const pg = process.env.ORGS_TEST_POSTGRES_URL ? await freshPostgresDatabase() : undefined;
-  const server = await startServerProcess({ env: { ORGS_INVITATION_QUOTA: "100000000", ...(pg ? { DATABASE_URL: pg.url } : {}) } });
-  const url = server.url;
-  const signup = await (await fetch(`${url}/v1/accounts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: `bench-${randomUUID()}@example.test`, name: "bench" }) })).json() as { token: { token: string } };
+  const server = await startServerProcess({ env: { ORGS_INVITATION_QUOTA: "100000000", ORGS_LOG: "1", ...(pg ? { DATABASE_URL: pg.url } : {}) } });
+  const calls = requestCounter(server);
+  const anonymous = new OrgsClient({ baseUrl: server.url });
+  const { body: signup } = await anonymous.call("createAccount", { body: { email: `bench-${randomUUID()}@example.test`, name: "bench" } });
   const token = signup.token.token;
-  const client = new OrgsClient({ baseUrl: url, token, connections: 64 });
-  const config = { "orgs:apiUrl": url, "orgs:apiToken": token };
-  console.log(`reconcile bench: ${pg ? "postgres" : "pglite"}, parallelism ${PARALLEL} (pulumi's default, 4 × ${availableParallelism()} CPUs)`);
-  console.log("N      phase     provider(s)  floor(s)  ratio  host floor(s)");
+  const client = new OrgsClient({ baseUrl: server.url, token, connections: 64, maxRetries: 30 });
+  const newOrg = async (tag: string) => {
+    const { body: org } = await client.call("createOrganization", { body: { slug: `bench-${tag}-${randomUUID().slice(0, 8)}`, name: tag, region: "eu" } });
+    const { body: project } = await client.call("createProject", { params: { org: org.id }, body: { name: "bench" } });
+    return { org: org.id, project: project.id };
+  };
+  console.log(`reconcile bench: real Pulumi engine (${cli.dir}), ${pg ? "PostgreSQL" : "PGlite"}, parallelism ${PARALLEL} (4 × ${availableParallelism()} CPUs)`);
 
-  for (const n of sizes.length ? sizes : [1000]) {
-    const newOrg = async (tag: string) => {
-      const { body: org } = await client.call("createOrganization", { body: { slug: `bench-${tag}-${n}-${randomUUID().slice(0, 6)}`, name: tag, region: "eu" } });
-      const { body: project } = await client.call("createProject", { params: { org: org.id }, body: { name: "bench" } });
-      return { org: org.id, project: project.id };
+  /** One program, through the engine: up, refresh, a no-op preview, destroy. */
+  async function engine(n: number, checkpoints: boolean, echo: boolean): Promise<EngineRun> {
+    const at = await newOrg(echo ? "echo" : "engine");
+    const dir = programDir("test/programs/many");
+    const tag = `${echo ? "engine floor" : "provider"}, ${checkpoints ? "checkpoints" : "no checkpoints"}`;
+    const e: EngineStack = await engineStack(dir, `n${n}`, {
+      "orgs:apiUrl": server.url, "orgs:apiToken": { value: token, secret: true },
+      "orgs-e2e:organization": at.org, "orgs-e2e:project": at.project, "orgs-e2e:count": String(n), "orgs-e2e:domain": "bench.test",
+      ...(echo ? { "orgs-e2e:echo": "true" } : {}),
+    }, { env: checkpoints ? {} : { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_EXPERIMENTAL: "true" } });
+    const phase = async (name: string, run: () => Promise<unknown>): Promise<Phase> => {
+      const before = calls();
+      const { s } = await timed(`${tag} ${name}`, run);
+      await new Promise((r) => setTimeout(r, 200));
+      return { s, calls: calls() - before };
     };
-    const emails = Array.from({ length: n }, (_, i) => `person${i}@example.test`);
+    const up = await phase(`up ${n}+${n}`, () => e.stack.up({ color: "never" }));
+    const state = readFileSync(e.stateFile());
+    const resources = (JSON.parse(state.toString()).checkpoint.latest.resources as unknown[]).length;
+    const refresh = await phase("refresh", () => e.stack.refresh({ color: "never" }));
+    const preview = await phase("no-op preview", () => e.stack.preview({ color: "never", expectNoChanges: true }));
+    const destroy = await phase("destroy", () => e.stack.destroy({ color: "never" }));
+    return { up, refresh, preview, destroy, bytesPerResource: state.length / resources, breakdown: breakdown(JSON.parse(state.toString())) };
+  }
 
-    // Through the host: the engine's calls (Check then Create; Read; Delete), one host per run.
-    const p = await newOrg("provider");
-    const prov = await throughHost(n, emails, p, config);
-
-    // The host's own floor: the same steps through the same host and harness with a provider that
-    // does nothing (no HTTP): what any dynamic provider costs per step here, before its own work.
-    const echo = await throughHost(n, emails, p, config, await serializeProvider(ECHO));
-
-    // The floor: the same API calls, straight from OrgsClient, at the same concurrency.
+  /** The API floor: the calls the provider makes, straight from OrgsClient at the same concurrency. */
+  async function apiFloor(n: number) {
     const f = await newOrg("floor");
+    const emails = Array.from({ length: n }, (_, i) => `user${i}@bench.test`);
     const made = new Map<string, { member: string; memberVersion: number; grantVersion: number }>();
-    const floor = {
-      create: await timed(`floor create ${n}+${n}`, () => walk(emails.map((email) => async () => {
-        const { body: m } = await client.call("createMember", { params: { org: f.org }, body: { email }, idempotencyKey: randomUUID() });
-        return async () => {
-          const at = { project_id: f.project, principal_type: "members", principal_id: m.id };
-          const { body: g } = await client.call("putProjectAccess", { params: at, body: { role: "viewer" }, ifNoneMatch: "*", idempotencyKey: randomUUID() });
-          made.set(email, { member: m.id, memberVersion: m.version, grantVersion: g.version });
-        };
-      }), PARALLEL)),
-      refresh: await timed("floor refresh", async () => {
-        // The provider's reads: a few one by one per scope, then one list per scope.
-        const first = emails.slice(0, 25).map((e) => made.get(e)!);
-        await walk([
-          ...first.map((x) => async () => { await client.call("getMember", { params: { org: f.org, member_id: x.member } }); }),
-          ...first.map((x) => async () => { await client.call("getProjectAccess", { params: { project_id: f.project, principal_type: "members", principal_id: x.member } }); }),
-          async () => { await client.listAll("listMembers", { params: { org: f.org } }); },
-          async () => { await client.listAll("listProjectAccess", { params: { project_id: f.project } }); },
-        ], PARALLEL);
-      }),
-      delete: await timed("floor delete", () => walk(emails.map((email) => async () => {
-        const x = made.get(email)!;
-        await client.call("deleteProjectAccess", { params: { project_id: f.project, principal_type: "members", principal_id: x.member }, ifMatch: x.grantVersion });
-        return async () => { await client.call("deleteMember", { params: { org: f.org, member_id: x.member }, ifMatch: x.memberVersion }); };
-      }), PARALLEL)),
-    };
-    for (const phase of ["create", "refresh", "delete"] as const) {
-      const cols = [prov[phase].toFixed(2).padStart(11), floor[phase].toFixed(2).padStart(8), (prov[phase] / floor[phase]).toFixed(2).padStart(5), echo[phase].toFixed(2).padStart(11)];
-      console.log(`${String(n).padEnd(6)} ${phase.padEnd(9)} ${cols.join("  ")}`);
-    }
-    if (n >= 10_000) {
+    const before = calls();
+    const create = await timed(`API floor create ${n}+${n}`, () => walk(emails.map((email) => async () => {
+      const { body: m } = await client.call("createMember", { params: { org: f.org }, body: { email }, idempotencyKey: randomUUID() });
+      return async () => {
+        const at = { project_id: f.project, principal_type: "members", principal_id: m.id };
+        const { body: g } = await client.call("putProjectAccess", { params: at, body: { role: "viewer" }, ifNoneMatch: "*", idempotencyKey: randomUUID() });
+        made.set(email, { member: m.id, memberVersion: m.version, grantVersion: g.version });
+      };
+    }), PARALLEL));
+    const createCalls = calls() - before;
+    const refresh = await timed("API floor refresh", async () => {
+      // The provider's reads: a few one by one per scope, then one list per scope.
+      const first = emails.slice(0, 25).map((e) => made.get(e)!);
+      await walk([
+        ...first.map((x) => async () => { await client.call("getMember", { params: { org: f.org, member_id: x.member } }); }),
+        ...first.map((x) => async () => { await client.call("getProjectAccess", { params: { project_id: f.project, principal_type: "members", principal_id: x.member } }); }),
+        async () => { await client.listAll("listMembers", { params: { org: f.org } }); },
+        async () => { await client.listAll("listProjectAccess", { params: { project_id: f.project } }); },
+      ], PARALLEL);
+    });
+    const del = await timed("API floor delete", () => walk(emails.map((email) => async () => {
+      const x = made.get(email)!;
+      await client.call("deleteProjectAccess", { params: { project_id: f.project, principal_type: "members", principal_id: x.member }, ifMatch: x.grantVersion });
+      return async () => { await client.call("deleteMember", { params: { org: f.org, member_id: x.member }, ifMatch: x.memberVersion }); };
+    }), PARALLEL));
+    return { create: create.s, createCalls, refresh: refresh.s, delete: del.s };
+  }
+
+  const rows: string[] = [];
+  for (const n of sizes.length ? sizes : [1000]) {
+    const floor = await apiFloor(n);
+    for (const checkpoints of [false, true]) {
+      const p = await engine(n, checkpoints, false);
+      const echo = await engine(n, checkpoints, true);
+      const mode = checkpoints ? "checkpoints" : "skip checkpoints";
+      const row = (phase: string, prov: Phase, api: number | undefined, floorEngine: Phase) =>
+        `${String(n).padEnd(6)} ${mode.padEnd(16)} ${phase.padEnd(8)} ${prov.s.toFixed(1).padStart(8)} ${String(prov.calls).padStart(7)} ${(api === undefined ? "–" : api.toFixed(1)).padStart(9)} ${floorEngine.s.toFixed(1).padStart(12)} ${(api === undefined ? "–" : (prov.s / (floorEngine.s + 1.25 * api)).toFixed(2)).padStart(6)}`;
+      rows.push(
+        row("up", p.up, floor.create, echo.up),
+        row("refresh", p.refresh, floor.refresh, echo.refresh),
+        row("preview", p.preview, undefined, echo.preview),
+        row("destroy", p.destroy, floor.delete, echo.destroy),
+      );
       const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
-      console.log(`${String(n).padEnd(6)} targets: create ≤ 60 s ${verdict(prov.create <= 60)}, create ≤ 1.25 × floor ${verdict(prov.create / floor.create <= 1.25)}, refresh ≤ 5 s ${verdict(prov.refresh <= 5)} (all ${2 * n} resources)`);
+      rows.push(
+        `${String(n).padEnd(6)} ${mode.padEnd(16)} targets: up ≤ engine floor + 1.25 × API floor ${verdict(p.up.s <= echo.up.s + 1.25 * floor.create)}` +
+          ` (${p.up.s.toFixed(1)} ≤ ${(echo.up.s + 1.25 * floor.create).toFixed(1)} s); no-op preview 0 calls ${verdict(p.preview.calls === 0)} (${p.preview.calls});` +
+          ` state ${Math.round(p.bytesPerResource)} B/resource ≤ 1536 ${verdict(p.bytesPerResource <= 1536)} (engine floor ${Math.round(echo.bytesPerResource)} B);` +
+          ` API calls of up ${p.up.calls} (API floor ${floor.createCalls})`,
+        `${String(n).padEnd(6)} ${mode.padEnd(16)} state per resource: ${p.breakdown}`,
+      );
     }
   }
+  console.log("N      mode             phase    engine(s)  calls  API floor(s)  engine floor(s)  ratio¹");
+  for (const r of rows) console.log(r);
+  console.log("¹ engine ÷ (engine floor + 1.25 × API floor): ≤ 1.00 meets the target");
   await client.close();
+  await anonymous.close();
   await server.stop();
   await pg?.drop();
 }

@@ -7,7 +7,7 @@
 // program needs only the CLI. A program directory here is a user's: the program compiled to
 // CommonJS, with node_modules naming this checkout's package, and it is loaded with Node's own
 // require (never vitest's), so the providers it serializes are the compiled ones a user runs.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -19,11 +19,21 @@ const nativeRequire = createRequire(join(ROOT, "package.json"));
 export const auto = nativeRequire("@pulumi/pulumi/automation") as typeof automation;
 const ts = nativeRequire("typescript") as typeof import("typescript");
 
-/** The directory holding `pulumi`, or why there is none (set by the global setup, which builds it). */
+/**
+ * The directory holding `pulumi`, or why there is none: as the tests' global setup found it, or
+ * (benches, scripts) as scripts/pulumi.sh finds or builds it now.
+ */
 export function pulumiCli(): { dir: string } | { missing: string } {
+  if (!process.env.ORGS_PULUMI_DIR && !process.env.ORGS_PULUMI_MISSING) {
+    try {
+      process.env.ORGS_PULUMI_DIR = execFileSync("bash", [join(ROOT, "scripts", "pulumi.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+    } catch (e) {
+      process.env.ORGS_PULUMI_MISSING = `scripts/pulumi.sh could not build or find the Pulumi CLI: ${(e as Error).message.split("\n")[0]}`;
+    }
+  }
   const dir = process.env.ORGS_PULUMI_DIR;
   if (dir && existsSync(join(dir, "pulumi"))) return { dir };
-  return { missing: process.env.ORGS_PULUMI_MISSING ?? "scripts/pulumi.sh did not run (the tests' global setup runs it)" };
+  return { missing: process.env.ORGS_PULUMI_MISSING ?? `no pulumi in ${dir}` };
 }
 
 /**
@@ -100,7 +110,12 @@ export interface EngineStack {
  * A stack of the program in `dir` on a file backend of its own. `config` goes into the stack's
  * config (`{ secret: true }` values encrypted, as `pulumi config set --secret` does).
  */
-export async function engineStack(dir: string, stackName: string, config: Record<string, string | { value: string; secret: true }>, opts: { program?: automation.PulumiFn; projectName?: string } = {}): Promise<EngineStack> {
+export async function engineStack(
+  dir: string,
+  stackName: string,
+  config: Record<string, string | { value: string; secret: true }>,
+  opts: { program?: automation.PulumiFn; projectName?: string; env?: Record<string, string> } = {},
+): Promise<EngineStack> {
   const cli = pulumiCli();
   if (!("dir" in cli)) throw new Error(cli.missing);
   const home = join(dir, ".pulumi-home");
@@ -115,6 +130,7 @@ export async function engineStack(dir: string, stackName: string, config: Record
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+    ...opts.env,
   };
   const pulumiCommand = await auto.PulumiCommand.get({ root: dirname(cli.dir) });
   const stack = await auto.LocalWorkspace.createOrSelectStack(

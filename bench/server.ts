@@ -139,14 +139,15 @@ async function benchSql(engine: string, db: Db, orgId: string, accountId: string
   }
 }
 
-async function postgres(): Promise<{ url: string; done(): Promise<void> } | null> {
+async function postgres(): Promise<{ url: string; done(): Promise<void> }> {
   let base = process.env.ORGS_BENCH_POSTGRES_URL;
   let stopServer = () => {};
   if (!base) {
     const dir = mkdtempSync(join(tmpdir(), "orgs-bench-pg-"));
     const port = String(20000 + Math.floor(Math.random() * 20000));
     const r = spawnSync("bash", [join(ROOT, "scripts", "postgres.sh"), "start", dir, port], { encoding: "utf8" });
-    if (r.status !== 0) { process.stderr.write(`PostgreSQL not benchmarked: scripts/postgres.sh failed:\n${r.stderr}\n`); return null; }
+    // An engine asked for and not measured would print a table that looks complete: fail instead.
+    if (r.status !== 0) throw new Error(`PostgreSQL cannot be benchmarked: scripts/postgres.sh failed (BENCH_ENGINES=pglite leaves it out):\n${r.stderr}`);
     base = r.stdout.trim();
     stopServer = () => { spawnSync("bash", [join(ROOT, "scripts", "postgres.sh"), "stop", dir], { stdio: "ignore" }); };
   }
@@ -182,14 +183,12 @@ async function main() {
   }
   if (engines.includes("postgres")) {
     const pg = await postgres();
-    if (pg) {
-      try {
-        const { orgId, ownerAccountId } = await benchServer("PostgreSQL", { DATABASE_URL: pg.url });
-        const db = await openPostgres(pg.url, Math.max(...CLIENTS));
-        try { await benchSql("PostgreSQL", db, orgId, ownerAccountId); } finally { await db.close(); }
-      } finally {
-        await pg.done();
-      }
+    try {
+      const { orgId, ownerAccountId } = await benchServer("PostgreSQL", { DATABASE_URL: pg.url });
+      const db = await openPostgres(pg.url, Math.max(...CLIENTS));
+      try { await benchSql("PostgreSQL", db, orgId, ownerAccountId); } finally { await db.close(); }
+    } finally {
+      await pg.done();
     }
   }
   process.stdout.write(`\n${SECONDS} s per cell; ÷ columns: this row's ops/s over the floor's at the same clients.\n${table()}\n`);

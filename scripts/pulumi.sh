@@ -69,15 +69,21 @@ build() {
   # pkg/v3 has replace directives, so `go install …@version` is refused; a wrapper module that
   # requires pkg and sdk at the same version builds it (dependencies' replaces are ignored).
   printf 'module orgs.local/pulumi-cli\n\ngo 1.24\n' >"$mod/go.mod"
-  (
+  # Hundreds of "go: downloading" lines go to a log, shown when something fails.
+  local log="$DIR/build.log"
+  if ! (
     cd "$mod"
     export GOFLAGS=-mod=mod
-    go get -tool "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$VERSION" >&2
-    go get "github.com/pulumi/pulumi/sdk/v3@v$VERSION" >&2
+    go get -tool "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$VERSION"
+    go get "github.com/pulumi/pulumi/sdk/v3@v$VERSION"
     # The version stamp is required: without it the Automation API refuses the CLI.
     CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$VERSION" \
-      -o "$DIR/bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
-  )
+      -o "$DIR/bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+  ) >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    log "the build failed (the whole log: ${log#"$ROOT"/})"
+    exit 1
+  fi
   mv "$DIR/bin/pulumi.tmp" "$DIR/bin/pulumi"
   log "built $("$DIR/bin/pulumi" version) in $((SECONDS - t0)) s"
 }

@@ -1,7 +1,7 @@
 // The real orgs-server binary (dist/server/main.js) as a child process on a loopback port, for
 // tests where the process itself is the point: startup output, signals, kill -9, restarts.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -39,6 +39,9 @@ export function tempDataDir(prefix = "orgs-data-"): string {
  */
 export function privateTmpdir(prefix = "orgs-run-"): () => void {
   const dir = mkdtempSync(join(tmpdir(), prefix));
+  // Traversable by other users (not listable): a PostgreSQL started by root runs as `postgres`
+  // and must reach its data directory under here (scripts/postgres.sh).
+  chmodSync(dir, 0o711);
   process.env.TMPDIR = dir;
   return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -13,8 +13,10 @@
 # directory. The engine looks for this bundled plugin next to its own binary first.
 #
 # The Node.js language host (pulumi-language-nodejs, a separate Go module with no version tags) is
-# not built: the module proxy refuses it (403 "This module version is not available"), so Pulumi
-# programs run here as Automation API inline programs, which need only the CLI.
+# not built: the module proxy refuses it (403 "This module version is not available"). Beside the
+# CLI built here goes a stand-in (scripts/pulumi-language-nodejs.cjs) that runs a program the way
+# the real host does, so `pulumi up` in a project directory works; the tests run programs as
+# Automation API inline programs, which need only the CLI.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -44,6 +46,15 @@ with_plugin() {
   echo "$dir"
 }
 
+with_language_host() {
+  # The CLI built here has no Node.js language host (see above): the stand-in goes beside it.
+  local dir="$1"
+  if [ ! -e "$dir/pulumi-language-nodejs" ]; then
+    printf '#!/bin/sh\n# A stand-in for the Node.js language host (scripts/pulumi-language-nodejs.cjs).\nexec node "%s/scripts/pulumi-language-nodejs.cjs" "$@"\n' "$ROOT" >"$dir/pulumi-language-nodejs"
+    chmod +x "$dir/pulumi-language-nodejs"
+  fi
+}
+
 VERSION="$(npm_version)"
 DIR="$ROOT/.tools/pulumi/v$VERSION"
 
@@ -53,11 +64,12 @@ cli_dir() {
     with_plugin "$(cd "$(dirname "$ORGS_PULUMI_CLI")" && pwd)"
     return
   fi
-  if [ -x "$DIR/bin/pulumi" ]; then with_plugin "$DIR/bin"; return; fi
+  if [ -x "$DIR/bin/pulumi" ]; then with_language_host "$DIR/bin"; with_plugin "$DIR/bin"; return; fi
   local found
   found="$(command -v pulumi || true)"
   if [ -n "$found" ] && usable "$found"; then with_plugin "$(cd "$(dirname "$found")" && pwd)"; return; fi
   build
+  with_language_host "$DIR/bin"
   with_plugin "$DIR/bin"
 }
 

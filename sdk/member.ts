@@ -1,5 +1,6 @@
 // The Member resource class (the provider is provider/member.ts).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./runtime";
 import provider = require("../provider/shells/member");
 import { idPart } from "./ids";
 import type { Permission } from "../api/common";
@@ -27,7 +28,7 @@ export interface MemberArgs {
  * A person's membership of an organization, from invitation to removal. Creating it sends an
  * invitation; the person becomes active when they accept.
  */
-export class Member extends pulumi.dynamic.Resource {
+export class Member extends DynamicResource {
   /** The organization reference as declared (ID or slug). */
   declare public readonly organization: pulumi.Output<string>;
   /** The email, as the server holds it. */

@@ -1,5 +1,6 @@
 // The Organization resource class (the provider is provider/organization.ts).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./runtime";
 import provider = require("../provider/shells/organization");
 
 export interface OrganizationArgs {
@@ -23,7 +24,7 @@ export interface OrganizationArgs {
  * An organization: the container of projects, members, roles and teams, with its own plan and
  * region. The account of the provider's token becomes its owner.
  */
-export class Organization extends pulumi.dynamic.Resource {
+export class Organization extends DynamicResource {
   /** URL name of the organization. */
   declare public readonly slug: pulumi.Output<string>;
   /** Display name. */

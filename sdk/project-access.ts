@@ -1,5 +1,6 @@
 // The ProjectAccess resource class (the provider is provider/project-access.ts).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./runtime";
 import provider = require("../provider/shells/project-access");
 import { idPart } from "./ids";
 
@@ -34,7 +35,7 @@ export interface ProjectAccessArgs {
 }
 
 /** Access to a project for exactly one member, role, team or external account, at a level (admin or viewer). */
-export class ProjectAccess extends pulumi.dynamic.Resource {
+export class ProjectAccess extends DynamicResource {
   /** Project ID. */
   declare public readonly project: pulumi.Output<string>;
   /** The member granted, when the grantee is a member. */

@@ -1,5 +1,6 @@
 // The Project resource class (the provider is provider/project.ts).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./runtime";
 import provider = require("../provider/shells/project");
 
 export interface ProjectArgs {
@@ -14,7 +15,7 @@ export interface ProjectArgs {
 }
 
 /** A project with its sandbox and live environments. Moving it to another organization is a transfer, not a replacement. */
-export class Project extends pulumi.dynamic.Resource {
+export class Project extends DynamicResource {
   /** The organization reference as declared (ID or slug). */
   declare public readonly organization: pulumi.Output<string>;
   /** Project name. */

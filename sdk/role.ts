@@ -1,5 +1,6 @@
 // The Role resource class (the provider is provider/role.ts).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./runtime";
 import provider = require("../provider/shells/role");
 import { idPart } from "./ids";
 import type { Permission } from "../api/common";
@@ -18,7 +19,7 @@ export interface RoleArgs {
 }
 
 /** A custom role: a named set of organization permissions, assignable to members and usable in project grants. */
-export class Role extends pulumi.dynamic.Resource {
+export class Role extends DynamicResource {
   /** The organization reference as declared (ID or slug). */
   declare public readonly organization: pulumi.Output<string>;
   /** Role name. */

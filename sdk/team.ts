@@ -1,5 +1,6 @@
 // The Team resource class (the provider is provider/team.ts).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./runtime";
 import provider = require("../provider/shells/team");
 import { idPart } from "./ids";
 
@@ -15,7 +16,7 @@ export interface TeamArgs {
 }
 
 /** A team of members; project access can be granted to a team. */
-export class Team extends pulumi.dynamic.Resource {
+export class Team extends DynamicResource {
   /** The organization reference as declared (ID or slug). */
   declare public readonly organization: pulumi.Output<string>;
   /** Team name. */

@@ -8,4 +8,4 @@ export { Team, type TeamArgs } from "./team";
 export { Member, type MemberArgs } from "./member";
 export { ProjectAccess, type ProjectAccessArgs, type EnvironmentRolesArgs, type EnvironmentRole } from "./project-access";
 
-export type { Permission } from "../api/common";
+export type { Permission } from "./types";

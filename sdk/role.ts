@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { DynamicResource } from "./runtime";
 import provider = require("../provider/shells/role");
 import { idPart } from "./ids";
-import type { Permission } from "../api/common";
+import type { Permission } from "./types";
 
 export interface RoleArgs {
   /** The organization: its ID (org_…) or slug. Renaming it, or naming it by ID instead, is no change; another organization replaces the role. */

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type * as pulumiT from "@pulumi/pulumi";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
+import type { Permission } from "../api/common";
 import type * as P from "../api/pulumi";
 import type * as sdkT from "../sdk";
 import { ROOT, TYPES, providerText, type Kind } from "./support/engine";
@@ -57,6 +58,7 @@ describe("sdk", () => {
 
   it("types every Args like the inputs of api/pulumi.ts", () => {
     type Plain<T> = pulumiT.Unwrap<T>;
+    expectTypeOf<sdkT.Permission>().toEqualTypeOf<z.infer<typeof Permission>>();
     expectTypeOf<Plain<sdkT.OrganizationArgs>>().toEqualTypeOf<z.input<typeof P.OrganizationInputs>>();
     expectTypeOf<Plain<sdkT.ProjectArgs>>().toEqualTypeOf<z.input<typeof P.ProjectInputs>>();
     expectTypeOf<Plain<sdkT.RoleArgs>>().toEqualTypeOf<z.input<typeof P.RoleInputs>>();

@@ -4,7 +4,8 @@
 # shows the result with the orgs CLI, checks that a second preview is clean, and destroys it all.
 #   scripts/demo.sh           run, then clean up
 #   scripts/demo.sh --keep    leave the server and the stack up (Ctrl-C stops the server)
-# Needs the Pulumi CLI: https://www.pulumi.com/docs/install/
+# The Pulumi CLI comes from scripts/pulumi.sh: one already installed (a `pulumi` on PATH, or
+# ORGS_PULUMI_CLI), or one it builds from the Go module proxy on first use (minutes, once).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -19,17 +20,10 @@ esac
 . scripts/ensure-node.sh
 orgs_ensure_node
 
-if ! command -v pulumi >/dev/null 2>&1; then
-  cat >&2 <<'EOF'
-demo: the Pulumi CLI is not on PATH, and the demo runs `pulumi up`. Install it, then run this again:
-  curl -fsSL https://get.pulumi.com | sh        # or see https://www.pulumi.com/docs/install/
-  npx pulumi version                            # the npm package "pulumi" downloads the same CLI
-                                                # from get.pulumi.com on first use
-(Pulumi's own service is not needed: the demo keeps its state in a temporary directory.)
-Without the CLI you can still try the server: npm start, then the orgs CLI (see README).
-EOF
-  exit 1
-fi
+[ -d node_modules ] || { echo "demo: installing packages (npm ci)" >&2; npm ci --no-audit --no-fund --loglevel=error; }
+pulumi_dir="$(bash scripts/pulumi.sh)"
+export PATH="$pulumi_dir:$PATH"
+echo "demo: $(pulumi version) from $pulumi_dir"
 
 [ -f dist/server/main.js ] && [ -f dist/sdk/index.js ] || { echo "demo: building dist/ (npm run build)" >&2; npm run --silent build; }
 
@@ -69,15 +63,17 @@ token="$(ORGS_URL="$url" node -e '
     .catch((e) => { console.error("demo: sign-up failed: " + e.message); process.exit(1); });')"
 echo "demo: signed up demo@example.com"
 
-export ORGS_API_URL="$url" ORGS_API_TOKEN="$token"
-export PULUMI_BACKEND_URL="file://$tmp/state" PULUMI_CONFIG_PASSPHRASE="orgs-demo" PULUMI_SKIP_UPDATE_CHECK=true
+mkdir -p "$tmp/state" "$tmp/home"
+export PULUMI_BACKEND_URL="file://$tmp/state" PULUMI_CONFIG_PASSPHRASE="orgs-demo" PULUMI_SKIP_UPDATE_CHECK=true PULUMI_HOME="$tmp/home"
 pulumi stack select --create "$stack" --non-interactive >/dev/null
 pulumi config set slug acme --stack "$stack"
+pulumi config set orgs:apiUrl "$url" --stack "$stack"
+pulumi config set --secret orgs:apiToken "$token" --stack "$stack"
 
 echo "demo: pulumi up (examples/quickstart)"
 pulumi up --yes --stack "$stack"
 
-orgs() { node dist/cli/main.js "$@"; }
+orgs() { ORGS_API_URL="$url" ORGS_API_TOKEN="$token" node dist/cli/main.js "$@"; }
 echo; echo "demo: what the server holds now"
 orgs organization:user:list --org acme
 orgs project:access:list api --org acme
@@ -92,7 +88,7 @@ if $keep; then
 
 The server keeps running (pid $server_pid; Ctrl-C stops it). In another shell:
   export ORGS_API_URL=$url ORGS_API_TOKEN=$token
-  export PULUMI_BACKEND_URL=file://$tmp/state PULUMI_CONFIG_PASSPHRASE=orgs-demo
+  export PULUMI_BACKEND_URL=file://$tmp/state PULUMI_CONFIG_PASSPHRASE=orgs-demo PULUMI_HOME=$tmp/home PATH=$pulumi_dir:\$PATH
   node dist/cli/main.js organization:user:update bob@example.com --org acme --role ADMIN   # drift
   pulumi preview --stack $stack --refresh                                                   # shows it
   pulumi up --stack $stack --refresh --yes                                                  # undoes it

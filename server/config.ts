@@ -2,7 +2,15 @@
 // README: each entry names its variable, its default and what it does.
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { Email } from "../api/common";
 import { DEFAULT_CONFIG, type ServerConfig } from "./context";
+
+/**
+ * The operator's email unless ORGS_OPERATOR_EMAIL names another. It must pass the API's own email
+ * rule, or every answer naming the operator breaks the published schema; `.localhost` is reserved
+ * (RFC 6761), so mail to it never leaves the machine.
+ */
+export const DEFAULT_OPERATOR_EMAIL = "operator@orgs.localhost";
 
 export interface MainConfig {
   host: string;
@@ -46,13 +54,15 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError("DATABASE_URL must be a postgres:// URL (leave it unset for the embedded database)");
   const signup = env.ORGS_SIGNUP ?? DEFAULT_CONFIG.signup;
   if (signup !== "open" && signup !== "closed") throw new ConfigError(`ORGS_SIGNUP must be "open" or "closed", got "${signup}"`);
+  const operatorEmail = env.ORGS_OPERATOR_EMAIL || DEFAULT_OPERATOR_EMAIL;
+  if (!Email.safeParse(operatorEmail).success) throw new ConfigError(`ORGS_OPERATOR_EMAIL must be an email address the API accepts (such as ${DEFAULT_OPERATOR_EMAIL}), got "${operatorEmail}"`);
   const displayHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return {
     host,
     port,
     databaseUrl,
     dataDir,
-    operatorEmail: env.ORGS_OPERATOR_EMAIL ?? "operator@localhost",
+    operatorEmail,
     operatorToken: env.ORGS_OPERATOR_TOKEN || undefined,
     smtpUrl: env.ORGS_SMTP_URL || undefined,
     mailFrom: env.ORGS_MAIL_FROM ?? "orgs <no-reply@localhost>",

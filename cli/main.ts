@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { OrgsApiError, OrgsClient } from "../provider/client";
 import { checkValues, flagsOf, listFlag, UsageError, type CommandDef, type FlagValues, type RunCtx } from "./command";
 import { COMMANDS, findCommand } from "./commands";
-import { noToken, noUrl, resolveCredentials } from "./config";
+import { describeSource, noToken, noUrl, resolveCredentials, type Credentials } from "./config";
 import { renderHelp, renderList, usageLine } from "./help";
 import { FORMATS, Output, type Format } from "./output";
 import { Aborted, confirm, progress } from "./prompt";
@@ -67,6 +67,7 @@ function parse(cmd: CommandDef, argv: string[]) {
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const out = new Output("table", process.stdout, process.stderr);
   let cmd: CommandDef | undefined;
+  let credentials: Credentials | undefined;
   const clients: OrgsClient[] = [];
   try {
     const [name, ...rest] = argv;
@@ -91,7 +92,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     const format = (flags.format as Format | undefined) ?? "table";
     if (!FORMATS.includes(format)) throw new UsageError(`unknown format ${format}`);
-    const credentials = resolveCredentials({ "api-url": flags["api-url"] as string | undefined, token: flags.token as string | undefined }, env);
+    credentials = resolveCredentials({ "api-url": flags["api-url"] as string | undefined, token: flags.token as string | undefined }, env);
     const clientFor = (apiUrl: string, token?: string) => {
       const retries = Number(env.ORGS_MAX_RETRIES ?? 3);
       const c = new OrgsClient({ baseUrl: apiUrl, token, userAgent: `orgs-cli/${version()}`, maxRetries: Number.isFinite(retries) ? retries : 3 });
@@ -99,18 +100,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return c;
     };
     let client: OrgsClient | undefined;
+    const resolved = credentials;
     const ctx: RunCtx = {
       args,
       flags,
       env,
-      credentials,
+      credentials: resolved,
       out: new Output(format, process.stdout, process.stderr),
       clientFor,
       client() {
         if (client) return client;
-        if (!credentials.apiUrl) throw noUrl();
-        if (!credentials.token) throw noToken();
-        return (client = clientFor(credentials.apiUrl, credentials.token));
+        if (!resolved.apiUrl) throw noUrl();
+        if (!resolved.token) throw noToken();
+        return (client = clientFor(resolved.apiUrl, resolved.token));
       },
       org() {
         const org = (flags.org as string | undefined) || env.ORGS_ORG;
@@ -123,13 +125,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     await cmd.run(ctx);
     return EXIT.ok;
   } catch (e) {
-    return report(e, out, cmd);
+    return report(e, out, cmd, credentials, env);
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
   }
 }
 
-function report(e: unknown, out: Output, cmd: CommandDef | undefined): number {
+function report(e: unknown, out: Output, cmd: CommandDef | undefined, cred: Credentials | undefined, env: NodeJS.ProcessEnv): number {
   if (e instanceof UsageError) {
     out.note(`orgs: ${e.message}`);
     if (e.hint) out.note(`  ${e.hint}`);
@@ -141,13 +143,36 @@ function report(e: unknown, out: Output, cmd: CommandDef | undefined): number {
     return EXIT.error;
   }
   if (OrgsApiError.isInstance(e)) {
+    // Status 0 is no answer at all: the detail says why, and there is no HTTP status to show.
+    if (e.status === 0) {
+      out.note(`orgs: ${e.detail}`);
+      if (e.code !== "missing_parameter") out.note(`  is orgs-server running there? The URL came from ${describeSource(cred?.apiUrlSource, "url", env)}`);
+      return EXIT.error;
+    }
     out.note(`orgs: ${e.message}`);
-    if (e.status === 401) out.note("  your token is missing, wrong or expired: run orgs auth:login, or check ORGS_API_TOKEN");
+    if (e.status === 401) out.note(`  ${unauthenticatedHint(cmd, cred, env)}`);
     return EXIT.error;
   }
   out.note(`orgs: ${(e as Error)?.message ?? String(e)}`);
   if (process.env.ORGS_DEBUG) out.note(String((e as Error)?.stack));
   return EXIT.error;
+}
+
+/** Points at the token that was refused, where it came from: the flag, the environment or the saved file. */
+function unauthenticatedHint(cmd: CommandDef | undefined, cred: Credentials | undefined, env: NodeJS.ProcessEnv): string {
+  // auth:login and auth:signup check a token they were just given, whatever else is configured.
+  if (cmd?.noAuth) return "the token is wrong, expired or revoked: create one with orgs token:create, or sign up with orgs auth:signup";
+  const wrong = "is wrong, expired or revoked";
+  switch (cred?.tokenSource) {
+    case "flag":
+      return `the token given with --token ${wrong}`;
+    case "env":
+      return `the token in ORGS_API_TOKEN ${wrong}; it outranks the one orgs auth:login saved: unset ORGS_API_TOKEN to use that one`;
+    case "config":
+      return `the token saved in ${describeSource("config", "token", env)} ${wrong}: run orgs auth:login again`;
+    default:
+      return "not logged in: run orgs auth:login";
+  }
 }
 
 if (require.main === module) {

@@ -136,10 +136,29 @@ describe("API and network errors exit 1 with the server's code on stderr", () =>
     expect(r.stdout).toBe("");
   });
 
-  it("an unreachable server", async () => {
+  it("a 401's hint names where the refused token came from: --token, ORGS_API_TOKEN or the saved file", async () => {
+    const flag = await cli(["organization:list", "--token", "omt_nope"], { token: null });
+    expect(flag.stderr).toContain("the token given with --token is wrong, expired or revoked");
+    expect(flag.stderr).not.toContain("ORGS_API_TOKEN");
+    const env = await cli(["organization:list"], { token: "omt_nope" });
+    expect(env.stderr).toContain("the token in ORGS_API_TOKEN is wrong, expired or revoked");
+    const c = cliRunner(url);
+    const file = join(c.configDir, "orgs", "config.json");
+    expect((await c(["auth:login", "--token", owner.token])).code).toBe(0);
+    writeFileSync(file, JSON.stringify({ api_url: url, token: "omt_revoked" }));
+    const saved = await c(["organization:list"]);
+    expect(saved.stderr).toContain(`the token saved in ${file} is wrong, expired or revoked: run orgs auth:login again`);
+    expect(saved.stderr).not.toContain("ORGS_API_TOKEN");
+  });
+
+  it("an unreachable server: the reason and where the URL came from, and no status, since there was no answer", async () => {
     const r = await cli(["organization:list"], { env: { ORGS_API_URL: CLOSED_PORT } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("cannot reach the org API");
+    expect(r.stderr).toMatch(new RegExp(`^orgs: cannot reach the org API at ${CLOSED_PORT}: .*ECONNREFUSED`));
+    expect(r.stderr).not.toContain("(0)");
+    expect(r.stderr).toContain("is orgs-server running there? The URL came from ORGS_API_URL");
+    const flag = await cli(["organization:list", "--api-url", CLOSED_PORT]);
+    expect(flag.stderr).toContain("The URL came from --api-url");
   });
 
   it("field errors print in the same line", async () => {
@@ -185,6 +204,25 @@ describe("credentials: flags > env > auth:login config", () => {
     expect(table.stdout).toMatch(/token\s+from ORGS_API_TOKEN/);
   });
 
+  it("auth:signup --login under ORGS_API_TOKEN says the variable outranks the new token; whoami says which it uses", async () => {
+    const c = cliRunner(url);
+    const asOwner = { env: { ORGS_API_TOKEN: owner.token } };
+    const r = await c(["auth:signup", "hedy@example.test", "--login"], asOwner);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("Note: ORGS_API_TOKEN is set and outranks the token just saved, so later commands still use it. Run `unset ORGS_API_TOKEN` to act as hedy@example.test.");
+    const file = join(c.configDir, "orgs", "config.json");
+    const who = await c(["auth:whoami"], asOwner);
+    expect(who.stdout).toMatch(new RegExp(`\nemail\\s+${owner.email}\n`));
+    expect(who.stdout).toContain(`from ORGS_API_TOKEN (it outranks the token saved in ${file})`);
+    const json = await c(["auth:whoami", "--format", "json"], asOwner);
+    expect(json.json.email).toBe(owner.email);
+    expect(json.stderr).toBe(`Token from ORGS_API_TOKEN (it outranks the token saved in ${file}).\n`);
+    const mine = await c(["auth:whoami"]);
+    expect(mine.stdout).toMatch(/\nemail\s+hedy@example.test\n/);
+    expect(mine.stdout).toMatch(new RegExp(`\ntoken\\s+from ${file}\n`));
+    expect((await c(["auth:whoami", "--format", "json"])).stderr).toBe("");
+  });
+
   it("auth:logout forgets the saved token", async () => {
     const c = cliRunner(url);
     await c(["auth:login", "--token", owner.token]);
@@ -194,12 +232,22 @@ describe("credentials: flags > env > auth:login config", () => {
     expect((await c(["auth:whoami"])).code).toBe(2);
   });
 
-  it("auth:signup creates an account and, with --login, logs in", async () => {
+  it("auth:signup creates an account and, with --login, logs in without printing the token it saved", async () => {
     const c = cliRunner(url);
     const r = await c(["auth:signup", "grace@example.test", "--name", "Grace", "--login", "--format", "json"]);
     expect(r.code).toBe(0);
     expect(r.json.account).toMatchObject({ email: "grace@example.test", name: "Grace" });
-    expect(r.json.token.token).toMatch(/^omt_/);
+    const saved = JSON.parse(readFileSync(join(c.configDir, "orgs", "config.json"), "utf8")).token;
+    expect(saved).toMatch(/^omt_/);
+    expect(r.json.token).toMatchObject({ name: "sign-up", last4: saved.slice(-4) });
+    expect(r.json.token.token).toBeUndefined();
+    expect(r.stdout + r.stderr).not.toContain(saved);
+    const table = await cliRunner(url)(["auth:signup", "ida@example.test", "--login"]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/\ntoken_expires_at\s+\d{4}-/);
+    expect(table.stdout + table.stderr).not.toMatch(/omt_/);
+    // Without --login the token is saved nowhere, so it is printed, once.
+    expect((await cliRunner(url)(["auth:signup", "joan@example.test"])).stdout).toMatch(/\ntoken\s+omt_/);
     expect((await c(["auth:whoami", "--format", "json"])).json.email).toBe("grace@example.test");
     const dup = await c(["auth:signup", "GRACE@example.test"]);
     expect(dup.code).toBe(1);

@@ -23,6 +23,25 @@ function apiUrlForLogin(ctx: RunCtx): string {
   return ctx.credentials.apiUrl;
 }
 
+/** After saving a token: says so when ORGS_API_TOKEN holds another one, which later commands would use instead. */
+function warnIfOutranked(ctx: RunCtx, saved: string, email: string): void {
+  const env = ctx.env.ORGS_API_TOKEN;
+  if (!env || env === saved) return;
+  ctx.out.note(`Note: ORGS_API_TOKEN is set and outranks the token just saved, so later commands still use it. Run \`unset ORGS_API_TOKEN\` to act as ${email}.`);
+}
+
+/** When the token in use (from --token or ORGS_API_TOKEN) hides the one auth:login saved. */
+function outranks(ctx: RunCtx): string | undefined {
+  if (ctx.credentials.tokenSource === "config") return undefined;
+  let saved: string | undefined;
+  try {
+    saved = readConfig(ctx.env).token;
+  } catch {
+    return undefined; // an unreadable file holds no token to hide
+  }
+  return saved && saved !== ctx.credentials.token ? `it outranks the token saved in ${configPath(ctx.env)}` : undefined;
+}
+
 export const accountCommands: CommandDef[] = [
   {
     name: "auth:login",
@@ -44,7 +63,7 @@ export const accountCommands: CommandDef[] = [
       const me = (await client.call("getMe")).body;
       const path = writeConfig(ctx.env, { ...readConfig(ctx.env), api_url: apiUrl, token });
       ctx.out.note(`Logged in to ${apiUrl} as ${me.email} (${me.id}). Saved to ${path}.`);
-      if (ctx.env.ORGS_API_TOKEN) ctx.out.note("Note: ORGS_API_TOKEN is set and takes precedence over the saved token.");
+      warnIfOutranked(ctx, token, me.email);
     },
   },
   {
@@ -61,10 +80,18 @@ export const accountCommands: CommandDef[] = [
   {
     name: "auth:whoami",
     summary: "Show your account, your organizations and where your credentials come from",
+    description:
+      "The token used is the first found of: --token, ORGS_API_TOKEN, the file orgs auth:login saved. The table says which; " +
+      "with --format json, a note on stderr says so when the token used hides the saved one.",
     async run(ctx) {
       const me = (await ctx.client().call("getMe")).body;
-      if (ctx.out.format === "json") return ctx.out.json(me);
       const cred = ctx.credentials;
+      const hidden = outranks(ctx);
+      const source = `from ${describeSource(cred.tokenSource, "token", ctx.env)}${hidden ? ` (${hidden})` : ""}`;
+      if (ctx.out.format === "json") {
+        if (hidden) ctx.out.note(`Token ${source}.`);
+        return ctx.out.json(me);
+      }
       ctx.out.item(me, [
         ["id", "id"],
         ["email", "email"],
@@ -72,7 +99,7 @@ export const accountCommands: CommandDef[] = [
         ["two_factor_enabled", "two_factor_enabled"],
         ["organizations", () => me.memberships.map((m) => (m.is_owner ? `${m.organization_slug} (owner)` : m.organization_slug))],
         ["api_url", () => `${cred.apiUrl} (from ${describeSource(cred.apiUrlSource, "url", ctx.env)})`],
-        ["token", () => `from ${describeSource(cred.tokenSource, "token", ctx.env)}`],
+        ["token", () => source],
       ]);
     },
   },
@@ -89,9 +116,13 @@ export const accountCommands: CommandDef[] = [
       if (ctx.flags.login) {
         const path = writeConfig(ctx.env, { ...readConfig(ctx.env), api_url: apiUrl, token: body.token.token });
         ctx.out.note(`Created account ${body.account.email} and logged in (saved to ${path}).`);
-      } else {
-        ctx.out.note(`Created account ${body.account.email}. Copy the token now, it is not shown again; log in with orgs auth:login --token <token>.`);
+        warnIfOutranked(ctx, body.token.token, body.account.email);
+        // Saved, so not printed: a secret on the screen stays in scrollback and screenshots.
+        const { token: _secret, ...token } = body.token;
+        if (ctx.out.format === "json") return ctx.out.json({ ...body, token });
+        return ctx.out.item({ ...body.account, token_expires_at: token.expires_at });
       }
+      ctx.out.note(`Created account ${body.account.email}. Copy the token now, it is not shown again; log in with orgs auth:login --token <token>.`);
       if (ctx.out.format === "json") return ctx.out.json(body);
       ctx.out.item({ ...body.account, token: body.token.token, token_expires_at: body.token.expires_at });
     },

@@ -273,6 +273,9 @@ describe("organization commands", () => {
     const all = await cli(["organization:info", "--org", "acme"]);
     expect(all.stdout).toMatch(/^PROPERTY\s+VALUE/);
     expect(all.stdout).toMatch(/\nregion\s+eu\n/);
+    // The owner and the default team by name, beside their IDs.
+    expect(all.stdout).toMatch(new RegExp(`\nowner\\s+${owner.email}\nowner_account_id\\s+${owner.accountId}\n`));
+    expect(all.stdout).toMatch(/\ndefault_team\s+My Team\ndefault_team_id\s+team_\w+\n/);
     expect((await cli(["organization:info", "--org", "acme", "region"])).stdout).toBe("eu\n");
 
     const set = await cli(["organization:info", "--org", "acme", "name", "Acme Corp"]);
@@ -290,12 +293,14 @@ describe("organization commands", () => {
     const ro = await cli(["organization:info", "--org", "acme", "owner_account_id", "acct_x"]);
     expect(ro.code).toBe(2);
     expect(ro.stderr).toContain("read-only");
+    // region is fixed at creation, so it is not offered as writable, and changing it is refused before any call.
+    expect(ro.stderr).toContain("writable: slug, name, website_url, plan, require_two_factor\n");
     const bool = await cli(["organization:info", "--org", "acme", "require_two_factor", "maybe"]);
     expect(bool.code).toBe(2);
     expect(bool.stderr).toContain("must be true or false");
-    const region = await cli(["organization:info", "--org", "acme", "region", "us"]);
-    expect(region.code).toBe(1);
-    expect(region.stderr).toContain("immutable_field (422)");
+    const region = await cli(["organization:info", "--org", "acme", "region", "us"], { env: { ORGS_API_URL: CLOSED_PORT } });
+    expect(region.code).toBe(2);
+    expect(region.stderr).toContain("orgs: region is fixed when the organization is created\n  writable: slug, name, website_url, plan, require_two_factor\n");
     const missing = await cli(["organization:info", "--org", "nosuchorg"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("not_found (404)");
@@ -346,8 +351,9 @@ describe("organization commands", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("pass --yes");
     expect((await s.call(owner.token, "GET", "/v1/organizations/doomed")).statusCode).toBe(200);
-    const r = await cli(["organization:delete", "--org", "doomed", "-y"]);
+    const r = await cli(["organization:delete", "--org", "doomed", "-y", "--format", "json"]);
     expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ slug: "doomed", deleted: true });
     expect((await s.call(owner.token, "GET", "/v1/organizations/doomed")).statusCode).toBe(404);
   });
 

@@ -171,19 +171,19 @@ export const accountCommands: CommandDef[] = [
     async run(ctx) {
       const ref = arg(ctx, "token");
       const c = ctx.client();
-      let id = ref;
-      let label = ref;
-      if (!ref.startsWith("tok_")) {
-        const matches = (await c.listAll("listTokens")).filter((t) => t.name === ref);
-        if (matches.length !== 1) {
-          throw new OrgsApiError(404, "not_found", matches.length ? `${matches.length} tokens are named ${ref}: revoke one by ID (see orgs token:list)` : `no token named ${ref}: see orgs token:list`);
-        }
-        id = matches[0]!.id;
-        label = `${ref} (${id})`;
+      const tokens = await c.listAll("listTokens");
+      const named = tokens.filter((t) => t.name === ref);
+      if (!ref.startsWith("tok_") && named.length !== 1) {
+        throw new OrgsApiError(404, "not_found", named.length ? `${named.length} tokens are named ${ref}: revoke one by ID (see orgs token:list)` : `no token named ${ref}: see orgs token:list`);
       }
+      // An ID not among yours is left for the API to refuse.
+      const token = ref.startsWith("tok_") ? tokens.find((t) => t.id === ref) : named[0];
+      const id = token?.id ?? ref;
+      const label = token ? `${token.name} (${token.id})` : ref;
       await ctx.confirm(`Revoke token ${label}? Anything using it stops working`);
       await c.call("deleteToken", { params: { token_id: id } });
       ctx.out.note(`Revoked token ${label}.`);
+      ctx.out.deleted(token ?? { id });
     },
   },
   {

@@ -1,32 +1,39 @@
 // organization:user:* and invitation:* — people in an organization, from invitation to removal.
 import { PERMISSIONS } from "../../api/common";
-import { MEMBER_STATUSES, type Member } from "../../api/resources";
+import { Member, MEMBER_STATUSES } from "../../api/resources";
 import { arg, listFlag, stringFlag, UsageError, type CommandDef, type FlagDef, type RunCtx } from "../command";
-import type { Column } from "../output";
+import { schemaColumns, type Column } from "../output";
 import { findMember, findRole, findTeam, listRoles, listTeams, permissionsFlag, roleIds, teamIds } from "../resolve";
 
 const PERMISSION_FLAG: FlagDef = { type: "string", multiple: true, description: `Permissions, comma-separated: ${PERMISSIONS.join(", ")}`, values: PERMISSIONS, placeholder: "list" };
 const ROLE_FLAG: FlagDef = { type: "string", multiple: true, description: "Roles by name or ID, comma-separated or repeated", placeholder: "role" };
 const TEAM_FLAG: FlagDef = { type: "string", multiple: true, description: "Teams by name or ID, comma-separated or repeated", placeholder: "team" };
 
-/** Columns for members, with role and team names (two list calls) instead of IDs. */
-async function memberColumns(ctx: RunCtx): Promise<Column<Member>[]> {
+/** Role and team names by ID, to show members by names instead of IDs (two list calls). */
+async function namesOf(ctx: RunCtx): Promise<{ roles(m: Member): string[]; teams(m: Member): string[] }> {
   const [roles, teams] = await Promise.all([listRoles(ctx), listTeams(ctx)]);
   const roleName = new Map(roles.map((r) => [r.id, r.name]));
   const teamName = new Map(teams.map((t) => [t.id, t.name]));
+  return { roles: (m) => m.role_ids.map((id) => roleName.get(id) ?? id), teams: (m) => m.team_ids.map((id) => teamName.get(id) ?? id) };
+}
+
+async function memberColumns(ctx: RunCtx): Promise<Column<Member>[]> {
+  const names = await namesOf(ctx);
   return [
     ["ID", "id"],
     ["Email", "email"],
     ["Status", "status"],
-    ["Roles", (m) => [...(m.is_owner ? ["owner"] : []), ...m.role_ids.map((id) => roleName.get(id) ?? id)]],
-    ["Teams", (m) => m.team_ids.map((id) => teamName.get(id) ?? id)],
+    ["Roles", (m) => [...(m.is_owner ? ["owner"] : []), ...names.roles(m)]],
+    ["Teams", names.teams],
     ["Permissions", "permissions"],
   ];
 }
 
+/** One member: the API object as JSON; otherwise every property, roles and teams by name. */
 async function showMember(ctx: RunCtx, m: Member) {
   if (ctx.out.format === "json") return ctx.out.json(m);
-  ctx.out.item(m);
+  const names = await namesOf(ctx);
+  ctx.out.item(m, schemaColumns(Member, { role_ids: [["roles", names.roles]], team_ids: [["teams", names.teams]] }));
 }
 
 export const memberCommands: CommandDef[] = [
@@ -118,6 +125,7 @@ export const memberCommands: CommandDef[] = [
       await ctx.confirm(`${what}?`);
       await ctx.client().call("deleteMember", { params: { org: ctx.org(), member_id: m.id }, ifMatch: m.version });
       ctx.out.note(m.status === "active" ? `Removed ${m.email}.` : `Revoked the invitation of ${m.email}.`);
+      ctx.out.deleted(m);
     },
   },
   {
@@ -137,9 +145,12 @@ export const memberCommands: CommandDef[] = [
     summary: "Accept an invitation with the token from its email",
     args: [{ name: "token", description: "The invitation token" }],
     async run(ctx) {
-      const { body } = await ctx.client().call("acceptInvitation", { body: { token: arg(ctx, "token") } });
-      ctx.out.note(`You are now a member of ${body.organization_id}.`);
-      await showMember(ctx, body);
+      const c = ctx.client();
+      const { body } = await c.call("acceptInvitation", { body: { token: arg(ctx, "token") } });
+      // A member now, so the organization can be read, and named.
+      const org = (await c.call("getOrganization", { params: { org: body.organization_id } })).body;
+      ctx.out.note(`You are now a member of ${org.slug}${org.name === org.slug ? "" : ` (${org.name})`}.`);
+      await showMember({ ...ctx, org: () => org.id }, body);
     },
   },
   {

@@ -1,14 +1,30 @@
 // organization:* — the organization itself, its billing and subscriptions, ownership transfer.
+import type { z } from "zod";
 import { REGIONS } from "../../api/common";
 import { requests } from "../../api";
 import { BillingAddress, BillingProfile, Organization } from "../../api/resources";
-import { arg, listFlag, stringFlag, UsageError, type CommandDef } from "../command";
-import type { Column } from "../output";
+import { arg, listFlag, stringFlag, UsageError, type CommandDef, type RunCtx } from "../command";
+import { schemaColumns, type Column } from "../output";
 import { findMember, propertyPairs, propertyValue, roleIds } from "../resolve";
 
 export const ORG_COLUMNS: Column[] = [["ID", "id"], ["Slug", "slug"], ["Name", "name"], ["Region", "region"], ["Plan", "plan"], ["Created", "created_at"]];
 const ORG_PROPERTIES = Object.keys(Organization.shape);
-const UPDATABLE = Object.keys(requests.OrganizationUpdate.shape);
+// The API's PATCH takes region too, only to refuse a change (422 immutable_field): not writable.
+const isImmutable = (k: string) => (Organization.shape as Record<string, z.ZodType>)[k]?.meta()?.["x-immutable"] === true;
+const UPDATABLE = Object.keys(requests.OrganizationUpdate.shape).filter((k) => !isImmutable(k));
+
+/** Every property, with the owner's email and the default team's name beside their IDs. */
+async function orgColumns(ctx: RunCtx, org: Organization): Promise<Column<Organization>[]> {
+  const c = ctx.client();
+  const [owner, team] = await Promise.all([
+    c.call("getMember", { params: { org: org.id, member_id: org.owner_member_id } }).then((r) => r.body.email, () => org.owner_member_id),
+    c.call("getTeam", { params: { org: org.id, team_id: org.default_team_id } }).then((r) => r.body.name, () => org.default_team_id),
+  ]);
+  return schemaColumns(Organization, {
+    owner_account_id: [["owner", () => owner], ["owner_account_id", "owner_account_id"]],
+    default_team_id: [["default_team", () => team], ["default_team_id", "default_team_id"]],
+  });
+}
 
 export const organizationCommands: CommandDef[] = [
   {
@@ -38,12 +54,12 @@ export const organizationCommands: CommandDef[] = [
         throw new UsageError(`organizations have no property "${property}"`, `properties: ${ORG_PROPERTIES.join(", ")}`);
       }
       if (property !== undefined && value !== undefined && !UPDATABLE.includes(property)) {
-        throw new UsageError(`${property} is read-only`, `writable: ${UPDATABLE.join(", ")}`);
+        throw new UsageError(isImmutable(property) ? `${property} is fixed when the organization is created` : `${property} is read-only`, `writable: ${UPDATABLE.join(", ")}`);
       }
       const typed = property !== undefined && value !== undefined ? propertyValue(requests.OrganizationUpdate, property, value, "an organization") : undefined;
       const c = ctx.client();
       const current = (await c.call("getOrganization", { params: { org } })).body;
-      if (property === undefined) return ctx.out.item(current);
+      if (property === undefined) return ctx.out.item(current, ctx.out.format === "json" ? undefined : await orgColumns(ctx, current));
       if (value === undefined) return ctx.out.value(current[property as keyof typeof current], property);
       const { body } = await c.call("updateOrganization", { params: { org }, body: { [property]: typed }, ifMatch: current.version });
       const before = current[property as keyof typeof current];
@@ -94,6 +110,7 @@ export const organizationCommands: CommandDef[] = [
       await ctx.confirm(`Delete organization ${current.slug} (${current.id}) and all its members, teams and roles?`);
       await c.call("deleteOrganization", { params: { org: current.id }, ifMatch: current.version });
       ctx.out.note(`Deleted organization ${current.slug}.`);
+      ctx.out.deleted(current);
     },
   },
   {

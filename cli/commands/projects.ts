@@ -70,6 +70,7 @@ export const projectCommands: CommandDef[] = [
       await ctx.confirm(`Delete project ${p.name} (${p.id}) and its environments?`);
       await ctx.client().call("deleteProject", { params: { project_id: p.id }, ifMatch: p.version });
       ctx.out.note(`Deleted project ${p.name}.`);
+      ctx.out.deleted(p);
     },
   },
   {
@@ -192,6 +193,7 @@ export const accessCommands: CommandDef[] = [
       await ctx.confirm(`Revoke the access of ${who.label} to project ${p.name}?`);
       await ctx.client().call("deleteProjectAccess", { params: { project_id: p.id, principal_type: who.principal_type, principal_id: who.principal_id } });
       ctx.out.note(`Revoked the access of ${who.label} to ${p.name}.`);
+      ctx.out.deleted({ project_id: p.id, principal_type: who.principal_type, principal_id: who.principal_id });
     },
   },
 ];

@@ -73,6 +73,7 @@ export const roleCommands: CommandDef[] = [
       await ctx.confirm(`Delete role ${role.name} (${role.id})?`);
       await ctx.client().call("deleteRole", { params: { org: ctx.org(), role_id: role.id }, ifMatch: role.version });
       ctx.out.note(`Deleted role ${role.name}.`);
+      ctx.out.deleted(role);
     },
   },
 ];
@@ -136,6 +137,7 @@ export const teamCommands: CommandDef[] = [
       await ctx.confirm(`Delete team ${team.name} (${team.id}) and its project grants?`);
       await ctx.client().call("deleteTeam", { params: { org: ctx.org(), team_id: team.id }, ifMatch: team.version });
       ctx.out.note(`Deleted team ${team.name}.`);
+      ctx.out.deleted(team);
     },
   },
   {
@@ -165,6 +167,7 @@ export const teamCommands: CommandDef[] = [
       await ctx.confirm(`Remove ${m.email} from team ${team.name}?`);
       await ctx.client().call("deleteTeamMember", { params: { org: ctx.org(), team_id: team.id, member_id: m.id } });
       ctx.out.note(`Removed ${m.email} from team ${team.name}.`);
+      ctx.out.deleted({ team_id: team.id, member_id: m.id, email: m.email });
     },
   },
   {

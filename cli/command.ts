@@ -93,7 +93,7 @@ export function checkValues(flag: string, items: string[], allowed: readonly str
   if (bad.length) throw new UsageError(`invalid value ${bad.map((b) => `"${b}"`).join(", ")} for --${flag}`, `allowed: ${allowed.join(", ")}`);
 }
 
-export const ORG_FLAG: FlagDef = { type: "string", description: "Organization slug or ID (default: $ORGS_ORG)", placeholder: "slug" };
+export const ORG_FLAG: FlagDef = { type: "string", short: "o", description: "Organization slug or ID (default: $ORGS_ORG)", placeholder: "slug" };
 
 /** Flags every command takes. */
 export const GLOBAL_FLAGS: Record<string, FlagDef> = {

@@ -12,6 +12,7 @@ import { describeSource, noToken, noUrl, resolveCredentials, type Credentials } 
 import { renderHelp, renderList, usageLine } from "./help";
 import { FORMATS, Output, type Format } from "./output";
 import { Aborted, confirm, progress } from "./prompt";
+import { nearest } from "./suggest";
 
 export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
 
@@ -23,7 +24,7 @@ function version(): string {
 }
 
 /** Positionals into the command's named arguments; too few or too many is a usage error. */
-function bindArgs(cmd: CommandDef, positionals: string[]): RunCtx["args"] {
+function bindArgs(cmd: CommandDef, positionals: string[], flags: FlagValues): RunCtx["args"] {
   const out: RunCtx["args"] = {};
   const defs = cmd.args ?? [];
   let i = 0;
@@ -38,9 +39,27 @@ function bindArgs(cmd: CommandDef, positionals: string[]): RunCtx["args"] {
       throw new UsageError(`missing argument <${a.name}> (${a.description})`);
     }
   }
-  if (i < positionals.length) throw new UsageError(`unexpected argument "${positionals[i]}"`, positionals[i]!.startsWith("-") ? undefined : "quote values that contain spaces");
+  if (i < positionals.length) throw tooMany(cmd, positionals, i, flags);
   return out;
 }
+
+/** Extra positionals: said for what they most likely are. */
+function tooMany(cmd: CommandDef, positionals: string[], i: number, flags: FlagValues): UsageError {
+  const extra = positionals.slice(i);
+  const msg = `unexpected argument "${extra[0]}"`;
+  // organization:delete acme: the organization is a flag, not an argument.
+  const orgLike = cmd.org && flags.org === undefined && extra.length === 1 && /^[a-z0-9][a-z0-9_-]*$/.test(extra[0]!);
+  const asOrg = `give the organization with --org: orgs ${cmd.name}${positionals.slice(0, i).map((p) => ` ${quote(p)}`).join("")} --org ${extra[0]}`;
+  const defs = cmd.args ?? [];
+  if (!defs.length) return new UsageError(msg, orgLike ? asOrg : `orgs ${cmd.name} takes no arguments: see orgs help ${cmd.name}`);
+  // team:create My Team: a value with a space, split by the shell (an email never has one).
+  const last = positionals[i - 1];
+  const asOne = last === undefined || last.includes("@") ? undefined : `quote a value that contains spaces: ${quote([last, ...extra].join(" "))}`;
+  if (orgLike) return new UsageError(msg, asOne ? `${asOne}, or ${asOrg}` : asOrg);
+  return new UsageError(msg, asOne ?? `usage: ${usageLine(cmd)}`);
+}
+
+const quote = (s: string) => (/^[\w@.:/-]+$/.test(s) ? s : `"${s.replace(/(["\\$`])/g, "\\$1")}"`);
 
 function parse(cmd: CommandDef, argv: string[]) {
   const defs = flagsOf(cmd);
@@ -53,7 +72,8 @@ function parse(cmd: CommandDef, argv: string[]) {
   } catch (e) {
     // parseArgs messages name the flag; drop its advice about "--" which does not apply here.
     const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, "").replace(/^Unknown option/, "unknown flag");
-    throw new UsageError(msg, `see orgs help ${cmd.name}`);
+    const unknown = /^Unknown option '(-{1,2})([^'=]+)'/.exec((e as Error).message);
+    throw new UsageError(msg, unknown ? unknownFlagHint(cmd, unknown[1]!, unknown[2]!) : `see orgs help ${cmd.name}`);
   }
   const flags = parsed.values as FlagValues;
   for (const [name, f] of Object.entries(defs)) {
@@ -62,6 +82,19 @@ function parse(cmd: CommandDef, argv: string[]) {
     checkValues(name, f.multiple ? listFlag(v)! : [String(v)], f.values);
   }
   return { flags, positionals: parsed.positionals };
+}
+
+/** The flag meant: a near spelling (--permissions for --permission), or a word that is no flag of this command. */
+function unknownFlagHint(cmd: CommandDef, dashes: string, name: string): string {
+  const defs = flagsOf(cmd);
+  if (dashes === "-") {
+    const short = Object.entries(defs).filter(([, f]) => f.short);
+    return short.length ? `short flags of ${cmd.name}: ${short.map(([n, f]) => `-${f.short} (--${n})`).join(", ")}` : `see orgs help ${cmd.name}`;
+  }
+  const near = nearest(name, Object.keys(defs));
+  if (near.length) return `did you mean ${near.map((n) => `--${n}`).join(" or ")}?`;
+  const elsewhere = COMMANDS.filter((c) => name in flagsOf(c)).length;
+  return elsewhere ? `${cmd.name} takes no --${name}: see orgs help ${cmd.name}` : `see orgs help ${cmd.name}`;
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -79,13 +112,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       process.stdout.write(`orgs ${version()}\n`);
       return EXIT.ok;
     }
-    cmd = findCommand(name);
+    cmd = findCommand(name, rest[0]);
     const { flags, positionals } = parse(cmd, rest);
     if (flags.help) {
       process.stdout.write(renderHelp(cmd));
       return EXIT.ok;
     }
-    const args = bindArgs(cmd, positionals);
+    const args = bindArgs(cmd, positionals, flags);
     // Refused before any call: nothing is read or changed when nobody can confirm.
     if (cmd.destructive && flags.yes !== true && !process.stdin.isTTY) {
       throw new UsageError(`${cmd.name} needs confirmation, and stdin is not a terminal`, "pass --yes (-y) to confirm");

@@ -99,6 +99,43 @@ describe("usage errors exit 2 before any call", () => {
     expect(r.stderr).toContain("unknown flag '--frobnicate'");
   });
 
+  it("wrong guesses get the hint that fits them", async () => {
+    const hint = async (args: string[]) => {
+      const r = await cli(args, offline);
+      expect(r.code).toBe(2);
+      return r.stderr;
+    };
+    // A near spelling of a flag.
+    expect(await hint(["organization:user:add", "bob@x.test", "--org", "acme", "--permissions", "members"])).toBe("orgs: unknown flag '--permissions'\n  did you mean --permission?\n");
+    expect(await hint(["organization:user:update", "bob@x.test", "--org", "acme", "--roles", "ADMIN"])).toContain("did you mean --role?");
+    expect(await hint(["organization:list", "--org", "acme"])).toContain("organization:list takes no --org");
+    // The organization given as an argument; a value with a space; an extra argument after an email.
+    expect(await hint(["organization:delete", "acme"])).toBe('orgs: unexpected argument "acme"\n  give the organization with --org: orgs organization:delete --org acme\n');
+    expect(await hint(["team:create", "My", "Team", "--org", "acme"])).toBe('orgs: unexpected argument "Team"\n  quote a value that contains spaces: "My Team"\n');
+    expect(await hint(["organization:user:get", "bob@x.test", "acme"])).toContain("give the organization with --org: orgs organization:user:get bob@x.test --org acme\n");
+    expect(await hint(["organization:list", "acme"])).not.toContain("quote");
+    // Commands: another word for the verb, a typo, a namespace, words joined by a space.
+    expect(await hint(["organization:user:invite", "bob@x.test"])).toContain("did you mean organization:user:add?");
+    expect(await hint(["organization:users:list"])).toContain("did you mean organization:user:list?");
+    expect(await hint(["project:access:add"])).toContain("did you mean project:access:grant");
+    expect(await hint(["organization"])).toBe('orgs: "organization" is a namespace, not a command\n  its commands: orgs list organization\n');
+    expect(await hint(["organization", "list"])).toContain('did you mean orgs organization:list? A command\'s words are joined by ":"');
+    expect(await hint(["list", "organisation"])).toContain("did you mean organization?");
+  });
+
+  it("orgs list organization lists a namespace, as the product documents do; -o is --org", async () => {
+    const r = await cli(["list", "organization"], offline);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe('Available commands for the "organization" namespace:');
+    for (const c of COMMANDS) {
+      if (c.name.startsWith("organization:")) expect(r.stdout).toContain(`  ${c.name} `);
+      else expect(r.stdout).not.toContain(c.name);
+    }
+    expect((await cli(["help", "organization"], offline)).stdout).toBe(r.stdout);
+    expect((await cli(["list", "org"], offline)).stdout).toBe(r.stdout);
+    expect((await cli(["organization:info", "-o", "acme", "slug"])).stdout).toBe("acme\n");
+  });
+
   it("missing argument", async () => {
     const r = await cli(["organization:user:get", "--org", "acme"], offline);
     expect(r.code).toBe(2);

@@ -97,6 +97,31 @@ function unknownFlagHint(cmd: CommandDef, dashes: string, name: string): string 
   return elsewhere ? `${cmd.name} takes no --${name}: see orgs help ${cmd.name}` : `see orgs help ${cmd.name}`;
 }
 
+export interface Invocation {
+  cmd: CommandDef;
+  flags: FlagValues;
+  args: RunCtx["args"];
+  format: Format;
+  /** --help was given: the rest was not checked. */
+  help: boolean;
+}
+
+/** What argv asks for, checked against the command table (usage errors) before anything runs. */
+export function parseInvocation(argv: string[]): Invocation {
+  const [name, ...rest] = argv;
+  if (!name) throw new UsageError("no command given", "run orgs list to see every command");
+  return parseFor(findCommand(name, rest[0]), rest);
+}
+
+function parseFor(cmd: CommandDef, rest: string[]): Invocation {
+  const { flags, positionals } = parse(cmd, rest);
+  if (flags.help) return { cmd, flags, args: {}, format: "table", help: true };
+  const args = bindArgs(cmd, positionals, flags);
+  const format = (flags.format as Format | undefined) ?? "table";
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format ${format}`);
+  return { cmd, flags, args, format, help: false };
+}
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const out = new Output("table", process.stdout, process.stderr);
   let cmd: CommandDef | undefined;
@@ -113,18 +138,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return EXIT.ok;
     }
     cmd = findCommand(name, rest[0]);
-    const { flags, positionals } = parse(cmd, rest);
-    if (flags.help) {
+    const inv = parseFor(cmd, rest);
+    if (inv.help) {
       process.stdout.write(renderHelp(cmd));
       return EXIT.ok;
     }
-    const args = bindArgs(cmd, positionals, flags);
+    const { flags, args, format } = inv;
     // Refused before any call: nothing is read or changed when nobody can confirm.
     if (cmd.destructive && flags.yes !== true && !process.stdin.isTTY) {
       throw new UsageError(`${cmd.name} needs confirmation, and stdin is not a terminal`, "pass --yes (-y) to confirm");
     }
-    const format = (flags.format as Format | undefined) ?? "table";
-    if (!FORMATS.includes(format)) throw new UsageError(`unknown format ${format}`);
     credentials = resolveCredentials({ "api-url": flags["api-url"] as string | undefined, token: flags.token as string | undefined }, env);
     const clientFor = (apiUrl: string, token?: string) => {
       const retries = Number(env.ORGS_MAX_RETRIES ?? 3);

@@ -69,6 +69,7 @@ export const accountCommands: CommandDef[] = [
   {
     name: "auth:logout",
     summary: "Forget the saved token (it stays valid: revoke it with token:revoke)",
+    examples: ["orgs auth:logout"],
     noAuth: true,
     noFormat: true,
     async run(ctx) {
@@ -80,6 +81,7 @@ export const accountCommands: CommandDef[] = [
   {
     name: "auth:whoami",
     summary: "Show your account, your organizations and where your credentials come from",
+    examples: ["orgs auth:whoami", "orgs auth:whoami --format json"],
     description:
       "The token used is the first found of: --token, ORGS_API_TOKEN, the file orgs auth:login saved. The table says which; " +
       "with --format json, a note on stderr says so when the token used hides the saved one.",
@@ -106,6 +108,7 @@ export const accountCommands: CommandDef[] = [
   {
     name: "auth:signup",
     summary: "Create an account (POST /v1/accounts); prints its first API token",
+    examples: ["orgs auth:signup ada@example.com --name \"Ada Lovelace\" --login --api-url http://127.0.0.1:8080"],
     noAuth: true,
     args: [{ name: "email", description: "Your email" }],
     flags: { name: { type: "string", description: "Your name (default: the part before @)" }, login: { type: "boolean", description: "Save the new token as with auth:login" } },
@@ -130,6 +133,7 @@ export const accountCommands: CommandDef[] = [
   {
     name: "token:create",
     summary: "Create an API token; the secret is shown once",
+    examples: ["orgs token:create ci --expires-in 30d --orgs acme", "orgs token:create deploy --expires-at 2027-01-01T00:00:00Z --format json"],
     args: [{ name: "name", description: "A name to recognise the token by" }],
     flags: {
       "expires-in": { type: "string", description: "Lifetime such as 30d, 12h, 1y (default 90d, at most 1y)", placeholder: "duration" },
@@ -150,6 +154,7 @@ export const accountCommands: CommandDef[] = [
   {
     name: "token:list",
     summary: "List your API tokens (never their secrets)",
+    examples: ["orgs token:list"],
     async run(ctx) {
       const p = ctx.progress("Fetching tokens");
       const tokens = await ctx.client().listAll("listTokens", {}, p.update).finally(p.done);
@@ -166,6 +171,7 @@ export const accountCommands: CommandDef[] = [
   {
     name: "token:revoke",
     summary: "Revoke one of your API tokens",
+    examples: ["orgs token:revoke ci", "orgs token:revoke tok_… --yes"],
     destructive: true,
     args: [{ name: "token", description: "Token ID (tok_…) or its name" }],
     async run(ctx) {
@@ -189,6 +195,7 @@ export const accountCommands: CommandDef[] = [
   {
     name: "2fa:enroll",
     summary: "Start two-factor enrolment: prints the secret for your authenticator app",
+    examples: ["orgs 2fa:enroll"],
     async run(ctx) {
       const { body } = await ctx.client().call("enrollTwoFactor");
       ctx.out.note("Add this secret to your authenticator app, then run orgs 2fa:confirm <code>.");
@@ -198,6 +205,7 @@ export const accountCommands: CommandDef[] = [
   {
     name: "2fa:confirm",
     summary: "Finish enrolment with a current code; turns two-factor on",
+    examples: ["orgs 2fa:confirm 123456"],
     args: [CODE_ARG],
     async run(ctx) {
       const { body } = await ctx.client().call("confirmTwoFactor", { body: { code: arg(ctx, "code") } });
@@ -208,6 +216,7 @@ export const accountCommands: CommandDef[] = [
   {
     name: "2fa:disable",
     summary: "Turn two-factor off (needs a current code)",
+    examples: ["orgs 2fa:disable 123456"],
     noFormat: true,
     args: [CODE_ARG],
     async run(ctx) {

@@ -90,6 +90,7 @@ export const auditCommands: CommandDef[] = [
   {
     name: "outbox:list",
     summary: "List the mail the server's embedded mailer sent (operator only)",
+    examples: ["orgs outbox:list --to alice@example.com --token omt_…"],
     flags: { to: { type: "string", description: "Only mail to this address", placeholder: "email" } },
     async run(ctx) {
       const p = ctx.progress("Fetching mail");

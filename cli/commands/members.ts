@@ -60,6 +60,7 @@ export const memberCommands: CommandDef[] = [
   {
     name: "organization:user:list",
     summary: "List members and pending invitations",
+    examples: ["orgs organization:user:list --org acme", "orgs organization:user:list --org acme --status invited --format csv", "orgs organization:user:list --org acme --permission billing"],
     org: true,
     flags: {
       status: { type: "string", description: "Only members in this state", values: MEMBER_STATUSES },
@@ -86,6 +87,7 @@ export const memberCommands: CommandDef[] = [
   {
     name: "organization:user:get",
     summary: "Show one member (or invitation) by email",
+    examples: ["orgs organization:user:get alice@example.com --org acme"],
     org: true,
     args: [{ name: "email", description: "Member email (or mem_ ID)" }],
     async run(ctx) {
@@ -115,6 +117,7 @@ export const memberCommands: CommandDef[] = [
   {
     name: "organization:user:delete",
     summary: "Remove a member, or revoke a pending invitation",
+    examples: ["orgs organization:user:delete alice@example.com --org acme", "orgs organization:user:delete alice@example.com -o acme --yes"],
     description: "Their team memberships, roles and direct project grants in this organization go with them.",
     org: true,
     destructive: true,
@@ -131,6 +134,7 @@ export const memberCommands: CommandDef[] = [
   {
     name: "invitation:resend",
     summary: "Send a pending invitation again, with a new 7-day expiry",
+    examples: ["orgs invitation:resend alice@example.com --org acme"],
     org: true,
     args: [{ name: "email", description: "Invited email (or mem_ ID)" }],
     async run(ctx) {
@@ -143,6 +147,7 @@ export const memberCommands: CommandDef[] = [
   {
     name: "invitation:accept",
     summary: "Accept an invitation with the token from its email",
+    examples: ["orgs invitation:accept inv_…"],
     args: [{ name: "token", description: "The invitation token" }],
     async run(ctx) {
       const c = ctx.client();
@@ -156,6 +161,7 @@ export const memberCommands: CommandDef[] = [
   {
     name: "invitation:list",
     summary: "List the invitations addressed to you",
+    examples: ["orgs invitation:list"],
     async run(ctx) {
       const p = ctx.progress("Fetching invitations");
       const items = await ctx.client().listAll("listMyInvitations", {}, p.update).finally(p.done);

@@ -30,6 +30,7 @@ export const organizationCommands: CommandDef[] = [
   {
     name: "organization:list",
     summary: "List the organizations you belong to",
+    examples: ["orgs organization:list", "orgs organization:list --format csv > orgs.csv"],
     async run(ctx) {
       const p = ctx.progress("Fetching organizations");
       const orgs = await ctx.client().listAll("listOrganizations", {}, p.update).finally(p.done);
@@ -101,6 +102,7 @@ export const organizationCommands: CommandDef[] = [
   {
     name: "organization:delete",
     summary: "Delete an organization that has no projects (owner only)",
+    examples: ["orgs organization:delete --org acme", "orgs organization:delete --org acme --yes --format json"],
     org: true,
     destructive: true,
     async run(ctx) {
@@ -116,6 +118,7 @@ export const organizationCommands: CommandDef[] = [
   {
     name: "organization:transfer-ownership",
     summary: "Make another active member the owner (owner only)",
+    examples: ["orgs organization:transfer-ownership alice@example.com --org acme --previous-owner-role ADMIN"],
     description: "You stay a member, with the roles given by --previous-owner-role (default ADMIN).",
     org: true,
     destructive: true,
@@ -173,6 +176,7 @@ export const organizationCommands: CommandDef[] = [
   {
     name: "organization:subscription:list",
     summary: "List the organization's subscriptions",
+    examples: ["orgs organization:subscription:list --org acme"],
     org: true,
     async run(ctx) {
       const p = ctx.progress("Fetching subscriptions");

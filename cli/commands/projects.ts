@@ -14,6 +14,7 @@ export const projectCommands: CommandDef[] = [
   {
     name: "project:create",
     summary: "Create a project, with its sandbox and live environments",
+    examples: ["orgs project:create web --org acme --description \"The public website\""],
     org: true,
     args: [{ name: "name", description: "Project name, unique in the organization" }],
     flags: { description: { type: "string", description: "What the project is for" } },
@@ -26,6 +27,7 @@ export const projectCommands: CommandDef[] = [
   {
     name: "project:list",
     summary: "List the projects you can see in an organization",
+    examples: ["orgs project:list --org acme", "orgs project:list --org acme --name web --format json"],
     org: true,
     flags: { name: { type: "string", description: "Only the project with this name" } },
     async run(ctx) {
@@ -37,6 +39,7 @@ export const projectCommands: CommandDef[] = [
   {
     name: "project:get",
     summary: "Show a project",
+    examples: ["orgs project:get web --org acme", "orgs project:get prj_…"],
     org: true,
     args: [PROJECT_ARG],
     async run(ctx) {
@@ -46,6 +49,7 @@ export const projectCommands: CommandDef[] = [
   {
     name: "project:update",
     summary: "Rename a project or change its description",
+    examples: ["orgs project:update web --org acme --name website --description \"The public website\""],
     org: true,
     args: [PROJECT_ARG],
     flags: { name: { type: "string", description: "New name" }, description: { type: "string", description: "New description" } },
@@ -62,6 +66,7 @@ export const projectCommands: CommandDef[] = [
   {
     name: "project:delete",
     summary: "Delete a project that has no access grants",
+    examples: ["orgs project:delete web --org acme --yes"],
     org: true,
     destructive: true,
     args: [PROJECT_ARG],
@@ -76,6 +81,7 @@ export const projectCommands: CommandDef[] = [
   {
     name: "project:transfer",
     summary: "Move a project to another organization",
+    examples: ["orgs project:transfer web --org acme --to globex"],
     description: "Its URL and environment IDs stay; account grants carry over; role and team grants must be revoked first.",
     org: true,
     destructive: true,
@@ -94,6 +100,7 @@ export const projectCommands: CommandDef[] = [
   {
     name: "project:environments",
     summary: "List a project's environments",
+    examples: ["orgs project:environments web --org acme"],
     org: true,
     args: [PROJECT_ARG],
     async run(ctx) {
@@ -131,6 +138,7 @@ export const accessCommands: CommandDef[] = [
   {
     name: "project:access:list",
     summary: "List who has access to a project",
+    examples: ["orgs project:access:list web --org acme", "orgs project:access:list web --org acme --type teams"],
     org: true,
     args: [PROJECT_ARG],
     flags: { type: { type: "string", description: "Only grants to this kind of principal", values: PRINCIPAL_TYPES } },
@@ -183,6 +191,7 @@ export const accessCommands: CommandDef[] = [
   {
     name: "project:access:revoke",
     summary: "Revoke a principal's access to a project",
+    examples: ["orgs project:access:revoke web --org acme --team Backend", "orgs project:access:revoke web --org acme --member alice@example.com --yes"],
     org: true,
     destructive: true,
     args: [PROJECT_ARG],

@@ -29,6 +29,7 @@ export const roleCommands: CommandDef[] = [
   {
     name: "role:list",
     summary: "List roles, built-ins included",
+    examples: ["orgs role:list --org acme"],
     org: true,
     async run(ctx) {
       const p = ctx.progress("Fetching roles");
@@ -39,6 +40,7 @@ export const roleCommands: CommandDef[] = [
   {
     name: "role:get",
     summary: "Show a role",
+    examples: ["orgs role:get ADMIN --org acme"],
     org: true,
     args: [ROLE_ARG],
     async run(ctx) {
@@ -48,6 +50,7 @@ export const roleCommands: CommandDef[] = [
   {
     name: "role:update",
     summary: "Rename a custom role or replace its permissions",
+    examples: ["orgs role:update billing-admins --org acme --permission=billing,plans,members"],
     org: true,
     args: [ROLE_ARG],
     flags: { name: { type: "string", description: "New name" }, description: { type: "string", description: "New description" }, permission: PERMISSION_FLAG },
@@ -65,6 +68,7 @@ export const roleCommands: CommandDef[] = [
   {
     name: "role:delete",
     summary: "Delete a custom role no one holds",
+    examples: ["orgs role:delete billing-admins --org acme"],
     org: true,
     destructive: true,
     args: [ROLE_ARG],
@@ -82,6 +86,7 @@ export const teamCommands: CommandDef[] = [
   {
     name: "team:create",
     summary: "Create a team",
+    examples: ["orgs team:create Backend --org acme --description \"API and database\""],
     org: true,
     args: [{ name: "name", description: "Team name, unique in the organization" }],
     flags: { description: { type: "string", description: "What the team is for" } },
@@ -94,6 +99,7 @@ export const teamCommands: CommandDef[] = [
   {
     name: "team:list",
     summary: "List teams",
+    examples: ["orgs team:list --org acme"],
     org: true,
     async run(ctx) {
       const p = ctx.progress("Fetching teams");
@@ -104,6 +110,7 @@ export const teamCommands: CommandDef[] = [
   {
     name: "team:get",
     summary: "Show a team",
+    examples: ["orgs team:get Backend --org acme"],
     org: true,
     args: [TEAM_ARG],
     async run(ctx) {
@@ -113,6 +120,7 @@ export const teamCommands: CommandDef[] = [
   {
     name: "team:update",
     summary: "Rename a team or change its description",
+    examples: ["orgs team:update Backend --org acme --name \"Platform team\""],
     org: true,
     args: [TEAM_ARG],
     flags: { name: { type: "string", description: "New name" }, description: { type: "string", description: "New description" } },
@@ -129,6 +137,7 @@ export const teamCommands: CommandDef[] = [
   {
     name: "team:delete",
     summary: "Delete a team (its project grants go with it; its members stay in the organization)",
+    examples: ["orgs team:delete Backend --org acme"],
     org: true,
     destructive: true,
     args: [TEAM_ARG],
@@ -143,6 +152,7 @@ export const teamCommands: CommandDef[] = [
   {
     name: "team:member:add",
     summary: "Add a member to a team, or change their team role",
+    examples: ["orgs team:member:add Backend alice@example.com --org acme --role maintainer"],
     org: true,
     args: [TEAM_ARG, { name: "email", description: "Member email (or mem_ ID)" }],
     flags: { role: { type: "string", description: "Role in the team (default member)", values: TEAM_ROLES } },
@@ -158,6 +168,7 @@ export const teamCommands: CommandDef[] = [
   {
     name: "team:member:remove",
     summary: "Take a member out of a team",
+    examples: ["orgs team:member:remove Backend alice@example.com --org acme"],
     org: true,
     destructive: true,
     args: [TEAM_ARG, { name: "email", description: "Member email (or mem_ ID)" }],
@@ -173,6 +184,7 @@ export const teamCommands: CommandDef[] = [
   {
     name: "team:member:list",
     summary: "List a team's members",
+    examples: ["orgs team:member:list Backend --org acme"],
     org: true,
     args: [TEAM_ARG],
     async run(ctx) {

@@ -1,7 +1,7 @@
 // The server's settings, from the environment (and a few flags). One table, documented in the
 // README: each entry names its variable, its default and what it does.
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Email } from "../api/common";
 import { DEFAULT_CONFIG, type ServerConfig } from "./context";
 
@@ -49,7 +49,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const port = flags.has("port") ? Number(flags.get("port")) : int(env, "PORT", 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`the port must be 0-65535, got "${flags.get("port") ?? env.PORT}"`);
   const host = flags.get("host") ?? env.HOST ?? "127.0.0.1";
-  const dataDir = flags.get("data-dir") ?? env.ORGS_DATA_DIR ?? join(env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "orgs");
+  // Absolute, so the banner and the lock's messages say where the data truly is.
+  const dataDir = resolve(flags.get("data-dir") ?? env.ORGS_DATA_DIR ?? join(env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "orgs"));
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError("DATABASE_URL must be a postgres:// URL (leave it unset for the embedded database)");
   const signup = env.ORGS_SIGNUP ?? DEFAULT_CONFIG.signup;

@@ -1,10 +1,11 @@
 // The orgs-server binary as users run it: first start prints the operator token once, the data
 // directory survives restarts, SIGTERM/SIGINT stop it cleanly, bad configuration exits 2.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SERVER_MAIN, printedToken, startServerProcess, tempDataDir, type ServerProcess } from "./support/process";
+import { ROOT, SERVER_MAIN, printedToken, startServerProcess, tempDataDir, type ServerProcess } from "./support/process";
 import { freshPostgresDatabase, postgresUrl } from "./support/server";
 
 const me = (url: string, token: string) => fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
@@ -135,6 +136,51 @@ describe("orgs-server on the embedded database", () => {
     const e = spawnSync(process.execPath, [SERVER_MAIN], { encoding: "utf8", env: { ...process.env, ORGS_DATA_DIR: tempDataDir(), ORGS_OPERATOR_EMAIL: "root@localhost", PORT: "0" }, timeout: 20_000 });
     expect(e.status).toBe(2);
     expect(e.stderr).toBe('orgs-server: ORGS_OPERATOR_EMAIL must be an email address the API accepts (such as operator@orgs.localhost), got "root@localhost"\n');
+  });
+});
+
+describe("./dev", () => {
+  const DEV = join(ROOT, "dev");
+  // This test's Node first on PATH, so ./dev never fetches one.
+  const PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH}`;
+
+  it("with no argument prints its usage, and no line of its own source", () => {
+    const r = spawnSync("bash", [DEV], { encoding: "utf8", env: { ...process.env, PATH }, timeout: 60_000 });
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^The project's entry points/);
+    for (const l of lines.slice(1)) expect(l).toMatch(/^ {2}\.\/dev |^Paths given/);
+    expect(r.stdout).not.toMatch(/set -e|ORGS_ROOT|^#/m);
+    const bad = spawnSync("bash", [DEV, "strat"], { encoding: "utf8", env: { ...process.env, PATH }, timeout: 60_000 });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('./dev: unknown command "strat"');
+  });
+
+  it("start takes --data-dir ./data from where it is run, not the checkout, and its banner names ./dev orgs", async () => {
+    const hadData = existsSync(join(ROOT, "data"));
+    const cwd = realpathSync(mkdtempSync(join(tmpdir(), "orgs-dev-cwd-")));
+    // npm is the build tool, not what is tested: dist/ is already built for the tests, and a
+    // stand-in that does nothing spares a rebuild.
+    const bin = mkdtempSync(join(tmpdir(), "orgs-fake-npm-"));
+    writeFileSync(join(bin, "npm"), "#!/bin/sh\nexit 0\n");
+    chmodSync(join(bin, "npm"), 0o755);
+    const proc = spawn("bash", [DEV, "start", "--data-dir", "./data", "--port", "0"], { cwd, env: { ...process.env, PATH: `${bin}${delimiter}${PATH}`, ORGS_RATE_LIMIT: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    proc.stdout.on("data", (d) => (out += d));
+    proc.stderr.on("data", (d) => (out += d));
+    const exited = new Promise((r) => proc.on("exit", r));
+    try {
+      const until = Date.now() + 60_000;
+      while (!/listening on/.test(out) && proc.exitCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toContain(`embedded PGlite in ${join(cwd, "data")}`);
+      expect(existsSync(join(cwd, "data", "PG_VERSION"))).toBe(true);
+      expect(existsSync(join(ROOT, "data"))).toBe(hadData);
+      expect(out).toContain(`${DEV} orgs auth:signup you@example.com --login`);
+    } finally {
+      proc.kill("SIGTERM");
+      await exited;
+      if (!hadData) rmSync(join(ROOT, "data"), { recursive: true, force: true });
+    }
   });
 });
 

@@ -127,7 +127,7 @@ describe("usage errors exit 2 before any call", () => {
     const r = await cli(["list", "organization"], offline);
     expect(r.code).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe('Available commands for the "organization" namespace:');
-    const listed = r.stdout.split("\n").map((l) => /^  (\S+)\s/.exec(l)?.[1]).filter(Boolean);
+    const listed = r.stdout.split("\n").map((l) => /^ {2}(\S+)\s/.exec(l)?.[1]).filter(Boolean);
     expect(listed).toEqual(COMMANDS.map((c) => c.name).filter((n) => n.startsWith("organization:")));
     expect((await cli(["help", "organization"], offline)).stdout).toBe(r.stdout);
     expect((await cli(["list", "org"], offline)).stdout).toBe(r.stdout);

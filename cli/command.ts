@@ -1,6 +1,8 @@
 // The shape of a command in the one command table that drives parsing, help and completion.
 import type { OrgsClient } from "../provider/client";
 import type { Credentials } from "./config";
+import { UsageError } from "./errors";
+import type { Io } from "./io";
 import { FORMATS, type Output } from "./output";
 import type { Progress } from "./prompt";
 
@@ -42,6 +44,8 @@ export interface RunCtx {
   /** Asks before destructive actions; --yes skips; refuses (usage error) without a terminal. */
   confirm(question: string): Promise<void>;
   env: NodeJS.ProcessEnv;
+  /** The streams and signals of this run (the process's own, or a test's). */
+  io: Io;
 }
 
 export interface CommandDef {
@@ -60,14 +64,6 @@ export interface CommandDef {
   noFormat?: boolean;
   examples?: string[];
   run(ctx: RunCtx): Promise<void>;
-}
-
-/** Wrong invocation: unknown command or flag, missing argument, bad value. Exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-    this.name = "UsageError";
-  }
 }
 
 /** A repeatable, comma-separated flag as a list; undefined when absent, [] when given empty. */

@@ -4,7 +4,8 @@ import type { z } from "zod";
 import { PERMISSIONS, type Permission } from "../api/common";
 import type { Member, Project, Role, Team } from "../api/resources";
 import { OrgsApiError } from "../provider/client";
-import { checkValues, listFlag, UsageError, type FlagValues, type RunCtx } from "./command";
+import { checkValues, listFlag, type FlagValues, type RunCtx } from "./command";
+import { UsageError } from "./errors";
 
 /** --permission=members,billing: checked against the API's permission list before any call. */
 export function permissionsFlag(v: FlagValues[string]): Permission[] | undefined {

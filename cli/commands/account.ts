@@ -1,6 +1,7 @@
 // auth:*, token:* and 2fa:* — who you are, how you log in, and your API tokens.
 import { OrgsApiError } from "../../provider/client";
-import { arg, listFlag, stringFlag, UsageError, type CommandDef, type RunCtx } from "../command";
+import { arg, listFlag, stringFlag, type CommandDef, type RunCtx } from "../command";
+import { UsageError } from "../errors";
 import { configPath, describeSource, noUrl, readConfig, removeConfig, writeConfig } from "../config";
 import { ask, readStdin } from "../prompt";
 
@@ -56,7 +57,7 @@ export const accountCommands: CommandDef[] = [
     async run(ctx) {
       const apiUrl = apiUrlForLogin(ctx);
       let token = stringFlag(ctx.flags.token);
-      if (!token) token = process.stdin.isTTY ? await ask("API token: ") : await readStdin();
+      if (!token) token = ctx.io.stdin.isTTY ? await ask("API token: ", ctx.io) : await readStdin(ctx.io.stdin);
       token = token.trim();
       if (!token) throw new UsageError("no token given", "pass --token, pipe it on stdin, or paste it when asked");
       const client = ctx.clientFor(apiUrl, token);

@@ -1,7 +1,8 @@
 // audit:list (with --follow) and outbox:list — what happened, and what mail was sent.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AuditEvent } from "../../api/resources";
-import { stringFlag, UsageError, type CommandDef, type RunCtx } from "../command";
+import { stringFlag, type CommandDef, type RunCtx } from "../command";
+import { UsageError } from "../errors";
 import { text, type Column } from "../output";
 import { findMember, findProject } from "../resolve";
 import { parseWhen } from "./account";
@@ -107,27 +108,16 @@ async function follow(ctx: RunCtx, params: { org: string }, query: Record<string
   const initial = (await c.call("listAuditEvents", { params, query: { ...query, limit: Math.min(first, 100) } })).body.items;
   let last = initial[0]?.id;
   for (const e of chronological(initial)) print(e);
-  let stop = false;
-  const ac = new AbortController();
-  const onSignal = () => {
-    stop = true;
-    ac.abort();
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  try {
-    while (!stop) {
-      await sleep(intervalS * 1000, undefined, { signal: ac.signal }).catch(() => undefined);
-      if (stop) break;
+  await ctx.io.untilInterrupted(async (signal) => {
+    while (!signal.aborted) {
+      await sleep(intervalS * 1000, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) break;
       // With nothing seen yet, everything that appears is new.
       const fresh = await c.listAll("listAuditEvents", { params, query: { ...query, after: last } });
       for (const e of chronological(fresh)) print(e);
       if (fresh.length) last = chronological(fresh).at(-1)!.id;
     }
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
+  });
 }
 
 const chronological = (events: AuditEvent[]) => [...events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

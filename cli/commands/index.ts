@@ -1,6 +1,7 @@
 // The command table: every `orgs` command, in the order `orgs list` shows them. Parsing, help and
 // shell completion all read this one list.
-import { arg, UsageError, type CommandDef } from "../command";
+import { arg, type CommandDef } from "../command";
+import { UsageError } from "../errors";
 import { bashCompletion, SHELLS, zshCompletion } from "../completion";
 import { renderHelp, renderList, renderNamespace } from "../help";
 import { nearest, synonymsOf } from "../suggest";

@@ -1,7 +1,8 @@
 // organization:user:* and invitation:* — people in an organization, from invitation to removal.
 import { PERMISSIONS } from "../../api/common";
 import { Member, MEMBER_STATUSES } from "../../api/resources";
-import { arg, listFlag, stringFlag, UsageError, type CommandDef, type FlagDef, type RunCtx } from "../command";
+import { arg, listFlag, stringFlag, type CommandDef, type FlagDef, type RunCtx } from "../command";
+import { UsageError } from "../errors";
 import { schemaColumns, type Column } from "../output";
 import { findMember, findRole, findTeam, listRoles, listTeams, permissionsFlag, roleIds, teamIds } from "../resolve";
 

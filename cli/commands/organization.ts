@@ -3,7 +3,8 @@ import type { z } from "zod";
 import { REGIONS } from "../../api/common";
 import { requests } from "../../api";
 import { BillingAddress, BillingProfile, Organization } from "../../api/resources";
-import { arg, listFlag, stringFlag, UsageError, type CommandDef, type RunCtx } from "../command";
+import { arg, listFlag, stringFlag, type CommandDef, type RunCtx } from "../command";
+import { UsageError } from "../errors";
 import { schemaColumns, type Column } from "../output";
 import { findMember, propertyPairs, propertyValue, roleIds } from "../resolve";
 

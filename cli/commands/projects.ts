@@ -1,6 +1,7 @@
 // project:* and project:access:* — projects, their environments and who may use them.
 import { ENVIRONMENT_ROLES, PRINCIPAL_TYPES, PROJECT_ROLES, type PrincipalType, type Project, type ProjectAccess } from "../../api/resources";
-import { arg, stringFlag, UsageError, type CommandDef, type FlagDef, type RunCtx } from "../command";
+import { arg, stringFlag, type CommandDef, type FlagDef, type RunCtx } from "../command";
+import { UsageError } from "../errors";
 import type { Column } from "../output";
 import { findMember, findProject, findRole, findTeam, listRoles, listTeams } from "../resolve";
 

@@ -1,7 +1,8 @@
 // role:* and team:* — the org's permission presets and its groups of people.
 import { PERMISSIONS } from "../../api/common";
 import { TEAM_ROLES, type Role, type Team } from "../../api/resources";
-import { arg, stringFlag, UsageError, type CommandDef } from "../command";
+import { arg, stringFlag, type CommandDef } from "../command";
+import { UsageError } from "../errors";
 import type { Column } from "../output";
 import { findMember, findRole, findTeam, permissionsFlag } from "../resolve";
 

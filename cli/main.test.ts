@@ -6,11 +6,15 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { PERMISSIONS, type Permission } from "../api/common";
 import { eventually, memoryIo } from "../test/support/cli";
 import { startTestServer, type TestServer } from "../test/support/server";
+import { command } from "./command";
 import { COMMANDS } from "./commands";
 import { main } from "./main";
+import type { Format } from "./output";
+import { parseInvocation } from "./parse";
 
 let s: TestServer;
 let owner: { token: string; accountId: string; email: string };
@@ -83,6 +87,37 @@ describe("main(argv, io)", () => {
     await eventually(() => io.output().includes('"display_name":"Followed"'));
     io.interrupt();
     expect(await run).toBe(0);
+  });
+});
+
+describe("flags and arguments, typed by their definitions", () => {
+  it("command() gives run() the types of its flags and arguments (checked by tsc)", () => {
+    command({
+      name: "example",
+      summary: "types only",
+      args: [{ name: "email", description: "" }, { name: "maybe", description: "", optional: true }, { name: "rest", description: "", variadic: true }],
+      flags: {
+        permission: { type: "string", multiple: true, values: PERMISSIONS, description: "" },
+        note: { type: "string", description: "" },
+        login: { type: "boolean", description: "" },
+      },
+      async run(ctx) {
+        expectTypeOf(ctx.flags.permission).toEqualTypeOf<Permission[] | undefined>();
+        expectTypeOf(ctx.flags.note).toEqualTypeOf<string | undefined>();
+        expectTypeOf(ctx.flags.login).toEqualTypeOf<boolean | undefined>();
+        expectTypeOf(ctx.flags.format).toEqualTypeOf<Format | undefined>();
+        expectTypeOf(ctx.args.email).toEqualTypeOf<string>();
+        expectTypeOf(ctx.args.maybe).toEqualTypeOf<string | undefined>();
+        expectTypeOf(ctx.args.rest).toEqualTypeOf<string[]>();
+      },
+    });
+  });
+
+  it("parsing gives those values: repeated and comma-separated lists, the last of a repeated string", () => {
+    const inv = parseInvocation(["organization:user:update", "a@b.c", "-o", "acme", "--permission", "members, billing", "--permission", "plans", "--format", "csv", "--format", "json"]);
+    expect(inv).toMatchObject({ kind: "run", args: { email: "a@b.c" }, flags: { org: "acme", permission: ["members", "billing", "plans"], format: "json" }, format: "json" });
+    expect(parseInvocation(["organization:user:update", "a@b.c", "--permission="])).toMatchObject({ flags: { permission: [] } });
+    expect(parseInvocation(["organization:billing:address", "--org", "acme"])).toMatchObject({ args: { properties: [] } });
   });
 });
 

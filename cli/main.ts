@@ -5,7 +5,7 @@ import "./node-version";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { OrgsApiError, OrgsClient } from "../provider/client";
-import type { CommandDef, FlagValues, RunCtx } from "./command";
+import type { CommandDef, ParsedArgs, ParsedFlags, RunCtx } from "./command";
 import { COMMANDS } from "./commands";
 import { describeSource, noToken, noUrl, resolveCredentials, type Credentials } from "./config";
 import { Aborted, UsageError } from "./errors";
@@ -40,7 +40,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (cmd.destructive && inv.flags.yes !== true && !io.stdin.isTTY) {
       throw new UsageError(`${cmd.name} needs confirmation, and stdin is not a terminal`, "pass --yes (-y) to confirm");
     }
-    credentials = resolveCredentials({ "api-url": inv.flags["api-url"] as string | undefined, token: inv.flags.token as string | undefined }, io.env);
+    credentials = resolveCredentials({ "api-url": inv.flags["api-url"], token: inv.flags.token }, io.env);
     await cmd.run(runContext(inv, credentials, io, clients));
     return EXIT.ok;
   } catch (e) {
@@ -56,7 +56,7 @@ function write(io: Io, text: string): number {
 }
 
 /** What a command gets: its parsed flags and arguments, clients built on first use, and the io. */
-function runContext(inv: { flags: FlagValues; args: RunCtx["args"]; format: Format }, credentials: Credentials, io: Io, clients: OrgsClient[]): RunCtx {
+function runContext(inv: { flags: ParsedFlags; args: ParsedArgs; format: Format }, credentials: Credentials, io: Io, clients: OrgsClient[]): RunCtx<any, any> {
   const { flags, args, format } = inv;
   const env = io.env;
   const clientFor = (apiUrl: string, token?: string) => {
@@ -81,7 +81,7 @@ function runContext(inv: { flags: FlagValues; args: RunCtx["args"]; format: Form
       return (client = clientFor(credentials.apiUrl, credentials.token));
     },
     org() {
-      const org = (flags.org as string | undefined) || env.ORGS_ORG;
+      const org = flags.org || env.ORGS_ORG;
       if (!org) throw new UsageError("no organization given", "pass --org <slug> or set ORGS_ORG");
       return org;
     },

@@ -2,23 +2,24 @@
 // parseArgs, then the allowed values), its arguments, and every usage error that needs no server,
 // each with the hint that fits the mistake.
 import { parseArgs } from "node:util";
-import { checkValues, flagsOf, listFlag, type CommandDef, type FlagValues, type RunCtx } from "./command";
+import { checkValues, flagsOf, listFlag, type CommandDef, type ParsedArgs, type ParsedFlags } from "./command";
 import { COMMANDS, findCommand } from "./commands";
 import { UsageError } from "./errors";
 import { usageLine } from "./help";
-import { FORMATS, type Format } from "./output";
+import type { Format } from "./output";
 import { nearest } from "./suggest";
 
 /** Positionals into the command's named arguments; too few or too many is a usage error. */
-function bindArgs(cmd: CommandDef, positionals: string[], flags: FlagValues): RunCtx["args"] {
-  const out: RunCtx["args"] = {};
+function bindArgs(cmd: CommandDef, positionals: string[], flags: ParsedFlags): ParsedArgs {
+  const out: ParsedArgs = {};
   const defs = cmd.args ?? [];
   let i = 0;
   for (const a of defs) {
     if (a.variadic) {
-      out[a.name] = positionals.slice(i);
+      const rest = positionals.slice(i);
+      out[a.name] = rest;
       i = positionals.length;
-      if (!a.optional && !(out[a.name] as string[]).length) throw new UsageError(`missing argument <${a.name}>`);
+      if (!a.optional && !rest.length) throw new UsageError(`missing argument <${a.name}>`);
     } else if (i < positionals.length) {
       out[a.name] = positionals[i++];
     } else if (!a.optional) {
@@ -30,7 +31,7 @@ function bindArgs(cmd: CommandDef, positionals: string[], flags: FlagValues): Ru
 }
 
 /** Extra positionals: said for what they most likely are. */
-function tooMany(cmd: CommandDef, positionals: string[], i: number, flags: FlagValues): UsageError {
+function tooMany(cmd: CommandDef, positionals: string[], i: number, flags: ParsedFlags): UsageError {
   const extra = positionals.slice(i);
   const msg = `unexpected argument "${extra[0]}"`;
   // organization:delete acme: the organization is a flag, not an argument.
@@ -47,7 +48,8 @@ function tooMany(cmd: CommandDef, positionals: string[], i: number, flags: FlagV
 
 const quote = (s: string) => (/^[\w@.:/-]+$/.test(s) ? s : `"${s.replace(/(["\\$`])/g, "\\$1")}"`);
 
-function parse(cmd: CommandDef, argv: string[]) {
+/** Flags as their definitions say: lists split on commas, allowed values checked. */
+function parse(cmd: CommandDef, argv: string[]): { flags: ParsedFlags; positionals: string[] } {
   const defs = flagsOf(cmd);
   const options = Object.fromEntries(
     Object.entries(defs).map(([name, f]) => [name, { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) }]),
@@ -61,13 +63,19 @@ function parse(cmd: CommandDef, argv: string[]) {
     const unknown = /^Unknown option '(-{1,2})([^'=]+)'/.exec((e as Error).message);
     throw new UsageError(msg, unknown ? unknownFlagHint(cmd, unknown[1]!, unknown[2]!) : `see orgs help ${cmd.name}`);
   }
-  const flags = parsed.values as FlagValues;
-  for (const [name, f] of Object.entries(defs)) {
-    const v = flags[name];
-    if (!f.values || v === undefined || typeof v === "boolean") continue;
-    checkValues(name, f.multiple ? listFlag(v)! : [String(v)], f.values);
+  const flags: Record<string, string | boolean | string[]> = {};
+  for (const [name, v] of Object.entries(parsed.values)) {
+    if (v === undefined || typeof v === "boolean") {
+      if (v !== undefined) flags[name] = v;
+      continue;
+    }
+    const f = defs[name]!;
+    const value = f.multiple ? listFlag((Array.isArray(v) ? v : [v]).map(String)) : String(v);
+    if (f.values) checkValues(name, Array.isArray(value) ? value : [value], f.values);
+    flags[name] = value;
   }
-  return { flags, positionals: parsed.positionals };
+  // The one place values meet their declared types: checked against the same definitions above.
+  return { flags: flags as ParsedFlags, positionals: parsed.positionals };
 }
 
 /** The flag meant: a near spelling (--permissions for --permission), or a word that is no flag of this command. */
@@ -88,7 +96,7 @@ export type Invocation =
   | { kind: "commands" }
   | { kind: "version" }
   | { kind: "help"; cmd: CommandDef }
-  | { kind: "run"; cmd: CommandDef; flags: FlagValues; args: RunCtx["args"]; format: Format };
+  | { kind: "run"; cmd: CommandDef; flags: ParsedFlags; args: ParsedArgs; format: Format };
 
 /**
  * What argv asks for, checked against the command table before anything runs: every usage error
@@ -103,9 +111,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     const { flags, positionals } = parse(cmd, rest);
     if (flags.help) return { kind: "help", cmd };
     const args = bindArgs(cmd, positionals, flags);
-    const format = (flags.format as Format | undefined) ?? "table";
-    if (!FORMATS.includes(format)) throw new UsageError(`unknown format ${format}`);
-    return { kind: "run", cmd, flags, args, format };
+    return { kind: "run", cmd, flags, args, format: flags.format ?? "table" };
   } catch (e) {
     if (e instanceof UsageError && !e.hint) throw new UsageError(e.message, `usage: ${usageLine(cmd)}`);
     throw e;

@@ -1,6 +1,6 @@
 // auth:*, token:* and 2fa:* — who you are, how you log in, and your API tokens.
 import { OrgsApiError } from "../../provider/client";
-import { arg, listFlag, stringFlag, type CommandDef, type RunCtx } from "../command";
+import { command, type CommandDef, type RunCtx } from "../command";
 import { UsageError } from "../errors";
 import { configPath, describeSource, noUrl, readConfig, removeConfig, writeConfig } from "../config";
 import { ask, readStdin } from "../prompt";
@@ -44,7 +44,7 @@ function outranks(ctx: RunCtx): string | undefined {
 }
 
 export const accountCommands: CommandDef[] = [
-  {
+  command({
     name: "auth:login",
     summary: "Verify an API token and save it for later commands",
     description:
@@ -56,7 +56,7 @@ export const accountCommands: CommandDef[] = [
     examples: ["orgs auth:login --api-url https://orgs.example.com --token omt_…", "echo \"$TOKEN\" | orgs auth:login --api-url https://orgs.example.com"],
     async run(ctx) {
       const apiUrl = apiUrlForLogin(ctx);
-      let token = stringFlag(ctx.flags.token);
+      let token = ctx.flags.token;
       if (!token) token = ctx.io.stdin.isTTY ? await ask("API token: ", ctx.io) : await readStdin(ctx.io.stdin);
       token = token.trim();
       if (!token) throw new UsageError("no token given", "pass --token, pipe it on stdin, or paste it when asked");
@@ -66,8 +66,8 @@ export const accountCommands: CommandDef[] = [
       ctx.out.note(`Logged in to ${apiUrl} as ${me.email} (${me.id}). Saved to ${path}.`);
       warnIfOutranked(ctx, token, me.email);
     },
-  },
-  {
+  }),
+  command({
     name: "auth:logout",
     summary: "Forget the saved token (it stays valid: revoke it with token:revoke)",
     examples: ["orgs auth:logout"],
@@ -78,8 +78,8 @@ export const accountCommands: CommandDef[] = [
       ctx.out.note(removed ? `Removed ${configPath(ctx.env)}.` : "You were not logged in (no saved token).");
       if (ctx.env.ORGS_API_TOKEN) ctx.out.note("Note: ORGS_API_TOKEN is still set in your environment.");
     },
-  },
-  {
+  }),
+  command({
     name: "auth:whoami",
     summary: "Show your account, your organizations and where your credentials come from",
     examples: ["orgs auth:whoami", "orgs auth:whoami --format json"],
@@ -105,8 +105,8 @@ export const accountCommands: CommandDef[] = [
         ["token", () => source],
       ]);
     },
-  },
-  {
+  }),
+  command({
     name: "auth:signup",
     summary: "Create an account (POST /v1/accounts); prints its first API token",
     examples: ["orgs auth:signup ada@example.com --name \"Ada Lovelace\" --login --api-url http://127.0.0.1:8080"],
@@ -114,9 +114,9 @@ export const accountCommands: CommandDef[] = [
     args: [{ name: "email", description: "Your email" }],
     flags: { name: { type: "string", description: "Your name (default: the part before @)" }, login: { type: "boolean", description: "Save the new token as with auth:login" } },
     async run(ctx) {
-      const email = arg(ctx, "email");
+      const email = ctx.args.email;
       const apiUrl = apiUrlForLogin(ctx);
-      const { body } = await ctx.clientFor(apiUrl).call("createAccount", { body: { email, name: stringFlag(ctx.flags.name) ?? email.split("@")[0]! } });
+      const { body } = await ctx.clientFor(apiUrl).call("createAccount", { body: { email, name: ctx.flags.name ?? email.split("@")[0]! } });
       if (ctx.flags.login) {
         const path = writeConfig(ctx.env, { ...readConfig(ctx.env), api_url: apiUrl, token: body.token.token });
         ctx.out.note(`Created account ${body.account.email} and logged in (saved to ${path}).`);
@@ -130,8 +130,8 @@ export const accountCommands: CommandDef[] = [
       if (ctx.out.format === "json") return ctx.out.json(body);
       ctx.out.item({ ...body.account, token: body.token.token, token_expires_at: body.token.expires_at });
     },
-  },
-  {
+  }),
+  command({
     name: "token:create",
     summary: "Create an API token; the secret is shown once",
     examples: ["orgs token:create ci --expires-in 30d --orgs acme", "orgs token:create deploy --expires-at 2027-01-01T00:00:00Z --format json"],
@@ -142,17 +142,17 @@ export const accountCommands: CommandDef[] = [
       orgs: { type: "string", multiple: true, description: "Limit the token to these organizations (slugs or IDs); default: all yours", placeholder: "list" },
     },
     async run(ctx) {
-      const at = stringFlag(ctx.flags["expires-at"]);
-      const expires_at = at ? parseWhen("expires-at", at, 1) : parseWhen("expires-in", stringFlag(ctx.flags["expires-in"]) ?? "90d", 1);
+      const at = ctx.flags["expires-at"];
+      const expires_at = at ? parseWhen("expires-at", at, 1) : parseWhen("expires-in", ctx.flags["expires-in"] ?? "90d", 1);
       const c = ctx.client();
-      const refs = listFlag(ctx.flags.orgs);
+      const refs = ctx.flags.orgs;
       const organization_ids = refs && (await Promise.all(refs.map(async (r) => (r.startsWith("org_") ? r : (await c.call("getOrganization", { params: { org: r } })).body.id))));
-      const { body } = await c.call("createToken", { body: { name: arg(ctx, "name"), expires_at, organization_ids } });
+      const { body } = await c.call("createToken", { body: { name: ctx.args.name, expires_at, organization_ids } });
       ctx.out.note("Copy the token now: it is not shown again.");
       ctx.out.item(body);
     },
-  },
-  {
+  }),
+  command({
     name: "token:list",
     summary: "List your API tokens (never their secrets)",
     examples: ["orgs token:list"],
@@ -168,15 +168,15 @@ export const accountCommands: CommandDef[] = [
         ["Last used", "last_used_at"],
       ]);
     },
-  },
-  {
+  }),
+  command({
     name: "token:revoke",
     summary: "Revoke one of your API tokens",
     examples: ["orgs token:revoke ci", "orgs token:revoke tok_… --yes"],
     destructive: true,
     args: [{ name: "token", description: "Token ID (tok_…) or its name" }],
     async run(ctx) {
-      const ref = arg(ctx, "token");
+      const ref = ctx.args.token;
       const c = ctx.client();
       const tokens = await c.listAll("listTokens");
       const named = tokens.filter((t) => t.name === ref);
@@ -192,8 +192,8 @@ export const accountCommands: CommandDef[] = [
       ctx.out.note(`Revoked token ${label}.`);
       ctx.out.deleted(token ?? { id });
     },
-  },
-  {
+  }),
+  command({
     name: "2fa:enroll",
     summary: "Start two-factor enrolment: prints the secret for your authenticator app",
     examples: ["orgs 2fa:enroll"],
@@ -202,27 +202,27 @@ export const accountCommands: CommandDef[] = [
       ctx.out.note("Add this secret to your authenticator app, then run orgs 2fa:confirm <code>.");
       ctx.out.item(body);
     },
-  },
-  {
+  }),
+  command({
     name: "2fa:confirm",
     summary: "Finish enrolment with a current code; turns two-factor on",
     examples: ["orgs 2fa:confirm 123456"],
     args: [CODE_ARG],
     async run(ctx) {
-      const { body } = await ctx.client().call("confirmTwoFactor", { body: { code: arg(ctx, "code") } });
+      const { body } = await ctx.client().call("confirmTwoFactor", { body: { code: ctx.args.code } });
       ctx.out.note("Two-factor authentication is on.");
       ctx.out.item(body);
     },
-  },
-  {
+  }),
+  command({
     name: "2fa:disable",
     summary: "Turn two-factor off (needs a current code)",
     examples: ["orgs 2fa:disable 123456"],
     noFormat: true,
     args: [CODE_ARG],
     async run(ctx) {
-      await ctx.client().call("disableTwoFactor", { body: { code: arg(ctx, "code") } });
+      await ctx.client().call("disableTwoFactor", { body: { code: ctx.args.code } });
       ctx.out.note("Two-factor authentication is off. Organizations that require it will refuse your calls.");
     },
-  },
+  }),
 ];

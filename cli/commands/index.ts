@@ -1,6 +1,6 @@
 // The command table: every `orgs` command, in the order `orgs list` shows them. Parsing, help and
 // shell completion all read this one list.
-import { arg, type CommandDef } from "../command";
+import { command, type CommandDef } from "../command";
 import { UsageError } from "../errors";
 import { bashCompletion, SHELLS, zshCompletion } from "../completion";
 import { renderHelp, renderList, renderNamespace } from "../help";
@@ -13,7 +13,7 @@ import { accessCommands, projectCommands } from "./projects";
 import { roleCommands, teamCommands } from "./roles-teams";
 
 const metaCommands: CommandDef[] = [
-  {
+  command({
     name: "list",
     summary: "List every command, or those of one namespace (orgs list organization)",
     noAuth: true,
@@ -21,12 +21,12 @@ const metaCommands: CommandDef[] = [
     args: [{ name: "namespace", description: "Only the commands of this namespace, such as organization or project:access", optional: true }],
     examples: ["orgs list", "orgs list organization"],
     async run(ctx) {
-      const ns = ctx.args.namespace as string | undefined;
+      const ns = ctx.args.namespace;
       if (!ns) return ctx.out.line(renderList(COMMANDS).trimEnd());
       ctx.out.line(renderNamespace(COMMANDS, namespaceOf(ns)).trimEnd());
     },
-  },
-  {
+  }),
+  command({
     name: "help",
     summary: "Explain a command (its arguments, flags and examples) or list a namespace's commands",
     noAuth: true,
@@ -34,13 +34,13 @@ const metaCommands: CommandDef[] = [
     args: [{ name: "command", description: "A command name, or a namespace such as organization", optional: true }],
     examples: ["orgs help organization:user:add", "orgs help project"],
     async run(ctx) {
-      const name = ctx.args.command as string | undefined;
+      const name = ctx.args.command;
       if (!name) return ctx.out.line(renderList(COMMANDS).trimEnd());
       if (isNamespace(canonical(name))) return ctx.out.line(renderNamespace(COMMANDS, canonical(name)).trimEnd());
       ctx.out.line(renderHelp(findCommand(name)).trimEnd());
     },
-  },
-  {
+  }),
+  command({
     name: "completion",
     summary: "Print a shell completion script (bash or zsh)",
     examples: ["source <(orgs completion bash)", "orgs completion zsh > ~/.zfunc/_orgs"],
@@ -49,12 +49,12 @@ const metaCommands: CommandDef[] = [
     noFormat: true,
     args: [{ name: "shell", description: "bash or zsh", values: SHELLS }],
     async run(ctx) {
-      const shell = arg(ctx, "shell");
+      const shell = ctx.args.shell;
       if (shell === "bash") return ctx.out.line(bashCompletion(COMMANDS).trimEnd());
       if (shell === "zsh") return ctx.out.line(zshCompletion(COMMANDS).trimEnd());
       throw new UsageError(`no completion for shell "${shell}"`, `choose ${SHELLS.join(" or ")}`);
     },
-  },
+  }),
 ];
 
 export const COMMANDS: CommandDef[] = [

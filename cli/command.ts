@@ -95,7 +95,10 @@ export interface CommandSpec<F extends Flags, A extends Args> {
 export type ParsedFlags = Record<string, string | boolean | string[]> & CommonFlags;
 export type ParsedArgs = Record<string, string | string[] | undefined>;
 
-/** A command of the table, its flag and argument types erased (see command()). */
+/**
+ * A command of the table, its flag and argument types erased (see command()): main() runs it with
+ * what parse.ts built from the same definitions, the one place the types are taken on trust.
+ */
 export type CommandDef = Omit<CommandSpec<Flags, Args>, "run"> & { run(ctx: RunCtx<any, any>): Promise<void> };
 
 /**
@@ -103,8 +106,7 @@ export type CommandDef = Omit<CommandSpec<Flags, Args>, "run"> & { run(ctx: RunC
  * with `multiple` and `values: PERMISSIONS` is a Permission[]), with no casts in the command.
  */
 export function command<const F extends Flags = NoFlags, const A extends Args = []>(spec: CommandSpec<F, A>): CommandDef {
-  // Sound because parse.ts builds flags and args from these same definitions.
-  return spec as unknown as CommandDef;
+  return spec;
 }
 
 /** A repeatable, comma-separated flag's values as a list; [] when given empty (--permission=). */

@@ -1,6 +1,8 @@
 // The shape of a command in the one command table that drives parsing, help and completion.
 import type { OrgsClient } from "../provider/client";
 import type { Credentials } from "./config";
+import { UsageError } from "./errors";
+import type { Io } from "./io";
 import { FORMATS, type Output } from "./output";
 import type { Progress } from "./prompt";
 
@@ -24,11 +26,33 @@ export interface ArgDef {
   values?: readonly string[];
 }
 
-export type FlagValues = Record<string, string | boolean | string[] | undefined>;
+type Flags = Readonly<Record<string, FlagDef>>;
+type NoFlags = Record<never, FlagDef>;
+type Args = readonly ArgDef[];
 
-export interface RunCtx {
-  args: Record<string, string | string[] | undefined>;
-  flags: FlagValues;
+/**
+ * What a flag's definition gives the command once parsed (parse.ts): a list for `multiple` (split
+ * on commas), one of `values` when it has them (already checked), a boolean or a string otherwise.
+ */
+export type FlagValue<F extends FlagDef> = F["type"] extends "boolean"
+  ? boolean
+  : F extends { values: readonly (infer V)[] }
+    ? F extends { multiple: true } ? V[] : V
+    : F extends { multiple: true } ? string[] : string;
+
+export type FlagValues<F extends Flags> = { -readonly [K in keyof F]?: FlagValue<F[K]> };
+
+/** A command's arguments by name: a list for `variadic`, possibly undefined when `optional`. */
+export type ArgValues<A extends Args> = {
+  [D in A[number] as D["name"]]: D extends { variadic: true } ? string[] : D extends { optional: true } ? string | undefined : string;
+};
+
+/** The flags every command has: the global ones, --org and --yes (for those that take them). */
+export type CommonFlags = FlagValues<typeof GLOBAL_FLAGS> & { org?: string; yes?: boolean };
+
+export interface RunCtx<F extends Flags = NoFlags, A extends Args = []> {
+  args: ArgValues<A>;
+  flags: FlagValues<F> & CommonFlags;
   /** The authenticated client (built on first use; a missing URL or token is a usage error). */
   client(): OrgsClient;
   /** A client for an explicit URL and token (login verifies a token before saving it). */
@@ -42,14 +66,19 @@ export interface RunCtx {
   /** Asks before destructive actions; --yes skips; refuses (usage error) without a terminal. */
   confirm(question: string): Promise<void>;
   env: NodeJS.ProcessEnv;
+  /** The streams and signals of this run (the process's own, or a test's). */
+  io: Io;
 }
 
-export interface CommandDef {
+/** What the helpers that resolve names (resolve.ts) need of a run: its client and organization. */
+export type Scope = Pick<RunCtx, "client" | "org">;
+
+export interface CommandSpec<F extends Flags, A extends Args> {
   name: string;
   summary: string;
   description?: string;
-  args?: ArgDef[];
-  flags?: Record<string, FlagDef>;
+  args?: A;
+  flags?: F;
   /** Accepts --org (with the ORGS_ORG default). */
   org?: boolean;
   /** Asks for confirmation; accepts --yes/-y. */
@@ -59,32 +88,31 @@ export interface CommandDef {
   /** Prints no table: --format does not apply. */
   noFormat?: boolean;
   examples?: string[];
-  run(ctx: RunCtx): Promise<void>;
+  run(ctx: RunCtx<F, A>): Promise<void>;
 }
 
-/** Wrong invocation: unknown command or flag, missing argument, bad value. Exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-    this.name = "UsageError";
-  }
+/** Flags and arguments as parse.ts builds them from the definitions, before command() types them. */
+export type ParsedFlags = Record<string, string | boolean | string[]> & CommonFlags;
+export type ParsedArgs = Record<string, string | string[] | undefined>;
+
+/**
+ * A command of the table, its flag and argument types erased (see command()): main() runs it with
+ * what parse.ts built from the same definitions, the one place the types are taken on trust.
+ */
+export type CommandDef = Omit<CommandSpec<Flags, Args>, "run"> & { run(ctx: RunCtx<any, any>): Promise<void> };
+
+/**
+ * Defines a command: its `run` gets flags and arguments typed from their definitions (`--permission`
+ * with `multiple` and `values: PERMISSIONS` is a Permission[]), with no casts in the command.
+ */
+export function command<const F extends Flags = NoFlags, const A extends Args = []>(spec: CommandSpec<F, A>): CommandDef {
+  return spec;
 }
 
-/** A repeatable, comma-separated flag as a list; undefined when absent, [] when given empty. */
-export function listFlag(v: FlagValues[string]): string[] | undefined {
-  if (v === undefined || typeof v === "boolean") return undefined;
+/** A repeatable, comma-separated flag's values as a list; [] when given empty (--permission=). */
+export function listFlag(v: string | string[]): string[] {
   const parts = (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(","));
   return parts.map((s) => s.trim()).filter((s) => s !== "");
-}
-
-export function stringFlag(v: FlagValues[string]): string | undefined {
-  if (Array.isArray(v)) return v[v.length - 1];
-  return typeof v === "string" ? v : undefined;
-}
-
-export function arg(ctx: RunCtx, name: string): string {
-  const v = ctx.args[name];
-  return Array.isArray(v) ? v.join(" ") : (v ?? "");
 }
 
 /** Checks each item of a list against its allowed values, naming them in the error. */
@@ -93,18 +121,18 @@ export function checkValues(flag: string, items: string[], allowed: readonly str
   if (bad.length) throw new UsageError(`invalid value ${bad.map((b) => `"${b}"`).join(", ")} for --${flag}`, `allowed: ${allowed.join(", ")}`);
 }
 
-export const ORG_FLAG: FlagDef = { type: "string", description: "Organization slug or ID (default: $ORGS_ORG)", placeholder: "slug" };
+export const ORG_FLAG: FlagDef = { type: "string", short: "o", description: "Organization slug or ID (default: $ORGS_ORG)", placeholder: "slug" };
 
 /** Flags every command takes. */
-export const GLOBAL_FLAGS: Record<string, FlagDef> = {
+export const GLOBAL_FLAGS = {
   format: { type: "string", description: "Output: table (default), json (the API objects) or csv", values: FORMATS },
   "api-url": { type: "string", description: "API base URL (default: $ORGS_API_URL, then the auth:login config)", placeholder: "url" },
   token: { type: "string", description: "API token (default: $ORGS_API_TOKEN, then the auth:login config)" },
   help: { type: "boolean", short: "h", description: "Show help for the command" },
-};
+} as const satisfies Flags;
 const YES_FLAG: FlagDef = { type: "boolean", short: "y", description: "Do not ask for confirmation" };
 
 /** Every flag a command accepts, its own first. */
-export function flagsOf(cmd: CommandDef): Record<string, FlagDef> {
+export function flagsOf(cmd: Pick<CommandDef, "flags" | "org" | "destructive">): Flags {
   return { ...cmd.flags, ...(cmd.org ? { org: ORG_FLAG } : {}), ...(cmd.destructive ? { yes: YES_FLAG } : {}), ...GLOBAL_FLAGS };
 }

@@ -77,9 +77,23 @@ describe("organization:user:*", () => {
     expect(r.json.email).toBe("Bob@Example.test");
     const table = await cli(["organization:user:get", "bob@example.test", ...ORG]);
     expect(table.stdout).toMatch(/\ninvitation\.note\s+welcome\n/);
+    const carol = await cli(["organization:user:get", "carol@example.test", ...ORG]);
+    expect(carol.stdout).toMatch(/\nroles\s+DEFAULT\n/);
+    expect(carol.stdout).toMatch(/\nteams\s+My Team\n/);
+    expect(carol.stdout).not.toMatch(/role_ids|team_ids|role_\w+|team_\w+/);
     const none = await cli(["organization:user:get", "nobody@example.test", ...ORG]);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("not_found (404)");
+  });
+
+  it("user:get --format csv has the same columns for an invited and an active member", async () => {
+    const invited = await cli(["organization:user:get", "bob@example.test", ...ORG, "--format", "csv"]);
+    const active = await cli(["organization:user:get", owner.email, ...ORG, "--format", "csv"]);
+    const header = (r: { stdout: string }) => r.stdout.split("\n")[0];
+    expect(header(invited)).toBe(header(active));
+    expect(header(active)).toContain(",roles,teams,");
+    expect(header(active)).toContain(",invitation.expires_at,invitation.invited_by_account_id,invitation.note,invitation.sent_count,");
+    expect(active.stdout.split("\n")[1]).toContain(",ADMIN,My Team,");
   });
 
   it("user:update replaces the whole permission set; --permission= empties it", async () => {
@@ -105,9 +119,11 @@ describe("organization:user:*", () => {
     const refused = await cli(["organization:user:delete", "carol@example.test", ...ORG]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("--yes");
-    const r = await cli(["organization:user:delete", "carol@example.test", ...ORG, "--yes"]);
+    const r = await cli(["organization:user:delete", "carol@example.test", ...ORG, "--yes", "--format", "json"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("Revoked the invitation of carol@example.test");
+    // What went, for scripts: the member as it was, marked deleted.
+    expect(r.json).toMatchObject({ email: "carol@example.test", status: "invited", deleted: true });
     expect((await cli(["organization:user:get", "carol@example.test", ...ORG])).code).toBe(1);
   });
 });
@@ -145,9 +161,12 @@ describe("invitations and the outbox", () => {
     expect(list.json[0]).toMatchObject({ email: "Bob@Example.test", status: "invited" });
     const bad = await cli(["invitation:accept", "not-a-token"], { token: bobToken });
     expect(bad.code).toBe(1);
-    const accepted = await cli(["invitation:accept", invitation, "--format", "json"], { token: bobToken });
+    const accepted = await cli(["invitation:accept", invitation], { token: bobToken });
     expect(accepted.code).toBe(0);
-    expect(accepted.json).toMatchObject({ status: "active", email: "Bob@Example.test" });
+    expect(accepted.stderr).toBe("You are now a member of acme.\n");
+    expect(accepted.stdout).toMatch(/\nstatus\s+active\n/);
+    expect(accepted.stdout).toMatch(/\nroles\s+DEFAULT\n/);
+    expect((await cli(["organization:user:get", "bob@example.test", ...ORG, "--format", "json"])).json).toMatchObject({ status: "active", email: "Bob@Example.test" });
     expect((await cli(["invitation:list", "--format", "json"], { token: bobToken })).json).toEqual([]);
   });
 

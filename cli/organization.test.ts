@@ -99,6 +99,41 @@ describe("usage errors exit 2 before any call", () => {
     expect(r.stderr).toContain("unknown flag '--frobnicate'");
   });
 
+  it("wrong guesses get the hint that fits them", async () => {
+    const hint = async (args: string[]) => {
+      const r = await cli(args, offline);
+      expect(r.code).toBe(2);
+      return r.stderr;
+    };
+    // A near spelling of a flag.
+    expect(await hint(["organization:user:add", "bob@x.test", "--org", "acme", "--permissions", "members"])).toBe("orgs: unknown flag '--permissions'\n  did you mean --permission?\n");
+    expect(await hint(["organization:user:update", "bob@x.test", "--org", "acme", "--roles", "ADMIN"])).toContain("did you mean --role?");
+    expect(await hint(["organization:list", "--org", "acme"])).toContain("organization:list takes no --org");
+    // The organization given as an argument; a value with a space; an extra argument after an email.
+    expect(await hint(["organization:delete", "acme"])).toBe('orgs: unexpected argument "acme"\n  give the organization with --org: orgs organization:delete --org acme\n');
+    expect(await hint(["team:create", "My", "Team", "--org", "acme"])).toBe('orgs: unexpected argument "Team"\n  quote a value that contains spaces: "My Team"\n');
+    expect(await hint(["organization:user:get", "bob@x.test", "acme"])).toContain("give the organization with --org: orgs organization:user:get bob@x.test --org acme\n");
+    expect(await hint(["organization:list", "acme"])).not.toContain("quote");
+    // Commands: another word for the verb, a typo, a namespace, words joined by a space.
+    expect(await hint(["organization:user:invite", "bob@x.test"])).toContain("did you mean organization:user:add?");
+    expect(await hint(["organization:users:list"])).toContain("did you mean organization:user:list?");
+    expect(await hint(["project:access:add"])).toContain("did you mean project:access:grant");
+    expect(await hint(["organization"])).toBe('orgs: "organization" is a namespace, not a command\n  its commands: orgs list organization\n');
+    expect(await hint(["organization", "list"])).toContain('did you mean orgs organization:list? A command\'s words are joined by ":"');
+    expect(await hint(["list", "organisation"])).toContain("did you mean organization?");
+  });
+
+  it("orgs list organization lists a namespace, as the product documents do; -o is --org", async () => {
+    const r = await cli(["list", "organization"], offline);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe('Available commands for the "organization" namespace:');
+    const listed = r.stdout.split("\n").map((l) => /^ {2}(\S+)\s/.exec(l)?.[1]).filter(Boolean);
+    expect(listed).toEqual(COMMANDS.map((c) => c.name).filter((n) => n.startsWith("organization:")));
+    expect((await cli(["help", "organization"], offline)).stdout).toBe(r.stdout);
+    expect((await cli(["list", "org"], offline)).stdout).toBe(r.stdout);
+    expect((await cli(["organization:info", "-o", "acme", "slug"])).stdout).toBe("acme\n");
+  });
+
   it("missing argument", async () => {
     const r = await cli(["organization:user:get", "--org", "acme"], offline);
     expect(r.code).toBe(2);
@@ -136,10 +171,29 @@ describe("API and network errors exit 1 with the server's code on stderr", () =>
     expect(r.stdout).toBe("");
   });
 
-  it("an unreachable server", async () => {
+  it("a 401's hint names where the refused token came from: --token, ORGS_API_TOKEN or the saved file", async () => {
+    const flag = await cli(["organization:list", "--token", "omt_nope"], { token: null });
+    expect(flag.stderr).toContain("the token given with --token is wrong, expired or revoked");
+    expect(flag.stderr).not.toContain("ORGS_API_TOKEN");
+    const env = await cli(["organization:list"], { token: "omt_nope" });
+    expect(env.stderr).toContain("the token in ORGS_API_TOKEN is wrong, expired or revoked");
+    const c = cliRunner(url);
+    const file = join(c.configDir, "orgs", "config.json");
+    expect((await c(["auth:login", "--token", owner.token])).code).toBe(0);
+    writeFileSync(file, JSON.stringify({ api_url: url, token: "omt_revoked" }));
+    const saved = await c(["organization:list"]);
+    expect(saved.stderr).toContain(`the token saved in ${file} is wrong, expired or revoked: run orgs auth:login again`);
+    expect(saved.stderr).not.toContain("ORGS_API_TOKEN");
+  });
+
+  it("an unreachable server: the reason and where the URL came from, and no status, since there was no answer", async () => {
     const r = await cli(["organization:list"], { env: { ORGS_API_URL: CLOSED_PORT } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("cannot reach the org API");
+    expect(r.stderr).toMatch(new RegExp(`^orgs: cannot reach the org API at ${CLOSED_PORT}: .*ECONNREFUSED`));
+    expect(r.stderr).not.toContain("(0)");
+    expect(r.stderr).toContain("is orgs-server running there? The URL came from ORGS_API_URL");
+    const flag = await cli(["organization:list", "--api-url", CLOSED_PORT]);
+    expect(flag.stderr).toContain("The URL came from --api-url");
   });
 
   it("field errors print in the same line", async () => {
@@ -185,6 +239,25 @@ describe("credentials: flags > env > auth:login config", () => {
     expect(table.stdout).toMatch(/token\s+from ORGS_API_TOKEN/);
   });
 
+  it("auth:signup --login under ORGS_API_TOKEN says the variable outranks the new token; whoami says which it uses", async () => {
+    const c = cliRunner(url);
+    const asOwner = { env: { ORGS_API_TOKEN: owner.token } };
+    const r = await c(["auth:signup", "hedy@example.test", "--login"], asOwner);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("Note: ORGS_API_TOKEN is set and outranks the token just saved, so later commands still use it. Run `unset ORGS_API_TOKEN` to act as hedy@example.test.");
+    const file = join(c.configDir, "orgs", "config.json");
+    const who = await c(["auth:whoami"], asOwner);
+    expect(who.stdout).toMatch(new RegExp(`\nemail\\s+${owner.email}\n`));
+    expect(who.stdout).toContain(`from ORGS_API_TOKEN (it outranks the token saved in ${file})`);
+    const json = await c(["auth:whoami", "--format", "json"], asOwner);
+    expect(json.json.email).toBe(owner.email);
+    expect(json.stderr).toBe(`Token from ORGS_API_TOKEN (it outranks the token saved in ${file}).\n`);
+    const mine = await c(["auth:whoami"]);
+    expect(mine.stdout).toMatch(/\nemail\s+hedy@example.test\n/);
+    expect(mine.stdout).toMatch(new RegExp(`\ntoken\\s+from ${file}\n`));
+    expect((await c(["auth:whoami", "--format", "json"])).stderr).toBe("");
+  });
+
   it("auth:logout forgets the saved token", async () => {
     const c = cliRunner(url);
     await c(["auth:login", "--token", owner.token]);
@@ -194,12 +267,22 @@ describe("credentials: flags > env > auth:login config", () => {
     expect((await c(["auth:whoami"])).code).toBe(2);
   });
 
-  it("auth:signup creates an account and, with --login, logs in", async () => {
+  it("auth:signup creates an account and, with --login, logs in without printing the token it saved", async () => {
     const c = cliRunner(url);
     const r = await c(["auth:signup", "grace@example.test", "--name", "Grace", "--login", "--format", "json"]);
     expect(r.code).toBe(0);
     expect(r.json.account).toMatchObject({ email: "grace@example.test", name: "Grace" });
-    expect(r.json.token.token).toMatch(/^omt_/);
+    const saved = JSON.parse(readFileSync(join(c.configDir, "orgs", "config.json"), "utf8")).token;
+    expect(saved).toMatch(/^omt_/);
+    expect(r.json.token).toMatchObject({ name: "sign-up", last4: saved.slice(-4) });
+    expect(r.json.token.token).toBeUndefined();
+    expect(r.stdout + r.stderr).not.toContain(saved);
+    const table = await cliRunner(url)(["auth:signup", "ida@example.test", "--login"]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/\ntoken_expires_at\s+\d{4}-/);
+    expect(table.stdout + table.stderr).not.toMatch(/omt_/);
+    // Without --login the token is saved nowhere, so it is printed, once.
+    expect((await cliRunner(url)(["auth:signup", "joan@example.test"])).stdout).toMatch(/\ntoken\s+omt_/);
     expect((await c(["auth:whoami", "--format", "json"])).json.email).toBe("grace@example.test");
     const dup = await c(["auth:signup", "GRACE@example.test"]);
     expect(dup.code).toBe(1);
@@ -225,6 +308,9 @@ describe("organization commands", () => {
     const all = await cli(["organization:info", "--org", "acme"]);
     expect(all.stdout).toMatch(/^PROPERTY\s+VALUE/);
     expect(all.stdout).toMatch(/\nregion\s+eu\n/);
+    // The owner and the default team by name, beside their IDs.
+    expect(all.stdout).toMatch(new RegExp(`\nowner\\s+${owner.email}\nowner_account_id\\s+${owner.accountId}\n`));
+    expect(all.stdout).toMatch(/\ndefault_team\s+My Team\ndefault_team_id\s+team_\w+\n/);
     expect((await cli(["organization:info", "--org", "acme", "region"])).stdout).toBe("eu\n");
 
     const set = await cli(["organization:info", "--org", "acme", "name", "Acme Corp"]);
@@ -242,12 +328,14 @@ describe("organization commands", () => {
     const ro = await cli(["organization:info", "--org", "acme", "owner_account_id", "acct_x"]);
     expect(ro.code).toBe(2);
     expect(ro.stderr).toContain("read-only");
+    // region is fixed at creation, so it is not offered as writable, and changing it is refused before any call.
+    expect(ro.stderr).toContain("writable: slug, name, website_url, plan, require_two_factor\n");
     const bool = await cli(["organization:info", "--org", "acme", "require_two_factor", "maybe"]);
     expect(bool.code).toBe(2);
     expect(bool.stderr).toContain("must be true or false");
-    const region = await cli(["organization:info", "--org", "acme", "region", "us"]);
-    expect(region.code).toBe(1);
-    expect(region.stderr).toContain("immutable_field (422)");
+    const region = await cli(["organization:info", "--org", "acme", "region", "us"], { env: { ORGS_API_URL: CLOSED_PORT } });
+    expect(region.code).toBe(2);
+    expect(region.stderr).toContain("orgs: region is fixed when the organization is created\n  writable: slug, name, website_url, plan, require_two_factor\n");
     const missing = await cli(["organization:info", "--org", "nosuchorg"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("not_found (404)");
@@ -298,8 +386,9 @@ describe("organization commands", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("pass --yes");
     expect((await s.call(owner.token, "GET", "/v1/organizations/doomed")).statusCode).toBe(200);
-    const r = await cli(["organization:delete", "--org", "doomed", "-y"]);
+    const r = await cli(["organization:delete", "--org", "doomed", "-y", "--format", "json"]);
     expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ slug: "doomed", deleted: true });
     expect((await s.call(owner.token, "GET", "/v1/organizations/doomed")).statusCode).toBe(404);
   });
 

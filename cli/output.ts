@@ -1,5 +1,6 @@
 // What commands print: aligned tables for people, the API objects as JSON, or CSV for scripts.
 // Data goes to stdout; messages for people go to stderr so pipes only carry data.
+import { z } from "zod";
 
 export const FORMATS = ["table", "json", "csv"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -37,6 +38,15 @@ export class Output {
     this.stdout.write(table([["Property", "Value"], ...pairs]));
   }
 
+  /**
+   * What a delete or revoke removed, as it was, marked `deleted: true` (as Stripe's API answers a
+   * DELETE), so a script learns what went. A table prints nothing: the note on stderr says it.
+   */
+  deleted(obj: object): void {
+    if (this.format === "table") return;
+    this.item({ ...obj, deleted: true });
+  }
+
   /** One property's value, bare (like `organization:info name`). */
   value(v: unknown, name = "value"): void {
     if (this.format === "json") return this.json(v);
@@ -61,6 +71,26 @@ export class Output {
   csv(rows: string[][]): void {
     this.stdout.write(rows.map((r) => r.map(csvField).join(",")).join("\n") + "\n");
   }
+}
+
+/**
+ * The columns of a resource, from its schema: one per property, nested objects as dotted keys
+ * (invitation.expires_at). Unlike flatten(), the columns do not depend on the object, so a CSV
+ * row of an invited member has the same columns as an active one's (whose invitation is null).
+ */
+export function schemaColumns(schema: z.ZodObject, replace: Record<string, Column[]> = {}): Column[] {
+  const cols: Column[] = [];
+  for (const [key, field] of Object.entries(schema.shape)) {
+    if (key in replace) {
+      cols.push(...replace[key]!);
+      continue;
+    }
+    const inner = field instanceof z.ZodNullable || field instanceof z.ZodOptional ? field.unwrap() : field;
+    if (inner instanceof z.ZodObject) {
+      for (const sub of Object.keys(inner.shape)) cols.push([`${key}.${sub}`, (o: Record<string, Record<string, unknown> | null>) => o[key]?.[sub]]);
+    } else cols.push([key, key]);
+  }
+  return cols;
 }
 
 /** One level of nesting becomes dotted keys (invitation.expires_at), so objects fit a table. */

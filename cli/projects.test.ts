@@ -48,7 +48,9 @@ describe("role:*", () => {
     const u = await cli(["role:update", "devs", ...ORG, "--permission=members,billing", "--format", "json"]);
     expect([...u.json.permissions].sort()).toEqual(["billing", "members"]);
     expect((await cli(["role:delete", "devs", ...ORG])).code).toBe(2);
-    expect((await cli(["role:delete", "devs", ...ORG, "--yes"])).code).toBe(0);
+    const del = await cli(["role:delete", "devs", ...ORG, "--yes", "--format", "json"]);
+    expect(del.code).toBe(0);
+    expect(del.json).toMatchObject({ id: c.json.id, name: "devs", deleted: true });
     expect((await cli(["role:get", "devs", ...ORG])).code).toBe(1);
   });
 
@@ -87,7 +89,9 @@ describe("team:* and team:member:*", () => {
     expect(list.stdout).toMatch(/bob@example\.test\s+maintainer/);
     expect((await cli(["team:member:add", "Backend", "bob@example.test", ...ORG, "--role", "boss"])).code).toBe(2);
     expect((await cli(["team:member:remove", "Backend", "bob@example.test", ...ORG])).code).toBe(2);
-    expect((await cli(["team:member:remove", "Backend", "bob@example.test", ...ORG, "-y"])).code).toBe(0);
+    const removed = await cli(["team:member:remove", "Backend", "bob@example.test", ...ORG, "-y", "--format", "csv"]);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toMatch(/^team_id,member_id,email,deleted\nteam_\w+,mem_\w+,bob@example\.test,true\n$/);
     expect((await cli(["team:member:list", "Backend", ...ORG, "--format", "json"])).json).toEqual([]);
   });
 
@@ -146,20 +150,31 @@ describe("project:* and project:access:*", () => {
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toContain("project_has_access_grants (409)");
     expect((await cli(["project:access:revoke", "web", ...ORG, "--team", "Backend"])).code).toBe(2);
-    expect((await cli(["project:access:revoke", "web", ...ORG, "--team", "Backend", "-y"])).code).toBe(0);
+    const revoked = await cli(["project:access:revoke", "web", ...ORG, "--team", "Backend", "-y", "--format", "json"]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.json).toMatchObject({ project_id: id, principal_type: "teams", deleted: true });
     expect((await cli(["project:access:revoke", "web", ...ORG, "--member", "bob@example.test", "-y"])).code).toBe(0);
     expect((await cli(["project:transfer", "web", ...ORG, "-y"])).code).toBe(2); // no --to
     const moved = await cli(["project:transfer", "web", ...ORG, "--to", "globex", "-y", "--format", "json"]);
     expect(moved.code).toBe(0);
     expect(moved.json.id).toBe(id);
     expect((await cli(["project:delete", id])).code).toBe(2);
-    expect((await cli(["project:delete", id, "--yes"])).code).toBe(0);
+    const deleted = await cli(["project:delete", id, "--yes", "--format", "json"]);
+    expect(deleted.code).toBe(0);
+    expect(deleted.json).toMatchObject({ id, name: "web", deleted: true });
     expect((await cli(["project:get", id])).code).toBe(1);
   });
 
   it("team:delete refuses without --yes, then deletes", async () => {
     expect((await cli(["team:delete", "Backend", ...ORG])).code).toBe(2);
-    expect((await cli(["team:delete", "Backend", ...ORG, "--yes"])).code).toBe(0);
+    const r = await cli(["team:delete", "Backend", ...ORG, "--yes", "--format", "json"]);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ name: "Backend", deleted: true });
+    // A table prints nothing on stdout: the note on stderr is for people.
+    await cli(["team:create", "Doomed", ...ORG]);
+    const t = await cli(["team:delete", "Doomed", ...ORG, "--yes"]);
+    expect(t.stdout).toBe("");
+    expect(t.stderr).toBe("Deleted team Doomed.\n");
   });
 });
 
@@ -176,7 +191,10 @@ describe("token:* and 2fa:*", () => {
     expect(list.stdout).not.toContain(c.json.token);
     expect((await cli(["token:create", "x", "--expires-in", "soon"])).code).toBe(2);
     expect((await cli(["token:revoke", "ci"])).code).toBe(2);
-    expect((await cli(["token:revoke", "ci", "-y"])).code).toBe(0);
+    const revoked = await cli(["token:revoke", "ci", "-y", "--format", "json"]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.json).toMatchObject({ id: c.json.id, name: "ci", last4: c.json.last4, deleted: true });
+    expect(revoked.json.token).toBeUndefined();
     expect((await cli(["organization:list"], { token: c.json.token })).code).toBe(1);
   });
 

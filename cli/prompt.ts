@@ -1,7 +1,10 @@
 // Talking to a person at a terminal: confirmations, progress, reading a secret. Nothing here ever
-// writes to a pipe: without a terminal, confirmations refuse and progress stays silent.
+// writes to a pipe: without a terminal, confirmations refuse and progress stays silent. The streams
+// are always passed in (see io.ts).
 import { createInterface } from "node:readline";
-import { UsageError } from "./command";
+import type { Readable } from "node:stream";
+import { Aborted, UsageError } from "./errors";
+import type { Io, OutStream } from "./io";
 
 export interface Progress {
   /** Called with the running count of items fetched or calls made. */
@@ -12,7 +15,7 @@ export interface Progress {
 const SILENT: Progress = { update() {}, done() {} };
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-export function progress(label: string, stderr: NodeJS.WriteStream = process.stderr): Progress {
+export function progress(label: string, stderr: OutStream): Progress {
   if (!stderr.isTTY) return SILENT;
   let frame = 0;
   let count = 0;
@@ -34,8 +37,8 @@ export function progress(label: string, stderr: NodeJS.WriteStream = process.std
 }
 
 /** One line from the terminal, with the question on stderr. */
-export function ask(question: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<string> {
-  const rl = createInterface({ input, output, terminal: true });
+export function ask(question: string, io: Pick<Io, "stdin" | "stderr">): Promise<string> {
+  const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: true });
   return new Promise((resolve) => {
     rl.question(question, (answer) => {
       rl.close();
@@ -43,7 +46,7 @@ export function ask(question: string, input: NodeJS.ReadStream = process.stdin, 
     });
     rl.on("SIGINT", () => {
       rl.close();
-      output.write("\n");
+      io.stderr.write("\n");
       resolve("");
     });
   });
@@ -53,26 +56,17 @@ export function ask(question: string, input: NodeJS.ReadStream = process.stdin, 
  * Asks "question [y/N]". `--yes` skips the question; without a terminal on stdin there is nobody to
  * ask, so the command is refused (exit 2) rather than guessed.
  */
-export async function confirm(question: string, opts: { yes: boolean; input?: NodeJS.ReadStream }): Promise<void> {
-  if (opts.yes) return;
-  const input = opts.input ?? process.stdin;
-  if (!input.isTTY) {
+export async function confirm(question: string, yes: boolean, io: Pick<Io, "stdin" | "stderr">): Promise<void> {
+  if (yes) return;
+  if (!io.stdin.isTTY) {
     throw new UsageError(`refusing to continue without confirmation: ${question.replace(/\?$/, "")}`, "stdin is not a terminal; pass --yes (-y) to confirm");
   }
-  const answer = (await ask(`${question} [y/N] `, input)).trim().toLowerCase();
+  const answer = (await ask(`${question} [y/N] `, io)).trim().toLowerCase();
   if (answer !== "y" && answer !== "yes") throw new Aborted();
 }
 
-/** The person answered no: nothing was done, and that is not an error of the program. */
-export class Aborted extends Error {
-  constructor() {
-    super("aborted: nothing was changed");
-    this.name = "Aborted";
-  }
-}
-
 /** Everything piped on stdin (e.g. `echo $TOKEN | orgs auth:login`). */
-export async function readStdin(input: NodeJS.ReadStream = process.stdin): Promise<string> {
+export async function readStdin(input: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of input) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
   return Buffer.concat(chunks).toString("utf8");

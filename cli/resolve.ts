@@ -1,20 +1,16 @@
 // Turning what people type (emails, role and team names, project names, property values) into what
 // the API takes (IDs, typed values). Allowed values come from api/, never from a second list here.
 import type { z } from "zod";
-import { PERMISSIONS, type Permission } from "../api/common";
 import type { Member, Project, Role, Team } from "../api/resources";
 import { OrgsApiError } from "../provider/client";
-import { checkValues, listFlag, UsageError, type FlagValues, type RunCtx } from "./command";
+import type { Scope } from "./command";
+import { UsageError } from "./errors";
 
-/** --permission=members,billing: checked against the API's permission list before any call. */
-export function permissionsFlag(v: FlagValues[string]): Permission[] | undefined {
-  const list = listFlag(v);
-  if (list) checkValues("permission", list, PERMISSIONS);
-  return list ? [...new Set(list as Permission[])] : undefined;
-}
+/** A list flag's items once each (--permission=members,members), undefined when not given. */
+export const unique = <T>(items: T[] | undefined): T[] | undefined => items && [...new Set(items)];
 
 /** A member by email (case-insensitive, via ?email=) or by mem_ ID. */
-export async function findMember(ctx: RunCtx, ref: string): Promise<Member> {
+export async function findMember(ctx: Scope, ref: string): Promise<Member> {
   const org = ctx.org();
   const c = ctx.client();
   if (ref.startsWith("mem_")) return (await c.call("getMember", { params: { org, member_id: ref } })).body;
@@ -30,38 +26,38 @@ async function byName<T extends { id: string; name: string }>(items: T[], ref: s
   return found;
 }
 
-export async function listRoles(ctx: RunCtx): Promise<Role[]> {
+export async function listRoles(ctx: Scope): Promise<Role[]> {
   return ctx.client().listAll("listRoles", { params: { org: ctx.org() } });
 }
 
-export async function listTeams(ctx: RunCtx): Promise<Team[]> {
+export async function listTeams(ctx: Scope): Promise<Team[]> {
   return ctx.client().listAll("listTeams", { params: { org: ctx.org() } });
 }
 
 /** A role by ID or name (case-insensitive). */
-export async function findRole(ctx: RunCtx, ref: string, roles?: Role[]): Promise<Role> {
+export async function findRole(ctx: Scope, ref: string, roles?: Role[]): Promise<Role> {
   return byName(roles ?? (await listRoles(ctx)), ref, "role", ctx.org(), "role:list");
 }
 
-export async function findTeam(ctx: RunCtx, ref: string, teams?: Team[]): Promise<Team> {
+export async function findTeam(ctx: Scope, ref: string, teams?: Team[]): Promise<Team> {
   return byName(teams ?? (await listTeams(ctx)), ref, "team", ctx.org(), "team:list");
 }
 
 /** Role IDs for a list of role names or IDs (one list call however many are named). */
-export async function roleIds(ctx: RunCtx, refs: string[] | undefined): Promise<string[] | undefined> {
+export async function roleIds(ctx: Scope, refs: string[] | undefined): Promise<string[] | undefined> {
   if (!refs) return undefined;
   const roles = refs.every((r) => r.startsWith("role_")) ? [] : await listRoles(ctx);
   return Promise.all(refs.map(async (r) => (r.startsWith("role_") ? r : (await findRole(ctx, r, roles)).id)));
 }
 
-export async function teamIds(ctx: RunCtx, refs: string[] | undefined): Promise<string[] | undefined> {
+export async function teamIds(ctx: Scope, refs: string[] | undefined): Promise<string[] | undefined> {
   if (!refs) return undefined;
   const teams = refs.every((r) => r.startsWith("team_")) ? [] : await listTeams(ctx);
   return Promise.all(refs.map(async (r) => (r.startsWith("team_") ? r : (await findTeam(ctx, r, teams)).id)));
 }
 
 /** A project by prj_ ID, or by name within --org. */
-export async function findProject(ctx: RunCtx, ref: string): Promise<Project> {
+export async function findProject(ctx: Scope, ref: string): Promise<Project> {
   const c = ctx.client();
   if (ref.startsWith("prj_")) return (await c.call("getProject", { params: { project_id: ref } })).body;
   const org = ctx.org();

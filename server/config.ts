@@ -1,8 +1,16 @@
 // The server's settings, from the environment (and a few flags). One table, documented in the
 // README: each entry names its variable, its default and what it does.
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { Email } from "../api/common";
 import { DEFAULT_CONFIG, type ServerConfig } from "./context";
+
+/**
+ * The operator's email unless ORGS_OPERATOR_EMAIL names another. It must pass the API's own email
+ * rule, or every answer naming the operator breaks the published schema; `.localhost` is reserved
+ * (RFC 6761), so mail to it never leaves the machine.
+ */
+export const DEFAULT_OPERATOR_EMAIL = "operator@orgs.localhost";
 
 export interface MainConfig {
   host: string;
@@ -41,18 +49,21 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const port = flags.has("port") ? Number(flags.get("port")) : int(env, "PORT", 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`the port must be 0-65535, got "${flags.get("port") ?? env.PORT}"`);
   const host = flags.get("host") ?? env.HOST ?? "127.0.0.1";
-  const dataDir = flags.get("data-dir") ?? env.ORGS_DATA_DIR ?? join(env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "orgs");
+  // Absolute, so the banner and the lock's messages say where the data truly is.
+  const dataDir = resolve(flags.get("data-dir") ?? env.ORGS_DATA_DIR ?? join(env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "orgs"));
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError("DATABASE_URL must be a postgres:// URL (leave it unset for the embedded database)");
   const signup = env.ORGS_SIGNUP ?? DEFAULT_CONFIG.signup;
   if (signup !== "open" && signup !== "closed") throw new ConfigError(`ORGS_SIGNUP must be "open" or "closed", got "${signup}"`);
+  const operatorEmail = env.ORGS_OPERATOR_EMAIL || DEFAULT_OPERATOR_EMAIL;
+  if (!Email.safeParse(operatorEmail).success) throw new ConfigError(`ORGS_OPERATOR_EMAIL must be an email address the API accepts (such as ${DEFAULT_OPERATOR_EMAIL}), got "${operatorEmail}"`);
   const displayHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return {
     host,
     port,
     databaseUrl,
     dataDir,
-    operatorEmail: env.ORGS_OPERATOR_EMAIL ?? "operator@localhost",
+    operatorEmail,
     operatorToken: env.ORGS_OPERATOR_TOKEN || undefined,
     smtpUrl: env.ORGS_SMTP_URL || undefined,
     mailFrom: env.ORGS_MAIL_FROM ?? "orgs <no-reply@localhost>",

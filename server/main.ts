@@ -5,13 +5,20 @@
 import { mkdirSync } from "node:fs";
 import { buildApp } from "./app";
 import { ensureOperator } from "./bootstrap";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, type MainConfig } from "./config";
+import { DataDirInUse, lockDataDir } from "./data-dir-lock";
 import { outboxMailer, smtpMailer } from "./mailer";
 import { openPglite, openPostgres } from "./store/db";
 
 async function main(): Promise<void> {
   const cfg = loadConfig(process.argv.slice(2));
-  if (!cfg.databaseUrl) mkdirSync(cfg.dataDir, { recursive: true });
+  let unlock = () => {};
+  if (!cfg.databaseUrl) {
+    mkdirSync(cfg.dataDir, { recursive: true });
+    unlock = lockDataDir(cfg.dataDir);
+    // Also on a fatal error after this point; a kill -9 leaves a stale lock, which the next start takes over.
+    process.once("exit", () => unlock());
+  }
   const db = cfg.databaseUrl ? await openPostgres(cfg.databaseUrl) : await openPglite(cfg.dataDir);
   const mailer = cfg.smtpUrl ? await smtpMailer(cfg.smtpUrl, cfg.mailFrom) : outboxMailer;
   const app = await buildApp({ db, config: cfg.app, mailer, logger: cfg.logger });
@@ -26,34 +33,66 @@ async function main(): Promise<void> {
       await app.close();
     } finally {
       await db.close();
+      unlock();
     }
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
-  await app.listen({ host: cfg.host, port: cfg.port });
+  try {
+    await app.listen({ host: cfg.host, port: cfg.port });
+  } catch (err) {
+    const why = listenError(err, cfg);
+    if (!why) throw err;
+    await app.close().catch(() => {});
+    await db.close().catch(() => {});
+    throw new StartError(why);
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : cfg.port;
   const url = cfg.app.publicUrl.replace(/:\d+$/, `:${port}`);
   const store = cfg.databaseUrl ? `PostgreSQL at ${redact(cfg.databaseUrl)}` : `embedded PGlite in ${cfg.dataDir}`;
-  const lines = [
-    `orgs-server listening on ${url} (${store}, mail: ${mailer.kind})`,
-    `  OpenAPI: ${url}/v1/openapi.json`,
-  ];
-  if (operator.token) {
-    lines.push(
-      `  Operator account ${operator.email} created. Its API token, shown this once:`,
-      `    ${operator.token}`,
-      `  Use it:  export ORGS_API_URL=${url} ORGS_API_TOKEN=${operator.token}`,
-    );
+  process.stdout.write(banner({ url, store, mail: mailer.kind, operator, operatorTokenFromEnv: Boolean(cfg.operatorToken) }).join("\n") + "\n");
+}
+
+/**
+ * What to do next. It never says `export ORGS_API_TOKEN=…`: a token in the environment outranks
+ * the one `orgs auth:login` or `auth:signup --login` saves, so people who followed that advice went
+ * on acting as the operator after signing up as themselves.
+ */
+function banner(o: { url: string; store: string; mail: string; operator: { email: string; token: string | null }; operatorTokenFromEnv: boolean }): string[] {
+  const lines = [`orgs-server listening on ${o.url} (${o.store}, mail: ${o.mail})`, `  OpenAPI: ${o.url}/v1/openapi.json`];
+  if (o.operator.token) {
+    lines.push(`  Operator account ${o.operator.email} created. Its API token, shown this once:`, `    ${o.operator.token}`);
+  } else if (o.operatorTokenFromEnv) {
+    lines.push(`  Operator account: ${o.operator.email} (token from ORGS_OPERATOR_TOKEN)`);
   } else {
     lines.push(
-      `  Operator account: ${operator.email} (token ${cfg.operatorToken ? "from ORGS_OPERATOR_TOKEN" : "printed on first start"})`,
-      `  Use it:  export ORGS_API_URL=${url} ORGS_API_TOKEN=<operator token>   or sign up: orgs auth:signup`,
+      `  Operator account: ${o.operator.email} (its token was printed on first start).`,
+      `  Lost it? Restart with ORGS_OPERATOR_TOKEN=<a new secret> set: that secret becomes an operator token too.`,
     );
   }
-  process.stdout.write(lines.join("\n") + "\n");
+  const cli = process.env.ORGS_CLI_NAME || "orgs";
+  const steps: [string, string][] = [
+    [`${cli} auth:signup you@example.com --login`, "your own account"],
+    [`${cli} auth:login --token ${o.operator.token ?? "<operator token>"}`, "or act as the operator"],
+  ];
+  const w = Math.max(...steps.map(([c]) => c.length));
+  lines.push(`  Use the CLI:  export ORGS_API_URL=${o.url}`, ...steps.map(([c, what]) => `    ${c.padEnd(w)}   ${what}`));
+  return lines;
+}
+
+/** A failure to start that one line explains (no stack trace). */
+class StartError extends Error {}
+
+function listenError(err: unknown, cfg: MainConfig): string | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = `port ${cfg.port} on ${cfg.host}`;
+  if (code === "EADDRINUSE") return `${where} is already in use: stop what listens there, or pick another port with --port <n> or PORT=<n> (0 picks a free one)`;
+  if (code === "EACCES") return `not allowed to listen on ${where}: pick a port above 1023 with --port <n> or PORT=<n>`;
+  if (code === "EADDRNOTAVAIL") return `cannot listen on ${cfg.host}: no such address on this machine; pick another with --host <address> or HOST=<address>`;
+  return undefined;
 }
 
 function redact(url: string): string {
@@ -63,7 +102,8 @@ function redact(url: string): string {
 }
 
 main().catch((err: unknown) => {
-  const msg = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const oneLine = err instanceof ConfigError || err instanceof DataDirInUse || err instanceof StartError;
+  const msg = oneLine ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
   process.stderr.write(`orgs-server: ${msg}\n`);
   process.exit(err instanceof ConfigError ? 2 : 1);
 });

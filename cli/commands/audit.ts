@@ -1,7 +1,8 @@
 // audit:list (with --follow) and outbox:list — what happened, and what mail was sent.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AuditEvent } from "../../api/resources";
-import { stringFlag, UsageError, type CommandDef, type RunCtx } from "../command";
+import { command, type CommandDef, type FlagDef, type RunCtx } from "../command";
+import { UsageError } from "../errors";
 import { text, type Column } from "../output";
 import { findMember, findProject } from "../resolve";
 import { parseWhen } from "./account";
@@ -14,11 +15,24 @@ const EVENT_COLUMNS: Column<AuditEvent>[] = [
   ["Changes", (e) => (e.changes ? Object.keys(e.changes) : [])],
 ];
 
-async function auditQuery(ctx: RunCtx) {
-  const since = stringFlag(ctx.flags.since);
-  const until = stringFlag(ctx.flags.until);
-  const actor = stringFlag(ctx.flags.actor);
-  const project = stringFlag(ctx.flags.project);
+const AUDIT_FLAGS = {
+  since: { type: "string", description: "Only events at or after this time (date or duration ago)", placeholder: "when" },
+  until: { type: "string", description: "Only events before this time", placeholder: "when" },
+  action: { type: "string", description: "Only this action, e.g. member.added" },
+  actor: { type: "string", description: "Only events by this person (email or acct_ ID)", placeholder: "who" },
+  "target-type": { type: "string", description: "Only events on this kind of target, e.g. member", placeholder: "type" },
+  target: { type: "string", description: "Only events on this target ID", placeholder: "id" },
+  project: { type: "string", description: "Only events of this project (ID, or name with --org)", placeholder: "project" },
+  limit: { type: "string", description: "At most this many events (with --follow: how many to show first, default 20)", placeholder: "n" },
+  follow: { type: "boolean", short: "f", description: "Keep polling for new events" },
+  interval: { type: "string", description: "Seconds between polls with --follow (default 2)", placeholder: "s" },
+} as const satisfies Record<string, FlagDef>;
+
+async function auditQuery(ctx: RunCtx<typeof AUDIT_FLAGS>) {
+  const since = ctx.flags.since;
+  const until = ctx.flags.until;
+  const actor = ctx.flags.actor;
+  const project = ctx.flags.project;
   let actor_id: string | undefined;
   if (actor) {
     if (actor.startsWith("acct_")) actor_id = actor;
@@ -31,10 +45,10 @@ async function auditQuery(ctx: RunCtx) {
   return {
     since: since ? parseWhen("since", since, -1) : undefined,
     until: until ? parseWhen("until", until, -1) : undefined,
-    action: stringFlag(ctx.flags.action),
+    action: ctx.flags.action,
     actor_id,
-    target_type: stringFlag(ctx.flags["target-type"]),
-    target_id: stringFlag(ctx.flags.target),
+    target_type: ctx.flags["target-type"],
+    target_id: ctx.flags.target,
     project_id: project ? (await findProject(ctx, project)).id : undefined,
   };
 }
@@ -47,27 +61,16 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
 }
 
 export const auditCommands: CommandDef[] = [
-  {
+  command({
     name: "audit:list",
     summary: "List audit events, newest first; --follow prints new ones as they happen",
     description: "--since/--until take a date or a duration ago (30m, 2h, 7d). With --follow, events print oldest first and polling continues until Ctrl-C; --format json then prints one object per line.",
     org: true,
-    flags: {
-      since: { type: "string", description: "Only events at or after this time (date or duration ago)", placeholder: "when" },
-      until: { type: "string", description: "Only events before this time", placeholder: "when" },
-      action: { type: "string", description: "Only this action, e.g. member.added" },
-      actor: { type: "string", description: "Only events by this person (email or acct_ ID)", placeholder: "who" },
-      "target-type": { type: "string", description: "Only events on this kind of target, e.g. member", placeholder: "type" },
-      target: { type: "string", description: "Only events on this target ID", placeholder: "id" },
-      project: { type: "string", description: "Only events of this project (ID, or name with --org)", placeholder: "project" },
-      limit: { type: "string", description: "At most this many events (with --follow: how many to show first, default 20)", placeholder: "n" },
-      follow: { type: "boolean", short: "f", description: "Keep polling for new events" },
-      interval: { type: "string", description: "Seconds between polls with --follow (default 2)", placeholder: "s" },
-    },
+    flags: AUDIT_FLAGS,
     examples: ["orgs audit:list --org acme --since 7d --action member.added", "orgs audit:list --org acme --follow --format json"],
     async run(ctx) {
-      const limit = positiveInt("limit", stringFlag(ctx.flags.limit));
-      const interval = positiveInt("interval", stringFlag(ctx.flags.interval)) ?? 2;
+      const limit = positiveInt("limit", ctx.flags.limit);
+      const interval = positiveInt("interval", ctx.flags.interval) ?? 2;
       const query = await auditQuery(ctx);
       const params = { org: ctx.org() };
       const c = ctx.client();
@@ -86,17 +89,18 @@ export const auditCommands: CommandDef[] = [
       }
       await follow(ctx, params, query, limit ?? 20, interval);
     },
-  },
-  {
+  }),
+  command({
     name: "outbox:list",
     summary: "List the mail the server's embedded mailer sent (operator only)",
+    examples: ["orgs outbox:list --to alice@example.com --token omt_…"],
     flags: { to: { type: "string", description: "Only mail to this address", placeholder: "email" } },
     async run(ctx) {
       const p = ctx.progress("Fetching mail");
-      const items = await ctx.client().listAll("listOutbox", { query: { to: stringFlag(ctx.flags.to) } }, p.update).finally(p.done);
+      const items = await ctx.client().listAll("listOutbox", { query: { to: ctx.flags.to } }, p.update).finally(p.done);
       ctx.out.list(items, [["ID", "id"], ["To", "to"], ["Subject", "subject"], ["Invitation token", "invitation_token"], ["Sent", "created_at"]], "No mail.");
     },
-  },
+  }),
 ];
 
 /** Prints the latest events, then polls with `after` for newer ones until interrupted. */
@@ -106,27 +110,16 @@ async function follow(ctx: RunCtx, params: { org: string }, query: Record<string
   const initial = (await c.call("listAuditEvents", { params, query: { ...query, limit: Math.min(first, 100) } })).body.items;
   let last = initial[0]?.id;
   for (const e of chronological(initial)) print(e);
-  let stop = false;
-  const ac = new AbortController();
-  const onSignal = () => {
-    stop = true;
-    ac.abort();
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  try {
-    while (!stop) {
-      await sleep(intervalS * 1000, undefined, { signal: ac.signal }).catch(() => undefined);
-      if (stop) break;
+  await ctx.io.untilInterrupted(async (signal) => {
+    while (!signal.aborted) {
+      await sleep(intervalS * 1000, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) break;
       // With nothing seen yet, everything that appears is new.
       const fresh = await c.listAll("listAuditEvents", { params, query: { ...query, after: last } });
       for (const e of chronological(fresh)) print(e);
       if (fresh.length) last = chronological(fresh).at(-1)!.id;
     }
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
+  });
 }
 
 const chronological = (events: AuditEvent[]) => [...events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

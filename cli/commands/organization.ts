@@ -1,26 +1,44 @@
 // organization:* — the organization itself, its billing and subscriptions, ownership transfer.
+import type { z } from "zod";
 import { REGIONS } from "../../api/common";
 import { requests } from "../../api";
 import { BillingAddress, BillingProfile, Organization } from "../../api/resources";
-import { arg, listFlag, stringFlag, UsageError, type CommandDef } from "../command";
-import type { Column } from "../output";
+import { command, type CommandDef, type RunCtx } from "../command";
+import { UsageError } from "../errors";
+import { schemaColumns, type Column } from "../output";
 import { findMember, propertyPairs, propertyValue, roleIds } from "../resolve";
 
 export const ORG_COLUMNS: Column[] = [["ID", "id"], ["Slug", "slug"], ["Name", "name"], ["Region", "region"], ["Plan", "plan"], ["Created", "created_at"]];
 const ORG_PROPERTIES = Object.keys(Organization.shape);
-const UPDATABLE = Object.keys(requests.OrganizationUpdate.shape);
+// The API's PATCH takes region too, only to refuse a change (422 immutable_field): not writable.
+const isImmutable = (k: string) => (Organization.shape as Record<string, z.ZodType>)[k]?.meta()?.["x-immutable"] === true;
+const UPDATABLE = Object.keys(requests.OrganizationUpdate.shape).filter((k) => !isImmutable(k));
+
+/** Every property, with the owner's email and the default team's name beside their IDs. */
+async function orgColumns(ctx: RunCtx, org: Organization): Promise<Column<Organization>[]> {
+  const c = ctx.client();
+  const [owner, team] = await Promise.all([
+    c.call("getMember", { params: { org: org.id, member_id: org.owner_member_id } }).then((r) => r.body.email, () => org.owner_member_id),
+    c.call("getTeam", { params: { org: org.id, team_id: org.default_team_id } }).then((r) => r.body.name, () => org.default_team_id),
+  ]);
+  return schemaColumns(Organization, {
+    owner_account_id: [["owner", () => owner], ["owner_account_id", "owner_account_id"]],
+    default_team_id: [["default_team", () => team], ["default_team_id", "default_team_id"]],
+  });
+}
 
 export const organizationCommands: CommandDef[] = [
-  {
+  command({
     name: "organization:list",
     summary: "List the organizations you belong to",
+    examples: ["orgs organization:list", "orgs organization:list --format csv > orgs.csv"],
     async run(ctx) {
       const p = ctx.progress("Fetching organizations");
       const orgs = await ctx.client().listAll("listOrganizations", {}, p.update).finally(p.done);
       ctx.out.list(orgs, ORG_COLUMNS, "You belong to no organization yet: create one with orgs organization:create.");
     },
-  },
-  {
+  }),
+  command({
     name: "organization:info",
     summary: "View an organization, one property of it, or change a property",
     description: "Without a property, shows every property. With a property, prints its value. With a property and a value, changes it (booleans take true/false; \"null\" clears website_url).",
@@ -32,18 +50,17 @@ export const organizationCommands: CommandDef[] = [
     examples: ["orgs organization:info --org acme", "orgs organization:info --org acme name \"Acme Corp\"", "orgs organization:info --org acme require_two_factor true"],
     async run(ctx) {
       const org = ctx.org();
-      const property = ctx.args.property as string | undefined;
-      const value = ctx.args.value as string | undefined;
+      const { property, value } = ctx.args;
       if (property !== undefined && !ORG_PROPERTIES.includes(property)) {
         throw new UsageError(`organizations have no property "${property}"`, `properties: ${ORG_PROPERTIES.join(", ")}`);
       }
       if (property !== undefined && value !== undefined && !UPDATABLE.includes(property)) {
-        throw new UsageError(`${property} is read-only`, `writable: ${UPDATABLE.join(", ")}`);
+        throw new UsageError(isImmutable(property) ? `${property} is fixed when the organization is created` : `${property} is read-only`, `writable: ${UPDATABLE.join(", ")}`);
       }
       const typed = property !== undefined && value !== undefined ? propertyValue(requests.OrganizationUpdate, property, value, "an organization") : undefined;
       const c = ctx.client();
       const current = (await c.call("getOrganization", { params: { org } })).body;
-      if (property === undefined) return ctx.out.item(current);
+      if (property === undefined) return ctx.out.item(current, ctx.out.format === "json" ? undefined : await orgColumns(ctx, current));
       if (value === undefined) return ctx.out.value(current[property as keyof typeof current], property);
       const { body } = await c.call("updateOrganization", { params: { org }, body: { [property]: typed }, ifMatch: current.version });
       const before = current[property as keyof typeof current];
@@ -51,8 +68,8 @@ export const organizationCommands: CommandDef[] = [
       // People see the one property they changed; scripts get the whole object.
       ctx.out.item(body, ctx.out.format === "json" ? undefined : [[property, property]]);
     },
-  },
-  {
+  }),
+  command({
     name: "organization:create",
     summary: "Create an organization; you become its owner",
     args: [{ name: "slug", description: "URL name: lowercase letters, digits and hyphens" }],
@@ -65,26 +82,27 @@ export const organizationCommands: CommandDef[] = [
     },
     examples: ["orgs organization:create acme --name \"Acme Inc\" --region eu"],
     async run(ctx) {
-      const region = stringFlag(ctx.flags.region);
+      const region = ctx.flags.region;
       if (!region) throw new UsageError("missing --region", `choose where the data lives: ${REGIONS.join(", ")} (it cannot change later)`);
-      const slug = arg(ctx, "slug");
+      const slug = ctx.args.slug;
       const { body } = await ctx.client().call("createOrganization", {
         body: {
           slug,
-          name: stringFlag(ctx.flags.name) ?? slug,
-          region: region as (typeof REGIONS)[number],
-          website_url: stringFlag(ctx.flags["website-url"]),
-          plan: stringFlag(ctx.flags.plan),
+          name: ctx.flags.name ?? slug,
+          region,
+          website_url: ctx.flags["website-url"],
+          plan: ctx.flags.plan,
           require_two_factor: ctx.flags["require-2fa"] ? true : undefined,
         },
       });
       ctx.out.note(`Created organization ${body.slug} (${body.id}); you are its owner.`);
       ctx.out.item(body);
     },
-  },
-  {
+  }),
+  command({
     name: "organization:delete",
     summary: "Delete an organization that has no projects (owner only)",
+    examples: ["orgs organization:delete --org acme", "orgs organization:delete --org acme --yes --format json"],
     org: true,
     destructive: true,
     async run(ctx) {
@@ -94,11 +112,13 @@ export const organizationCommands: CommandDef[] = [
       await ctx.confirm(`Delete organization ${current.slug} (${current.id}) and all its members, teams and roles?`);
       await c.call("deleteOrganization", { params: { org: current.id }, ifMatch: current.version });
       ctx.out.note(`Deleted organization ${current.slug}.`);
+      ctx.out.deleted(current);
     },
-  },
-  {
+  }),
+  command({
     name: "organization:transfer-ownership",
     summary: "Make another active member the owner (owner only)",
+    examples: ["orgs organization:transfer-ownership alice@example.com --org acme --previous-owner-role ADMIN"],
     description: "You stay a member, with the roles given by --previous-owner-role (default ADMIN).",
     org: true,
     destructive: true,
@@ -106,15 +126,15 @@ export const organizationCommands: CommandDef[] = [
     flags: { "previous-owner-role": { type: "string", multiple: true, description: "Roles you keep (names or IDs; default ADMIN)", placeholder: "role" } },
     async run(ctx) {
       const org = ctx.org();
-      const target = await findMember(ctx, arg(ctx, "email"));
-      const keep = await roleIds(ctx, listFlag(ctx.flags["previous-owner-role"]));
+      const target = await findMember(ctx, ctx.args.email);
+      const keep = await roleIds(ctx, ctx.flags["previous-owner-role"]);
       await ctx.confirm(`Transfer ownership of ${org} to ${target.email}? You will no longer be the owner`);
       const { body } = await ctx.client().call("transferOwnership", { params: { org }, body: { new_owner_member_id: target.id, previous_owner_role_ids: keep } });
       ctx.out.note(`${target.email} now owns ${body.slug}.`);
       ctx.out.item(body);
     },
-  },
-  {
+  }),
+  command({
     name: "organization:billing:address",
     summary: "View or change the billing address",
     description: "With property/value pairs, changes those properties and keeps the rest.",
@@ -123,7 +143,7 @@ export const organizationCommands: CommandDef[] = [
     examples: ["orgs organization:billing:address --org acme country FR locality Paris postal_code 75001"],
     async run(ctx) {
       const org = ctx.org();
-      const pairs = (ctx.args.properties as string[] | undefined) ?? [];
+      const pairs = ctx.args.properties;
       const changes = propertyPairs(requests.BillingAddressUpdate, pairs, "a billing address");
       const c = ctx.client();
       const current = (await c.call("getBillingAddress", { params: { org } })).body;
@@ -135,8 +155,8 @@ export const organizationCommands: CommandDef[] = [
       ctx.out.note(`Updated the billing address of ${org}.`);
       ctx.out.item(body);
     },
-  },
-  {
+  }),
+  command({
     name: "organization:billing:profile",
     summary: "View or change the billing profile",
     org: true,
@@ -144,7 +164,7 @@ export const organizationCommands: CommandDef[] = [
     examples: ["orgs organization:billing:profile --org acme company_name \"Acme SAS\" vat_number FR123"],
     async run(ctx) {
       const org = ctx.org();
-      const pairs = (ctx.args.properties as string[] | undefined) ?? [];
+      const pairs = ctx.args.properties;
       const changes = propertyPairs(requests.BillingProfileUpdate, pairs, "a billing profile") as Partial<BillingProfile>;
       const c = ctx.client();
       if (!pairs.length) return ctx.out.item((await c.call("getBillingProfile", { params: { org } })).body);
@@ -152,16 +172,17 @@ export const organizationCommands: CommandDef[] = [
       ctx.out.note(`Updated the billing profile of ${org}.`);
       ctx.out.item(body);
     },
-  },
-  {
+  }),
+  command({
     name: "organization:subscription:list",
     summary: "List the organization's subscriptions",
+    examples: ["orgs organization:subscription:list --org acme"],
     org: true,
     async run(ctx) {
       const p = ctx.progress("Fetching subscriptions");
       const subs = await ctx.client().listAll("listSubscriptions", { params: { org: ctx.org() } }, p.update).finally(p.done);
       ctx.out.list(subs, [["ID", "id"], ["Plan", "plan"], ["Status", "status"], ["Project", "project_id"], ["Started", "started_at"]]);
     },
-  },
+  }),
 ];
 

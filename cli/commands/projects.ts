@@ -1,6 +1,7 @@
 // project:* and project:access:* — projects, their environments and who may use them.
 import { ENVIRONMENT_ROLES, PRINCIPAL_TYPES, PROJECT_ROLES, type PrincipalType, type Project, type ProjectAccess } from "../../api/resources";
-import { arg, stringFlag, UsageError, type CommandDef, type FlagDef, type RunCtx } from "../command";
+import { command, type CommandDef, type FlagDef, type RunCtx } from "../command";
+import { UsageError } from "../errors";
 import type { Column } from "../output";
 import { findMember, findProject, findRole, findTeam, listRoles, listTeams } from "../resolve";
 
@@ -11,112 +12,120 @@ const PROJECT_ARG = { name: "project", description: "Project ID (prj_…), or it
 const inProjectOrg = (ctx: RunCtx, p: Project): RunCtx => ({ ...ctx, org: () => p.organization_id });
 
 export const projectCommands: CommandDef[] = [
-  {
+  command({
     name: "project:create",
     summary: "Create a project, with its sandbox and live environments",
+    examples: ["orgs project:create web --org acme --description \"The public website\""],
     org: true,
     args: [{ name: "name", description: "Project name, unique in the organization" }],
     flags: { description: { type: "string", description: "What the project is for" } },
     async run(ctx) {
-      const { body } = await ctx.client().call("createProject", { params: { org: ctx.org() }, body: { name: arg(ctx, "name"), description: stringFlag(ctx.flags.description) } });
+      const { body } = await ctx.client().call("createProject", { params: { org: ctx.org() }, body: { name: ctx.args.name, description: ctx.flags.description } });
       ctx.out.note(`Created project ${body.name} (${body.id}).`);
       ctx.out.item(body);
     },
-  },
-  {
+  }),
+  command({
     name: "project:list",
     summary: "List the projects you can see in an organization",
+    examples: ["orgs project:list --org acme", "orgs project:list --org acme --name web --format json"],
     org: true,
     flags: { name: { type: "string", description: "Only the project with this name" } },
     async run(ctx) {
       const p = ctx.progress("Fetching projects");
-      const items = await ctx.client().listAll("listProjects", { params: { org: ctx.org() }, query: { name: stringFlag(ctx.flags.name) } }, p.update).finally(p.done);
+      const items = await ctx.client().listAll("listProjects", { params: { org: ctx.org() }, query: { name: ctx.flags.name } }, p.update).finally(p.done);
       ctx.out.list(items, PROJECT_COLUMNS, "No projects.");
     },
-  },
-  {
+  }),
+  command({
     name: "project:get",
     summary: "Show a project",
+    examples: ["orgs project:get web --org acme", "orgs project:get prj_…"],
     org: true,
     args: [PROJECT_ARG],
     async run(ctx) {
-      ctx.out.item(await findProject(ctx, arg(ctx, "project")));
+      ctx.out.item(await findProject(ctx, ctx.args.project));
     },
-  },
-  {
+  }),
+  command({
     name: "project:update",
     summary: "Rename a project or change its description",
+    examples: ["orgs project:update web --org acme --name website --description \"The public website\""],
     org: true,
     args: [PROJECT_ARG],
     flags: { name: { type: "string", description: "New name" }, description: { type: "string", description: "New description" } },
     async run(ctx) {
-      const name = stringFlag(ctx.flags.name);
-      const description = stringFlag(ctx.flags.description);
+      const name = ctx.flags.name;
+      const description = ctx.flags.description;
       if (name === undefined && description === undefined) throw new UsageError("nothing to change", "pass --name or --description");
-      const p = await findProject(ctx, arg(ctx, "project"));
+      const p = await findProject(ctx, ctx.args.project);
       const { body } = await ctx.client().call("updateProject", { params: { project_id: p.id }, body: { name, description }, ifMatch: p.version });
       ctx.out.note(`Updated project ${body.name}.`);
       ctx.out.item(body);
     },
-  },
-  {
+  }),
+  command({
     name: "project:delete",
     summary: "Delete a project that has no access grants",
+    examples: ["orgs project:delete web --org acme --yes"],
     org: true,
     destructive: true,
     args: [PROJECT_ARG],
     async run(ctx) {
-      const p = await findProject(ctx, arg(ctx, "project"));
+      const p = await findProject(ctx, ctx.args.project);
       await ctx.confirm(`Delete project ${p.name} (${p.id}) and its environments?`);
       await ctx.client().call("deleteProject", { params: { project_id: p.id }, ifMatch: p.version });
       ctx.out.note(`Deleted project ${p.name}.`);
+      ctx.out.deleted(p);
     },
-  },
-  {
+  }),
+  command({
     name: "project:transfer",
     summary: "Move a project to another organization",
+    examples: ["orgs project:transfer web --org acme --to globex"],
     description: "Its URL and environment IDs stay; account grants carry over; role and team grants must be revoked first.",
     org: true,
     destructive: true,
     args: [PROJECT_ARG],
     flags: { to: { type: "string", description: "Target organization (slug or ID)", placeholder: "org" } },
     async run(ctx) {
-      const to = stringFlag(ctx.flags.to);
+      const to = ctx.flags.to;
       if (!to) throw new UsageError("missing --to", "name the organization that will own the project: --to <slug>");
-      const p = await findProject(ctx, arg(ctx, "project"));
+      const p = await findProject(ctx, ctx.args.project);
       await ctx.confirm(`Transfer project ${p.name} (${p.id}) to ${to}?`);
       const { body } = await ctx.client().call("transferProject", { params: { project_id: p.id }, body: { target_organization_id: to } });
       ctx.out.note(`Project ${body.name} now belongs to ${body.organization_id}.`);
       ctx.out.item(body);
     },
-  },
-  {
+  }),
+  command({
     name: "project:environments",
     summary: "List a project's environments",
+    examples: ["orgs project:environments web --org acme"],
     org: true,
     args: [PROJECT_ARG],
     async run(ctx) {
-      const p = await findProject(ctx, arg(ctx, "project"));
+      const p = await findProject(ctx, ctx.args.project);
       const items = await ctx.client().listAll("listEnvironments", { params: { project_id: p.id } });
       ctx.out.list(items, [["ID", "id"], ["Type", "type"], ["Project", "project_id"]]);
     },
-  },
+  }),
 ];
 
-const PRINCIPAL_FLAGS: Record<string, FlagDef> = {
+const PRINCIPAL_FLAGS = {
   member: { type: "string", description: "A member, by email or mem_ ID", placeholder: "email" },
   role: { type: "string", description: "Everyone holding a role, by name or ID", placeholder: "role" },
   team: { type: "string", description: "A team, by name or ID", placeholder: "team" },
   account: { type: "string", description: "An outside account, by acct_ ID", placeholder: "acct_id" },
-};
+} as const satisfies Record<string, FlagDef>;
 const ENV_VALUES = [...ENVIRONMENT_ROLES, "none"] as const;
 
 /** Exactly one of --member/--role/--team/--account, resolved to the API's principal path. */
-async function principal(ctx: RunCtx, p: Project): Promise<{ principal_type: PrincipalType; principal_id: string; label: string }> {
-  const given = (["member", "role", "team", "account"] as const).filter((k) => stringFlag(ctx.flags[k]) !== undefined);
+async function principal(ctx: RunCtx<typeof PRINCIPAL_FLAGS>, p: Project): Promise<{ principal_type: PrincipalType; principal_id: string; label: string }> {
+  const given = (["member", "role", "team", "account"] as const).filter((k) => ctx.flags[k] !== undefined);
   if (given.length !== 1) throw new UsageError(given.length ? `give one principal, not ${given.map((g) => `--${g}`).join(" and ")}` : "missing the principal", "pass exactly one of --member <email>, --role <name>, --team <name>, --account <acct_id>");
   const kind = given[0]!;
-  const ref = stringFlag(ctx.flags[kind])!;
+  const ref = ctx.flags[kind]!;
   const octx = inProjectOrg(ctx, p);
   if (kind === "member") return { principal_type: "members", principal_id: (await findMember(octx, ref)).id, label: ref };
   if (kind === "role") return { principal_type: "roles", principal_id: (await findRole(octx, ref)).id, label: `role ${ref}` };
@@ -124,20 +133,22 @@ async function principal(ctx: RunCtx, p: Project): Promise<{ principal_type: Pri
   return { principal_type: "accounts", principal_id: ref, label: `account ${ref}` };
 }
 
-const envRole = (v: string | undefined) => (v === undefined ? undefined : v === "none" ? null : (v as (typeof ENVIRONMENT_ROLES)[number]));
+/** An environment role flag: "none" is null (no role), absent is undefined (from --level). */
+const envRole = (v: (typeof ENV_VALUES)[number] | undefined) => (v === "none" ? null : v);
 
 export const accessCommands: CommandDef[] = [
-  {
+  command({
     name: "project:access:list",
     summary: "List who has access to a project",
+    examples: ["orgs project:access:list web --org acme", "orgs project:access:list web --org acme --type teams"],
     org: true,
     args: [PROJECT_ARG],
     flags: { type: { type: "string", description: "Only grants to this kind of principal", values: PRINCIPAL_TYPES } },
     async run(ctx) {
-      const p = await findProject(ctx, arg(ctx, "project"));
+      const p = await findProject(ctx, ctx.args.project);
       const prog = ctx.progress("Fetching grants");
       const grants = await ctx.client()
-        .listAll("listProjectAccess", { params: { project_id: p.id }, query: { principal_type: stringFlag(ctx.flags.type) as PrincipalType | undefined } }, prog.update)
+        .listAll("listProjectAccess", { params: { project_id: p.id }, query: { principal_type: ctx.flags.type } }, prog.update)
         .finally(prog.done);
       if (ctx.out.format === "json") return ctx.out.json(grants);
       const names = await principalNames(inProjectOrg(ctx, p), grants);
@@ -150,8 +161,8 @@ export const accessCommands: CommandDef[] = [
         ["External", (g) => (g.external ? "yes" : "")],
       ], "No access grants.");
     },
-  },
-  {
+  }),
+  command({
     name: "project:access:grant",
     summary: "Grant a member, role, team or outside account access to a project (or change it)",
     org: true,
@@ -164,12 +175,12 @@ export const accessCommands: CommandDef[] = [
     },
     examples: ["orgs project:access:grant web --org acme --team Backend --level viewer --sandbox contributor"],
     async run(ctx) {
-      const level = stringFlag(ctx.flags.level) as (typeof PROJECT_ROLES)[number] | undefined;
+      const level = ctx.flags.level;
       if (!level) throw new UsageError("missing --level", `choose ${PROJECT_ROLES.join(" or ")}`);
-      const p = await findProject(ctx, arg(ctx, "project"));
+      const p = await findProject(ctx, ctx.args.project);
       const who = await principal(ctx, p);
-      const sandbox = envRole(stringFlag(ctx.flags.sandbox));
-      const live = envRole(stringFlag(ctx.flags.live));
+      const sandbox = envRole(ctx.flags.sandbox);
+      const live = envRole(ctx.flags.live);
       const environment_roles = sandbox === undefined && live === undefined ? undefined : { sandbox, live };
       const { status, body } = await ctx.client().call("putProjectAccess", {
         params: { project_id: p.id, principal_type: who.principal_type, principal_id: who.principal_id },
@@ -178,22 +189,24 @@ export const accessCommands: CommandDef[] = [
       ctx.out.note(`${status === 201 ? "Granted" : "Changed"} ${level} access to ${p.name} for ${who.label}.`);
       ctx.out.item(body);
     },
-  },
-  {
+  }),
+  command({
     name: "project:access:revoke",
     summary: "Revoke a principal's access to a project",
+    examples: ["orgs project:access:revoke web --org acme --team Backend", "orgs project:access:revoke web --org acme --member alice@example.com --yes"],
     org: true,
     destructive: true,
     args: [PROJECT_ARG],
     flags: PRINCIPAL_FLAGS,
     async run(ctx) {
-      const p = await findProject(ctx, arg(ctx, "project"));
+      const p = await findProject(ctx, ctx.args.project);
       const who = await principal(ctx, p);
       await ctx.confirm(`Revoke the access of ${who.label} to project ${p.name}?`);
       await ctx.client().call("deleteProjectAccess", { params: { project_id: p.id, principal_type: who.principal_type, principal_id: who.principal_id } });
       ctx.out.note(`Revoked the access of ${who.label} to ${p.name}.`);
+      ctx.out.deleted({ project_id: p.id, principal_type: who.principal_type, principal_id: who.principal_id });
     },
-  },
+  }),
 ];
 
 /** Readable names for grant principals: member emails, role and team names (outside accounts stay IDs). */

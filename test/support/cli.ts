@@ -1,9 +1,12 @@
 // Runs the real `orgs` binary (dist/cli/main.js, built by the global setup) as a subprocess, with a
-// private HOME and config dir, stdin a pipe (never a terminal) and only the ORGS_* env a test gives.
+// private HOME and config dir, stdin a pipe (never a terminal) and only the ORGS_* env a test gives;
+// and memoryIo(), the streams for running main() in-process.
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import type { Io } from "../../cli/io";
 
 export const ORGS_BIN = join(__dirname, "..", "..", "dist", "cli", "main.js");
 
@@ -86,4 +89,45 @@ export async function eventually(check: () => boolean, ms = 10_000): Promise<voi
     if (Date.now() > until) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The streams of one in-process run of `main()`: stdin as given, stdout and stderr kept. */
+export interface MemoryIo extends Io {
+  /** What was written to stdout (and stderr) so far. */
+  output(): string;
+  errors(): string;
+  /** Ctrl-C, as the binary would see it, for commands running until interrupted. */
+  interrupt(): void;
+}
+
+/**
+ * Streams for `main(argv, io)` in-process: stdin is `input` (a terminal stand-in with `tty`, whose
+ * lines answer questions), stdout and stderr are kept, optionally as terminals.
+ */
+export function memoryIo(opts: { env?: NodeJS.ProcessEnv; input?: string; tty?: boolean; ttyStderr?: boolean } = {}): MemoryIo {
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  if (opts.tty) stdin.isTTY = true;
+  stdin.end(opts.input ?? "");
+  const sink = (tty: boolean) => {
+    const s = new PassThrough() as PassThrough & { isTTY?: boolean; text: string };
+    s.text = "";
+    s.on("data", (d) => (s.text += d));
+    if (tty) s.isTTY = true;
+    return s;
+  };
+  const stdout = sink(false);
+  const stderr = sink(opts.ttyStderr ?? false);
+  const interrupts = new AbortController();
+  return {
+    stdin,
+    stdout,
+    stderr,
+    env: opts.env ?? {},
+    async untilInterrupted(fn) {
+      return fn(interrupts.signal);
+    },
+    output: () => stdout.text,
+    errors: () => stderr.text,
+    interrupt: () => interrupts.abort(),
+  };
 }

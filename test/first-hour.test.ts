@@ -31,7 +31,7 @@ async function sh(cmd: string, args: string[], cwd: string, env: Record<string, 
     return await run(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
   } catch (e) {
     const x = e as Error & { stdout?: string; stderr?: string };
-    throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${x.stdout ?? ""}\n${x.stderr ?? ""}`);
+    throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${x.stdout ?? ""}\n${x.stderr ?? ""}`, { cause: e });
   }
 }
 const npm = (args: string[], cwd: string) => sh("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], cwd);
@@ -67,7 +67,7 @@ pulumi.runtime.setMocks({
   await new Promise((r) => pulumi.output(program.aliceMemberId).apply(r));
   await new Promise((r) => setTimeout(r, 200));
   // The classes the SDK extends are the program's own @pulumi/pulumi's: one copy in use.
-  const sdk = require(require.resolve("orgs/package.json").replace(/package\.json$/, "dist/sdk/runtime.js"));
+  const sdk = require(require("node:path").join(require.resolve("orgs/package.json"), "..", "dist", "sdk", "runtime.js"));
   const oneCopy = sdk.DynamicResource === pulumi.dynamic.Resource;
   process.stdout.write(JSON.stringify({ registered, oneCopy }));
 });

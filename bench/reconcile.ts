@@ -19,7 +19,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { OrgsClient } from "../provider/client";
+import { OrgsClient } from "../client";
 import { privateTmpdir, startServerProcess, type ServerProcess } from "../test/support/process";
 import { engineStack, programDir, pulumiCli, type EngineStack } from "../test/support/pulumi";
 import { freshPostgresDatabase } from "../test/support/server";

@@ -1,5 +1,5 @@
 // The shape of a command in the one command table that drives parsing, help and completion.
-import type { OrgsClient } from "../provider/client";
+import type { OrgsClient } from "../client";
 import type { Credentials } from "./config";
 import { UsageError } from "./errors";
 import type { Io } from "./io";

@@ -4,7 +4,7 @@
 import "./node-version";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { OrgsApiError, OrgsClient } from "../provider/client";
+import { OrgsApiError, OrgsClient } from "../client";
 import type { CommandDef, ParsedArgs, ParsedFlags, RunCtx } from "./command";
 import { COMMANDS } from "./commands";
 import { describeSource, noToken, noUrl, resolveCredentials, type Credentials } from "./config";

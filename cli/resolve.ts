@@ -2,7 +2,7 @@
 // the API takes (IDs, typed values). Allowed values come from api/, never from a second list here.
 import type { z } from "zod";
 import type { Member, Project, Role, Team } from "../api/resources";
-import { OrgsApiError } from "../provider/client";
+import { OrgsApiError } from "../client";
 import type { Scope } from "./command";
 import { UsageError } from "./errors";
 

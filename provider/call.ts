@@ -3,7 +3,7 @@
 // 404 on a read means.
 import { randomUUID } from "node:crypto";
 import { routes, type OperationId } from "../api/routes";
-import { OrgsApiError, type CallArgs, type CallResult } from "./client";
+import { OrgsApiError, type CallArgs, type CallResult } from "../client";
 import { api } from "./config";
 import { codeOf, explain, ProviderError, type FieldNames } from "./errors";
 

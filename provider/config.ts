@@ -2,7 +2,7 @@
 // through the dynamic provider's configure hook, else ORGS_API_URL and ORGS_API_TOKEN. The token
 // lives in this host process only: it is never returned in outputs, so it never reaches the state.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { OrgsClient } from "./client";
+import { OrgsClient } from "../client";
 import { clearReadCache } from "./read-cache";
 
 let stackConfig: { apiUrl?: string; apiToken?: string } = {};

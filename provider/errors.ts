@@ -3,7 +3,7 @@
 // error (when there is one) as its `cause`; PartialError adds what the host needs to keep a
 // half-created resource in the state.
 import { fieldLabel } from "../api/common";
-import { OrgsApiError } from "./client";
+import { OrgsApiError } from "../client";
 
 /** API field names (JSON pointers) to the resource's input names, for messages. */
 export type FieldNames = Record<string, string>;

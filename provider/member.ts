@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { MemberInputs, PULUMI_RESOURCES, type MemberOutputs } from "../api/pulumi";
 import type { Member } from "../api/resources";
 import { call, confirmGone, adoptedInThisRun, idParts, readOr404, recordAdopted, withVersion } from "./call";
-import { OrgsApiError } from "./client";
+import { OrgsApiError } from "../client";
 import { hasUnknown, validate } from "./check";
 import { api } from "./config";
 import { diffInputs, sameSet, withChange, type DiffOutcome, type FieldRule } from "./diff";

@@ -6,7 +6,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { PULUMI_RESOURCES, type PulumiToken } from "../api/pulumi";
 import { confirmGone, adoptedInThisRun, idParts, recordAdopted, withVersion } from "./call";
-import { OrgsApiError } from "./client";
+import { OrgsApiError } from "../client";
 import { validate } from "./check";
 import { diffInputs, patchOf, sameText, withChange, type DiffOutcome, type FieldRule } from "./diff";
 import { adoptionRefused, codeOf, explain, PartialError, ProviderError, withAdvice } from "./errors";

@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { OrganizationInputs, PULUMI_RESOURCES, type OrganizationOutputs } from "../api/pulumi";
 import type { Organization } from "../api/resources";
 import { call, confirmGone, adoptedInThisRun, readOr404, recordAdopted, withVersion } from "./call";
-import { OrgsApiError } from "./client";
+import { OrgsApiError } from "../client";
 import { validate } from "./check";
 import { diffInputs, patchOf, type DiffOutcome, type FieldRule } from "./diff";
 import { adoptionRefused, codeOf, PartialError, ProviderError, withAdvice, type FieldNames } from "./errors";

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { PULUMI_RESOURCES, ProjectAccessInputs, type ProjectAccessOutputs } from "../api/pulumi";
 import type { ProjectAccess } from "../api/resources";
 import { call, confirmGone, adoptedInThisRun, idempotencyKey, idParts, readOr404, recordAdopted, withVersion } from "./call";
-import { OrgsApiError } from "./client";
+import { OrgsApiError } from "../client";
 import { validate } from "./check";
 import { api } from "./config";
 import { diffInputs, withChange, type DiffOutcome, type FieldRule } from "./diff";

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { ProjectInputs, type ProjectOutputs } from "../api/pulumi";
 import type { Project } from "../api/resources";
 import { call, confirmGone, adoptedInThisRun, readOr404, recordAdopted, withVersion } from "./call";
-import { OrgsApiError } from "./client";
+import { OrgsApiError } from "../client";
 import { validate } from "./check";
 import { api } from "./config";
 import { diffInputs, patchOf, sameText, withChange, type DiffOutcome, type FieldRule } from "./diff";

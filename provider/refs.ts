@@ -3,7 +3,7 @@
 // reference that resolves to another object is. Resolution costs an API call, so it happens only
 // when the reference's text differs from the state's (a no-op preview makes none), and its answers
 // are kept for the host process, which lives for one engine run.
-import { OrgsApiError } from "./client";
+import { OrgsApiError } from "../client";
 import { call, readOr404 } from "./call";
 import { hasUnknown } from "./check";
 import { ProviderError } from "./errors";

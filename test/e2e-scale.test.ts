@@ -4,7 +4,7 @@
 // the orgs-server binary on PostgreSQL when ORGS_TEST_POSTGRES_URL is set, on PGlite otherwise.
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrgsClient } from "../provider/client";
+import { OrgsClient } from "../client";
 import { engineStack, programDir, pulumiCli, type EngineStack } from "./support/pulumi";
 import { printedToken, startServerProcess, tempDataDir, type ServerProcess } from "./support/process";
 import { freshPostgresDatabase, postgresUrl } from "./support/server";

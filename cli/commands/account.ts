@@ -1,5 +1,5 @@
 // auth:*, token:* and 2fa:* — who you are, how you log in, and your API tokens.
-import { OrgsApiError } from "../../provider/client";
+import { OrgsApiError } from "../../client";
 import { command, type CommandDef, type RunCtx } from "../command";
 import { UsageError } from "../errors";
 import { configPath, describeSource, noUrl, readConfig, removeConfig, writeConfig } from "../config";

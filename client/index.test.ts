@@ -2,7 +2,7 @@
 // resets, malformed bodies), where a mock is the point.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MockAgent } from "undici";
-import { OrgsApiError, OrgsClient, retryPolicy } from "./client";
+import { OrgsApiError, OrgsClient, retryPolicy } from "./index";
 import { startTestServer, type TestServer } from "../test/support/server";
 
 let s: TestServer;

@@ -6,6 +6,7 @@ import { routes, type OperationId } from "../api/routes";
 import { OrgsApiError, type CallArgs, type CallResult } from "../client";
 import { api } from "./config";
 import { codeOf, explain, ProviderError, type FieldNames } from "./errors";
+import { fromList } from "./read-cache";
 
 /** A new Idempotency-Key for one logical write, marked as the provider's in the server's records. */
 export const idempotencyKey = () => `pulumi-${randomUUID()}`;
@@ -64,6 +65,28 @@ export async function confirmGone(missing: OrgsApiError, what: string, parent?: 
       "fix the token's access and run pulumi again; if it is really gone, remove it from the state with `pulumi state delete`",
     { cause: missing },
   );
+}
+
+/** Where a read looks for an object: its scope's list (for many reads in one run), or the object itself. */
+export interface ReadPlan<T> {
+  /** The list's scope and the object's key in it; no scope: always asked for directly. */
+  list?: { scope: string; key: string; all: () => Promise<T[]>; keyOf: (t: T) => string };
+  get: () => Promise<CallResult<never> | { body: T } | OrgsApiError>;
+  what: string;
+  /** Whose visibility decides what a 404 means (see confirmGone). */
+  parent?: Parent;
+}
+
+/** The server's object, or undefined when it is gone (a 404 that cannot be told apart from "not visible" throws). */
+export async function readThrough<T>(plan: ReadPlan<T>): Promise<T | undefined> {
+  if (plan.list) {
+    const listed = await fromList(plan.list.scope, plan.list.key, plan.list.all, plan.list.keyOf);
+    if (listed !== "miss") return listed;
+  }
+  const got = await plan.get();
+  if (!OrgsApiError.isInstance(got)) return got.body as T;
+  await confirmGone(got, plan.what, plan.parent);
+  return undefined;
 }
 
 /**

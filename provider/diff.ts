@@ -63,15 +63,3 @@ export function canonical(v: unknown): string {
   }
   return JSON.stringify(v ?? null);
 }
-
-/** The keys of `server` the program declared (present in `declared`), with the server's values. */
-export function declaredOnly<T extends object>(declared: object, server: T): Partial<T> {
-  const d = declared as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(server).filter(([k]) => d[k] !== undefined)) as Partial<T>;
-}
-
-/** Copies provider-only flags (adopt, …) from the inputs or the previous state, when set. */
-export function carry<K extends string>(from: object, keys: readonly K[]): Partial<Record<K, unknown>> {
-  const f = from as Record<string, unknown>;
-  return Object.fromEntries(keys.filter((k) => f[k] !== undefined).map((k) => [k, f[k]])) as Partial<Record<K, unknown>>;
-}

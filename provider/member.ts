@@ -6,15 +6,14 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { MemberInputs, PULUMI_RESOURCES, type MemberOutputs } from "../api/pulumi";
 import type { Member } from "../api/resources";
-import { call, confirmGone, adoptedInThisRun, idParts, readOr404, recordAdopted, withVersion } from "./call";
-import { OrgsApiError } from "../client";
+import { adoptedInThisRun, call, idParts, readOr404, readThrough, recordAdopted, withVersion } from "./call";
 import { hasUnknown, validate } from "./check";
 import { api } from "./config";
 import { diffInputs, sameSet, withChange, type DiffOutcome, type FieldRule } from "./diff";
 import { adoptionRefused, codeOf, PartialError, ProviderError, withAdvice, type FieldNames } from "./errors";
-import { fromList, invalidate } from "./read-cache";
+import { invalidate } from "./read-cache";
 import { asDeclared, orgChange, orgIdOf, resolveNamed, sameOrganization, tryResolveNamed, type Named } from "./refs";
-import { declaredKeys, DECLARED, inputsOf, outputsOf, setKeys } from "./state";
+import { carry, DECLARED, declaredKeys, found, gone, outputsOf, redeclared, setKeys } from "./state";
 
 export { configure } from "./config";
 
@@ -44,8 +43,7 @@ async function outputs(m: Member, declared: Partial<Inputs>, keys: readonly stri
     asDeclared("role", m.organization_id, m.role_ids, declared.roles),
     asDeclared("team", m.organization_id, m.team_ids, declared.teams),
   ]);
-  const flags = Object.fromEntries(FLAGS.filter((k) => declared[k] !== undefined).map((k) => [k, declared[k]]));
-  return outputsOf({ organization: declared.organization ?? m.organization_id, email: m.email, roles, teams, permissions: m.permissions }, keys, flags, {
+  return outputsOf({ organization: declared.organization ?? m.organization_id, email: m.email, roles, teams, permissions: m.permissions }, keys, carry(declared, FLAGS), {
     organizationId: m.organization_id,
     memberId: m.id,
     roleIds: m.role_ids,
@@ -160,18 +158,15 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
 export async function read(id: string, props: State): Promise<dynamic.ReadResult<State>> {
   const [org, memberId] = idParts(id, 2, "Member");
   const w = what(props, org);
-  let m: Member | "miss" = await fromList(`members:${org}`, memberId, () => api().listAll("listMembers", { params: { org } }), (x) => x.id);
-  if (m === "miss") {
-    const got = await readOr404("getMember", { params: { org, member_id: memberId } }, w);
-    if (OrgsApiError.isInstance(got)) {
-      await confirmGone(got, w, { kind: "organization", id: org });
-      return { id: "", props: {} as State };
-    }
-    m = got.body;
-  }
+  const m = await readThrough<Member>({
+    list: { scope: `members:${org}`, key: memberId, all: () => api().listAll("listMembers", { params: { org } }), keyOf: (x) => x.id },
+    get: () => readOr404("getMember", { params: { org, member_id: memberId } }, w),
+    what: w,
+    parent: { kind: "organization", id: org },
+  });
+  if (!m) return gone();
   const keys = declaredKeys(props, INPUT_KEYS);
-  const outs = await outputs(m, props, keys);
-  return { id, props: outs, inputs: inputsOf(outs, keys, {}) as State };
+  return found(id, await outputs(m, props, keys), keys);
 }
 
 export async function update(id: string, olds: State, news: Inputs): Promise<dynamic.UpdateResult<State>> {
@@ -206,9 +201,7 @@ export async function update(id: string, olds: State, news: Inputs): Promise<dyn
   if (m) return { outs: await outputs(m, news, keys) };
   // Nothing to change on the server (a note, a flag, or a reference written another way): the
   // state records the declaration.
-  const kept = Object.fromEntries(Object.entries(olds).filter(([k]) => !(FLAGS as readonly string[]).includes(k)));
-  const flags = Object.fromEntries(FLAGS.filter((k) => news[k] !== undefined).map((k) => [k, news[k]]));
-  return { outs: { ...kept, ...flags, organization: news.organization, roles: news.roles ?? olds.roles, teams: news.teams ?? olds.teams, [DECLARED]: [...keys].sort() } as State };
+  return { outs: redeclared(olds, news, FLAGS, { organization: news.organization, roles: news.roles ?? olds.roles, teams: news.teams ?? olds.teams }) };
 }
 
 export async function del(id: string, props: State): Promise<void> {

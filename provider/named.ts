@@ -5,14 +5,14 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { PULUMI_RESOURCES, type PulumiToken } from "../api/pulumi";
-import { confirmGone, adoptedInThisRun, idParts, recordAdopted, withVersion } from "./call";
+import { adoptedInThisRun, idParts, readThrough, recordAdopted, withVersion } from "./call";
 import { OrgsApiError } from "../client";
 import { validate } from "./check";
 import { diffInputs, patchOf, sameText, withChange, type DiffOutcome, type FieldRule } from "./diff";
 import { adoptionRefused, codeOf, explain, PartialError, ProviderError, withAdvice } from "./errors";
-import { fromList, invalidate } from "./read-cache";
+import { invalidate } from "./read-cache";
 import { forgetCatalog, orgChange, sameOrganization, type Named } from "./refs";
-import { declaredKeys, declaredPart, DECLARED, inputsOf, outputsOf, setKeys } from "./state";
+import { carry, DECLARED, declaredKeys, declaredPart, found, gone, outputsOf, redeclared, setKeys } from "./state";
 
 /** The server's view of a role or a team, as far as the shared steps need it. */
 export interface NamedObject {
@@ -80,8 +80,7 @@ export function namedProvider<T extends NamedObject, I extends NamedInputs, S ex
   };
   const serverInputs = (r: T, organization: string) => ({ organization, name: r.name, description: r.description, ...spec.extraInputs?.(r) });
   const outputs = (r: T, declared: Partial<NamedInputs>, keys: readonly string[]): S => {
-    const flags = Object.fromEntries(FLAGS.filter((k) => declared[k] !== undefined).map((k) => [k, declared[k]]));
-    return outputsOf(serverInputs(r, declared.organization ?? r.organization_id), keys, flags, {
+    return outputsOf(serverInputs(r, declared.organization ?? r.organization_id), keys, carry(declared, FLAGS), {
       organizationId: r.organization_id, [spec.idOutput]: r.id, version: r.version,
     }) as unknown as S;
   };
@@ -143,18 +142,15 @@ export function namedProvider<T extends NamedObject, I extends NamedInputs, S ex
   async function read(id: string, props: S): Promise<dynamic.ReadResult<S>> {
     const [org, own] = idParts(id, 2, label);
     const w = what(props, org);
-    let r: T | "miss" = await fromList(scope(org), own, () => api.list(org), (x) => x.id);
-    if (r === "miss") {
-      const got = await api.getOr404(org, own, w);
-      if (OrgsApiError.isInstance(got)) {
-        await confirmGone(got, w, { kind: "organization", id: org });
-        return { id: "", props: {} as S };
-      }
-      r = got.body;
-    }
+    const r = await readThrough<T>({
+      list: { scope: scope(org), key: own, all: () => api.list(org), keyOf: (x) => x.id },
+      get: () => api.getOr404(org, own, w),
+      what: w,
+      parent: { kind: "organization", id: org },
+    });
+    if (!r) return gone();
     const keys = declaredKeys(props, inputKeys);
-    const outs = outputs(r, props, keys);
-    return { id, props: outs, inputs: inputsOf(outs, keys, {}) as S };
+    return found(id, outputs(r, props, keys), keys);
   }
 
   async function update(id: string, olds: S, news: I): Promise<dynamic.UpdateResult<S>> {
@@ -163,10 +159,7 @@ export function namedProvider<T extends NamedObject, I extends NamedInputs, S ex
     const keys = setKeys(news);
     await sameOrganization(olds, news.organization, w);
     const patch = patchBody(olds, news);
-    if (!Object.keys(patch).length) {
-      const kept = Object.fromEntries(Object.entries(olds).filter(([k]) => !(FLAGS as readonly string[]).includes(k)));
-      return { outs: { ...kept, ...(news.adopt !== undefined ? { adopt: news.adopt } : {}), organization: news.organization, [DECLARED]: [...keys].sort() } as S };
-    }
+    if (!Object.keys(patch).length) return { outs: redeclared(olds, news, FLAGS, { organization: news.organization }) };
     const r = await versioned(org, own, olds, w, async (v) => (await api.update(org, own, patch, v, w)).body);
     changed(org);
     return { outs: outputs(r, news, keys) };

@@ -6,13 +6,12 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { OrganizationInputs, PULUMI_RESOURCES, type OrganizationOutputs } from "../api/pulumi";
 import type { Organization } from "../api/resources";
-import { call, confirmGone, adoptedInThisRun, readOr404, recordAdopted, withVersion } from "./call";
-import { OrgsApiError } from "../client";
+import { adoptedInThisRun, call, readOr404, readThrough, recordAdopted, withVersion } from "./call";
 import { validate } from "./check";
 import { diffInputs, patchOf, type DiffOutcome, type FieldRule } from "./diff";
 import { adoptionRefused, codeOf, PartialError, ProviderError, withAdvice, type FieldNames } from "./errors";
 import { forgetOrgSlugs } from "./refs";
-import { declaredKeys, declaredPart, DECLARED, inputsOf, outputsOf, setKeys } from "./state";
+import { carry, DECLARED, declaredKeys, declaredPart, found, gone, outputsOf, redeclared, setKeys } from "./state";
 
 export { configure } from "./config";
 
@@ -20,6 +19,7 @@ type Inputs = z.output<typeof OrganizationInputs>;
 type State = OrganizationOutputs & { [DECLARED]?: string[] };
 
 const INPUT_KEYS = Object.keys(OrganizationInputs.shape);
+const FLAGS = ["adopt"];
 const REPLACE_ON: readonly string[] = PULUMI_RESOURCES["orgs:index:Organization"].replaceOn;
 const FIELDS: FieldNames = { "/website_url": "websiteUrl", "/require_two_factor": "requireTwoFactor" };
 const API_NAMES = { websiteUrl: "website_url", requireTwoFactor: "require_two_factor" };
@@ -33,7 +33,7 @@ const serverInputs = (o: Organization) => ({
 });
 
 function outputs(o: Organization, declared: Partial<Inputs>, keys: readonly string[]): State {
-  return outputsOf(serverInputs(o), keys, declared.adopt !== undefined ? { adopt: declared.adopt } : {}, {
+  return outputsOf(serverInputs(o), keys, carry(declared, FLAGS), {
     ownerAccountId: o.owner_account_id,
     ownerMemberId: o.owner_member_id,
     defaultTeamId: o.default_team_id,
@@ -97,24 +97,19 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
 
 export async function read(id: string, props: State): Promise<dynamic.ReadResult<State>> {
   const w = what(props, id);
-  const got = await readOr404("getOrganization", { params: { org: id } }, w);
-  if (OrgsApiError.isInstance(got)) {
-    // Gone only when the server says it was deleted; a 404 for an organization the token's account
-    // no longer belongs to is an error, never a reason to drop it from the state.
-    await confirmGone(got, w);
-    return { id: "", props: {} as State };
-  }
+  // Gone only when the server says it was deleted; a 404 for an organization the token's account no
+  // longer belongs to is an error, never a reason to drop it from the state.
+  const o = await readThrough<Organization>({ get: () => readOr404("getOrganization", { params: { org: id } }, w), what: w });
+  if (!o) return gone();
   const keys = declaredKeys(props, INPUT_KEYS);
-  const outs = outputs(got.body, props, keys);
-  return { id, props: outs, inputs: inputsOf(outs, keys, {}) as State };
+  return found(id, outputs(o, props, keys), keys);
 }
 
 export async function update(id: string, olds: State, news: Inputs): Promise<dynamic.UpdateResult<State>> {
   const keys = setKeys(news);
   const patch = patchBody(olds, news);
   if (!Object.keys(patch).length) {
-    const { adopt: _, ...kept } = olds;
-    return { outs: { ...kept, ...(news.adopt !== undefined ? { adopt: news.adopt } : {}), [DECLARED]: [...keys].sort() } as State };
+    return { outs: redeclared(olds, news, FLAGS) };
   }
   const org = await withVersion(
     olds.version,

@@ -5,14 +5,14 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { PULUMI_RESOURCES, ProjectAccessInputs, type ProjectAccessOutputs } from "../api/pulumi";
 import type { ProjectAccess } from "../api/resources";
-import { call, confirmGone, adoptedInThisRun, idempotencyKey, idParts, readOr404, recordAdopted, withVersion } from "./call";
+import { adoptedInThisRun, call, idempotencyKey, idParts, readOr404, readThrough, recordAdopted, withVersion } from "./call";
 import { OrgsApiError } from "../client";
 import { validate } from "./check";
 import { api } from "./config";
 import { diffInputs, withChange, type DiffOutcome, type FieldRule } from "./diff";
 import { ADOPT_ADVICE, codeOf, PartialError, ProviderError, type FieldNames } from "./errors";
-import { fromList, invalidate } from "./read-cache";
-import { declaredKeys, declaredPart, DECLARED, inputsOf, outputsOf, setKeys } from "./state";
+import { invalidate } from "./read-cache";
+import { carry, DECLARED, declaredKeys, declaredPart, found, gone, outputsOf, redeclared, setKeys } from "./state";
 
 export { configure } from "./config";
 
@@ -20,6 +20,7 @@ type Inputs = z.output<typeof ProjectAccessInputs>;
 type State = ProjectAccessOutputs & { [DECLARED]?: string[] };
 
 const INPUT_KEYS = ["project", "member", "role", "team", "account", "level", "environmentRoles", "adopt"];
+const FLAGS = ["adopt"];
 const REPLACE_ON: readonly string[] = PULUMI_RESOURCES["orgs:index:ProjectAccess"].replaceOn;
 const PRINCIPALS = { member: "members", role: "roles", team: "teams", account: "accounts" } as const;
 type PrincipalKey = keyof typeof PRINCIPALS;
@@ -46,7 +47,7 @@ const what = (p: Partial<Inputs>) => {
 
 function outputs(g: ProjectAccess, declared: Partial<Inputs>, keys: readonly string[]): State {
   const key = PRINCIPAL_KEYS.find((k) => PRINCIPALS[k] === g.principal_type)!;
-  return outputsOf({ project: g.project_id, [key]: g.principal_id, level: g.role, environmentRoles: g.environment_roles }, keys, declared.adopt !== undefined ? { adopt: declared.adopt } : {}, {
+  return outputsOf({ project: g.project_id, [key]: g.principal_id, level: g.role, environmentRoles: g.environment_roles }, keys, carry(declared, FLAGS), {
     organizationId: g.organization_id,
     principalType: g.principal_type,
     principalId: g.principal_id,
@@ -116,19 +117,16 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
 export async function read(id: string, props: State): Promise<dynamic.ReadResult<State>> {
   const [project, type, principal] = idParts(id, 3, "ProjectAccess");
   const w = `access of ${type}/${principal} to project ${project}`;
-  let g: ProjectAccess | "miss" = await fromList(`access:${project}`, `${type}/${principal}`, () => api().listAll("listProjectAccess", { params: { project_id: project } }), (x) => `${x.principal_type}/${x.principal_id}`);
-  if (g === "miss") {
-    const got = await readOr404("getProjectAccess", { params: params(project, type, principal) }, w);
-    if (OrgsApiError.isInstance(got)) {
-      // A deleted project answers 404 `deleted` for its grants too; otherwise the project decides.
-      await confirmGone(got, w, { kind: "project", id: project });
-      return { id: "", props: {} as State };
-    }
-    g = got.body;
-  }
+  // A deleted project answers 404 `deleted` for its grants too; otherwise the project decides.
+  const g = await readThrough<ProjectAccess>({
+    list: { scope: `access:${project}`, key: `${type}/${principal}`, all: () => api().listAll("listProjectAccess", { params: { project_id: project } }), keyOf: (x) => `${x.principal_type}/${x.principal_id}` },
+    get: () => readOr404("getProjectAccess", { params: params(project, type, principal) }, w),
+    what: w,
+    parent: { kind: "project", id: project },
+  });
+  if (!g) return gone();
   const keys = declaredKeys(props, INPUT_KEYS);
-  const outs = outputs(g, props, keys);
-  return { id, props: outs, inputs: inputsOf(outs, keys, {}) as State };
+  return found(id, outputs(g, props, keys), keys);
 }
 
 export async function update(id: string, olds: State, news: Inputs): Promise<dynamic.UpdateResult<State>> {
@@ -136,8 +134,7 @@ export async function update(id: string, olds: State, news: Inputs): Promise<dyn
   const w = what(news);
   const keys = setKeys(news);
   if (!diffInputs(olds, news, RULES).changes) {
-    const { adopt: _, ...kept } = olds;
-    return { outs: { ...kept, ...(news.adopt !== undefined ? { adopt: news.adopt } : {}), [DECLARED]: [...keys].sort() } as State };
+    return { outs: redeclared(olds, news, FLAGS) };
   }
   const g = await withVersion(
     olds.version,

@@ -5,15 +5,14 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { ProjectInputs, type ProjectOutputs } from "../api/pulumi";
 import type { Project } from "../api/resources";
-import { call, confirmGone, adoptedInThisRun, readOr404, recordAdopted, withVersion } from "./call";
-import { OrgsApiError } from "../client";
+import { adoptedInThisRun, call, readOr404, readThrough, recordAdopted, withVersion } from "./call";
 import { validate } from "./check";
 import { api } from "./config";
 import { diffInputs, patchOf, sameText, withChange, type DiffOutcome, type FieldRule } from "./diff";
 import { adoptionRefused, codeOf, PartialError, ProviderError, withAdvice } from "./errors";
-import { fromList, invalidate } from "./read-cache";
+import { invalidate } from "./read-cache";
 import { orgChange } from "./refs";
-import { declaredKeys, declaredPart, DECLARED, inputsOf, outputsOf, setKeys } from "./state";
+import { carry, DECLARED, declaredKeys, declaredPart, found, gone, outputsOf, redeclared, setKeys } from "./state";
 
 export { configure } from "./config";
 
@@ -21,6 +20,7 @@ type Inputs = z.output<typeof ProjectInputs>;
 type State = ProjectOutputs & { [DECLARED]?: string[] };
 
 const INPUT_KEYS = Object.keys(ProjectInputs.shape);
+const FLAGS = ["adopt"];
 // The organization is compared by what it resolves to (orgChange), and changed by a transfer.
 const RULES: FieldRule[] = [{ key: "name" }, { key: "description", eq: sameText }];
 
@@ -34,7 +34,7 @@ const env = (p: Project, type: "sandbox" | "live") => p.environments.find((e) =>
 function outputs(p: Project, declared: Partial<Inputs> & { organizationId?: string }, keys: readonly string[]): State {
   const moved = declared.organizationId !== undefined && declared.organizationId !== p.organization_id;
   const organization = moved || declared.organization === undefined ? p.organization_id : declared.organization;
-  return outputsOf({ organization, name: p.name, description: p.description }, keys, declared.adopt !== undefined ? { adopt: declared.adopt } : {}, {
+  return outputsOf({ organization, name: p.name, description: p.description }, keys, carry(declared, FLAGS), {
     organizationId: p.organization_id,
     sandboxEnvironmentId: env(p, "sandbox"),
     liveEnvironmentId: env(p, "live"),
@@ -86,21 +86,16 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
 export async function read(id: string, props: State): Promise<dynamic.ReadResult<State>> {
   const w = what(props, id);
   const orgId = props.organizationId;
-  let p: Project | "miss" = "miss";
-  if (orgId) p = await fromList(`projects:${orgId}`, id, () => api().listAll("listProjects", { params: { org: orgId } }), (x) => x.id);
-  if (p === "miss") {
-    const got = await readOr404("getProject", { params: { project_id: id } }, w);
-    if (OrgsApiError.isInstance(got)) {
-      // Gone only when deleted: a project moved to an organization the token cannot see, or one
-      // the token's account lost access to, still exists.
-      await confirmGone(got, w);
-      return { id: "", props: {} as State };
-    }
-    p = got.body;
-  }
+  // No parent decides: a project moved to an organization the token cannot see, or one the token's
+  // account lost access to, still exists; only a project the server says was deleted is gone.
+  const p = await readThrough<Project>({
+    ...(orgId ? { list: { scope: `projects:${orgId}`, key: id, all: () => api().listAll("listProjects", { params: { org: orgId } }), keyOf: (x: Project) => x.id } } : {}),
+    get: () => readOr404("getProject", { params: { project_id: id } }, w),
+    what: w,
+  });
+  if (!p) return gone();
   const keys = declaredKeys(props, INPUT_KEYS);
-  const outs = outputs(p, props, keys);
-  return { id, props: outs, inputs: inputsOf(outs, keys, {}) as State };
+  return found(id, outputs(p, props, keys), keys);
 }
 
 export async function update(id: string, olds: State, news: Inputs): Promise<dynamic.UpdateResult<State>> {
@@ -127,8 +122,7 @@ export async function update(id: string, olds: State, news: Inputs): Promise<dyn
   const patch = patchBody(base, news);
   if (!Object.keys(patch).length) {
     if (current) return { outs: base };
-    const { adopt: _, ...kept } = olds;
-    return { outs: { ...kept, ...(news.adopt !== undefined ? { adopt: news.adopt } : {}), organization: news.organization, [DECLARED]: [...keys].sort() } as State };
+    return { outs: redeclared(olds, news, FLAGS, { organization: news.organization }) };
   }
   try {
     const p = await withVersion(

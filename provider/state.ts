@@ -22,14 +22,38 @@ export function outputsOf<T extends object>(server: T, declared: readonly string
   return { ...server, ...flags, ...extra, [DECLARED]: [...declared].sort() };
 }
 
-/** The inputs `read()` returns: the declared ones, with the server's values (provider-only flags as they were). */
-export function inputsOf(server: object, declared: readonly string[], flags: object): Record<string, unknown> {
-  const s = server as Record<string, unknown>;
-  return { ...Object.fromEntries(declared.filter((k) => k in s).map((k) => [k, s[k]])), ...flags };
+/** The inputs `read()` returns: the declared ones, with the server's values (flags as the outputs hold them). */
+export function inputsOf(outputs: object, declared: readonly string[]): Record<string, unknown> {
+  const s = outputs as Record<string, unknown>;
+  return Object.fromEntries(declared.filter((k) => k in s).map((k) => [k, s[k]]));
 }
+
+/** What read() returns for an object it found: `outs` as the outputs, and the inputs the program declared. */
+export function found<T extends object>(id: string, outs: T, declared: readonly string[]): { id: string; props: T; inputs: T } {
+  return { id, props: outs, inputs: inputsOf(outs, declared) as T };
+}
+
+/** What read() returns for an object that is gone: the engine drops the resource from the state. */
+export const gone = <T>() => ({ id: "", props: {} as T });
 
 /** The declared inputs' values as the state holds them (what a conditional retry must find unchanged). */
 export function declaredPart(state: object, inputKeys: readonly string[]): Record<string, unknown> {
   const s = state as Record<string, unknown>;
   return Object.fromEntries(declaredKeys(state, inputKeys).map((k) => [k, s[k]]));
+}
+
+/** Provider-only flags (adopt, …) as `from` sets them. */
+export function carry(from: object, keys: readonly string[]): Record<string, unknown> {
+  const f = from as Record<string, unknown>;
+  return Object.fromEntries(keys.filter((k) => f[k] !== undefined).map((k) => [k, f[k]]));
+}
+
+/**
+ * The state after an update that changed nothing on the server (a flag, or a reference written
+ * another way): the previous outputs, with the flags, `overrides` and the declared keys as the
+ * program now has them.
+ */
+export function redeclared<T extends object>(olds: T, news: object, flags: readonly string[], overrides: object = {}): T {
+  const kept = Object.fromEntries(Object.entries(olds).filter(([k]) => !flags.includes(k)));
+  return { ...kept, ...carry(news, flags), ...overrides, [DECLARED]: setKeys(news).sort() } as T;
 }

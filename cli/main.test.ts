@@ -2,10 +2,10 @@
 // a terminal or a pipe changes a run, and that a run until interrupted stops when told. Against a
 // real server on a socket, as the subprocess tests; no process is spawned, so these are fast. The
 // binary itself (shebang, exit codes as a process sees them) stays with the subprocess tests.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { PERMISSIONS, type Permission } from "../api/common";
 import { eventually, memoryIo } from "../test/support/cli";
@@ -118,32 +118,5 @@ describe("flags and arguments, typed by their definitions", () => {
     expect(inv).toMatchObject({ kind: "run", args: { email: "a@b.c" }, flags: { org: "acme", permission: ["members", "billing", "plans"], format: "json" }, format: "json" });
     expect(parseInvocation(["organization:user:update", "a@b.c", "--permission="])).toMatchObject({ flags: { permission: [] } });
     expect(parseInvocation(["organization:billing:address", "--org", "acme"])).toMatchObject({ args: { properties: [] } });
-  });
-});
-
-describe("cli/ sources", () => {
-  it("import each other without a cycle", () => {
-    const dir = __dirname;
-    const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
-    const imports = new Map<string, string[]>();
-    for (const f of files) {
-      const text = readFileSync(join(dir, f), "utf8");
-      const local = [...text.matchAll(/^(?:import|export)[^;]*?from "(\.[^"]+)"/gm)].map((m) => resolve(dirname(join(dir, f)), m[1]!));
-      imports.set(
-        f,
-        local.map((p) => relative(dir, p)).flatMap((p) => [`${p}.ts`, `${p}/index.ts`].filter((c) => files.includes(c))),
-      );
-    }
-    const cycles: string[] = [];
-    const state = new Map<string, "open" | "done">();
-    const visit = (f: string, path: string[]) => {
-      if (state.get(f) === "done") return;
-      if (state.get(f) === "open") return void cycles.push([...path.slice(path.indexOf(f)), f].join(" → "));
-      state.set(f, "open");
-      for (const d of imports.get(f) ?? []) visit(d, [...path, f]);
-      state.set(f, "done");
-    };
-    for (const f of files) visit(f, []);
-    expect(cycles).toEqual([]);
   });
 });

@@ -59,6 +59,13 @@ function adviceFor(e: OrgsApiError): string {
   if (e.status === 403 && /(holds|invited with) the ADMIN role|owns the organization/.test(e.detail)) {
     return "run pulumi with a token of the organization's owner or of an ADMIN member for this change, or stop managing this member from this stack with `pulumi state delete`";
   }
+  if (e.code === "owner_has_all_permissions" || e.code === "cannot_remove_owner") {
+    return "the owner holds every permission and can be neither demoted nor removed: leave roles and permissions out of the owner's Member resource; " +
+      "to remove the owner, transfer the ownership first, or stop managing this membership with `pulumi state delete`";
+  }
+  if (e.code === "project_has_org_scoped_grants") {
+    return "grants to the old organization's members, roles and teams cannot move with the project: remove those ProjectAccess resources (or revoke the grants) first, then run pulumi again";
+  }
   if (e.status === 403) return "the token's account may not make this change: use a token of an account that may (the owner or an ADMIN), or ask one to grant what is missing";
   if (e.status === 412) return "it was changed outside Pulumi since the last refresh: run `pulumi refresh`, review the drift, then `pulumi up` again";
   if (e.code === "invitation_quota_exceeded") return "the organization's invitations for the last 24 hours are used up: run `pulumi up` again later; the members already invited are kept";

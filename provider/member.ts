@@ -10,7 +10,7 @@ import { adoptedInThisRun, call, idParts, readOr404, readThrough, recordAdopted,
 import { hasUnknown, validate } from "./check";
 import { api } from "./config";
 import { diffInputs, sameSet, withChange, type DiffOutcome, type FieldRule } from "./diff";
-import { adoptionRefused, codeOf, PartialError, ProviderError, withAdvice, type FieldNames } from "./errors";
+import { adoptionRefused, codeOf, PartialError, ProviderError, type FieldNames } from "./errors";
 import { invalidate } from "./read-cache";
 import { asDeclared, orgChange, orgIdOf, resolveNamed, sameOrganization, tryResolveNamed, type Named } from "./refs";
 import { carry, DECLARED, declaredKeys, found, gone, outputsOf, redeclared, setKeys } from "./state";
@@ -220,11 +220,7 @@ export async function del(id: string, props: State): Promise<void> {
       },
     );
   } catch (e) {
-    const code = codeOf(e);
-    if (code?.status !== 404) {
-      if (code?.code === "cannot_remove_owner") throw withAdvice(e, "transfer the ownership first, or stop managing this membership with `pulumi state delete`");
-      throw e;
-    }
+    if (codeOf(e)?.status !== 404) throw e;
   }
   invalidate(`members:${org}`);
 }

@@ -66,6 +66,13 @@ describe("Project", () => {
     expect((await stack.preview("project", "mover", { organization: target.id, name: "mover" })).op).toBe("update");
     await stack.up("project", "mover", { organization: target.id, name: "mover" });
     expect((await call("GET", `/v1/projects/${before.id}`)).json.organization_id).toBe(target.id);
+
+    // A team's grant cannot move with the project: the refusal says what to remove.
+    const team = (await call("GET", `/v1/organizations/${target.id}`)).json.default_team_id;
+    expect((await call("PUT", `/v1/projects/${before.id}/access/teams/${team}`, { role: "viewer" })).statusCode).toBe(201);
+    const refused = await stack.up("project", "mover", { organization: org.id, name: "mover" }).catch((e) => e);
+    expect(refused.message).toMatch(/project_has_org_scoped_grants \(409\).* — grants to the old organization's members, roles and teams cannot move with the project: remove those ProjectAccess resources/);
+    await call("DELETE", `/v1/projects/${before.id}/access/teams/${team}`);
     await stack.destroy("mover");
   });
 

@@ -17,7 +17,8 @@
 // phase, the state's bytes per resource, and the targets: up ≤ engine floor + 1.25 × API floor,
 // no API call in a no-op preview, state ≤ 1.5 KB per resource.
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { availableParallelism } from "node:os";
 import { OrgsClient } from "../client";
 import { privateTmpdir, startServerProcess, type ServerProcess } from "../test/support/process";
@@ -80,6 +81,22 @@ function breakdown(state: { checkpoint: { latest: { resources: Record<string, un
   return `${avg(sum.all)} B compact = serialized provider ${avg(sum.provider)} + properties ${avg(sum.props)} + source positions ${avg(sum.trace)} + engine metadata ${avg(sum.all - sum.provider - sum.props - sum.trace)}`;
 }
 
+/** The engine floor's provider, as a package of the program (so the state keeps a require of it, as it keeps orgs'). */
+function installEchoProvider(dir: string): void {
+  const pkg = join(dir, "node_modules", "orgs-echo-provider");
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "orgs-echo-provider", version: "1.0.0", main: "index.js" }));
+  writeFileSync(join(pkg, "index.js"), `module.exports = {
+  async create(inputs) {
+    const id = (inputs.organization || inputs.project) + "/" + require("node:crypto").randomUUID();
+    return { id, outs: { ...inputs, memberId: id.split("/")[1] } };
+  },
+  async read(id, props) { return { id, props }; },
+  async delete() {},
+};
+`);
+}
+
 /** Counts the requests the server completed (it logs one line for each). */
 function requestCounter(server: ServerProcess) {
   let n = 0;
@@ -109,6 +126,7 @@ async function main() {
   async function engine(n: number, checkpoints: boolean, echo: boolean): Promise<EngineRun> {
     const at = await newOrg(echo ? "echo" : "engine");
     const dir = programDir("test/programs/many");
+    if (echo) installEchoProvider(dir);
     const tag = `${echo ? "engine floor" : "provider"}, ${checkpoints ? "checkpoints" : "no checkpoints"}`;
     const e: EngineStack = await engineStack(dir, `n${n}`, {
       "orgs:apiUrl": server.url, "orgs:apiToken": { value: token, secret: true },

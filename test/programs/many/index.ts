@@ -3,6 +3,7 @@
 // count, domain (the members' email domain), and echo: the same resources with a provider that
 // calls nothing (the bench's engine floor).
 import * as pulumi from "@pulumi/pulumi";
+import { createRequire } from "node:module";
 import * as orgs from "orgs";
 
 const config = new pulumi.Config();
@@ -11,19 +12,16 @@ const project = config.require("project");
 const domain = config.require("domain");
 const count = config.requireNumber("count");
 
-/** Creates answer at once with made-up IDs; reads return the state; deletes do nothing. */
-const echo: pulumi.dynamic.ResourceProvider = {
-  async create(inputs) {
-    const id = `${inputs.organization ?? inputs.project}/${require("node:crypto").randomUUID()}`;
-    return { id, outs: { ...inputs, memberId: id.split("/")[1] } };
-  },
-  async read(id, props) { return { id, props }; },
-  async delete() {},
-};
+/**
+ * The engine floor's provider (bench/reconcile installs it as a package, orgs-echo-provider, so
+ * the state keeps it as a require, as it keeps orgs' own): creates answer at once with made-up
+ * IDs, reads return the state, deletes do nothing.
+ */
+const echo = (): pulumi.dynamic.ResourceProvider => createRequire(__filename)("orgs-echo-provider");
 class Echo extends pulumi.dynamic.Resource {
   declare public readonly memberId: pulumi.Output<string>;
   constructor(name: string, props: Record<string, unknown>) {
-    super(echo, name, { ...props, memberId: undefined }, {}, "orgs", name.startsWith("m") ? "Member" : "ProjectAccess");
+    super(echo(), name, { ...props, memberId: undefined }, {}, "orgs", name.startsWith("m") ? "Member" : "ProjectAccess");
   }
 }
 

@@ -1,7 +1,7 @@
 // The invitee's side: invitations addressed to me, accepting one; and the operator's outbox.
 import type { Handlers } from "../context";
 import { audit } from "../domain/audit";
-import { decodeCursor, pageOf } from "../domain/http";
+import { decodeCursor, pageOf } from "../http/pages";
 import { MEMBER_COLUMNS, MEMBER_FROM, loadMember, memberStatus, toMember, type MemberRow } from "../domain/members";
 import { iso } from "../domain/rows";
 import { fail } from "../errors";

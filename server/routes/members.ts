@@ -5,7 +5,8 @@ import type { Permission } from "../../api/common";
 import type { Handlers } from "../context";
 import { authorize, orgAccess } from "../domain/access";
 import { audit } from "../domain/audit";
-import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
+import { checkIfMatch } from "../http/etag";
+import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
 import {
   MEMBER_COLUMNS, MEMBER_FROM, checkEscalation, checkTeams, countInvitation, loadMember, mayActOn,

@@ -4,14 +4,14 @@ import { PRINCIPAL_TYPES, type PrincipalType } from "../../api/resources";
 import type { Ctx, Handlers } from "../context";
 import { authorize, orgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
-import { checkIfMatch, decodeCursor, encodeCursor } from "../domain/http";
+import { checkIfMatch, matchesEtag } from "../http/etag";
+import { decodeCursor, encodeCursor } from "../http/pages";
 import {
   GRANT_COLUMNS, defaultEnvironmentRoles, effectiveAccess, projectFor, subjectOf, toProjectAccess, visibleTo,
   type EnvironmentRoles, type GrantRow, type ProjectRow, type Subject,
 } from "../domain/projects";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
-import { matchesEtag } from "../http/etag";
 import type { Queryable } from "../store/db";
 
 /** Unknown principal types are unknown paths. */

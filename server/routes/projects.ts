@@ -3,7 +3,8 @@
 import type { Ctx, Handlers } from "../context";
 import { authorize, orgAccess, type OrgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
-import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
+import { checkIfMatch } from "../http/etag";
+import { decodeCursor, pageOf } from "../http/pages";
 import { notFoundOrDeleted } from "../domain/deleted";
 import { newId } from "../domain/ids";
 import {

@@ -3,7 +3,8 @@
 import type { Handlers } from "../context";
 import { authorize, can, orgAccess, type OrgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
-import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
+import { checkIfMatch } from "../http/etag";
+import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
 import { findMember, mayActOn } from "../domain/members";
 import { revokeGrantsOf } from "../domain/projects";

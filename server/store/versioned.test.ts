@@ -5,8 +5,10 @@ import { versionedUpdate } from "./versioned";
 
 const now = new Date("2030-01-02T03:04:05Z");
 
+interface Case { what: string; table: string; key: Record<string, string>; set: Record<string, unknown>; text: string; values: unknown[] }
+
 describe("versionedUpdate", () => {
-  it.each([
+  it.each<Case>([
     {
       what: "an organization: the columns asked, then updated_at",
       table: "organizations", key: { id: "org_1" }, set: { name: "Acme", plan: "pro" },

@@ -109,7 +109,7 @@ export function openDb(opts: { databaseUrl?: string; dataDir?: string }): Promis
   return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
 }
 
-export const MIGRATIONS_DIR = join(__dirname, "migrations");
+const MIGRATIONS_DIR = join(__dirname, "migrations");
 
 /**
  * Applies the .sql files of `dir` in name order, each once: a file runs whole (so a `;` inside a

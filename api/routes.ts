@@ -35,7 +35,6 @@ export interface RouteDef {
 const org = "/v1/organizations/{org}";
 const member = `${org}/members/{member_id}`;
 const project = "/v1/projects/{project_id}";
-const NoQuery = PageQuery;
 
 export const routes = {
   // Accounts and self-service
@@ -43,7 +42,7 @@ export const routes = {
   getMe: { method: "GET", path: "/v1/me", summary: "The caller's account and memberships", response: R.Me },
   updateMe: { method: "PATCH", path: "/v1/me", summary: "Change the caller's name", body: Q.AccountUpdate, response: R.Account },
   listMyInvitations: { method: "GET", path: "/v1/me/invitations", summary: "Invitations addressed to the caller's email", response: page(R.Member) },
-  listTokens: { method: "GET", path: "/v1/me/tokens", summary: "The caller's API tokens (never the secrets)", query: NoQuery, response: page(R.ApiToken) },
+  listTokens: { method: "GET", path: "/v1/me/tokens", summary: "The caller's API tokens (never the secrets)", query: PageQuery, response: page(R.ApiToken) },
   createToken: { method: "POST", path: "/v1/me/tokens", summary: "Create an API token; the secret is returned once", body: Q.TokenCreate, response: R.ApiTokenCreated, status: 201, errors: ["privilege_escalation"] },
   deleteToken: { method: "DELETE", path: "/v1/me/tokens/{token_id}", summary: "Revoke an API token", status: 204, errors: ["not_found"] },
   enrollTwoFactor: { method: "POST", path: "/v1/me/two-factor", summary: "Start TOTP enrolment: returns the secret to load into an authenticator", response: R.TwoFactorEnrollment, status: 201, location: false, errors: ["already_exists"] },
@@ -63,7 +62,7 @@ export const routes = {
   putBillingAddress: { method: "PUT", path: `${org}/billing/address`, summary: "Replace the billing address", body: Q.BillingAddressUpdate, response: R.BillingAddress, errors: ["forbidden", "precondition_failed"] },
   getBillingProfile: { method: "GET", path: `${org}/billing/profile`, summary: "Billing profile", response: R.BillingProfile, errors: ["forbidden"] },
   updateBillingProfile: { method: "PATCH", path: `${org}/billing/profile`, summary: "Change the billing profile", body: Q.BillingProfileUpdate, response: R.BillingProfile, errors: ["forbidden", "precondition_failed"] },
-  listSubscriptions: { method: "GET", path: `${org}/subscriptions`, summary: "Subscriptions of the organization", query: NoQuery, response: page(R.Subscription), errors: ["forbidden"] },
+  listSubscriptions: { method: "GET", path: `${org}/subscriptions`, summary: "Subscriptions of the organization", query: PageQuery, response: page(R.Subscription), errors: ["forbidden"] },
 
   // Members and invitations
   listMembers: { method: "GET", path: `${org}/members`, summary: "Members and pending invitations", query: Q.MemberListQuery, response: page(R.Member) },
@@ -77,19 +76,19 @@ export const routes = {
   listMemberProjectAccess: { method: "GET", path: `${member}/project-access`, summary: "A member's effective access per project the caller may view, and a count of the others", response: R.MemberProjectAccessPage, errors: ["forbidden"] },
 
   // Roles
-  listRoles: { method: "GET", path: `${org}/roles`, summary: "Roles, built-ins included", query: NoQuery, response: page(R.Role) },
+  listRoles: { method: "GET", path: `${org}/roles`, summary: "Roles, built-ins included", query: PageQuery, response: page(R.Role) },
   createRole: { method: "POST", path: `${org}/roles`, summary: "Create a custom role", body: Q.RoleCreate, response: R.Role, status: 201, errors: ["forbidden", "already_exists"] },
   getRole: { method: "GET", path: `${org}/roles/{role_id}`, summary: "A role", response: R.Role, errors: ["not_found"] },
   updateRole: { method: "PATCH", path: `${org}/roles/{role_id}`, summary: "Change a custom role", body: Q.RoleUpdate, response: R.Role, errors: ["forbidden", "builtin_role", "already_exists", "precondition_failed"] },
   deleteRole: { method: "DELETE", path: `${org}/roles/{role_id}`, summary: "Delete an unused custom role", status: 204, errors: ["forbidden", "builtin_role", "role_in_use", "precondition_failed"] },
 
   // Teams
-  listTeams: { method: "GET", path: `${org}/teams`, summary: "Teams", query: NoQuery, response: page(R.Team) },
+  listTeams: { method: "GET", path: `${org}/teams`, summary: "Teams", query: PageQuery, response: page(R.Team) },
   createTeam: { method: "POST", path: `${org}/teams`, summary: "Create a team", body: Q.TeamCreate, response: R.Team, status: 201, errors: ["forbidden", "already_exists", "team_limit_reached"] },
   getTeam: { method: "GET", path: `${org}/teams/{team_id}`, summary: "A team", response: R.Team, errors: ["not_found"] },
   updateTeam: { method: "PATCH", path: `${org}/teams/{team_id}`, summary: "Rename or describe a team", body: Q.TeamUpdate, response: R.Team, errors: ["forbidden", "already_exists", "precondition_failed"] },
   deleteTeam: { method: "DELETE", path: `${org}/teams/{team_id}`, summary: "Delete a team (its project grants go with it; members stay)", status: 204, errors: ["forbidden", "team_is_last_for_members", "precondition_failed"] },
-  listTeamMembers: { method: "GET", path: `${org}/teams/{team_id}/members`, summary: "A team's members", query: NoQuery, response: page(R.TeamMembership) },
+  listTeamMembers: { method: "GET", path: `${org}/teams/{team_id}/members`, summary: "A team's members", query: PageQuery, response: page(R.TeamMembership) },
   putTeamMember: { method: "PUT", path: `${org}/teams/{team_id}/members/{member_id}`, summary: "Add a member to a team, or change their team role", body: Q.TeamMembershipPut, response: R.TeamMembership, creates: true, errors: ["forbidden", "not_an_organization_member"] },
   deleteTeamMember: { method: "DELETE", path: `${org}/teams/{team_id}/members/{member_id}`, summary: "Take a member out of a team", status: 204, errors: ["forbidden", "last_team"] },
 

@@ -1,7 +1,7 @@
 // What a handler sees: the caller, one transaction, the clock, the mailer. Handlers are keyed by
 // the route table's operation IDs, so a route without a handler fails to compile.
-import type { OperationId, ParamsOf, ParsedBodyOf, ParsedQueryOf } from "../api/routes";
-import type { Queryable, Db } from "./store/db";
+import type { OperationId, ParamsOf, ParsedBodyOf, ParsedQueryOf, Routes } from "../api/routes";
+import type { Queryable } from "./store/db";
 import type { Mailer } from "./mailer";
 
 export interface Caller {
@@ -36,11 +36,16 @@ export const DEFAULT_CONFIG: ServerConfig = {
   signup: "open",
 };
 
+/** The caller a handler sees: null only on the routes anyone may call (`auth: "none"`). */
+export type CallerOf<K extends OperationId> = K extends OperationId ? (Routes[K] extends { auth: "none" } ? Caller | null : Caller) : never;
+
 export interface Ctx<K extends OperationId = OperationId> {
-  /** The transaction of this request (mutations) or the database (reads). */
+  /**
+   * The request's one transaction (writes) or the database (reads). There is no other handle on
+   * the database: work that must wait for the commit goes to afterCommit.
+   */
   q: Queryable;
-  db: Db;
-  caller: Caller | null;
+  caller: CallerOf<K>;
   params: ParamsOf<K>;
   query: ParsedQueryOf<K>;
   body: ParsedBodyOf<K>;
@@ -55,11 +60,6 @@ export interface Ctx<K extends OperationId = OperationId> {
   afterCommit(fn: () => Promise<void> | void): void;
 }
 
-export interface Reply {
-  status?: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export type Handler<K extends OperationId> = (ctx: Ctx<K> & { caller: K extends "createAccount" ? Caller | null : Caller }) => Promise<Reply | unknown>;
+/** A handler returns the response body, or reply() for a status or headers of its own. */
+export type Handler<K extends OperationId> = (ctx: Ctx<K>) => Promise<unknown>;
 export type Handlers = { [K in OperationId]: Handler<K> };

@@ -4,6 +4,7 @@ import type { Caller, Ctx } from "../context";
 import { fail } from "../errors";
 import { notFoundOrDeleted } from "./deleted";
 import type { Queryable } from "../store/db";
+import { HOLDS_ADMIN_ROLE_OF_M, ROLE_PERMISSIONS_OF_M } from "../store/permissions";
 import { type OrgRow, ORG_COLUMNS } from "./rows";
 
 export interface OrgAccess {
@@ -34,8 +35,7 @@ export async function orgAccess(ctx: Pick<Ctx, "q" | "caller">, ref: string, opt
   const caller = ctx.caller as Caller;
   const [row] = await ctx.q.query<OrgRow & { member_id: string | null; member_permissions: Permission[] | null; role_permissions: Permission[] | null; is_admin: boolean }>(
     `SELECT ${ORG_COLUMNS}, m.id AS member_id, m.permissions AS member_permissions,
-            (SELECT array_agg(DISTINCT p) FROM member_roles mr JOIN roles r ON r.id = mr.role_id, unnest(r.permissions) p WHERE mr.member_id = m.id) AS role_permissions,
-            EXISTS (SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id AND r.builtin = 'ADMIN') AS is_admin
+            ${ROLE_PERMISSIONS_OF_M} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_M} AS is_admin
        FROM organizations o LEFT JOIN members m ON m.organization_id = o.id AND m.account_id = $2 AND m.joined_at IS NOT NULL
       WHERE ${orgNamedBy(ref)}${opts.forUpdate ? " FOR UPDATE OF o" : ""}`,
     [ref, caller.accountId],

@@ -28,6 +28,10 @@ export async function audit(ctx: Pick<Ctx, "q" | "caller" | "ip" | "userAgent" |
   );
 }
 
+/** The new values of a diff: what a write sets. */
+export const newValues = (changes: Record<string, [unknown, unknown]>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(changes).map(([field, [, value]]) => [field, value]));
+
 /** The fields of `next` that differ from `prev`, as {field: [old, new]}. */
 export function diffFields<T extends Record<string, unknown>>(prev: T, next: Partial<T>): Record<string, [unknown, unknown]> {
   const out: Record<string, [unknown, unknown]> = {};

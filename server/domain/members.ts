@@ -5,6 +5,7 @@ import type { Member } from "../../api/resources";
 import type { Ctx } from "../context";
 import { fail, invalid } from "../errors";
 import type { Queryable } from "../store/db";
+import { HOLDS_ADMIN_ROLE_OF_M, ROLE_PERMISSIONS_OF_M } from "../store/permissions";
 import type { OrgAccess } from "./access";
 import { newSecret } from "./ids";
 import { hashToken } from "../http/auth";
@@ -35,8 +36,7 @@ export interface MemberRow {
 export const MEMBER_COLUMNS = `m.id, m.organization_id, m.email, m.account_id, m.permissions,
   ARRAY(SELECT mr.role_id FROM member_roles mr WHERE mr.member_id = m.id ORDER BY mr.role_id) AS role_ids,
   ARRAY(SELECT tm.team_id FROM team_members tm WHERE tm.member_id = m.id ORDER BY tm.team_id) AS team_ids,
-  (SELECT array_agg(DISTINCT p) FROM member_roles mr JOIN roles r ON r.id = mr.role_id, unnest(r.permissions) p WHERE mr.member_id = m.id) AS role_permissions,
-  EXISTS (SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id AND r.builtin = 'ADMIN') AS has_admin_role,
+  ${ROLE_PERMISSIONS_OF_M} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_M} AS has_admin_role,
   (m.account_id IS NOT NULL AND m.account_id = o.owner_account_id) AS is_owner,
   m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_sent_count,
   COALESCE((SELECT a.totp_secret IS NOT NULL FROM accounts a WHERE a.id = m.account_id), false) AS two_factor_enabled,

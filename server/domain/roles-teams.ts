@@ -3,6 +3,7 @@ import { PERMISSIONS, type Permission } from "../../api/common";
 import type { Role, Team, TeamMembership } from "../../api/resources";
 import { fail } from "../errors";
 import type { Queryable } from "../store/db";
+import { nameHolder } from "../store/names";
 import { iso } from "./rows";
 
 export interface RoleRow {
@@ -45,10 +46,10 @@ export interface TeamMembershipRow { team_id: string; member_id: string; email: 
 export const toTeamMembership = (r: TeamMembershipRow): TeamMembership => ({ team_id: r.team_id, member_id: r.member_id, email: r.email, role: r.role, created_at: iso(r.created_at)! });
 
 /** 409 already_exists naming /name when another role or team of the org has the name, in any case. */
-export async function checkNameFree(q: Queryable, table: "roles" | "teams", orgId: string, name: string, exceptId = ""): Promise<void> {
-  const [row] = await q.query<{ id: string; name: string }>(`SELECT id, name FROM ${table} WHERE organization_id = $1 AND lower(name) = lower($2) AND id <> $3`, [orgId, name, exceptId]);
+export async function checkNameFree(q: Queryable, kind: "role" | "team", orgId: string, name: string, exceptId = ""): Promise<void> {
+  const row = await nameHolder(q, kind, name, { orgId, exceptId });
   if (row) {
-    fail("already_exists", `a ${table === "roles" ? "role" : "team"} named ${row.name} already exists (${row.id})`, {
+    fail("already_exists", `a ${kind} named ${row.name} already exists (${row.id})`, {
       existing_id: row.id, errors: [{ field: "/name", code: "already_exists", message: "is taken" }],
     });
   }

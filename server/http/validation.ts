@@ -1,8 +1,44 @@
-// zod issues → the problem body's errors[], each naming its field as a JSON pointer.
+// The one parse step of a request: path parameters screened, then the query and the body parsed
+// by the route table's zod schemas, with zod's issues as the problem body's errors[], each naming
+// its field as a JSON pointer.
 import type { z } from "zod";
-import type { Problem } from "../../api/common";
+import { fieldLabel, type Problem } from "../../api/common";
+import type { OperationId, ParamsOf, ParsedBodyOf, ParsedQueryOf, RouteDef } from "../../api/routes";
+import { fail } from "../errors";
 
 type FieldError = NonNullable<Problem["errors"]>[number];
+
+/** What an operation's handler receives of the request, as its schemas parsed it. */
+export interface Input<K extends OperationId> { params: ParamsOf<K>; query: ParsedQueryOf<K>; body: ParsedBodyOf<K> }
+
+/**
+ * Parses a request for `route` (the route table's entry of operation K): 404 for a path parameter
+ * no ID could match, 400 invalid_query for the query, 422 validation_failed for the body.
+ */
+export function parseInput<K extends OperationId>(route: RouteDef, req: { params: unknown; query: unknown; body: unknown }): Input<K> {
+  const params = req.params as Record<string, string>;
+  // No stored ID contains a NUL or an unpaired surrogate, and the database could not compare one.
+  if (Object.values(params).some(isUnstorable)) fail("not_found", "no such resource: the path holds characters no ID has");
+  const query = parse(route.query, req.query ?? {}, "query");
+  const body = parse(route.body, req.body, "body");
+  // The schemas are route K's, so what they let through has K's parsed types.
+  return { params, query, body } as Input<K>;
+}
+
+function parse(schema: z.ZodType | undefined, input: unknown, where: "query" | "body"): unknown {
+  if (!schema) return undefined;
+  // Strings the database cannot hold are refused before the schema sees them.
+  let errors = unstorableStrings(input);
+  if (!errors.length) {
+    const r = schema.safeParse(input);
+    if (r.success) return r.data;
+    errors = zodFieldErrors(r.error, input);
+  }
+  const first = errors[0]!;
+  const name = fieldLabel(first.field) || where;
+  if (where === "query") fail("invalid_query", `query parameter ${name}: ${first.message}`, { errors });
+  fail("validation_failed", input === undefined ? "a JSON body is required" : `${name}: ${first.message}`, { errors });
+}
 
 export function zodFieldErrors(error: z.ZodError, input: unknown): FieldError[] {
   const out: FieldError[] = [];

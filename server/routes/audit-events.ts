@@ -3,7 +3,7 @@
 import type { AuditEvent } from "../../api/resources";
 import type { Handlers } from "../context";
 import { authorize, orgAccess } from "../domain/access";
-import { decodeCursor, pageOf } from "../domain/http";
+import { decodeCursor, pageOf } from "../http/pages";
 import { iso } from "../domain/rows";
 import { fail } from "../errors";
 

@@ -11,7 +11,7 @@ import { projectAccessHandlers } from "./project-access";
 import { tokenHandlers } from "./tokens";
 import { auditHandlers } from "./audit-events";
 
-export const handlers = {
+export const handlers: Handlers = {
   ...accountHandlers,
   ...organizationHandlers,
   ...memberHandlers,
@@ -22,4 +22,4 @@ export const handlers = {
   ...projectAccessHandlers,
   ...tokenHandlers,
   ...auditHandlers,
-} satisfies Handlers;
+};

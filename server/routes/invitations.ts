@@ -1,11 +1,12 @@
 // The invitee's side: invitations addressed to me, accepting one; and the operator's outbox.
 import type { Handlers } from "../context";
 import { audit } from "../domain/audit";
-import { decodeCursor, pageOf } from "../domain/http";
+import { decodeCursor, pageOf } from "../http/pages";
 import { MEMBER_COLUMNS, MEMBER_FROM, loadMember, memberStatus, toMember, type MemberRow } from "../domain/members";
 import { iso } from "../domain/rows";
 import { fail } from "../errors";
 import { hashToken } from "../http/auth";
+import { updateVersioned } from "../store/versioned";
 
 export const invitationHandlers = {
   async acceptInvitation(ctx) {
@@ -28,10 +29,7 @@ export const invitationHandlers = {
     }
     const [already] = await ctx.q.query<{ id: string }>("SELECT id FROM members WHERE organization_id = $1 AND account_id = $2", [inv.organization_id, ctx.caller.accountId]);
     if (already) fail("already_member", `you are already a member of ${inv.slug} (${already.id})`, { existing_id: already.id });
-    await ctx.q.query(
-      `UPDATE members SET account_id = $2, joined_at = $3, invitation_token_hash = NULL, version = version + 1 WHERE id = $1`,
-      [inv.id, ctx.caller.accountId, ctx.now],
-    );
+    await updateVersioned(ctx.q, "members", { id: inv.id }, { account_id: ctx.caller.accountId, joined_at: ctx.now, invitation_token_hash: null }, ctx.now);
     await audit(ctx, { organizationId: inv.organization_id, action: "invitation.accepted", target: { type: "member", id: inv.id, display_name: inv.email } });
     return toMember(await loadMember(ctx.q, inv.organization_id, inv.id), ctx.now);
   },

@@ -5,7 +5,8 @@ import type { Permission } from "../../api/common";
 import type { Handlers } from "../context";
 import { authorize, orgAccess } from "../domain/access";
 import { audit } from "../domain/audit";
-import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
+import { checkIfMatch } from "../http/etag";
+import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
 import {
   MEMBER_COLUMNS, MEMBER_FROM, checkEscalation, checkTeams, countInvitation, loadMember, mayActOn,
@@ -15,6 +16,7 @@ import { revokeGrantsOf } from "../domain/projects";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
 import type { Queryable } from "../store/db";
+import { updateVersioned } from "../store/versioned";
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 const target = (m: Pick<MemberRow, "id" | "email">) => ({ type: "member", id: m.id, display_name: m.email });
@@ -137,11 +139,8 @@ export const memberHandlers = {
       await replaceTeams(ctx.q, m.id, teamIds, ctx.now);
       changes.team_ids = [m.team_ids, [...teamIds].sort()];
     }
-    if (permissionsChange) {
-      await ctx.q.query("UPDATE members SET permissions = $2 WHERE id = $1", [m.id, permissions]);
-      changes.permissions = [m.permissions, permissions];
-    }
-    await ctx.q.query("UPDATE members SET version = version + 1 WHERE id = $1", [m.id]);
+    if (permissionsChange) changes.permissions = [m.permissions, permissions];
+    await updateVersioned(ctx.q, "members", { id: m.id }, { permissions: permissionsChange ? permissions : undefined }, ctx.now);
     const action = permissionsChange && !rolesChange && !teamsChange ? "member.permissions_changed" : "member.updated";
     await audit(ctx, { organizationId: a.org.id, action, target: target(m), changes });
     return toMember(await loadMember(ctx.q, a.org.id, m.id), ctx.now);
@@ -176,7 +175,7 @@ export const memberHandlers = {
     if (m.role_ids.includes(role.id)) return toMember(m, ctx.now);
     checkEscalation(a, [], [role]);
     await ctx.q.query("INSERT INTO member_roles (member_id, role_id) VALUES ($1, $2)", [m.id, role.id]);
-    await ctx.q.query("UPDATE members SET version = version + 1 WHERE id = $1", [m.id]);
+    await updateVersioned(ctx.q, "members", { id: m.id }, {}, ctx.now);
     await audit(ctx, { organizationId: a.org.id, action: "member.role_added", target: target(m), changes: { role_ids: [m.role_ids, [...m.role_ids, role.id].sort()] } });
     return toMember(await loadMember(ctx.q, a.org.id, m.id), ctx.now);
   },
@@ -190,7 +189,7 @@ export const memberHandlers = {
     checkIfMatch(ctx, m.version, `member ${m.email}`);
     if (m.role_ids.length === 1) fail("last_role", `role ${ctx.params.role_id} is the last role of ${m.email}: give another role first`);
     await ctx.q.query("DELETE FROM member_roles WHERE member_id = $1 AND role_id = $2", [m.id, ctx.params.role_id]);
-    await ctx.q.query("UPDATE members SET version = version + 1 WHERE id = $1", [m.id]);
+    await updateVersioned(ctx.q, "members", { id: m.id }, {}, ctx.now);
     await audit(ctx, { organizationId: a.org.id, action: "member.role_removed", target: target(m), changes: { role_ids: [m.role_ids, m.role_ids.filter((r) => r !== ctx.params.role_id)] } });
   },
 
@@ -204,11 +203,10 @@ export const memberHandlers = {
     // A new token: the old one stops working, so a leaked earlier mail is useless.
     const { token, hash } = newInvitationToken();
     const expiresAt = new Date(ctx.now.getTime() + ctx.config.invitationTtlMs);
-    await ctx.q.query(
-      `UPDATE members SET invitation_token_hash = $2, invitation_expires_at = $3, invitation_sent_count = invitation_sent_count + 1,
-              invited_by_account_id = $4, version = version + 1 WHERE id = $1`,
-      [m.id, hash, expiresAt, ctx.caller.accountId],
-    );
+    // The row is locked (loadMember above), so its count is the current one.
+    await updateVersioned(ctx.q, "members", { id: m.id }, {
+      invitation_token_hash: hash, invitation_expires_at: expiresAt, invitation_sent_count: m.invitation_sent_count + 1, invited_by_account_id: ctx.caller.accountId,
+    }, ctx.now);
     await sendInvitation(ctx, a.org, m.email, token, expiresAt, m.invitation_note);
     await audit(ctx, {
       organizationId: a.org.id, action: "invitation.resent", target: target(m),

@@ -3,24 +3,23 @@ import { PERMISSIONS } from "../../api/common";
 import type { BillingAddress, BillingProfile } from "../../api/resources";
 import type { Caller, Handlers } from "../context";
 import { authorize, findOrg, orgAccess } from "../domain/access";
-import { audit, diffFields } from "../domain/audit";
-import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
+import { audit, diffFields, newValues } from "../domain/audit";
+import { checkIfMatch } from "../http/etag";
+import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
 import { ORG_COLUMNS, iso, toOrganization, type OrgRow } from "../domain/rows";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
 import type { Queryable } from "../store/db";
-
-const ADDRESS_FIELDS = ["country", "name_line", "premise", "sub_premise", "thoroughfare", "administrative_area", "locality", "dependent_locality", "postal_code"] as const;
-const PROFILE_FIELDS = ["company_name", "vat_number", "billing_contact_email", "security_contact_email"] as const;
+import { nameHolder } from "../store/names";
+import { BILLING_ADDRESS_COLUMNS, BILLING_PROFILE_COLUMNS, columnsOf, updateVersioned } from "../store/versioned";
 
 async function reload(q: Queryable, id: string) {
   return toOrganization((await findOrg(q, id))!);
 }
 
 async function slugTaken(q: Queryable, slug: string, exceptId?: string) {
-  const [row] = await q.query("SELECT 1 FROM organizations WHERE slug = $1 AND id <> $2", [slug, exceptId ?? ""]);
-  return !!row;
+  return (await nameHolder(q, "organization", slug, { orgId: null, exceptId })) !== undefined;
 }
 
 export const organizationHandlers = {
@@ -92,11 +91,7 @@ export const organizationHandlers = {
     if (b.slug && changes.slug && (await slugTaken(ctx.q, b.slug, a.org.id))) {
       fail("already_exists", `organization slug ${b.slug} is taken`, { errors: [{ field: "/slug", code: "already_exists", message: "is taken" }] });
     }
-    const cols = Object.keys(changes);
-    await ctx.q.query(
-      `UPDATE organizations SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(", ")}, version = version + 1, updated_at = $${cols.length + 2} WHERE id = $1`,
-      [a.org.id, ...cols.map((c) => changes[c]![1]), ctx.now],
-    );
+    await updateVersioned(ctx.q, "organizations", { id: a.org.id }, newValues(changes), ctx.now);
     const target = { type: "organization", id: a.org.id, display_name: b.slug ?? a.org.slug };
     if (Object.keys(settings).length) await audit(ctx, { organizationId: a.org.id, action: "organization.updated", target, changes: settings });
     if (plan) await audit(ctx, { organizationId: a.org.id, action: "plan.changed", target, changes: { plan } });
@@ -128,12 +123,12 @@ export const organizationHandlers = {
     const found = await ctx.q.query<{ id: string }>("SELECT id FROM roles WHERE organization_id = $1 AND id = ANY($2)", [a.org.id, roleIds]);
     const missing = roleIds.filter((r) => !found.some((f) => f.id === r));
     if (missing.length) invalid("/previous_owner_role_ids", `role ${missing[0]} is not a role of ${a.org.slug}`);
-    await ctx.q.query("UPDATE organizations SET owner_account_id = $2, version = version + 1, updated_at = $3 WHERE id = $1", [a.org.id, target.account_id, ctx.now]);
+    await updateVersioned(ctx.q, "organizations", { id: a.org.id }, { owner_account_id: target.account_id }, ctx.now);
     await ctx.q.query("DELETE FROM member_roles WHERE member_id = $1", [a.org.owner_member_id]);
     await ctx.q.query("INSERT INTO member_roles (member_id, role_id) SELECT $1, unnest($2::text[])", [a.org.owner_member_id, roleIds]);
     // The owner holds every permission implicitly and may not hold explicit ones.
-    await ctx.q.query("UPDATE members SET permissions = '{}', version = version + 1 WHERE id = $1", [target.id]);
-    await ctx.q.query("UPDATE members SET version = version + 1 WHERE id = $1", [a.org.owner_member_id]);
+    await updateVersioned(ctx.q, "members", { id: target.id }, { permissions: [] }, ctx.now);
+    await updateVersioned(ctx.q, "members", { id: a.org.owner_member_id }, {}, ctx.now);
     await audit(ctx, {
       organizationId: a.org.id, action: "ownership.transferred",
       target: { type: "member", id: target.id, display_name: target.email },
@@ -145,40 +140,40 @@ export const organizationHandlers = {
   async getBillingAddress(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
     authorize(a, "admin", "billing");
-    return loadBilling<BillingAddress>(ctx.q, "billing_addresses", ADDRESS_FIELDS, a.org.id);
+    return loadBilling<BillingAddress>(ctx.q, "billing_addresses", a.org.id);
   },
 
   async putBillingAddress(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
     authorize(a, "admin", "billing");
-    const prev = await loadBilling<BillingAddress>(ctx.q, "billing_addresses", ADDRESS_FIELDS, a.org.id, true);
+    const prev = await loadBilling<BillingAddress>(ctx.q, "billing_addresses", a.org.id, true);
     checkIfMatch(ctx, prev.version, "the billing address");
     // PUT replaces: fields left out become null.
-    const next = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, ctx.body[f] ?? null]));
+    const next = Object.fromEntries(BILLING_ADDRESS_COLUMNS.map((f) => [f, ctx.body[f] ?? null]));
     const changes = diffFields(prev as unknown as Record<string, unknown>, next);
     if (!Object.keys(changes).length) return prev;
-    await saveBilling(ctx.q, "billing_addresses", ADDRESS_FIELDS, a.org.id, next);
+    await updateVersioned(ctx.q, "billing_addresses", { organization_id: a.org.id }, next, ctx.now);
     await audit(ctx, { organizationId: a.org.id, action: "billing.address_updated", target: { type: "organization", id: a.org.id, display_name: a.org.slug }, changes });
-    return loadBilling<BillingAddress>(ctx.q, "billing_addresses", ADDRESS_FIELDS, a.org.id);
+    return loadBilling<BillingAddress>(ctx.q, "billing_addresses", a.org.id);
   },
 
   async getBillingProfile(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
     authorize(a, "admin", "billing");
-    return loadBilling<BillingProfile>(ctx.q, "billing_profiles", PROFILE_FIELDS, a.org.id);
+    return loadBilling<BillingProfile>(ctx.q, "billing_profiles", a.org.id);
   },
 
   async updateBillingProfile(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
     authorize(a, "admin", "billing");
-    const prev = await loadBilling<BillingProfile>(ctx.q, "billing_profiles", PROFILE_FIELDS, a.org.id, true);
+    const prev = await loadBilling<BillingProfile>(ctx.q, "billing_profiles", a.org.id, true);
     checkIfMatch(ctx, prev.version, "the billing profile");
-    const next = { ...Object.fromEntries(PROFILE_FIELDS.map((f) => [f, prev[f]])), ...ctx.body };
+    const next = { ...Object.fromEntries(BILLING_PROFILE_COLUMNS.map((f) => [f, prev[f]])), ...ctx.body };
     const changes = diffFields(prev as unknown as Record<string, unknown>, next);
     if (!Object.keys(changes).length) return prev;
-    await saveBilling(ctx.q, "billing_profiles", PROFILE_FIELDS, a.org.id, next);
+    await updateVersioned(ctx.q, "billing_profiles", { organization_id: a.org.id }, next, ctx.now);
     await audit(ctx, { organizationId: a.org.id, action: "billing.profile_updated", target: { type: "organization", id: a.org.id, display_name: a.org.slug }, changes });
-    return loadBilling<BillingProfile>(ctx.q, "billing_profiles", PROFILE_FIELDS, a.org.id);
+    return loadBilling<BillingProfile>(ctx.q, "billing_profiles", a.org.id);
   },
 
   async listSubscriptions(ctx) {
@@ -206,14 +201,7 @@ function requireOwnTwoFactor(caller: Caller): void {
   }
 }
 
-async function loadBilling<T>(q: Queryable, table: string, fields: readonly string[], orgId: string, forUpdate = false): Promise<T> {
-  const [row] = await q.query<T>(`SELECT ${fields.join(", ")}, version FROM ${table} WHERE organization_id = $1${forUpdate ? " FOR UPDATE" : ""}`, [orgId]);
+async function loadBilling<T>(q: Queryable, table: "billing_addresses" | "billing_profiles", orgId: string, forUpdate = false): Promise<T> {
+  const [row] = await q.query<T>(`SELECT ${columnsOf(table).join(", ")}, version FROM ${table} WHERE organization_id = $1${forUpdate ? " FOR UPDATE" : ""}`, [orgId]);
   return row!;
-}
-
-async function saveBilling(q: Queryable, table: string, fields: readonly string[], orgId: string, values: Record<string, unknown>) {
-  await q.query(
-    `UPDATE ${table} SET ${fields.map((f, i) => `${f} = $${i + 2}`).join(", ")}, version = version + 1 WHERE organization_id = $1`,
-    [orgId, ...fields.map((f) => values[f] ?? null)],
-  );
 }

@@ -4,15 +4,17 @@ import { PRINCIPAL_TYPES, type PrincipalType } from "../../api/resources";
 import type { Ctx, Handlers } from "../context";
 import { authorize, orgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
-import { checkIfMatch, decodeCursor, encodeCursor } from "../domain/http";
+import { checkIfMatch, matchesEtag } from "../http/etag";
+import { decodeCursor, encodeCursor } from "../http/pages";
 import {
   GRANT_COLUMNS, defaultEnvironmentRoles, effectiveAccess, projectFor, subjectOf, toProjectAccess, visibleTo,
   type EnvironmentRoles, type GrantRow, type ProjectRow, type Subject,
 } from "../domain/projects";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
-import { matchesEtag } from "../http/etag";
 import type { Queryable } from "../store/db";
+import { HOLDS_ADMIN_ROLE_OF_M, ROLE_PERMISSIONS_OF_M } from "../store/permissions";
+import { updateVersioned } from "../store/versioned";
 
 /** Unknown principal types are unknown paths. */
 function principalType(t: string): PrincipalType {
@@ -125,13 +127,9 @@ export const projectAccessHandlers = {
     const before = { role: prev.role, environment_roles: { sandbox: prev.sandbox_role, live: prev.live_role } };
     const changes = diffFields(before, { role: ctx.body.role, environment_roles: env });
     if (!Object.keys(changes).length) return toProjectAccess(prev);
-    const [updated] = await ctx.q.query<GrantRow>(
-      `UPDATE project_access g SET role = $4, sandbox_role = $5, live_role = $6, version = version + 1
-        WHERE project_id = $1 AND principal_type = $2 AND principal_id = $3 RETURNING ${GRANT_COLUMNS}`,
-      [p.id, type, id, ctx.body.role, env.sandbox, env.live],
-    );
+    await updateVersioned(ctx.q, "project_access", { project_id: p.id, principal_type: type, principal_id: id }, { role: ctx.body.role, sandbox_role: env.sandbox, live_role: env.live }, ctx.now);
     await audit(ctx, { organizationId: p.organization_id, action: "project_access.updated", projectId: p.id, target: grantTarget(p.id, type, id, name), changes });
-    return toProjectAccess(updated!);
+    return toProjectAccess((await loadGrant(ctx.q, p.id, type, id))!);
   },
 
   async deleteProjectAccess(ctx) {
@@ -153,8 +151,7 @@ export const projectAccessHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     const [m] = await ctx.q.query<{ id: string; account_id: string | null; permissions: string[]; is_admin: boolean }>(
       `SELECT m.id, m.account_id,
-              m.permissions || coalesce((SELECT array_agg(p) FROM member_roles mr JOIN roles r ON r.id = mr.role_id, unnest(r.permissions) p WHERE mr.member_id = m.id), '{}') AS permissions,
-              EXISTS (SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id AND r.builtin = 'ADMIN') AS is_admin
+              m.permissions || coalesce(${ROLE_PERMISSIONS_OF_M}, '{}') AS permissions, ${HOLDS_ADMIN_ROLE_OF_M} AS is_admin
          FROM members m WHERE m.id = $1 AND m.organization_id = $2`,
       [ctx.params.member_id, a.org.id],
     );

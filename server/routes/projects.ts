@@ -2,8 +2,9 @@
 // A project lives at a flat URL, so its ID and its environment IDs survive a transfer.
 import type { Ctx, Handlers } from "../context";
 import { authorize, orgAccess, type OrgAccess } from "../domain/access";
-import { audit, diffFields } from "../domain/audit";
-import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
+import { audit, diffFields, newValues } from "../domain/audit";
+import { checkIfMatch } from "../http/etag";
+import { decodeCursor, pageOf } from "../http/pages";
 import { notFoundOrDeleted } from "../domain/deleted";
 import { newId } from "../domain/ids";
 import {
@@ -12,6 +13,8 @@ import {
 import { fail } from "../errors";
 import { reply } from "../http/reply";
 import type { Queryable } from "../store/db";
+import { nameHolder } from "../store/names";
+import { updateVersioned } from "../store/versioned";
 
 /**
  * 409 when another project of the org `a` already has this name (compared case-insensitively).
@@ -20,10 +23,7 @@ import type { Queryable } from "../store/db";
  */
 async function ensureNameFree(ctx: Pick<Ctx, "q" | "caller">, a: OrgAccess, name: string, o: { exceptId?: string; field?: string; advice?: string } = {}) {
   const { exceptId = "", field = "/name", advice = "pick another name" } = o;
-  const [other] = await ctx.q.query<{ id: string; name: string; created_by_account_id: string | null }>(
-    "SELECT id, name, created_by_account_id FROM projects WHERE organization_id = $1 AND lower(name) = lower($2) AND id <> $3",
-    [a.org.id, name, exceptId],
-  );
+  const other = await nameHolder(ctx.q, "project", name, { orgId: a.org.id, exceptId });
   if (!other) return;
   const where = a.memberId ? a.org.slug : "the organization";
   if (await canView(ctx.q, a, ctx.caller!.accountId, other)) {
@@ -99,11 +99,7 @@ export const projectHandlers = {
     const changes = diffFields({ name: p.name, description: p.description }, ctx.body);
     if (!Object.keys(changes).length) return toProject(p);
     if (changes.name) await ensureNameFree(ctx, org, ctx.body.name!, { exceptId: p.id });
-    const cols = Object.keys(changes);
-    await ctx.q.query(
-      `UPDATE projects SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(", ")}, version = version + 1, updated_at = $${cols.length + 2} WHERE id = $1`,
-      [p.id, ...cols.map((c) => changes[c]![1]), ctx.now],
-    );
+    await updateVersioned(ctx.q, "projects", { id: p.id }, newValues(changes), ctx.now);
     await audit(ctx, { organizationId: p.organization_id, action: "project.updated", target: target({ id: p.id, name: ctx.body.name ?? p.name }), projectId: p.id, changes });
     return toProject((await loadProject(ctx.q, p.id))!);
   },
@@ -148,7 +144,7 @@ export const projectHandlers = {
         { members: grants.members, roles: grants.roles, teams: grants.teams });
     }
     await ensureNameFree(ctx, dst, p.name, { exceptId: p.id, field: "/target_organization_id", advice: "rename the project before moving it" });
-    await ctx.q.query("UPDATE projects SET organization_id = $2, version = version + 1, updated_at = $3 WHERE id = $1", [p.id, dst.org.id, ctx.now]);
+    await updateVersioned(ctx.q, "projects", { id: p.id }, { organization_id: dst.org.id }, ctx.now);
     const changes = { organization_id: [src.org.id, dst.org.id] as [unknown, unknown] };
     await audit(ctx, { organizationId: src.org.id, action: "project.transferred_out", target: target(p), projectId: p.id, changes });
     await audit(ctx, { organizationId: dst.org.id, action: "project.transferred_in", target: target(p), projectId: p.id, changes });

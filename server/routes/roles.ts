@@ -1,13 +1,14 @@
 // Roles: the built-in DEFAULT and ADMIN (unchangeable) and custom roles carrying permissions.
-import type { Permission } from "../../api/common";
 import type { Handlers } from "../context";
 import { authorize, orgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
-import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
+import { checkIfMatch } from "../http/etag";
+import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
 import { ROLE_COLUMNS, checkNameFree, loadRole, toRole, type RoleRow } from "../domain/roles-teams";
 import { fail } from "../errors";
 import { reply } from "../http/reply";
+import { updateVersioned } from "../store/versioned";
 
 const builtinRefused = (r: RoleRow): never => fail("builtin_role", `${r.name} is a built-in role and cannot be changed or deleted: create a custom role instead`);
 const target = (r: Pick<RoleRow, "id" | "name">) => ({ type: "role", id: r.id, display_name: r.name });
@@ -27,7 +28,7 @@ export const roleHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     authorize(a, "admin");
     const b = ctx.body;
-    await checkNameFree(ctx.q, "roles", a.org.id, b.name);
+    await checkNameFree(ctx.q, "role", a.org.id, b.name);
     const id = newId("role");
     await ctx.q.query(
       "INSERT INTO roles (id, organization_id, name, description, permissions, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -52,11 +53,8 @@ export const roleHandlers = {
     const next = { ...b, permissions: b.permissions ? [...b.permissions].sort() : undefined };
     const changes = diffFields({ ...r, permissions: [...r.permissions].sort() } as unknown as Record<string, unknown>, next);
     if (!Object.keys(changes).length) return toRole(r);
-    if (changes.name) await checkNameFree(ctx.q, "roles", a.org.id, b.name!, r.id);
-    await ctx.q.query(
-      "UPDATE roles SET name = $2, description = $3, permissions = $4, version = version + 1 WHERE id = $1",
-      [r.id, b.name ?? r.name, b.description ?? r.description, (b.permissions ?? r.permissions) as Permission[]],
-    );
+    if (changes.name) await checkNameFree(ctx.q, "role", a.org.id, b.name!, r.id);
+    await updateVersioned(ctx.q, "roles", { id: r.id }, { name: b.name ?? r.name, description: b.description ?? r.description, permissions: b.permissions ?? r.permissions }, ctx.now);
     await audit(ctx, { organizationId: a.org.id, action: "role.updated", target: target({ id: r.id, name: b.name ?? r.name }), changes });
     return toRole(await loadRole(ctx.q, a.org.id, r.id));
   },

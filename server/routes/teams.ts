@@ -3,7 +3,8 @@
 import type { Handlers } from "../context";
 import { authorize, can, orgAccess, type OrgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
-import { checkIfMatch, decodeCursor, pageOf } from "../domain/http";
+import { checkIfMatch } from "../http/etag";
+import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
 import { findMember, mayActOn } from "../domain/members";
 import { revokeGrantsOf } from "../domain/projects";
@@ -11,6 +12,7 @@ import { TEAM_COLUMNS, checkNameFree, loadTeam, toTeam, toTeamMembership, type T
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
 import type { Queryable } from "../store/db";
+import { updateVersioned } from "../store/versioned";
 
 const target = (t: Pick<TeamRow, "id" | "name">) => ({ type: "team", id: t.id, display_name: t.name });
 
@@ -44,7 +46,7 @@ export const teamHandlers = {
     const a = await orgAccess(ctx, ctx.params.org, { forUpdate: true });
     authorize(a, "admin", "members");
     const b = ctx.body;
-    await checkNameFree(ctx.q, "teams", a.org.id, b.name);
+    await checkNameFree(ctx.q, "team", a.org.id, b.name);
     const [{ n }] = (await ctx.q.query<{ n: number }>("SELECT count(*)::int AS n FROM teams WHERE organization_id = $1", [a.org.id])) as [{ n: number }];
     if (n >= ctx.config.maxTeamsPerOrg) fail("team_limit_reached", `${a.org.slug} has ${n} teams, the most allowed: delete one first`);
     const id = newId("team");
@@ -65,8 +67,8 @@ export const teamHandlers = {
     checkIfMatch(ctx, t.version, `team ${t.name}`);
     const changes = diffFields(t as unknown as Record<string, unknown>, ctx.body);
     if (!Object.keys(changes).length) return toTeam(t);
-    if (changes.name) await checkNameFree(ctx.q, "teams", a.org.id, ctx.body.name!, t.id);
-    await ctx.q.query("UPDATE teams SET name = $2, description = $3, version = version + 1 WHERE id = $1", [t.id, ctx.body.name ?? t.name, ctx.body.description ?? t.description]);
+    if (changes.name) await checkNameFree(ctx.q, "team", a.org.id, ctx.body.name!, t.id);
+    await updateVersioned(ctx.q, "teams", { id: t.id }, { name: ctx.body.name ?? t.name, description: ctx.body.description ?? t.description }, ctx.now);
     await audit(ctx, { organizationId: a.org.id, action: "team.updated", target: target({ id: t.id, name: ctx.body.name ?? t.name }), changes });
     return toTeam(await loadTeam(ctx.q, a.org.id, t.id));
   },
@@ -118,7 +120,7 @@ export const teamHandlers = {
     } else {
       await ctx.q.query("INSERT INTO team_members (team_id, member_id, role, created_at) VALUES ($1, $2, $3, $4)", [t.id, m.id, ctx.body.role, ctx.now]);
     }
-    await ctx.q.query("UPDATE members SET version = version + 1 WHERE id = $1", [m.id]);
+    await updateVersioned(ctx.q, "members", { id: m.id }, {}, ctx.now);
     await audit(ctx, {
       organizationId: a.org.id, action: before ? "team_membership.updated" : "team_membership.added",
       target: { type: "team_membership", id: `${t.id}/${m.id}`, display_name: `${m.email} in ${t.name}` },
@@ -139,7 +141,7 @@ export const teamHandlers = {
     const [{ n }] = (await ctx.q.query<{ n: number }>("SELECT count(*)::int AS n FROM team_members WHERE member_id = $1", [before.member_id])) as [{ n: number }];
     if (n <= 1) fail("last_team", `${t.name} is the only team of ${before.email}: add them to another team first`);
     await ctx.q.query("DELETE FROM team_members WHERE team_id = $1 AND member_id = $2", [t.id, before.member_id]);
-    await ctx.q.query("UPDATE members SET version = version + 1 WHERE id = $1", [before.member_id]);
+    await updateVersioned(ctx.q, "members", { id: before.member_id }, {}, ctx.now);
     await audit(ctx, {
       organizationId: a.org.id, action: "team_membership.removed",
       target: { type: "team_membership", id: `${t.id}/${before.member_id}`, display_name: `${before.email} in ${t.name}` },

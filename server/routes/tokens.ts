@@ -1,7 +1,7 @@
 // Self-service: the caller's API tokens and TOTP two-factor authentication.
 import type { Handlers } from "../context";
 import { issueToken, toAccount, toToken, type AccountRow, type TokenRow } from "../domain/accounts";
-import { decodeCursor, pageOf } from "../domain/http";
+import { decodeCursor, pageOf } from "../http/pages";
 import { newTotpSecret, otpauthUrl, verifyTotp } from "../domain/totp";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";

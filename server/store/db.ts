@@ -9,10 +9,15 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** A transaction: queries, and whole SQL scripts (several statements, no parameters) for migrations. */
+export interface Tx extends Queryable {
+  exec(script: string): Promise<void>;
+}
+
 export interface Db extends Queryable {
   readonly kind: "pglite" | "postgres";
   /** Runs fn in one transaction; retried on serialization failures and deadlocks. */
-  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  tx<T>(fn: (q: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -40,7 +45,13 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       return (await pg.query<T>(sql, params)).rows;
     },
     // PGlite has one connection; its transaction() serializes callers.
-    tx: (fn) => pg.transaction((t) => fn({ query: async <T>(s: string, p?: unknown[]) => (await t.query<T>(s, p)).rows })),
+    tx: (fn) =>
+      pg.transaction((t) =>
+        fn({
+          query: async <T>(s: string, p?: unknown[]) => (await t.query<T>(s, p)).rows,
+          exec: async (script) => void (await t.exec(script)),
+        }),
+      ),
     close: () => pg.close(),
   };
   await migrate(db);
@@ -73,7 +84,11 @@ export async function openPostgres(url: string, max = 20): Promise<Db> {
         const client = await pool.connect();
         try {
           await client.query("BEGIN");
-          const out = await fn({ query: async <T>(s: string, p?: unknown[]) => (await client.query(prepared(s, p))).rows as T[] });
+          const out = await fn({
+            query: async <T>(s: string, p?: unknown[]) => (await client.query(prepared(s, p))).rows as T[],
+            // Without parameters node-postgres uses the simple query protocol, which runs a whole script.
+            exec: async (script) => void (await client.query(script)),
+          });
           await client.query("COMMIT");
           return out;
         } catch (err) {
@@ -96,35 +111,31 @@ export function openDb(opts: { databaseUrl?: string; dataDir?: string }): Promis
 
 const MIGRATIONS_DIR = join(__dirname, "migrations");
 
-/** Applies the .sql files of migrations/ in name order, each once, recorded in schema_migrations. */
-export async function migrate(db: Db): Promise<string[]> {
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith(".sql")).sort();
-  const applied: string[] = [];
+/**
+ * Applies the .sql files of `dir` in name order, each once: a file runs whole (so a `;` inside a
+ * string or a `$$` body is just text), in its own transaction, recorded in schema_migrations by
+ * that same transaction. A file that fails leaves nothing of itself, and the files before it applied.
+ */
+export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
+  // One migrator at a time, across server instances sharing a PostgreSQL: each transaction takes
+  // the lock, then looks at what is applied.
+  const lock = (q: Queryable) => (db.kind === "postgres" ? q.query("SELECT pg_advisory_xact_lock(7274211)") : Promise.resolve([]));
   await db.tx(async (q) => {
-    // One migrator at a time, across server instances sharing a PostgreSQL.
-    if (db.kind === "postgres") await q.query("SELECT pg_advisory_xact_lock(7274211)");
+    await lock(q);
     await q.query("CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
-    const done = new Set((await q.query<{ name: string }>("SELECT name FROM schema_migrations")).map((r) => r.name));
-    for (const file of files) {
-      if (done.has(file)) continue;
-      const sql = readFileSync(join(MIGRATIONS_DIR, file), "utf8");
-      if (db.kind === "pglite") {
-        for (const stmt of splitStatements(sql)) await q.query(stmt);
-      } else {
-        await q.query(sql);
-      }
-      await q.query("INSERT INTO schema_migrations (name) VALUES ($1)", [file]);
-      applied.push(file);
-    }
   });
+  const applied: string[] = [];
+  for (const file of files) {
+    const sql = readFileSync(join(dir, file), "utf8");
+    const ran = await db.tx(async (q) => {
+      await lock(q);
+      if ((await q.query("SELECT 1 FROM schema_migrations WHERE name = $1", [file])).length) return false;
+      await q.exec(sql);
+      await q.query("INSERT INTO schema_migrations (name) VALUES ($1)", [file]);
+      return true;
+    });
+    if (ran) applied.push(file);
+  }
   return applied;
-}
-
-// PGlite's extended-protocol query() takes one statement at a time.
-function splitStatements(sql: string): string[] {
-  return sql
-    .replace(/--.*$/gm, "")
-    .split(";")
-    .map((s) => s.trim())
-    .filter(Boolean);
 }

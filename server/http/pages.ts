@@ -1,17 +1,10 @@
-// Small helpers handlers share: If-Match checks and cursor pages.
-import type { Ctx } from "../context";
+// Cursor pages (org-api.md §3.2): a page is `limit` items in key order and the cursor of the next.
 import { fail } from "../errors";
-import { matchesEtag } from "../http/etag";
-
-/** 412 when the request's If-Match names another version than the current one. */
-export function checkIfMatch(ctx: Pick<Ctx, "headers">, version: number, what = "the resource"): void {
-  const h = ctx.headers["if-match"];
-  if (h === undefined || matchesEtag(h, version)) return;
-  fail("precondition_failed", `${what} changed since you read it (now at version ${version}): read it again and retry`, { current_etag: `"${version}"` });
-}
 
 /** Cursors are the last item's sort key, opaque to clients. */
 export const encodeCursor = (key: string) => Buffer.from(key, "utf8").toString("base64url");
+
+/** The sort key a cursor holds, or null without one; 400 for a cursor this API did not issue. */
 export function decodeCursor(cursor: string | undefined): string | null {
   if (!cursor) return null;
   const key = Buffer.from(cursor, "base64url").toString("utf8");

@@ -1,0 +1,11 @@
+// What a member holds through its roles, written once for every query that reads a member's
+// standing: a Member (domain/members.ts), the caller in an organization (domain/access.ts) and a
+// member's project access (routes/project-access.ts). Each is an SQL expression on the member row
+// aliased `m`.
+
+/** The distinct permissions member `m` holds through its roles (NULL when none). */
+export const ROLE_PERMISSIONS_OF_M =
+  "(SELECT array_agg(DISTINCT p) FROM member_roles mr JOIN roles r ON r.id = mr.role_id, unnest(r.permissions) p WHERE mr.member_id = m.id)";
+
+/** Whether member `m` holds the built-in ADMIN role (every permission, the admin page, admin on every project). */
+export const HOLDS_ADMIN_ROLE_OF_M = "EXISTS (SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id AND r.builtin = 'ADMIN')";

@@ -44,7 +44,7 @@ const shapeOf = (s: z.ZodType | undefined) => (s instanceof z.ZodObject ? (s.sha
 const isVersioned = (r: RouteDef) => "version" in shapeOf(r.response) && !("items" in shapeOf(r.response));
 const isPage = (r: RouteDef) => "next_cursor" in shapeOf(r.response);
 /** Idempotency keys are scoped to an account, so only authenticated writes honour one. */
-const honoursIdempotencyKey = (r: RouteDef) => r.method !== "GET" && r.auth !== "none";
+const honoursIdempotencyKey = (r: RouteDef) => r.method !== "GET" && r.auth !== "none" && r.auth !== "optional";
 /** Routes that list precondition_failed compare If-Match with the resource's version. */
 const honoursIfMatch = (r: RouteDef) => r.errors?.includes("precondition_failed") ?? false;
 const honoursIfNoneMatch = (r: RouteDef) => (r.method === "GET" && isVersioned(r)) || r.createOnly === true;
@@ -188,6 +188,8 @@ export function openApiDocument(version = "0.1.0") {
     if (honoursIdempotencyKey(r)) parameters.push(ref("parameters", "IdempotencyKey"));
     const op: Record<string, unknown> = { operationId, summary: r.summary, parameters, responses: responsesOf(r) };
     if (r.auth === "none") op.security = [];
+    // A token is welcome, not needed (closed sign-up: the operator's).
+    if (r.auth === "optional") op.security = [{}, { bearer: [] }];
     if (r.body) op.requestBody = { required: true, content: { "application/json": { schema: schema(r.body, "input") } } };
     (paths[r.path] ??= {})[r.method.toLowerCase()] = op;
   }

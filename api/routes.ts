@@ -12,8 +12,11 @@ export interface RouteDef {
   method: Method;
   path: string;
   summary: string;
-  /** none: public; account: any valid token; operator: the server's operator account. */
-  auth?: "none" | "account" | "operator";
+  /**
+   * none: public; optional: public, and a token when sent must be valid (the handler sees who
+   * called); account: any valid token; operator: the server's operator account.
+   */
+  auth?: "none" | "optional" | "account" | "operator";
   query?: z.ZodType;
   body?: z.ZodType;
   response?: z.ZodType;
@@ -38,7 +41,7 @@ const project = "/v1/projects/{project_id}";
 
 export const routes = {
   // Accounts and self-service
-  createAccount: { method: "POST", path: "/v1/accounts", auth: "none", summary: "Sign up: create an account and its first API token", body: Q.AccountCreate, response: z.object({ account: R.Account, token: R.ApiTokenCreated }), status: 201, errors: ["already_exists", "forbidden"] },
+  createAccount: { method: "POST", path: "/v1/accounts", auth: "optional", summary: "Sign up: create an account and its first API token", body: Q.AccountCreate, response: z.object({ account: R.Account, token: R.ApiTokenCreated }), status: 201, errors: ["already_exists", "forbidden"] },
   getMe: { method: "GET", path: "/v1/me", summary: "The caller's account and memberships", response: R.Me },
   updateMe: { method: "PATCH", path: "/v1/me", summary: "Change the caller's name", body: Q.AccountUpdate, response: R.Account },
   listMyInvitations: { method: "GET", path: "/v1/me/invitations", summary: "Invitations addressed to the caller's email", response: page(R.Member) },

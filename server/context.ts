@@ -36,8 +36,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   signup: "open",
 };
 
-/** The caller a handler sees: null only on the routes anyone may call (`auth: "none"`). */
-export type CallerOf<K extends OperationId> = K extends OperationId ? (Routes[K] extends { auth: "none" } ? Caller | null : Caller) : never;
+/** The caller a handler sees: null only on the routes anyone may call (`auth: "none"` or `"optional"`). */
+export type CallerOf<K extends OperationId> = K extends OperationId ? (Routes[K] extends { auth: "none" | "optional" } ? Caller | null : Caller) : never;
 
 export interface Ctx<K extends OperationId = OperationId> {
   /**

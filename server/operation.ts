@@ -20,7 +20,7 @@ export async function runOperation<K extends OperationId>(
   const afterCommit: Array<() => Promise<void> | void> = [];
   const contextOn = (q: Queryable): Ctx<K> => ({
     q,
-    // The authentication hook set it on every route that is not `auth: "none"`.
+    // The authentication hook set it on every route that is not `auth: "none"` (nor "optional" without a token).
     caller: req.caller as CallerOf<K>,
     params: input.params,
     query: input.query,
@@ -34,7 +34,12 @@ export async function runOperation<K extends OperationId>(
     mailer: services.mailer,
     afterCommit: (fn) => afterCommit.push(fn),
   });
-  const run = async (q: Queryable) => normalize(await handler(contextOn(q)), route);
+  const run = async (q: Queryable) => {
+    // A transaction retried (a serialization failure on PostgreSQL) runs the handler again: only
+    // the attempt that commits leaves work for after the commit (a mail sent once).
+    afterCommit.length = 0;
+    return normalize(await handler(contextOn(q)), route);
+  };
 
   let out: ReplyValue;
   if (route.method === "GET") {

@@ -138,3 +138,23 @@ describe("two-factor authentication", () => {
     expect((await s.call(newbie.token, "POST", "/v1/invitations/accept", { token })).statusCode).toBe(200);
   });
 });
+
+describe("sign-up", () => {
+  it("closed: refused to anyone (403), to a bad token (401), open to the operator", async () => {
+    const closed = await startTestServer({ config: { signup: "closed" } });
+    try {
+      const body = { email: "new@example.com", name: "New" };
+      const anonymous = await closed.call(null, "POST", "/v1/accounts", body);
+      expect(anonymous.statusCode).toBe(403);
+      expect(anonymous.json.code).toBe("forbidden");
+      const member = (await closed.call(closed.operatorToken, "POST", "/v1/accounts", { email: "first@example.com", name: "First" })).json.token.token;
+      expect((await closed.call(member, "POST", "/v1/accounts", body)).statusCode).toBe(403);
+      expect((await closed.call("omt_not_a_token", "POST", "/v1/accounts", body)).statusCode).toBe(401);
+      const byOperator = await closed.call(closed.operatorToken, "POST", "/v1/accounts", body);
+      expect(byOperator.statusCode).toBe(201);
+      expect(byOperator.json.account.email).toBe("new@example.com");
+    } finally {
+      await closed.close();
+    }
+  });
+});

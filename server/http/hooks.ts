@@ -25,7 +25,7 @@ declare module "fastify" {
 export function authenticationHook(db: Queryable, now: () => Date) {
   return async (req: FastifyRequest): Promise<void> => {
     const auth = req.routeOptions.config.route?.auth ?? "account";
-    if (auth === "none") return;
+    if (auth === "none" || (auth === "optional" && !req.headers.authorization)) return;
     req.caller = await authenticate(db, req.headers.authorization, now());
     if (auth === "operator" && !req.caller.isOperator) fail("forbidden", "only the server's operator can read this");
   };

@@ -96,6 +96,12 @@ export const Member = z.object({
 });
 export type Member = z.infer<typeof Member>;
 
+/** An invitation as its invitee sees it: the member, and the organization by name (which an invitee cannot read yet). */
+export const MyInvitation = Member.extend({
+  organization_slug: ro(Slug).describe("The inviting organization's slug."),
+  organization_name: ro(z.string()).describe("The inviting organization's display name."),
+});
+
 export const Role = z.object({
   id: ro(RoleId),
   organization_id: ro(OrgId),

@@ -44,7 +44,7 @@ export const routes = {
   createAccount: { method: "POST", path: "/v1/accounts", auth: "optional", summary: "Sign up: create an account and its first API token", body: Q.AccountCreate, response: z.object({ account: R.Account, token: R.ApiTokenCreated }), status: 201, errors: ["already_exists", "forbidden"] },
   getMe: { method: "GET", path: "/v1/me", summary: "The caller's account and memberships", response: R.Me },
   updateMe: { method: "PATCH", path: "/v1/me", summary: "Change the caller's name", body: Q.AccountUpdate, response: R.Account },
-  listMyInvitations: { method: "GET", path: "/v1/me/invitations", summary: "Invitations addressed to the caller's email", response: page(R.Member) },
+  listMyInvitations: { method: "GET", path: "/v1/me/invitations", summary: "Invitations addressed to the caller's email, with their organizations' slugs and names", query: PageQuery, response: page(R.MyInvitation) },
   listTokens: { method: "GET", path: "/v1/me/tokens", summary: "The caller's API tokens (never the secrets)", query: PageQuery, response: page(R.ApiToken) },
   createToken: { method: "POST", path: "/v1/me/tokens", summary: "Create an API token; the secret is returned once", body: Q.TokenCreate, response: R.ApiTokenCreated, status: 201, errors: ["privilege_escalation"] },
   deleteToken: { method: "DELETE", path: "/v1/me/tokens/{token_id}", summary: "Revoke an API token", status: 204, errors: ["not_found"] },

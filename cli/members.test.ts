@@ -158,7 +158,12 @@ describe("invitations and the outbox", () => {
     const list = await cli(["invitation:list", "--format", "json"], { token: bobToken });
     expect(list.code).toBe(0);
     expect(list.json).toHaveLength(1);
-    expect(list.json[0]).toMatchObject({ email: "Bob@Example.test", status: "invited" });
+    expect(list.json[0]).toMatchObject({ email: "Bob@Example.test", status: "invited", organization_slug: "acme" });
+    // The invitee cannot read the organization yet: the table names it by slug and name, not by ID.
+    const table = await cli(["invitation:list"], { token: bobToken });
+    expect(table.stdout).toMatch(/^MEMBER\s+ORGANIZATION\s+NAME\s+EMAIL/);
+    expect(table.stdout).toMatch(/\sacme\s/);
+    expect(table.stdout).not.toMatch(/org_/);
     const bad = await cli(["invitation:accept", "not-a-token"], { token: bobToken });
     expect(bad.code).toBe(1);
     const accepted = await cli(["invitation:accept", invitation], { token: bobToken });

@@ -163,7 +163,7 @@ export const memberCommands: CommandDef[] = [
     async run(ctx) {
       const p = ctx.progress("Fetching invitations");
       const items = await ctx.client().listAll("listMyInvitations", {}, p.update).finally(p.done);
-      ctx.out.list(items, [["Member", "id"], ["Organization", "organization_id"], ["Email", "email"], ["Status", "status"], ["Expires", (m) => m.invitation?.expires_at], ["Note", (m) => m.invitation?.note]], "No pending invitations.");
+      ctx.out.list(items, [["Member", "id"], ["Organization", "organization_slug"], ["Name", "organization_name"], ["Email", "email"], ["Status", "status"], ["Expires", (m) => m.invitation?.expires_at], ["Note", (m) => m.invitation?.note]], "No pending invitations.");
     },
   }),
 ];

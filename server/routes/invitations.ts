@@ -35,15 +35,15 @@ export const invitationHandlers = {
   },
 
   async listMyInvitations(ctx) {
-    const { limit = 30, cursor } = (ctx.query ?? {}) as { limit?: number; cursor?: string };
+    const { limit = 30, cursor } = ctx.query;
     const after = decodeCursor(cursor);
-    const rows = await ctx.q.query<MemberRow>(
-      `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM}
+    const rows = await ctx.q.query<MemberRow & { organization_slug: string; organization_name: string }>(
+      `SELECT ${MEMBER_COLUMNS}, o.slug AS organization_slug, o.name AS organization_name FROM ${MEMBER_FROM}
         WHERE m.email_normalized = lower($1) AND m.joined_at IS NULL AND ($2::text IS NULL OR m.id > $2)
         ORDER BY m.id LIMIT $3`,
       [ctx.caller.email, after, limit + 1],
     );
-    return pageOf(rows, limit, (r) => r.id, (r) => toMember(r, ctx.now));
+    return pageOf(rows, limit, (r) => r.id, (r) => ({ ...toMember(r, ctx.now), organization_slug: r.organization_slug, organization_name: r.organization_name }));
   },
 
   async listOutbox(ctx) {

@@ -112,3 +112,31 @@ describe("teams", () => {
     expect((await s.call(out.token, "GET", `/v1/organizations/${org.id}/teams`)).statusCode).toBe(404);
   });
 });
+
+describe("deleting a team changes its members' teams", () => {
+  it("only the owner deletes a team the owner is in; only the owner and ADMIN one an admin is in (403 otherwise)", async () => {
+    const { owner, org } = await s.orgWithOwner("teams-guarded");
+    const userAdmin = await s.join(owner.token, org.id, "ua@teams-guarded.test", { permissions: ["members"] });
+    const admin = await s.join(owner.token, org.id, "adm@teams-guarded.test", { role_ids: [org.admin_role_id] });
+    const withOwner = await team(owner.token, org.id, "With owner");
+    const withAdmin = await team(owner.token, org.id, "With admin");
+    const plain = await team(owner.token, org.id, "Plain");
+    const put = (t: string, m: string) => s.call(owner.token, "PUT", `/v1/organizations/${org.id}/teams/${t}/members/${m}`, { role: "member" });
+    expect((await put(withOwner.id, org.owner_member_id)).statusCode).toBe(201);
+    expect((await put(withAdmin.id, admin.memberId)).statusCode).toBe(201);
+    expect((await put(plain.id, userAdmin.memberId)).statusCode).toBe(201);
+    const del = (token: string, t: string) => s.call(token, "DELETE", `/v1/organizations/${org.id}/teams/${t}`);
+
+    const byUserAdmin = await del(userAdmin.token, withOwner.id);
+    expect(byUserAdmin.statusCode).toBe(403);
+    expect(byUserAdmin.json.detail).toMatch(/owns the organization: only the owner changes the owner's teams/);
+    expect((await del(admin.token, withOwner.id)).statusCode).toBe(403);
+    const adminsTeam = await del(userAdmin.token, withAdmin.id);
+    expect(adminsTeam.statusCode).toBe(403);
+    expect(adminsTeam.json.detail).toMatch(/holds the ADMIN role: only the owner and ADMIN members can change an admin's roles, teams or permissions/);
+    // Nothing was deleted by the refusals; the callers who may, can.
+    expect((await del(userAdmin.token, plain.id)).statusCode).toBe(204);
+    expect((await del(admin.token, withAdmin.id)).statusCode).toBe(204);
+    expect((await del(owner.token, withOwner.id)).statusCode).toBe(204);
+  });
+});

@@ -6,7 +6,8 @@ import { audit, diffFields } from "../domain/audit";
 import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
-import { findMember, mayActOn } from "../domain/members";
+import { findMember, mayActOn, MEMBER_COLUMNS, MEMBER_FROM, type MemberRow } from "../domain/members";
+import { HOLDS_ADMIN_ROLE_OF_M } from "../store/permissions";
 import { revokeGrantsOf } from "../domain/projects";
 import { TEAM_COLUMNS, checkNameFree, loadTeam, toTeam, toTeamMembership, type TeamMembershipRow, type TeamRow } from "../domain/roles-teams";
 import { fail, invalid } from "../errors";
@@ -78,6 +79,14 @@ export const teamHandlers = {
     authorize(a, "admin", "members");
     const t = await loadTeam(ctx.q, a.org.id, ctx.params.team_id, true);
     checkIfMatch(ctx, t.version, `team ${t.name}`);
+    // Deleting a team changes the teams of everyone in it: the owner's only the owner may change,
+    // an admin's only the owner and ADMIN members (§4 note 1), whatever the request is about.
+    const guarded = await ctx.q.query<MemberRow>(
+      `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} JOIN team_members tm ON tm.member_id = m.id
+        WHERE tm.team_id = $1 AND (m.account_id = o.owner_account_id OR ${HOLDS_ADMIN_ROLE_OF_M}) ORDER BY m.id`,
+      [t.id],
+    );
+    for (const m of guarded) mayActOn(a, m, ctx.caller.accountId, ["teams"]);
     const stranded = await ctx.q.query<{ id: string; email: string }>(
       `SELECT m.id, m.email FROM team_members tm JOIN members m ON m.id = tm.member_id
         WHERE tm.team_id = $1 AND NOT EXISTS (SELECT 1 FROM team_members o WHERE o.member_id = tm.member_id AND o.team_id <> $1)

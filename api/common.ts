@@ -13,7 +13,10 @@ export const Version = z.number().int().describe("Increments on every change; th
 
 /** An opaque, prefixed ID. Clients must not parse it. */
 export const id = (prefix: string) =>
-  z.string().regex(new RegExp(`^${prefix}_[0-9A-Za-z]+$`), `must be an ID starting with ${prefix}_`).max(255);
+  z
+    .string()
+    .regex(new RegExp(`^${prefix}_[0-9A-Za-z]+$`), `must be an ID starting with ${prefix}_`)
+    .max(255);
 
 export const OrgId = id("org");
 export const AccountId = id("acct");
@@ -46,24 +49,36 @@ export const Description = z.string().max(1024, "must be at most 1024 characters
 
 /** A set in the API: duplicates are refused rather than silently dropped. */
 export const uniqueSet = <T extends z.ZodType>(item: T) =>
-  z.array(item).max(100).refine((a) => new Set(a).size === a.length, "must not contain duplicates");
+  z
+    .array(item)
+    .max(100)
+    .refine((a) => new Set(a).size === a.length, "must not contain duplicates");
 
 export const Limit = z.coerce.number().int().min(1).max(100).default(30).describe("Page size, 1-100 (default 30).");
 export const Cursor = z.string().max(512).describe("Opaque cursor from a previous page's next_cursor.");
 export const PageQuery = z.object({ limit: Limit.optional(), cursor: Cursor.optional() });
 
-export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 
 /**
  * A field error's JSON pointer as people write it: /members/0/email → members.0.email. The root
  * pointer "" (the whole body) gives "", which callers name ("body"); a header name is kept as is.
  */
 export const fieldLabel = (pointer: string) =>
-  pointer.startsWith("/") ? pointer.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~")).join(".") : pointer;
+  pointer.startsWith("/")
+    ? pointer
+        .slice(1)
+        .split("/")
+        .map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"))
+        .join(".")
+    : pointer;
 
 export const ProblemFieldError = z.object({
-  field: z.string().describe('RFC 6901 JSON pointer to the offending field (/members/0/email; "" for the whole body), to the query parameter for invalid_query (/limit), or the header\'s name for invalid_header (Idempotency-Key).'),
+  field: z
+    .string()
+    .describe(
+      'RFC 6901 JSON pointer to the offending field (/members/0/email; "" for the whole body), to the query parameter for invalid_query (/limit), or the header\'s name for invalid_header (Idempotency-Key).',
+    ),
   code: z.enum(["missing", "missing_field", "invalid", "already_exists", "immutable", "unprocessable", "custom"]),
   message: z.string(),
 });

@@ -61,7 +61,11 @@ export interface PackageSchema {
 }
 
 const pascal = (s: string) =>
-  s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
+  s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join("");
 
 /** Pulumi has no null: a nullable property is an optional one of the other type. */
 function stripNull(s: JsonSchema): { schema: JsonSchema; nullable: boolean } {
@@ -140,8 +144,7 @@ class TypeRegistry {
   }
 }
 
-const jsonSchema = (s: z.ZodType, io: "input" | "output") =>
-  z.toJSONSchema(s, { io, unrepresentable: "throw" }) as JsonSchema;
+const jsonSchema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { io, unrepresentable: "throw" }) as JsonSchema;
 
 function markReplaceOn(props: Record<string, PropertySpec>, replaceOn: readonly string[]): void {
   for (const name of replaceOn) if (props[name]) props[name] = { ...props[name], replaceOnChanges: true };
@@ -152,10 +155,7 @@ function readPackageJson(root: string): { version: string; description: string; 
 }
 
 /** The Pulumi package schema of the orgs provider. */
-export function pulumiSchema(
-  version = readPackageJson(repoRoot()).version,
-  specs: Record<string, PulumiResourceSpec> = PULUMI_RESOURCES,
-): PackageSchema {
+export function pulumiSchema(version = readPackageJson(repoRoot()).version, specs: Record<string, PulumiResourceSpec> = PULUMI_RESOURCES): PackageSchema {
   const registry = new TypeRegistry();
   const resources: Record<string, Json> = {};
   for (const [token, spec] of Object.entries(specs)) {
@@ -194,7 +194,8 @@ export function pulumiSchema(
         apiToken: {
           type: "string",
           secret: true,
-          description: "API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.",
+          description:
+            "API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.",
           defaultInfo: { environment: ["ORGS_API_TOKEN"] },
         },
       },
@@ -217,7 +218,8 @@ const serialize = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
 export function staleness(path: string, onDisk: string | undefined, generated: string): string | null {
   if (onDisk === undefined) return `${path} is missing: run \`npm run generate\``;
   if (onDisk === generated) return null;
-  const a = onDisk.split("\n"), b = generated.split("\n");
+  const a = onDisk.split("\n"),
+    b = generated.split("\n");
   const i = a.findIndex((line, n) => line !== b[n]);
   const n = i === -1 ? a.length : i;
   return `${path} is stale: run \`npm run generate\` (line ${n + 1} is ${JSON.stringify(a[n] ?? "")}, generation gives ${JSON.stringify(b[n] ?? "")})`;

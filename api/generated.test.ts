@@ -38,7 +38,11 @@ describe("generated files are fresh", () => {
   for (const [path, expected] of Object.entries(generatedFiles(root))) {
     it(`${path} equals freshly generated output`, () => {
       let actual: string | undefined;
-      try { actual = onDisk(path); } catch { actual = undefined; }
+      try {
+        actual = onDisk(path);
+      } catch {
+        actual = undefined;
+      }
       const problem = staleness(path, actual, expected);
       if (problem) throw new Error(problem);
     });
@@ -123,7 +127,10 @@ describe("schema.json", () => {
   it("documents every property", () => {
     const missing: string[] = [];
     for (const [token, r] of Object.entries<any>(schema.resources)) {
-      for (const [kind, props] of [["input", r.inputProperties], ["output", r.properties]] as const) {
+      for (const [kind, props] of [
+        ["input", r.inputProperties],
+        ["output", r.properties],
+      ] as const) {
         for (const [name, p] of Object.entries<any>(props)) if (!p.description) missing.push(`${token} ${kind} ${name}`);
       }
     }
@@ -137,7 +144,9 @@ describe("schema.json", () => {
     const spec = (inputs: z.ZodType) => ({ "orgs:index:Bad": { description: "x", inputs, outputs: z.object({}), replaceOn: [] } });
     expect(() => pulumiSchema("0.0.0", spec(z.object({ a: z.union([z.string(), z.number()]) })))).toThrow(/union/);
     expect(() => pulumiSchema("0.0.0", spec(z.object({ a: z.enum(["x", "y"]) })))).toThrow(/ENUM_NAMES/);
-    expect(() => pulumiSchema("0.0.0", { "orgs:index:Bad": { ...spec(z.object({ a: z.string() }))["orgs:index:Bad"], replaceOn: ["b"] } })).toThrow(/not an input/);
+    expect(() => pulumiSchema("0.0.0", { "orgs:index:Bad": { ...spec(z.object({ a: z.string() }))["orgs:index:Bad"], replaceOn: ["b"] } })).toThrow(
+      /not an input/,
+    );
   });
 });
 
@@ -189,8 +198,12 @@ describe("openapi.json", () => {
   const doc = JSON.parse(onDisk("openapi.json"));
   const ops = Object.entries<any>(doc.paths).flatMap(([path, item]) => Object.entries<any>(item).map(([method, op]) => ({ path, method, op })));
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer(); });
-  afterAll(async () => { await server?.close(); });
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
 
   it("has the structure of an OpenAPI 3.1 document", () => {
     const validate = newAjv().compile(OPENAPI_31);
@@ -203,7 +216,10 @@ describe("openapi.json", () => {
       const op = doc.paths[r.path]?.[r.method.toLowerCase()];
       expect(op, `${operationId}: ${r.method} ${r.path}`).toBeDefined();
       expect(op.operationId).toBe(operationId);
-      const declared = op.parameters.filter((p: any) => p.in === "path").map((p: any) => p.name).sort();
+      const declared = op.parameters
+        .filter((p: any) => p.in === "path")
+        .map((p: any) => p.name)
+        .sort();
       expect(declared, operationId).toEqual(pathParams(r.path).sort());
       expect(op.responses, operationId).toHaveProperty([String(r.status ?? 200)]);
     }
@@ -222,7 +238,10 @@ describe("openapi.json", () => {
       expect(() => ajv.compile(JSON.parse(s)), path).not.toThrow();
     }
     for (const { path, value } of collect(doc, "$ref")) {
-      const target = String(value).replace(/^#\//, "").split("/").reduce<any>((n, k) => n?.[k], doc);
+      const target = String(value)
+        .replace(/^#\//, "")
+        .split("/")
+        .reduce<any>((n, k) => n?.[k], doc);
       expect(target, `${path} → ${value}`).toBeDefined();
     }
   });
@@ -263,12 +282,14 @@ describe("openapi.json", () => {
   it("gives every error answer the problem schema, its status and the codes it can carry", () => {
     const problems = Object.entries<any>(doc.components.responses).map(([name, r]) => ({ where: name, r }));
     for (const { path, method, op } of ops) {
-      for (const [status, r] of Object.entries<any>(op.responses)) if (Number(status) >= 400 && !r.$ref) problems.push({ where: `${method} ${path} ${status}`, r });
+      for (const [status, r] of Object.entries<any>(op.responses))
+        if (Number(status) >= 400 && !r.$ref) problems.push({ where: `${method} ${path} ${status}`, r });
     }
     for (const { where, r } of problems) {
       const [problemRef, narrowed] = r.content["application/problem+json"].schema.allOf;
       expect(problemRef, where).toEqual({ $ref: "#/components/schemas/Problem" });
-      for (const code of narrowed.properties.code.enum) expect(ERRORS[code as keyof typeof ERRORS].status, `${where} ${code}`).toBe(narrowed.properties.status.enum[0]);
+      for (const code of narrowed.properties.code.enum)
+        expect(ERRORS[code as keyof typeof ERRORS].status, `${where} ${code}`).toBe(narrowed.properties.status.enum[0]);
       expect(r.headers["X-Request-Id"], where).toBeDefined();
     }
   });

@@ -86,32 +86,66 @@ function statusesOf(r: RouteDef): Map<number, ErrorCode[]> {
 }
 
 const HEADERS = {
-  "X-Request-Id": { description: "The request's ID (`req_…`), also in problem bodies and the audit log.", required: true, schema: { type: "string", pattern: "^req_[0-9A-Za-z]+$" } },
-  ETag: { description: "The object's version as a strong ETag; send it back in If-Match or If-None-Match.", required: true, schema: { type: "string", pattern: '^"[0-9]+"$' } },
+  "X-Request-Id": {
+    description: "The request's ID (`req_…`), also in problem bodies and the audit log.",
+    required: true,
+    schema: { type: "string", pattern: "^req_[0-9A-Za-z]+$" },
+  },
+  ETag: {
+    description: "The object's version as a strong ETag; send it back in If-Match or If-None-Match.",
+    required: true,
+    schema: { type: "string", pattern: '^"[0-9]+"$' },
+  },
   Location: { description: "The URL of the object created.", required: true, schema: { type: "string", format: "uri-reference" } },
   Link: { description: 'The next page: `<url>; rel="next"`. Absent on the last page.', required: false, schema: { type: "string" } },
   "Retry-After": { description: "Seconds to wait before retrying.", required: true, schema: { type: "integer", minimum: 0 } },
-  "RateLimit-Limit": { description: "Requests allowed per second for this account (per IP before authentication). Sent when rate limiting is on.", required: false, schema: { type: "integer", minimum: 0 } },
-  "RateLimit-Remaining": { description: "Requests left in the current second. Sent when rate limiting is on.", required: false, schema: { type: "integer", minimum: 0 } },
-  "RateLimit-Reset": { description: "Seconds until the count starts again. Sent when rate limiting is on.", required: false, schema: { type: "integer", minimum: 0 } },
-  "Idempotent-Replayed": { description: "`true` when this is the stored answer to an earlier request with the same Idempotency-Key.", required: false, schema: { type: "string", enum: ["true"] } },
-  "WWW-Authenticate": { description: "`Bearer realm=\"orgs\"`.", required: true, schema: { type: "string" } },
+  "RateLimit-Limit": {
+    description: "Requests allowed per second for this account (per IP before authentication). Sent when rate limiting is on.",
+    required: false,
+    schema: { type: "integer", minimum: 0 },
+  },
+  "RateLimit-Remaining": {
+    description: "Requests left in the current second. Sent when rate limiting is on.",
+    required: false,
+    schema: { type: "integer", minimum: 0 },
+  },
+  "RateLimit-Reset": {
+    description: "Seconds until the count starts again. Sent when rate limiting is on.",
+    required: false,
+    schema: { type: "integer", minimum: 0 },
+  },
+  "Idempotent-Replayed": {
+    description: "`true` when this is the stored answer to an earlier request with the same Idempotency-Key.",
+    required: false,
+    schema: { type: "string", enum: ["true"] },
+  },
+  "WWW-Authenticate": { description: '`Bearer realm="orgs"`.', required: true, schema: { type: "string" } },
 } as const;
 type HeaderName = keyof typeof HEADERS;
 const headerRef = (name: HeaderName) => ref("headers", name.replace(/-/g, ""));
 
 const PARAMETERS = {
   IfMatch: {
-    name: "If-Match", in: "header", required: false, schema: { type: "string" },
+    name: "If-Match",
+    in: "header",
+    required: false,
+    schema: { type: "string" },
     description: "The ETag you read: the change is refused with 412 precondition_failed when the object changed since.",
   },
   IfNoneMatch: {
-    name: "If-None-Match", in: "header", required: false, schema: { type: "string" },
+    name: "If-None-Match",
+    in: "header",
+    required: false,
+    schema: { type: "string" },
     description: "On a GET, the ETag you hold: 304 when the object is unchanged. On a PUT, `*`: create only, 412 when it exists.",
   },
   IdempotencyKey: {
-    name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", minLength: 1, maxLength: 255 },
-    description: "A retry with the same key and body within 24 hours gets the first answer again (Idempotent-Replayed: true); another body with the key is 422 idempotency_key_reused.",
+    name: "Idempotency-Key",
+    in: "header",
+    required: false,
+    schema: { type: "string", minLength: 1, maxLength: 255 },
+    description:
+      "A retry with the same key and body within 24 hours gets the first answer again (Idempotent-Replayed: true); another body with the key is 422 idempotency_key_reused.",
   },
 } as const;
 
@@ -157,14 +191,16 @@ function responsesOf(r: RouteDef): Json {
       responses[status] = { description: "Not modified: the object still has the ETag given in If-None-Match.", headers };
     } else if (status < 300) {
       const created = status === 201;
-      responses[status] = r.response && status !== 204
-        ? { description: created ? "Created" : "OK", headers, content: { "application/json": { schema: schema(r.response, "output") } } }
-        : { description: "No content", headers };
+      responses[status] =
+        r.response && status !== 204
+          ? { description: created ? "Created" : "OK", headers, content: { "application/json": { schema: schema(r.response, "output") } } }
+          : { description: "No content", headers };
     } else {
       const shared = SHARED[status];
-      responses[status] = shared && shared.codes.join() === codes.join() && JSON.stringify(headers) === JSON.stringify(sharedHeaders(status))
-        ? ref("responses", shared.name)
-        : { description: describeCodes(codes), headers, content: problemContent(status, codes) };
+      responses[status] =
+        shared && shared.codes.join() === codes.join() && JSON.stringify(headers) === JSON.stringify(sharedHeaders(status))
+          ? ref("responses", shared.name)
+          : { description: describeCodes(codes), headers, content: problemContent(status, codes) };
     }
   }
   return responses;
@@ -204,7 +240,8 @@ export function openApiDocument(version = "0.1.0") {
     info: {
       title: "orgs API",
       version,
-      description: "Organizations, projects, roles, teams, members and project access. Errors are RFC 9457 problems with a stable `code`; each response lists the codes it can carry. Generated from api/ — do not edit.",
+      description:
+        "Organizations, projects, roles, teams, members and project access. Errors are RFC 9457 problems with a stable `code`; each response lists the codes it can carry. Generated from api/ — do not edit.",
       license: { name: "Apache-2.0", url: "https://www.apache.org/licenses/LICENSE-2.0" },
     },
     servers: [{ url: "/" }],

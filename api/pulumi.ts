@@ -49,7 +49,7 @@ export const OrganizationOutputs = z.object({
   requireTwoFactor: z.boolean().describe("Whether two-factor authentication is required (the server's value, declared or not)."),
   ownerAccountId: z.string().describe("The owner's account ID."),
   ownerMemberId: z.string().describe("The owner's member ID."),
-  defaultTeamId: z.string().describe("ID of the team \"My Team\" created with the organization."),
+  defaultTeamId: z.string().describe('ID of the team "My Team" created with the organization.'),
   defaultRoleId: z.string().describe("ID of the built-in DEFAULT role."),
   adminRoleId: z.string().describe("ID of the built-in ADMIN role."),
   version: z.number().int().describe("The server's version of the organization, sent as If-Match on updates."),
@@ -104,15 +104,21 @@ export const TeamOutputs = z.object({
 
 export const MemberInputs = z.strictObject({
   organization: OrgRef,
-  email: Q.MemberCreate.shape.email.describe("The person's email. Compared case-insensitively: a change of case only is no change; another address replaces the member."),
+  email: Q.MemberCreate.shape.email.describe(
+    "The person's email. Compared case-insensitively: a change of case only is no change; another address replaces the member.",
+  ),
   roles: uniqueSet(RoleRef)
     .min(1, "must hold at least one role")
     .optional()
-    .describe("Roles, each by ID (role_…) or by name (resolved in the organization, case-insensitively); at least one. Default: the DEFAULT role. Replaces the whole set."),
+    .describe(
+      "Roles, each by ID (role_…) or by name (resolved in the organization, case-insensitively); at least one. Default: the DEFAULT role. Replaces the whole set.",
+    ),
   teams: uniqueSet(TeamRef)
     .min(1, "must hold at least one team")
     .optional()
-    .describe("Teams, each by ID (team_…) or by name (resolved in the organization, case-insensitively); at least one. Default: the organization's default team. Replaces the whole set."),
+    .describe(
+      "Teams, each by ID (team_…) or by name (resolved in the organization, case-insensitively); at least one. Default: the organization's default team. Replaces the whole set.",
+    ),
   permissions: Q.MemberCreate.shape.permissions.describe("Direct organization permissions: billing, plans, projects:create, members. Replaces the whole set."),
   note: Q.MemberCreate.shape.note.describe("Message added to the invitation email (sent once, with the first invitation)."),
   resendExpiredInvitation: z.boolean().optional().describe("Re-send an expired invitation on the next update. Default true."),
@@ -181,27 +187,40 @@ export interface PulumiResourceSpec {
 export const PULUMI_RESOURCES = {
   "orgs:index:Organization": {
     description: "An organization: the container of projects, members, roles and teams, with its own plan and region. The creator becomes its owner.",
-    inputs: OrganizationInputs, outputs: OrganizationOutputs, replaceOn: ["region"],
+    inputs: OrganizationInputs,
+    outputs: OrganizationOutputs,
+    replaceOn: ["region"],
   },
   "orgs:index:Project": {
     description: "A project with its sandbox and live environments. Moving it to another organization is a transfer, not a replacement.",
-    inputs: ProjectInputs, outputs: ProjectOutputs, replaceOn: [],
+    inputs: ProjectInputs,
+    outputs: ProjectOutputs,
+    replaceOn: [],
   },
   "orgs:index:Role": {
     description: "A custom role: a named set of organization permissions, assignable to members and usable in project grants.",
-    inputs: RoleInputs, outputs: RoleOutputs, replaceOn: ["organization"],
+    inputs: RoleInputs,
+    outputs: RoleOutputs,
+    replaceOn: ["organization"],
   },
   "orgs:index:Team": {
     description: "A team of members; project access can be granted to a team.",
-    inputs: TeamInputs, outputs: TeamOutputs, replaceOn: ["organization"],
+    inputs: TeamInputs,
+    outputs: TeamOutputs,
+    replaceOn: ["organization"],
   },
   "orgs:index:Member": {
-    description: "A person's membership of an organization, from invitation to removal. Creating it sends an invitation; the person becomes active when they accept.",
-    inputs: MemberInputs, outputs: MemberOutputs, replaceOn: ["organization", "email"],
+    description:
+      "A person's membership of an organization, from invitation to removal. Creating it sends an invitation; the person becomes active when they accept.",
+    inputs: MemberInputs,
+    outputs: MemberOutputs,
+    replaceOn: ["organization", "email"],
   },
   "orgs:index:ProjectAccess": {
     description: "Access to a project for exactly one member, role, team or external account, at a level (admin or viewer).",
-    inputs: ProjectAccessInputs, outputs: ProjectAccessOutputs, replaceOn: ["project", "member", "role", "team", "account"],
+    inputs: ProjectAccessInputs,
+    outputs: ProjectAccessOutputs,
+    replaceOn: ["project", "member", "role", "team", "account"],
   },
 } as const satisfies Record<string, PulumiResourceSpec>;
 

@@ -2,8 +2,22 @@
 // so a typo never silently does nothing.
 import { z } from "zod";
 import {
-  AccountId, Description, Email, EventId, MemberId, Name, OrgId, PageQuery, Permission, ProjectId, Region, RoleId, Slug,
-  TeamId, Timestamp, uniqueSet,
+  AccountId,
+  Description,
+  Email,
+  EventId,
+  MemberId,
+  Name,
+  OrgId,
+  PageQuery,
+  Permission,
+  ProjectId,
+  Region,
+  RoleId,
+  Slug,
+  TeamId,
+  Timestamp,
+  uniqueSet,
 } from "./common";
 import { BillingAddress, BillingProfile, EnvironmentRoles, MemberStatus, PrincipalType, ProjectRole, TEAM_ROLES } from "./resources";
 

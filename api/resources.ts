@@ -1,8 +1,23 @@
 // What the API returns: every resource of org-api.md §1, as zod schemas.
 import { z } from "zod";
 import {
-  AccountId, Description, Email, EnvironmentId, EventId, MemberId, OrgId, Permission, ProjectId, Region, RoleId, Slug,
-  TeamId, Timestamp, TokenId, Version, page,
+  AccountId,
+  Description,
+  Email,
+  EnvironmentId,
+  EventId,
+  MemberId,
+  OrgId,
+  Permission,
+  ProjectId,
+  Region,
+  RoleId,
+  Slug,
+  TeamId,
+  Timestamp,
+  TokenId,
+  Version,
+  page,
 } from "./common";
 
 const ro = <T extends z.ZodType>(s: T) => s.meta({ readOnly: true });
@@ -27,7 +42,7 @@ export const Organization = z.object({
   require_two_factor: z.boolean().describe("When true, members without 2FA are refused on this organization's calls."),
   owner_account_id: ro(AccountId),
   owner_member_id: ro(MemberId),
-  default_team_id: ro(TeamId).describe("The team \"My Team\" created with the organization."),
+  default_team_id: ro(TeamId).describe('The team "My Team" created with the organization.'),
   default_role_id: ro(RoleId).describe("The built-in DEFAULT role."),
   admin_role_id: ro(RoleId).describe("The built-in ADMIN role."),
   created_at: ro(Timestamp),
@@ -228,7 +243,10 @@ export const AuditEvent = z.object({
   request_id: z.string().nullable(),
   target: z.object({ type: z.string(), id: z.string(), display_name: z.string().nullable() }),
   project_id: ProjectId.nullable(),
-  changes: z.record(z.string(), z.tuple([z.unknown(), z.unknown()]).describe("[old, new]")).nullable().describe("What changed, as {field: [old, new]}, secrets redacted."),
+  changes: z
+    .record(z.string(), z.tuple([z.unknown(), z.unknown()]).describe("[old, new]"))
+    .nullable()
+    .describe("What changed, as {field: [old, new]}, secrets redacted."),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 

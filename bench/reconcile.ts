@@ -61,7 +61,10 @@ async function walk(tasks: (() => Promise<(() => Promise<unknown>) | void>)[], p
   });
 }
 
-interface Phase { s: number; calls: number }
+interface Phase {
+  s: number;
+  calls: number;
+}
 type EngineRun = { up: Phase; refresh: Phase; preview: Phase; destroy: Phase; bytesPerResource: number; breakdown: string };
 
 /**
@@ -90,7 +93,9 @@ function installEchoProvider(dir: string): void {
   const pkg = join(dir, "node_modules", "orgs-echo-provider");
   mkdirSync(pkg, { recursive: true });
   writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "orgs-echo-provider", version: "1.0.0", main: "index.js" }));
-  writeFileSync(join(pkg, "index.js"), `module.exports = {
+  writeFileSync(
+    join(pkg, "index.js"),
+    `module.exports = {
   async create(inputs) {
     const id = (inputs.organization || inputs.project) + "/" + require("node:crypto").randomUUID();
     return { id, outs: { ...inputs, memberId: id.split("/")[1] } };
@@ -98,20 +103,26 @@ function installEchoProvider(dir: string): void {
   async read(id, props) { return { id, props }; },
   async delete() {},
 };
-`);
+`,
+  );
 }
 
 /** Counts the requests the server completed (it logs one line for each). */
 function requestCounter(server: ServerProcess) {
   let n = 0;
-  server.proc.stdout!.on("data", (c: Buffer) => { n += c.toString().split('"msg":"request completed"').length - 1; });
+  server.proc.stdout!.on("data", (c: Buffer) => {
+    n += c.toString().split('"msg":"request completed"').length - 1;
+  });
   return () => n;
 }
 
 async function main() {
   const cli = pulumiCli();
   if (!("dir" in cli)) throw new Error(`${cli.missing}: run scripts/pulumi.sh first`);
-  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((x) => x > 0);
   const pg = process.env.ORGS_TEST_POSTGRES_URL ? await freshPostgresDatabase() : undefined;
   const server = await startServerProcess({ env: { ORGS_INVITATION_QUOTA: "100000000", ORGS_LOG: "1", ...(pg ? { DATABASE_URL: pg.url } : {}) } });
   const calls = requestCounter(server);
@@ -124,7 +135,9 @@ async function main() {
     const { body: project } = await client.call("createProject", { params: { org: org.id }, body: { name: "bench" } });
     return { org: org.id, project: project.id };
   };
-  console.log(`reconcile bench: real Pulumi engine (${cli.dir}), ${pg ? "PostgreSQL" : "PGlite"}, parallelism ${PARALLEL} (4 × ${availableParallelism()} CPUs)`);
+  console.log(
+    `reconcile bench: real Pulumi engine (${cli.dir}), ${pg ? "PostgreSQL" : "PGlite"}, parallelism ${PARALLEL} (4 × ${availableParallelism()} CPUs)`,
+  );
 
   /** One program, through the engine: up, refresh, a no-op preview, destroy. */
   async function engine(n: number, checkpoints: boolean, echo: boolean): Promise<EngineRun> {
@@ -132,11 +145,20 @@ async function main() {
     const dir = programDir("test/programs/many");
     if (echo) installEchoProvider(dir);
     const tag = `${echo ? "engine floor" : "provider"}, ${checkpoints ? "checkpoints" : "no checkpoints"}`;
-    const e: EngineStack = await engineStack(dir, `n${n}`, {
-      "orgs:apiUrl": server.url, "orgs:apiToken": { value: token, secret: true },
-      "orgs-e2e:organization": at.org, "orgs-e2e:project": at.project, "orgs-e2e:count": String(n), "orgs-e2e:domain": "bench.test",
-      ...(echo ? { "orgs-e2e:echo": "true" } : {}),
-    }, { env: checkpoints ? {} : { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_EXPERIMENTAL: "true" } });
+    const e: EngineStack = await engineStack(
+      dir,
+      `n${n}`,
+      {
+        "orgs:apiUrl": server.url,
+        "orgs:apiToken": { value: token, secret: true },
+        "orgs-e2e:organization": at.org,
+        "orgs-e2e:project": at.project,
+        "orgs-e2e:count": String(n),
+        "orgs-e2e:domain": "bench.test",
+        ...(echo ? { "orgs-e2e:echo": "true" } : {}),
+      },
+      { env: checkpoints ? {} : { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_EXPERIMENTAL: "true" } },
+    );
     const phase = async (name: string, run: () => Promise<unknown>): Promise<Phase> => {
       const before = calls();
       const { s } = await timed(`${tag} ${name}`, run);
@@ -158,30 +180,56 @@ async function main() {
     const emails = Array.from({ length: n }, (_, i) => `user${i}@bench.test`);
     const made = new Map<string, { member: string; memberVersion: number; grantVersion: number }>();
     const before = calls();
-    const create = await timed(`API floor create ${n}+${n}`, () => walk(emails.map((email) => async () => {
-      const { body: m } = await client.call("createMember", { params: { org: f.org }, body: { email }, idempotencyKey: randomUUID() });
-      return async () => {
-        const at = { project_id: f.project, principal_type: "members", principal_id: m.id };
-        const { body: g } = await client.call("putProjectAccess", { params: at, body: { role: "viewer" }, ifNoneMatch: "*", idempotencyKey: randomUUID() });
-        made.set(email, { member: m.id, memberVersion: m.version, grantVersion: g.version });
-      };
-    }), PARALLEL));
+    const create = await timed(`API floor create ${n}+${n}`, () =>
+      walk(
+        emails.map((email) => async () => {
+          const { body: m } = await client.call("createMember", { params: { org: f.org }, body: { email }, idempotencyKey: randomUUID() });
+          return async () => {
+            const at = { project_id: f.project, principal_type: "members", principal_id: m.id };
+            const { body: g } = await client.call("putProjectAccess", { params: at, body: { role: "viewer" }, ifNoneMatch: "*", idempotencyKey: randomUUID() });
+            made.set(email, { member: m.id, memberVersion: m.version, grantVersion: g.version });
+          };
+        }),
+        PARALLEL,
+      ),
+    );
     const createCalls = calls() - before;
     const refresh = await timed("API floor refresh", async () => {
       // The provider's reads: a few one by one per scope, then one list per scope.
       const first = emails.slice(0, 25).map((e) => made.get(e)!);
-      await walk([
-        ...first.map((x) => async () => { await client.call("getMember", { params: { org: f.org, member_id: x.member } }); }),
-        ...first.map((x) => async () => { await client.call("getProjectAccess", { params: { project_id: f.project, principal_type: "members", principal_id: x.member } }); }),
-        async () => { await client.listAll("listMembers", { params: { org: f.org } }); },
-        async () => { await client.listAll("listProjectAccess", { params: { project_id: f.project } }); },
-      ], PARALLEL);
+      await walk(
+        [
+          ...first.map((x) => async () => {
+            await client.call("getMember", { params: { org: f.org, member_id: x.member } });
+          }),
+          ...first.map((x) => async () => {
+            await client.call("getProjectAccess", { params: { project_id: f.project, principal_type: "members", principal_id: x.member } });
+          }),
+          async () => {
+            await client.listAll("listMembers", { params: { org: f.org } });
+          },
+          async () => {
+            await client.listAll("listProjectAccess", { params: { project_id: f.project } });
+          },
+        ],
+        PARALLEL,
+      );
     });
-    const del = await timed("API floor delete", () => walk(emails.map((email) => async () => {
-      const x = made.get(email)!;
-      await client.call("deleteProjectAccess", { params: { project_id: f.project, principal_type: "members", principal_id: x.member }, ifMatch: x.grantVersion });
-      return async () => { await client.call("deleteMember", { params: { org: f.org, member_id: x.member }, ifMatch: x.memberVersion }); };
-    }), PARALLEL));
+    const del = await timed("API floor delete", () =>
+      walk(
+        emails.map((email) => async () => {
+          const x = made.get(email)!;
+          await client.call("deleteProjectAccess", {
+            params: { project_id: f.project, principal_type: "members", principal_id: x.member },
+            ifMatch: x.grantVersion,
+          });
+          return async () => {
+            await client.call("deleteMember", { params: { org: f.org, member_id: x.member }, ifMatch: x.memberVersion });
+          };
+        }),
+        PARALLEL,
+      ),
+    );
     return { create: create.s, createCalls, refresh: refresh.s, delete: del.s };
   }
 
@@ -190,7 +238,9 @@ async function main() {
     const floor = await apiFloor(n);
     for (const checkpoints of [false, true]) {
       if (checkpoints && n > CHECKPOINTS_UP_TO) {
-        rows.push(`${String(n).padEnd(6)} checkpoints      not run: the engine writes the whole state after every step, O(N²) bytes (see N ≤ ${CHECKPOINTS_UP_TO}); BENCH_CHECKPOINTS_UP_TO=${n} runs it`);
+        rows.push(
+          `${String(n).padEnd(6)} checkpoints      not run: the engine writes the whole state after every step, O(N²) bytes (see N ≤ ${CHECKPOINTS_UP_TO}); BENCH_CHECKPOINTS_UP_TO=${n} runs it`,
+        );
         continue;
       }
       const p = await engine(n, checkpoints, false);

@@ -24,7 +24,16 @@ import { freshPostgresDatabase } from "../test/support/server";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CLIENTS = [1, 8, 32];
 
-interface Cell { engine: string; op: string; clients: number; ops: number; errors: number; perSec: number; p50: number; p99: number }
+interface Cell {
+  engine: string;
+  op: string;
+  clients: number;
+  ops: number;
+  errors: number;
+  perSec: number;
+  p50: number;
+  p99: number;
+}
 const cells: Cell[] = [];
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
@@ -35,18 +44,22 @@ async function measure(engine: string, op: string, clients: number, one: (worker
   let errors = 0;
   const until = performance.now() + SECONDS * 1000;
   const started = performance.now();
-  await Promise.all(Array.from({ length: clients }, async (_, w) => {
-    while (performance.now() < until) {
-      const t = performance.now();
-      if (await one(w)) lat.push(performance.now() - t);
-      else errors++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async (_, w) => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        if (await one(w)) lat.push(performance.now() - t);
+        else errors++;
+      }
+    }),
+  );
   const elapsed = (performance.now() - started) / 1000;
   lat.sort((a, b) => a - b);
   const cell = { engine, op, clients, ops: lat.length, errors, perSec: lat.length / elapsed, p50: pct(lat, 0.5), p99: pct(lat, 0.99) };
   cells.push(cell);
-  process.stderr.write(`  ${engine} ${op} x${clients}: ${cell.perSec.toFixed(0)}/s p50 ${cell.p50.toFixed(1)} ms p99 ${cell.p99.toFixed(1)} ms${errors ? ` (${errors} errors)` : ""}\n`);
+  process.stderr.write(
+    `  ${engine} ${op} x${clients}: ${cell.perSec.toFixed(0)}/s p50 ${cell.p50.toFixed(1)} ms p99 ${cell.p99.toFixed(1)} ms${errors ? ` (${errors} errors)` : ""}\n`,
+  );
   return cell;
 }
 
@@ -58,7 +71,8 @@ async function benchServer(engine: string, env: Record<string, string>): Promise
   const pool = new Pool(server.url, { connections: Math.max(...CLIENTS), pipelining: 1 });
   const call = async (method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
     const r = await pool.request({
-      method: method as "GET", path,
+      method: method as "GET",
+      path,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -86,7 +100,11 @@ async function benchServer(engine: string, env: Record<string, string>): Promise
       t.on = !t.on;
       return true;
     };
-    for (let i = 0; i < 30; i++) { await me(); await invite(); await update(0); } // warm-up: JIT, caches, first pages
+    for (let i = 0; i < 30; i++) {
+      await me();
+      await invite();
+      await update(0);
+    } // warm-up: JIT, caches, first pages
     for (const clients of CLIENTS) {
       await measure(engine, "GET /v1/me (floor)", clients, me);
       await measure(engine, "invite POST members", clients, invite);
@@ -103,7 +121,9 @@ async function benchServer(engine: string, env: Record<string, string>): Promise
 async function benchSql(engine: string, db: Db, orgId: string, accountId: string) {
   const [ids] = await db.query<{ role: string; team: string }>(
     `SELECT (SELECT id FROM roles WHERE organization_id = $1 AND builtin = 'DEFAULT') AS role,
-            (SELECT id FROM teams WHERE organization_id = $1 ORDER BY id LIMIT 1) AS team`, [orgId]);
+            (SELECT id FROM teams WHERE organization_id = $1 ORDER BY id LIMIT 1) AS team`,
+    [orgId],
+  );
   const actor = JSON.stringify({ type: "token", account_id: accountId, email: "bench@bench.test", token_id: null });
   const invite = async () => {
     const id = newId("mem");
@@ -111,17 +131,25 @@ async function benchSql(engine: string, db: Db, orgId: string, accountId: string
     await db.tx(async (q) => {
       await q.query(
         `INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at, invited_by_account_id, invitation_sent_count, created_at)
-         VALUES ($1, $2, $3, lower($3), '{}', $4, now() + interval '7 days', $5, 1, now())`, [id, orgId, email, randomBytes(16).toString("hex"), accountId]);
+         VALUES ($1, $2, $3, lower($3), '{}', $4, now() + interval '7 days', $5, 1, now())`,
+        [id, orgId, email, randomBytes(16).toString("hex"), accountId],
+      );
       await q.query("INSERT INTO member_roles (member_id, role_id) VALUES ($1, $2)", [id, ids!.role]);
       await q.query("INSERT INTO team_members (team_id, member_id, created_at) VALUES ($1, $2, now())", [ids!.team, id]);
-      await q.query("INSERT INTO outbox (id, organization_id, to_address, subject, text, invitation_token) VALUES ($1, $2, $3, 'Invitation', 'Join us', 'tok')", [newId("msg"), orgId, email]);
+      await q.query(
+        "INSERT INTO outbox (id, organization_id, to_address, subject, text, invitation_token) VALUES ($1, $2, $3, 'Invitation', 'Join us', 'tok')",
+        [newId("msg"), orgId, email],
+      );
       await q.query(
         `INSERT INTO audit_events (id, organization_id, occurred_at, action, actor, target, changes) VALUES ($1, $2, now(), 'invitation.created', $3, $4, NULL)`,
-        [newId("evt"), orgId, actor, JSON.stringify({ type: "member", id, display_name: email })]);
+        [newId("evt"), orgId, actor, JSON.stringify({ type: "member", id, display_name: email })],
+      );
     });
     return true;
   };
-  const targets = (await db.query<{ id: string }>("SELECT id FROM members WHERE organization_id = $1 ORDER BY id LIMIT $2", [orgId, Math.max(...CLIENTS)])).map((r) => r.id);
+  const targets = (await db.query<{ id: string }>("SELECT id FROM members WHERE organization_id = $1 ORDER BY id LIMIT $2", [orgId, Math.max(...CLIENTS)])).map(
+    (r) => r.id,
+  );
   const update = async (w: number) => {
     await db.tx(async (q) => {
       const [m] = await q.query<{ version: number; permissions: string[] }>("SELECT version, permissions FROM members WHERE id = $1 FOR UPDATE", [targets[w]]);
@@ -129,7 +157,14 @@ async function benchSql(engine: string, db: Db, orgId: string, accountId: string
       await q.query("UPDATE members SET permissions = $2, version = version + 1 WHERE id = $1 AND version = $3", [targets[w], next, m!.version]);
       await q.query(
         `INSERT INTO audit_events (id, organization_id, occurred_at, action, actor, target, changes) VALUES ($1, $2, now(), 'member.updated', $3, $4, $5)`,
-        [newId("evt"), orgId, actor, JSON.stringify({ type: "member", id: targets[w], display_name: null }), JSON.stringify({ permissions: [m!.permissions, next] })]);
+        [
+          newId("evt"),
+          orgId,
+          actor,
+          JSON.stringify({ type: "member", id: targets[w], display_name: null }),
+          JSON.stringify({ permissions: [m!.permissions, next] }),
+        ],
+      );
     });
     return true;
   };
@@ -149,10 +184,18 @@ async function postgres(): Promise<{ url: string; done(): Promise<void> }> {
     // An engine asked for and not measured would print a table that looks complete: fail instead.
     if (r.status !== 0) throw new Error(`PostgreSQL cannot be benchmarked: scripts/postgres.sh failed (BENCH_ENGINES=pglite leaves it out):\n${r.stderr}`);
     base = r.stdout.trim();
-    stopServer = () => { spawnSync("bash", [join(ROOT, "scripts", "postgres.sh"), "stop", dir], { stdio: "ignore" }); };
+    stopServer = () => {
+      spawnSync("bash", [join(ROOT, "scripts", "postgres.sh"), "stop", dir], { stdio: "ignore" });
+    };
   }
   const db = await freshPostgresDatabase(base);
-  return { url: db.url, async done() { await db.drop(); stopServer(); } };
+  return {
+    url: db.url,
+    async done() {
+      await db.drop();
+      stopServer();
+    },
+  };
 }
 
 function table(): string {
@@ -163,8 +206,15 @@ function table(): string {
     const sql = floorOf(c, c.op.startsWith("invite") ? "invite rows by SQL (floor)" : "update rows by SQL (floor)");
     const server = !c.op.includes("floor");
     rows.push([
-      c.engine, c.op, String(c.clients), c.perSec.toFixed(0), c.p50.toFixed(1), c.p99.toFixed(1), String(c.errors),
-      server && me ? (c.perSec / me.perSec).toFixed(2) : "", server && sql ? (c.perSec / sql.perSec).toFixed(2) : "",
+      c.engine,
+      c.op,
+      String(c.clients),
+      c.perSec.toFixed(0),
+      c.p50.toFixed(1),
+      c.p99.toFixed(1),
+      String(c.errors),
+      server && me ? (c.perSec / me.perSec).toFixed(2) : "",
+      server && sql ? (c.perSec / sql.perSec).toFixed(2) : "",
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -179,14 +229,22 @@ async function main() {
     const { orgId, ownerAccountId } = await benchServer("PGlite", { ORGS_DATA_DIR: dataDir });
     // The server has stopped; the same data directory, opened in this process, for the floor.
     const db = await openPglite(dataDir);
-    try { await benchSql("PGlite", db, orgId, ownerAccountId); } finally { await db.close(); }
+    try {
+      await benchSql("PGlite", db, orgId, ownerAccountId);
+    } finally {
+      await db.close();
+    }
   }
   if (engines.includes("postgres")) {
     const pg = await postgres();
     try {
       const { orgId, ownerAccountId } = await benchServer("PostgreSQL", { DATABASE_URL: pg.url });
       const db = await openPostgres(pg.url, Math.max(...CLIENTS));
-      try { await benchSql("PostgreSQL", db, orgId, ownerAccountId); } finally { await db.close(); }
+      try {
+        await benchSql("PostgreSQL", db, orgId, ownerAccountId);
+      } finally {
+        await db.close();
+      }
     } finally {
       await pg.done();
     }
@@ -195,4 +253,8 @@ async function main() {
 }
 
 const removeTmp = privateTmpdir("orgs-bench-");
-main().then(removeTmp, (e) => { removeTmp(); process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });
+main().then(removeTmp, (e) => {
+  removeTmp();
+  process.stderr.write(`${(e as Error).stack}\n`);
+  process.exit(1);
+});

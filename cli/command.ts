@@ -37,8 +37,12 @@ type Args = readonly ArgDef[];
 export type FlagValue<F extends FlagDef> = F["type"] extends "boolean"
   ? boolean
   : F extends { values: readonly (infer V)[] }
-    ? F extends { multiple: true } ? V[] : V
-    : F extends { multiple: true } ? string[] : string;
+    ? F extends { multiple: true }
+      ? V[]
+      : V
+    : F extends { multiple: true }
+      ? string[]
+      : string;
 
 export type FlagValues<F extends Flags> = { -readonly [K in keyof F]?: FlagValue<F[K]> };
 

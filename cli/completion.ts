@@ -23,7 +23,11 @@ export function bashCompletion(commands: CommandDef[]): string {
   const m = model(commands);
   const flagCases = m.map((c) => `    ${sq(c.name)}) flags=${sq(c.flags.map((f) => f.name).join(" "))}; first=${sq(c.firstArg.join(" "))} ;;`).join("\n");
   const valueCases = m
-    .flatMap((c) => c.flags.filter((f) => f.values.length).map((f) => `    ${sq(`${c.name} ${f.name}`)}) COMPREPLY=($(compgen -W ${sq(f.values.join(" "))} -- "$cur")); return ;;`))
+    .flatMap((c) =>
+      c.flags
+        .filter((f) => f.values.length)
+        .map((f) => `    ${sq(`${c.name} ${f.name}`)}) COMPREPLY=($(compgen -W ${sq(f.values.join(" "))} -- "$cur")); return ;;`),
+    )
     .join("\n");
   return `# bash completion for orgs. Load it with:  source <(orgs completion bash)
 _orgs_complete() {

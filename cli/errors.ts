@@ -2,7 +2,10 @@
 
 /** Wrong invocation: unknown command or flag, missing argument, bad value. Exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = "UsageError";
   }

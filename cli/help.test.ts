@@ -10,7 +10,7 @@ import { parseInvocation } from "./parse";
 function shellWords(line: string): string[] {
   const words: string[] = [];
   const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (let m; (m = re.exec(line)); ) words.push(m[1] ?? m[2] ?? m[3]!);
+  for (let m; (m = re.exec(line));) words.push(m[1] ?? m[2] ?? m[3]!);
   return words;
 }
 

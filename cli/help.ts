@@ -48,7 +48,14 @@ export function renderList(commands: CommandDef[]): string {
 /** The commands of one namespace, in the product documents' words. */
 export function renderNamespace(commands: CommandDef[], ns: string): string {
   const cmds = commands.filter((c) => c.name.startsWith(`${ns}:`));
-  return [`Available commands for the "${ns}" namespace:`, rows(cmds.map((c) => [c.name, c.summary])), "", "Run orgs help <command> for its arguments, flags and examples."].join("\n") + "\n";
+  return (
+    [
+      `Available commands for the "${ns}" namespace:`,
+      rows(cmds.map((c) => [c.name, c.summary])),
+      "",
+      "Run orgs help <command> for its arguments, flags and examples.",
+    ].join("\n") + "\n"
+  );
 }
 
 export function renderHelp(cmd: CommandDef): string {

@@ -95,7 +95,11 @@ describe("flags and arguments, typed by their definitions", () => {
     command({
       name: "example",
       summary: "types only",
-      args: [{ name: "email", description: "" }, { name: "maybe", description: "", optional: true }, { name: "rest", description: "", variadic: true }],
+      args: [
+        { name: "email", description: "" },
+        { name: "maybe", description: "", optional: true },
+        { name: "rest", description: "", variadic: true },
+      ],
       flags: {
         permission: { type: "string", multiple: true, values: PERMISSIONS, description: "" },
         note: { type: "string", description: "" },
@@ -114,8 +118,26 @@ describe("flags and arguments, typed by their definitions", () => {
   });
 
   it("parsing gives those values: repeated and comma-separated lists, the last of a repeated string", () => {
-    const inv = parseInvocation(["organization:user:update", "a@b.c", "-o", "acme", "--permission", "members, billing", "--permission", "plans", "--format", "csv", "--format", "json"]);
-    expect(inv).toMatchObject({ kind: "run", args: { email: "a@b.c" }, flags: { org: "acme", permission: ["members", "billing", "plans"], format: "json" }, format: "json" });
+    const inv = parseInvocation([
+      "organization:user:update",
+      "a@b.c",
+      "-o",
+      "acme",
+      "--permission",
+      "members, billing",
+      "--permission",
+      "plans",
+      "--format",
+      "csv",
+      "--format",
+      "json",
+    ]);
+    expect(inv).toMatchObject({
+      kind: "run",
+      args: { email: "a@b.c" },
+      flags: { org: "acme", permission: ["members", "billing", "plans"], format: "json" },
+      format: "json",
+    });
     expect(parseInvocation(["organization:user:update", "a@b.c", "--permission="])).toMatchObject({ flags: { permission: [] } });
     expect(parseInvocation(["organization:billing:address", "--org", "acme"])).toMatchObject({ args: { properties: [] } });
   });

@@ -144,7 +144,10 @@ describe("invitations and the outbox", () => {
     expect(r.json.length).toBeGreaterThanOrEqual(2);
     // Re-sending replaced the first token: the newest mail carries the live one.
     const mail = [...r.json].sort((a, b) => (a.created_at + a.id < b.created_at + b.id ? -1 : 1));
-    invitation = mail.map((m: { invitation_token: string | null }) => m.invitation_token).filter(Boolean).at(-1)!;
+    invitation = mail
+      .map((m: { invitation_token: string | null }) => m.invitation_token)
+      .filter(Boolean)
+      .at(-1)!;
     expect(invitation).toBeTruthy();
     const table = await cli(["outbox:list"], { token: s.operatorToken });
     expect(table.stdout).toMatch(/^ID\s+TO\s+SUBJECT\s+INVITATION TOKEN\s+SENT\n/);
@@ -171,7 +174,10 @@ describe("invitations and the outbox", () => {
     expect(accepted.stderr).toBe("You are now a member of acme.\n");
     expect(accepted.stdout).toMatch(/\nstatus\s+active\n/);
     expect(accepted.stdout).toMatch(/\nroles\s+DEFAULT\n/);
-    expect((await cli(["organization:user:get", "bob@example.test", ...ORG, "--format", "json"])).json).toMatchObject({ status: "active", email: "Bob@Example.test" });
+    expect((await cli(["organization:user:get", "bob@example.test", ...ORG, "--format", "json"])).json).toMatchObject({
+      status: "active",
+      email: "Bob@Example.test",
+    });
     expect((await cli(["invitation:list", "--format", "json"], { token: bobToken })).json).toEqual([]);
   });
 

@@ -52,7 +52,9 @@ describe("the operator, through the CLI", () => {
     // What a server started before migration 004 left: the old default email, and no record of 004.
     const db = await openPglite(dataDir);
     await db.query("UPDATE accounts SET email = 'operator@localhost', email_normalized = 'operator@localhost' WHERE is_operator");
-    await db.query("UPDATE members SET email = 'operator@localhost', email_normalized = 'operator@localhost' WHERE account_id IN (SELECT id FROM accounts WHERE is_operator)");
+    await db.query(
+      "UPDATE members SET email = 'operator@localhost', email_normalized = 'operator@localhost' WHERE account_id IN (SELECT id FROM accounts WHERE is_operator)",
+    );
     await db.query("DELETE FROM schema_migrations WHERE name = '004_operator_email.sql'");
     await db.close();
 

@@ -54,7 +54,13 @@ describe("list, help, completion", () => {
     const script = (await cli(["completion", "bash"])).stdout;
     expect(script).toContain("complete -F _orgs_complete orgs");
     const complete = (line: string) =>
-      execFileSync("bash", ["-c", `eval "$(cat)"; COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}; COMP_WORDBREAKS=":= "; _orgs_complete; echo "\${COMPREPLY[@]}"`], { input: script }).toString().trim();
+      execFileSync(
+        "bash",
+        ["-c", `eval "$(cat)"; COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}; COMP_WORDBREAKS=":= "; _orgs_complete; echo "\${COMPREPLY[@]}"`],
+        { input: script },
+      )
+        .toString()
+        .trim();
     expect(complete("orgs organization:user:a")).toBe("add");
     expect(complete("orgs organization:user:add x --perm")).toBe("--permission");
     expect(complete("orgs organization:create x --region ").split(" ").sort()).toEqual(["eu", "us"]);
@@ -83,7 +89,9 @@ describe("usage errors exit 2 before any call", () => {
     writeFileSync(preload, 'Object.defineProperty(process, "versions", { value: { ...process.versions, node: "20.11.1" } });\n');
     const r = await cli(["organization:list"], { env: { ...offline.env, NODE_OPTIONS: `--require ${preload}` } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("orgs: needs Node 22 or newer; this is Node 20.11.1. Install a newer Node (https://nodejs.org), or run ./dev orgs from a checkout, which fetches one.\n");
+    expect(r.stderr).toBe(
+      "orgs: needs Node 22 or newer; this is Node 20.11.1. Install a newer Node (https://nodejs.org), or run ./dev orgs from a checkout, which fetches one.\n",
+    );
   });
 
   it("unknown command, with a suggestion", async () => {
@@ -106,13 +114,21 @@ describe("usage errors exit 2 before any call", () => {
       return r.stderr;
     };
     // A near spelling of a flag.
-    expect(await hint(["organization:user:add", "bob@x.test", "--org", "acme", "--permissions", "members"])).toBe("orgs: unknown flag '--permissions'\n  did you mean --permission?\n");
+    expect(await hint(["organization:user:add", "bob@x.test", "--org", "acme", "--permissions", "members"])).toBe(
+      "orgs: unknown flag '--permissions'\n  did you mean --permission?\n",
+    );
     expect(await hint(["organization:user:update", "bob@x.test", "--org", "acme", "--roles", "ADMIN"])).toContain("did you mean --role?");
     expect(await hint(["organization:list", "--org", "acme"])).toContain("organization:list takes no --org");
     // The organization given as an argument; a value with a space; an extra argument after an email.
-    expect(await hint(["organization:delete", "acme"])).toBe('orgs: unexpected argument "acme"\n  give the organization with --org: orgs organization:delete --org acme\n');
-    expect(await hint(["team:create", "My", "Team", "--org", "acme"])).toBe('orgs: unexpected argument "Team"\n  quote a value that contains spaces: "My Team"\n');
-    expect(await hint(["organization:user:get", "bob@x.test", "acme"])).toContain("give the organization with --org: orgs organization:user:get bob@x.test --org acme\n");
+    expect(await hint(["organization:delete", "acme"])).toBe(
+      'orgs: unexpected argument "acme"\n  give the organization with --org: orgs organization:delete --org acme\n',
+    );
+    expect(await hint(["team:create", "My", "Team", "--org", "acme"])).toBe(
+      'orgs: unexpected argument "Team"\n  quote a value that contains spaces: "My Team"\n',
+    );
+    expect(await hint(["organization:user:get", "bob@x.test", "acme"])).toContain(
+      "give the organization with --org: orgs organization:user:get bob@x.test --org acme\n",
+    );
     expect(await hint(["organization:list", "acme"])).not.toContain("quote");
     // Commands: another word for the verb, a typo, a namespace, words joined by a space.
     expect(await hint(["organization:user:invite", "bob@x.test"])).toContain("did you mean organization:user:add?");
@@ -127,7 +143,10 @@ describe("usage errors exit 2 before any call", () => {
     const r = await cli(["list", "organization"], offline);
     expect(r.code).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe('Available commands for the "organization" namespace:');
-    const listed = r.stdout.split("\n").map((l) => /^ {2}(\S+)\s/.exec(l)?.[1]).filter(Boolean);
+    const listed = r.stdout
+      .split("\n")
+      .map((l) => /^ {2}(\S+)\s/.exec(l)?.[1])
+      .filter(Boolean);
     expect(listed).toEqual(COMMANDS.map((c) => c.name).filter((n) => n.startsWith("organization:")));
     expect((await cli(["help", "organization"], offline)).stdout).toBe(r.stdout);
     expect((await cli(["list", "org"], offline)).stdout).toBe(r.stdout);
@@ -244,7 +263,9 @@ describe("credentials: flags > env > auth:login config", () => {
     const asOwner = { env: { ORGS_API_TOKEN: owner.token } };
     const r = await c(["auth:signup", "hedy@example.test", "--login"], asOwner);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("Note: ORGS_API_TOKEN is set and outranks the token just saved, so later commands still use it. Run `unset ORGS_API_TOKEN` to act as hedy@example.test.");
+    expect(r.stderr).toContain(
+      "Note: ORGS_API_TOKEN is set and outranks the token just saved, so later commands still use it. Run `unset ORGS_API_TOKEN` to act as hedy@example.test.",
+    );
     const file = join(c.configDir, "orgs", "config.json");
     const who = await c(["auth:whoami"], asOwner);
     expect(who.stdout).toMatch(new RegExp(`\nemail\\s+${owner.email}\n`));

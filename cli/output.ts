@@ -117,13 +117,15 @@ export function text(v: unknown): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => width(r[i] ?? ""))));
-  return rows
-    .map((r, ri) => {
-      const cells = r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - width(c))));
-      const line = cells.join("  ").trimEnd();
-      return ri === 0 ? line.toUpperCase() : line;
-    })
-    .join("\n") + "\n";
+  return (
+    rows
+      .map((r, ri) => {
+        const cells = r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - width(c))));
+        const line = cells.join("  ").trimEnd();
+        return ri === 0 ? line.toUpperCase() : line;
+      })
+      .join("\n") + "\n"
+  );
 }
 
 // Column widths count code points, so accented names do not skew the alignment.

@@ -36,7 +36,10 @@ function tooMany(cmd: CommandDef, positionals: string[], i: number, flags: Parse
   const msg = `unexpected argument "${extra[0]}"`;
   // organization:delete acme: the organization is a flag, not an argument.
   const orgLike = cmd.org && flags.org === undefined && extra.length === 1 && /^[a-z0-9][a-z0-9_-]*$/.test(extra[0]!);
-  const asOrg = `give the organization with --org: orgs ${cmd.name}${positionals.slice(0, i).map((p) => ` ${quote(p)}`).join("")} --org ${extra[0]}`;
+  const asOrg = `give the organization with --org: orgs ${cmd.name}${positionals
+    .slice(0, i)
+    .map((p) => ` ${quote(p)}`)
+    .join("")} --org ${extra[0]}`;
   const defs = cmd.args ?? [];
   if (!defs.length) return new UsageError(msg, orgLike ? asOrg : `orgs ${cmd.name} takes no arguments: see orgs help ${cmd.name}`);
   // team:create My Team: a value with a space, split by the shell (an email never has one).

@@ -123,7 +123,19 @@ describe("project:* and project:access:*", () => {
   });
 
   it("access:grant to a member and a team, access:list with names", async () => {
-    const m = await cli(["project:access:grant", "web", ...ORG, "--member", "bob@example.test", "--level", "viewer", "--sandbox", "contributor", "--format", "json"]);
+    const m = await cli([
+      "project:access:grant",
+      "web",
+      ...ORG,
+      "--member",
+      "bob@example.test",
+      "--level",
+      "viewer",
+      "--sandbox",
+      "contributor",
+      "--format",
+      "json",
+    ]);
     expect(m.code).toBe(0);
     expect(m.json).toMatchObject({ principal_type: "members", role: "viewer", environment_roles: { sandbox: "contributor" } });
     expect(m.stderr).toContain("Granted viewer access to web for bob@example.test");
@@ -248,7 +260,11 @@ describe("audit:list", () => {
     await s.call(owner.token, "POST", "/v1/organizations/acme/teams", { name: "Followed" });
     await eventually(() => f.output().includes('"team.created"') && f.output().includes("Followed"));
     expect(await f.stop()).toBe(0);
-    const lines = f.output().trim().split("\n").map((l) => JSON.parse(l));
+    const lines = f
+      .output()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.at(-1)).toMatchObject({ action: "team.created", target: { display_name: "Followed" } });
     expect(new Set(lines.map((e) => e.id)).size).toBe(lines.length);
   });

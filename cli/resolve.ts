@@ -73,7 +73,8 @@ export async function findProject(ctx: Scope, ref: string): Promise<Project> {
  * are usage errors, caught before any call.
  */
 export function propertyPairs(schema: z.ZodObject, pairs: string[], what: string): Record<string, unknown> {
-  if (pairs.length % 2) throw new UsageError(`missing a value for ${pairs[pairs.length - 1]}`, `give properties and values in pairs: property value [property value…]`);
+  if (pairs.length % 2)
+    throw new UsageError(`missing a value for ${pairs[pairs.length - 1]}`, `give properties and values in pairs: property value [property value…]`);
   const out: Record<string, unknown> = {};
   for (let i = 0; i < pairs.length; i += 2) {
     const [name, raw] = [pairs[i]!, pairs[i + 1]!];

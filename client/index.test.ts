@@ -11,7 +11,9 @@ beforeAll(async () => {
   s = await startTestServer();
   url = await s.app.listen({ port: 0, host: "127.0.0.1" });
 });
-afterAll(async () => { await s.close(); });
+afterAll(async () => {
+  await s.close();
+});
 
 describe("OrgsClient", () => {
   it("calls by operation ID, parses with the contract, and sends Idempotency-Key on POST", async () => {
@@ -42,8 +44,13 @@ describe("OrgsClient", () => {
     const mock = new MockAgent();
     mock.disableNetConnect();
     const pool = mock.get("http://api.test");
-    pool.intercept({ path: "/v1/me", method: "GET" }).reply(429, { code: "rate_limited" }, { headers: { "retry-after": "0" } }).times(3);
-    pool.intercept({ path: "/v1/me", method: "GET" }).reply(200, { id: "acct_1", email: "a@x.test", name: "a", two_factor_enabled: false, created_at: new Date().toISOString(), memberships: [] });
+    pool
+      .intercept({ path: "/v1/me", method: "GET" })
+      .reply(429, { code: "rate_limited" }, { headers: { "retry-after": "0" } })
+      .times(3);
+    pool
+      .intercept({ path: "/v1/me", method: "GET" })
+      .reply(200, { id: "acct_1", email: "a@x.test", name: "a", two_factor_enabled: false, created_at: new Date().toISOString(), memberships: [] });
     const c = new OrgsClient({ baseUrl: "http://api.test", dispatcher: mock.compose(retryPolicy({ maxRetryWaitMs: 50 })) });
     const me = await c.call("getMe");
     expect(me.body.id).toBe("acct_1");
@@ -53,8 +60,14 @@ describe("OrgsClient", () => {
   it("returns a 429 at once when its Retry-After is longer than it will wait (an invitation quota)", async () => {
     const mock = new MockAgent();
     mock.disableNetConnect();
-    mock.get("http://api.test").intercept({ path: "/v1/me", method: "GET" })
-      .reply(429, { type: "about:blank", title: "Too many invitations sent", status: 429, code: "invitation_quota_exceeded", detail: "retry later" }, { headers: { "retry-after": "3600", "content-type": "application/problem+json" } });
+    mock
+      .get("http://api.test")
+      .intercept({ path: "/v1/me", method: "GET" })
+      .reply(
+        429,
+        { type: "about:blank", title: "Too many invitations sent", status: 429, code: "invitation_quota_exceeded", detail: "retry later" },
+        { headers: { "retry-after": "3600", "content-type": "application/problem+json" } },
+      );
     const c = new OrgsClient({ baseUrl: "http://api.test", dispatcher: mock.compose(retryPolicy({ maxRetryWaitMs: 10_000 })) });
     const started = Date.now();
     await expect(c.call("getMe")).rejects.toMatchObject({ status: 429, code: "invitation_quota_exceeded" });

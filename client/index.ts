@@ -32,9 +32,7 @@ export class OrgsApiError extends Error {
 export function formatProblem(p: { status?: number; code?: string; detail?: string; errors?: { field: string; message: string }[] }): string {
   const detail = p.detail ?? "";
   // Field errors the detail already spells out are not repeated.
-  const extra = (p.errors ?? [])
-    .map((e) => `${fieldLabel(e.field) || "body"}: ${e.message}`)
-    .filter((text) => !detail.includes(text));
+  const extra = (p.errors ?? []).map((e) => `${fieldLabel(e.field) || "body"}: ${e.message}`).filter((text) => !detail.includes(text));
   const fields = extra.length ? ` [${extra.join("; ")}]` : "";
   return `${p.code ?? "error"} (${p.status ?? "?"}): ${detail}${fields}`;
 }
@@ -77,7 +75,19 @@ export interface CallResult<K extends OperationId> {
 }
 
 const RETRY_STATUS = [429, 502, 503, 504];
-const RETRY_ERRORS = ["ECONNRESET", "ECONNREFUSED", "ENOTFOUND", "ENETDOWN", "ENETUNREACH", "EHOSTDOWN", "EHOSTUNREACH", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT"];
+const RETRY_ERRORS = [
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "ENETDOWN",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "EHOSTUNREACH",
+  "EPIPE",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+];
 
 /** Retry-After as milliseconds (delta-seconds or an HTTP date); undefined when absent or unreadable. */
 function retryAfterMs(value: string | string[] | undefined): number | undefined {
@@ -120,7 +130,13 @@ export function retryPolicy(o: Pick<ClientOptions, "maxRetries" | "maxRetryWaitM
 /** A keep-alive Agent with the retry policy composed on. */
 export function defaultDispatcher(o: Pick<ClientOptions, "maxRetries" | "maxRetryWaitMs" | "timeoutMs" | "connections"> = {}): Dispatcher {
   const timeout = o.timeoutMs ?? 30_000;
-  return new Agent({ connections: o.connections ?? 64, keepAliveTimeout: 10_000, headersTimeout: timeout, bodyTimeout: timeout, connect: { timeout: 10_000 } }).compose(retryPolicy(o));
+  return new Agent({
+    connections: o.connections ?? 64,
+    keepAliveTimeout: 10_000,
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+    connect: { timeout: 10_000 },
+  }).compose(retryPolicy(o));
 }
 
 export class OrgsClient {
@@ -177,7 +193,11 @@ export class OrgsClient {
     if (route.response && status !== 304 && status !== 204) {
       const parsed = route.response.safeParse(json);
       if (!parsed.success) {
-        throw new OrgsApiError(status, "invalid_response", `the server's answer to ${op} does not match the contract: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+        throw new OrgsApiError(
+          status,
+          "invalid_response",
+          `the server's answer to ${op} does not match the contract: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`,
+        );
       }
       json = parsed.data;
     }

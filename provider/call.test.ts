@@ -28,7 +28,16 @@ describe("withVersion", () => {
   it("does not retry other errors", async () => {
     let n = 0;
     const err = new ProviderError("gone", { cause: new OrgsApiError(404, "not_found", "no") });
-    await expect(withVersion(1, async () => { n++; throw err; }, async () => ({ version: 2, unchanged: true }))).rejects.toBe(err);
+    await expect(
+      withVersion(
+        1,
+        async () => {
+          n++;
+          throw err;
+        },
+        async () => ({ version: 2, unchanged: true }),
+      ),
+    ).rejects.toBe(err);
     expect(n).toBe(1);
   });
 });
@@ -39,7 +48,11 @@ describe("idParts", () => {
     ["prj_1/teams/team_2", 3, ["prj_1", "teams", "team_2"]],
   ] as const)("%s", (id, n, parts) => expect(idParts(id, n as 2, "x")).toEqual(parts));
 
-  it.each([["org_1", 2], ["org_1//", 3], ["a/b/c", 2]] as const)("refuses %s as %i parts", (id, n) => {
+  it.each([
+    ["org_1", 2],
+    ["org_1//", 3],
+    ["a/b/c", 2],
+  ] as const)("refuses %s as %i parts", (id, n) => {
     expect(() => idParts(id, n as 2, "Member")).toThrow(/Member: the ID .* is not of the form/);
   });
 });

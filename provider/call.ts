@@ -55,7 +55,11 @@ export type Parent = { kind: "organization"; id: string } | { kind: "project"; i
 export async function confirmGone(missing: OrgsApiError, what: string, parent?: Parent): Promise<void> {
   if (missing.code === "deleted") return;
   if (parent) {
-    const seen = await readOr404(parent.kind === "organization" ? "getOrganization" : "getProject", { params: parent.kind === "organization" ? { org: parent.id } : { project_id: parent.id } }, `${parent.kind} ${parent.id}`);
+    const seen = await readOr404(
+      parent.kind === "organization" ? "getOrganization" : "getProject",
+      { params: parent.kind === "organization" ? { org: parent.id } : { project_id: parent.id } },
+      `${parent.kind} ${parent.id}`,
+    );
     if (!OrgsApiError.isInstance(seen) || seen.code === "deleted") return;
   }
   const where = parent ? `, and so does its ${parent.kind} ${parent.id}` : "";
@@ -115,7 +119,8 @@ export function idParts(id: string, n: 2, what: string): [string, string];
 export function idParts(id: string, n: 3, what: string): [string, string, string];
 export function idParts(id: string, n: number, what: string): string[] {
   const parts = id.split("/");
-  if (parts.length !== n || parts.some((p) => !p)) throw new ProviderError(`${what}: the ID ${id} is not of the form ${n === 2 ? "org_…/<id>" : "prj_…/<type>/<id>"}`);
+  if (parts.length !== n || parts.some((p) => !p))
+    throw new ProviderError(`${what}: the ID ${id} is not of the form ${n === 2 ? "org_…/<id>" : "prj_…/<type>/<id>"}`);
   return parts;
 }
 

@@ -41,14 +41,19 @@ export function withoutProvider<T extends object>(p: T): Omit<T, "__provider"> {
 }
 
 /** Validates `news` with `schema`; `extra` adds rules the schema cannot say. */
-export function validate<T>(schema: z.ZodType<T>, news: Record<string, unknown>, extra?: (inputs: Record<string, unknown>) => Failure[]): dynamic.CheckResult<T> {
+export function validate<T>(
+  schema: z.ZodType<T>,
+  news: Record<string, unknown>,
+  extra?: (inputs: Record<string, unknown>) => Failure[],
+): dynamic.CheckResult<T> {
   const inputs = withoutProvider(news);
   const failures: dynamic.CheckFailure[] = [];
   const result = schema.safeParse(inputs);
   if (!result.success) {
     for (const issue of result.error.issues) {
       if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys) failures.push({ property: propertyPath([...issue.path, key]), reason: `unknown property ${key}: remove it (see the resource's documented inputs)` });
+        for (const key of issue.keys)
+          failures.push({ property: propertyPath([...issue.path, key]), reason: `unknown property ${key}: remove it (see the resource's documented inputs)` });
         continue;
       }
       if (hasUnknown(at(inputs, issue.path))) continue;

@@ -55,5 +55,6 @@ describe("equality", () => {
     [undefined, [], false],
   ])("sameSet(%j, %j) is %s", (a, b, same) => expect(sameSet(a, b)).toBe(same));
 
-  it("canonical sorts keys at every depth", () => expect(canonical({ b: { d: 1, c: 2 }, a: [{ y: 1, x: 2 }] })).toBe('{"a":[{"x":2,"y":1}],"b":{"c":2,"d":1}}'));
+  it("canonical sorts keys at every depth", () =>
+    expect(canonical({ b: { d: 1, c: 2 }, a: [{ y: 1, x: 2 }] })).toBe('{"a":[{"x":2,"y":1}],"b":{"c":2,"d":1}}'));
 });

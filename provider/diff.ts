@@ -19,7 +19,8 @@ export interface DiffOutcome extends dynamic.DiffResult {
 }
 
 export function diffInputs(olds: object, news: object, rules: readonly FieldRule[]): DiffOutcome {
-  const o = olds as Record<string, unknown>, n = news as Record<string, unknown>;
+  const o = olds as Record<string, unknown>,
+    n = news as Record<string, unknown>;
   const diffs: string[] = [];
   const replaces: string[] = [];
   for (const r of rules) {
@@ -59,7 +60,11 @@ export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(v ?? null);
 }

@@ -42,9 +42,7 @@ export function codeOf(e: unknown): { status: number; code: string; problem: Rec
 export function explain(e: unknown, what: string, fields: FieldNames = {}): Error {
   if (!OrgsApiError.isInstance(e)) return e instanceof Error ? e : new ProviderError(`${what}: ${String(e)}`);
   // Field errors name the resource's inputs (roles, not /role_ids); those the detail already says are left out.
-  const fieldText = e.errors
-    .filter((f) => !e.detail.includes(f.message))
-    .map((f) => `${fields[f.field] ?? (fieldLabel(f.field) || "body")}: ${f.message}`);
+  const fieldText = e.errors.filter((f) => !e.detail.includes(f.message)).map((f) => `${fields[f.field] ?? (fieldLabel(f.field) || "body")}: ${f.message}`);
   const detail = e.detail + (fieldText.length ? ` [${fieldText.join("; ")}]` : "");
   const base = `${what}: ${e.code} (${e.status || "no response"}): ${detail}`;
   const advice = adviceFor(e);
@@ -54,21 +52,26 @@ export function explain(e: unknown, what: string, fields: FieldNames = {}): Erro
 function adviceFor(e: OrgsApiError): string {
   if (e.status === 0) return "check orgs:apiUrl (or ORGS_API_URL) and that the org API is running";
   if (e.status === 401) return "set a valid token with `pulumi config set --secret orgs:apiToken …` or ORGS_API_TOKEN";
-  if (e.code === "two_factor_required") return "the organization requires two-factor authentication: enrol the token's account (`orgs 2fa:enroll`), then run pulumi again";
+  if (e.code === "two_factor_required")
+    return "the organization requires two-factor authentication: enrol the token's account (`orgs 2fa:enroll`), then run pulumi again";
   // Only the owner and ADMIN members act on admins and on the owner (org-api.md §4 note 1).
   if (e.status === 403 && /(holds|invited with) the ADMIN role|owns the organization/.test(e.detail)) {
     return "run pulumi with a token of the organization's owner or of an ADMIN member for this change, or stop managing this member from this stack with `pulumi state delete`";
   }
   if (e.code === "owner_has_all_permissions" || e.code === "cannot_remove_owner") {
-    return "the owner holds every permission and can be neither demoted nor removed: leave roles and permissions out of the owner's Member resource; " +
-      "to remove the owner, transfer the ownership first, or stop managing this membership with `pulumi state delete`";
+    return (
+      "the owner holds every permission and can be neither demoted nor removed: leave roles and permissions out of the owner's Member resource; " +
+      "to remove the owner, transfer the ownership first, or stop managing this membership with `pulumi state delete`"
+    );
   }
   if (e.code === "project_has_org_scoped_grants") {
     return "grants to the old organization's members, roles and teams cannot move with the project: remove those ProjectAccess resources (or revoke the grants) first, then run pulumi again";
   }
-  if (e.status === 403) return "the token's account may not make this change: use a token of an account that may (the owner or an ADMIN), or ask one to grant what is missing";
+  if (e.status === 403)
+    return "the token's account may not make this change: use a token of an account that may (the owner or an ADMIN), or ask one to grant what is missing";
   if (e.status === 412) return "it was changed outside Pulumi since the last refresh: run `pulumi refresh`, review the drift, then `pulumi up` again";
-  if (e.code === "invitation_quota_exceeded") return "the organization's invitations for the last 24 hours are used up: run `pulumi up` again later; the members already invited are kept";
+  if (e.code === "invitation_quota_exceeded")
+    return "the organization's invitations for the last 24 hours are used up: run `pulumi up` again later; the members already invited are kept";
   if (e.status === 429) return "still rate limited after retrying: run with a lower --parallel or raise the server's limit";
   return "";
 }
@@ -82,7 +85,10 @@ export const ADOPT_ADVICE = "set `adopt: true` on this resource to manage it (pu
 
 /** "Adopt it, or …": the refusal of a create that met an existing object. */
 export function adoptionRefused(e: unknown, kind: string, orElse = ""): ProviderError {
-  return withAdvice(e, `set \`adopt: true\` on this resource to manage the existing ${kind} (pulumi import cannot reach a dynamic provider)${orElse ? `, or ${orElse}` : ""}`);
+  return withAdvice(
+    e,
+    `set \`adopt: true\` on this resource to manage the existing ${kind} (pulumi import cannot reach a dynamic provider)${orElse ? `, or ${orElse}` : ""}`,
+  );
 }
 
 /**
@@ -97,7 +103,13 @@ export class PartialError extends ProviderError {
    * `request` is the create or update's inputs: the host adds `__provider` to successful results
    * only, and a resource recorded without it could never be read or deleted.
    */
-  constructor(message: string, readonly id: string, outputs: object, request: object, cause?: unknown) {
+  constructor(
+    message: string,
+    readonly id: string,
+    outputs: object,
+    request: object,
+    cause?: unknown,
+  ) {
     super(message, { cause });
     this.reasons = [message];
     this.properties = { ...outputs, __provider: (request as { __provider?: unknown }).__provider };

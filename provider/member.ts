@@ -26,7 +26,14 @@ const REPLACE_ON: readonly string[] = PULUMI_RESOURCES["orgs:index:Member"].repl
 const FLAGS = ["note", "resendExpiredInvitation", "adopt"] as const;
 const FIELDS: FieldNames = { "/role_ids": "roles", "/team_ids": "teams" };
 const RULES: FieldRule[] = [
-  { key: "email", eq: (a, b) => String(a ?? "").trim().toLowerCase() === String(b).trim().toLowerCase(), replace: REPLACE_ON.includes("email") },
+  {
+    key: "email",
+    eq: (a, b) =>
+      String(a ?? "")
+        .trim()
+        .toLowerCase() === String(b).trim().toLowerCase(),
+    replace: REPLACE_ON.includes("email"),
+  },
   { key: "permissions", eq: sameSet },
 ];
 const SETS: { key: "roles" | "teams"; kind: Named; ids: "roleIds" | "teamIds"; api: "role_ids" | "team_ids" }[] = [
@@ -43,17 +50,22 @@ async function outputs(m: Member, declared: Partial<Inputs>, keys: readonly stri
     asDeclared("role", m.organization_id, m.role_ids, declared.roles),
     asDeclared("team", m.organization_id, m.team_ids, declared.teams),
   ]);
-  return outputsOf({ organization: declared.organization ?? m.organization_id, email: m.email, roles, teams, permissions: m.permissions }, keys, carry(declared, FLAGS), {
-    organizationId: m.organization_id,
-    memberId: m.id,
-    roleIds: m.role_ids,
-    teamIds: m.team_ids,
-    status: m.status,
-    accountId: m.account_id,
-    invitationExpiresAt: m.invitation?.expires_at ?? null,
-    isOwner: m.is_owner,
-    version: m.version,
-  }) as State;
+  return outputsOf(
+    { organization: declared.organization ?? m.organization_id, email: m.email, roles, teams, permissions: m.permissions },
+    keys,
+    carry(declared, FLAGS),
+    {
+      organizationId: m.organization_id,
+      memberId: m.id,
+      roleIds: m.role_ids,
+      teamIds: m.team_ids,
+      status: m.status,
+      accountId: m.account_id,
+      invitationExpiresAt: m.invitation?.expires_at ?? null,
+      isOwner: m.is_owner,
+      version: m.version,
+    },
+  ) as State;
 }
 
 /** Expired per the last refresh, or since then by this machine's clock. */
@@ -110,7 +122,8 @@ export async function diff(_id: string, olds: State, news: Inputs): Promise<Diff
 /** The ID of the organization a create names; an error when the token cannot see it. */
 async function organizationId(ref: string, w: string): Promise<string> {
   const id = await orgIdOf(ref);
-  if (id === undefined) throw new ProviderError(`${w}: organization ${ref} is not visible to this token: check the slug, and that the token's account is a member`);
+  if (id === undefined)
+    throw new ProviderError(`${w}: organization ${ref} is not visible to this token: check the slug, and that the token's account is a member`);
   return id;
 }
 
@@ -148,7 +161,12 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
   const patch = await patchFor(current, inputs);
   if (!Object.keys(patch).length) return { id, outs: current };
   try {
-    const { body: m } = await call("updateMember", { params: { org: found.organization_id, member_id: found.id }, body: patch, ifMatch: found.version }, w, FIELDS);
+    const { body: m } = await call(
+      "updateMember",
+      { params: { org: found.organization_id, member_id: found.id }, body: patch, ifMatch: found.version },
+      w,
+      FIELDS,
+    );
     return { id, outs: await outputs(m, inputs, keys) };
   } catch (e) {
     throw new PartialError(`${w} was adopted but not given the declared roles, teams and permissions: ${(e as Error).message}`, id, current, inputs, e);
@@ -193,7 +211,14 @@ export async function update(id: string, olds: State, news: Inputs): Promise<dyn
     } catch (e) {
       // Accepted since the last refresh: nothing to re-send.
       if (codeOf(e)?.code === "member_active") m = (await call("getMember", { params }, w)).body;
-      else if (m) throw new PartialError(`${w} was updated, but the expired invitation was not re-sent: ${(e as Error).message}`, id, await outputs(m, news, keys), news, e);
+      else if (m)
+        throw new PartialError(
+          `${w} was updated, but the expired invitation was not re-sent: ${(e as Error).message}`,
+          id,
+          await outputs(m, news, keys),
+          news,
+          e,
+        );
       else throw e;
     }
   }
@@ -213,7 +238,9 @@ export async function del(id: string, props: State): Promise<void> {
   try {
     await withVersion(
       props.version,
-      async (v) => { await call("deleteMember", { params, ifMatch: v }, w); },
+      async (v) => {
+        await call("deleteMember", { params, ifMatch: v }, w);
+      },
       async () => {
         const { body } = await call("getMember", { params }, w);
         return { version: body.version, unchanged: unchangedSince(body, props) };

@@ -81,7 +81,9 @@ export function namedProvider<T extends NamedObject, I extends NamedInputs, S ex
   const serverInputs = (r: T, organization: string) => ({ organization, name: r.name, description: r.description, ...spec.extraInputs?.(r) });
   const outputs = (r: T, declared: Partial<NamedInputs>, keys: readonly string[]): S => {
     return outputsOf(serverInputs(r, declared.organization ?? r.organization_id), keys, carry(declared, FLAGS), {
-      organizationId: r.organization_id, [spec.idOutput]: r.id, version: r.version,
+      organizationId: r.organization_id,
+      [spec.idOutput]: r.id,
+      version: r.version,
     }) as unknown as S;
   };
   const patchBody = (current: object, news: I) => patchOf(current, news, RULES);
@@ -121,7 +123,9 @@ export function namedProvider<T extends NamedObject, I extends NamedInputs, S ex
       if (codeOf(e)?.code !== "already_exists") throw e;
       if (inputs.adopt !== true) throw adoptionRefused(e, kind, "choose another name");
     }
-    const all = await api.list(org).catch((e) => { throw explain(e, w); });
+    const all = await api.list(org).catch((e) => {
+      throw explain(e, w);
+    });
     const found = all.find((r) => r.name.toLowerCase() === String(inputs.name).toLowerCase());
     if (!found) throw new ProviderError(`${w} exists but this token cannot see it: check the token's organization`);
     spec.refuseAdopt?.(found, w);

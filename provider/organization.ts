@@ -29,7 +29,12 @@ const what = (p: { slug?: string }, id?: string) => `organization ${p.slug ?? id
 
 /** The server's organization as inputs (API names → input names). */
 const serverInputs = (o: Organization) => ({
-  slug: o.slug, name: o.name, region: o.region, websiteUrl: o.website_url, plan: o.plan, requireTwoFactor: o.require_two_factor,
+  slug: o.slug,
+  name: o.name,
+  region: o.region,
+  websiteUrl: o.website_url,
+  plan: o.plan,
+  requireTwoFactor: o.require_two_factor,
 });
 
 function outputs(o: Organization, declared: Partial<Inputs>, keys: readonly string[]): State {
@@ -45,7 +50,9 @@ function outputs(o: Organization, declared: Partial<Inputs>, keys: readonly stri
 
 function createBody(i: Inputs) {
   return {
-    slug: i.slug, name: i.name, region: i.region,
+    slug: i.slug,
+    name: i.name,
+    region: i.region,
     ...(i.websiteUrl !== undefined ? { website_url: i.websiteUrl } : {}),
     ...(i.plan !== undefined ? { plan: i.plan } : {}),
     ...(i.requireTwoFactor !== undefined ? { require_two_factor: i.requireTwoFactor } : {}),
@@ -53,7 +60,13 @@ function createBody(i: Inputs) {
 }
 
 /** The PATCH that brings `current` (input names) to the declared `news`. */
-const patchBody = (current: object, news: Inputs) => patchOf(current, news, RULES.filter((r) => !r.replace), API_NAMES);
+const patchBody = (current: object, news: Inputs) =>
+  patchOf(
+    current,
+    news,
+    RULES.filter((r) => !r.replace),
+    API_NAMES,
+  );
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
   return validate(OrganizationInputs, news);
@@ -78,9 +91,12 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
   }
   const { body: page } = await call("listOrganizations", { query: { slug: inputs.slug } }, what(inputs));
   const org = page.items[0];
-  if (!org) throw new ProviderError(`${what(inputs)} exists, but this token's account is not one of its members: ask its owner for access, or choose another slug`);
+  if (!org)
+    throw new ProviderError(`${what(inputs)} exists, but this token's account is not one of its members: ask its owner for access, or choose another slug`);
   if (org.region !== inputs.region) {
-    throw new ProviderError(`${what(inputs, org.id)} exists in region ${org.region}: the region is fixed at creation, so declare region "${org.region}" to adopt it`);
+    throw new ProviderError(
+      `${what(inputs, org.id)} exists in region ${org.region}: the region is fixed at creation, so declare region "${org.region}" to adopt it`,
+    );
   }
   recordAdopted(org.id);
   const current = outputs(org, inputs, keys);
@@ -129,7 +145,9 @@ export async function del(id: string, props: State): Promise<void> {
   try {
     await withVersion(
       props.version,
-      async (v) => { await call("deleteOrganization", { params: { org: id }, ifMatch: v }, what(props, id)); },
+      async (v) => {
+        await call("deleteOrganization", { params: { org: id }, ifMatch: v }, what(props, id));
+      },
       async () => {
         const { body } = await call("getOrganization", { params: { org: id } }, what(props, id));
         return { version: body.version, unchanged: !diffInputs(serverInputs(body), declaredPart(props, INPUT_KEYS), RULES).changes };
@@ -139,7 +157,10 @@ export async function del(id: string, props: State): Promise<void> {
     const code = codeOf(e);
     if (code?.status === 404) return;
     if (code?.code === "organization_has_projects") {
-      throw withAdvice(e, "projects this stack does not declare (or another stack manages) keep the organization alive: delete or transfer them, then run pulumi again");
+      throw withAdvice(
+        e,
+        "projects this stack does not declare (or another stack manages) keep the organization alive: delete or transfer them, then run pulumi again",
+      );
     }
     throw e;
   }

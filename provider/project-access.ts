@@ -119,7 +119,12 @@ export async function read(id: string, props: State): Promise<dynamic.ReadResult
   const w = `access of ${type}/${principal} to project ${project}`;
   // A deleted project answers 404 `deleted` for its grants too; otherwise the project decides.
   const g = await readThrough<ProjectAccess>({
-    list: { scope: `access:${project}`, key: `${type}/${principal}`, all: () => api().listAll("listProjectAccess", { params: { project_id: project } }), keyOf: (x) => `${x.principal_type}/${x.principal_id}` },
+    list: {
+      scope: `access:${project}`,
+      key: `${type}/${principal}`,
+      all: () => api().listAll("listProjectAccess", { params: { project_id: project } }),
+      keyOf: (x) => `${x.principal_type}/${x.principal_id}`,
+    },
     get: () => readOr404("getProjectAccess", { params: params(project, type, principal) }, w),
     what: w,
     parent: { kind: "project", id: project },
@@ -155,7 +160,9 @@ export async function del(id: string, props: State): Promise<void> {
   try {
     await withVersion(
       props.version,
-      async (v) => { await call("deleteProjectAccess", { params: params(project, type, principal), ifMatch: v }, w); },
+      async (v) => {
+        await call("deleteProjectAccess", { params: params(project, type, principal), ifMatch: v }, w);
+      },
       async () => {
         const { body } = await call("getProjectAccess", { params: params(project, type, principal) }, w);
         return { version: body.version, unchanged: !diffInputs(outputs(body, props, []), declaredPart(props, INPUT_KEYS), RULES).changes };

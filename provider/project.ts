@@ -70,7 +70,10 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
   }
   const { body: page } = await call("listProjects", { params, query: { name: inputs.name } }, what(inputs));
   const found = page.items.find((p) => p.name.toLowerCase() === String(inputs.name).toLowerCase());
-  if (!found) throw new ProviderError(`${what(inputs)} exists in ${inputs.organization} but this token cannot see it: ask a project admin for access, or choose another name`);
+  if (!found)
+    throw new ProviderError(
+      `${what(inputs)} exists in ${inputs.organization} but this token cannot see it: ask a project admin for access, or choose another name`,
+    );
   recordAdopted(found.id);
   const current = outputs(found, inputs, keys);
   const patch = patchBody(current, inputs);
@@ -79,7 +82,13 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
     const { body: p } = await call("updateProject", { params: { project_id: found.id }, body: patch, ifMatch: found.version }, what(inputs, found.id));
     return { id: p.id, outs: outputs(p, inputs, keys) };
   } catch (e) {
-    throw new PartialError(`${what(inputs, found.id)} was adopted but not brought to the declared settings: ${(e as Error).message}`, found.id, current, inputs, e);
+    throw new PartialError(
+      `${what(inputs, found.id)} was adopted but not brought to the declared settings: ${(e as Error).message}`,
+      found.id,
+      current,
+      inputs,
+      e,
+    );
   }
 }
 
@@ -89,7 +98,9 @@ export async function read(id: string, props: State): Promise<dynamic.ReadResult
   // No parent decides: a project moved to an organization the token cannot see, or one the token's
   // account lost access to, still exists; only a project the server says was deleted is gone.
   const p = await readThrough<Project>({
-    ...(orgId ? { list: { scope: `projects:${orgId}`, key: id, all: () => api().listAll("listProjects", { params: { org: orgId } }), keyOf: (x: Project) => x.id } } : {}),
+    ...(orgId
+      ? { list: { scope: `projects:${orgId}`, key: id, all: () => api().listAll("listProjects", { params: { org: orgId } }), keyOf: (x: Project) => x.id } }
+      : {}),
     get: () => readOr404("getProject", { params: { project_id: id } }, w),
     what: w,
   });
@@ -148,7 +159,9 @@ export async function del(id: string, props: State): Promise<void> {
   try {
     await withVersion(
       props.version,
-      async (v) => { await call("deleteProject", { params: { project_id: id }, ifMatch: v }, w); },
+      async (v) => {
+        await call("deleteProject", { params: { project_id: id }, ifMatch: v }, w);
+      },
       async () => {
         const { body } = await call("getProject", { params: { project_id: id } }, w);
         return { version: body.version, unchanged: unchangedSince(body, props) };
@@ -160,7 +173,10 @@ export async function del(id: string, props: State): Promise<void> {
     if (code?.status === 404) return;
     if (code?.code === "project_has_access_grants") {
       const n = (k: string) => Number(code.problem[k] ?? 0);
-      throw withAdvice(e, `grants this stack does not declare keep it (members: ${n("members")}, roles: ${n("roles")}, teams: ${n("teams")}, accounts: ${n("accounts")}): revoke them, or declare them as ProjectAccess resources, then run pulumi again`);
+      throw withAdvice(
+        e,
+        `grants this stack does not declare keep it (members: ${n("members")}, roles: ${n("roles")}, teams: ${n("teams")}, accounts: ${n("accounts")}): revoke them, or declare them as ProjectAccess resources, then run pulumi again`,
+      );
     }
     throw e;
   }

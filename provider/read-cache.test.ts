@@ -4,9 +4,15 @@ import { clearReadCache, fromList, invalidate } from "./read-cache";
 
 describe("fromList", () => {
   let lists = 0;
-  const list = async () => { lists++; return [{ id: "a" }, { id: "b" }]; };
+  const list = async () => {
+    lists++;
+    return [{ id: "a" }, { id: "b" }];
+  };
   const read = (id: string, scope = "members:org_1") => fromList(scope, id, list, (x) => x.id);
-  beforeEach(() => { clearReadCache(); lists = 0; });
+  beforeEach(() => {
+    clearReadCache();
+    lists = 0;
+  });
 
   it("answers the first 25 reads of a scope with a miss, then from one list", async () => {
     for (let i = 0; i < 25; i++) expect(await read("a")).toBe("miss");
@@ -30,7 +36,9 @@ describe("fromList", () => {
     expect(await read("a")).toBe("miss");
     clearReadCache();
     lists = 0;
-    const failing = async () => { throw new Error("down"); };
+    const failing = async () => {
+      throw new Error("down");
+    };
     for (let i = 0; i < 25; i++) await fromList("s", "a", failing, (x: { id: string }) => x.id);
     expect(await fromList("s", "a", failing, (x: { id: string }) => x.id)).toBe("miss");
     // The failed list is forgotten: the scope counts from the start again.

@@ -26,7 +26,9 @@ export async function fromList<T>(scope: string, id: string, list: () => Promise
     const e = entry;
     e.at = now;
     e.items = list().then((items) => new Map(items.map((t) => [keyOf(t), t])));
-    e.items.catch(() => { if (cache.get(scope) === e) cache.delete(scope); });
+    e.items.catch(() => {
+      if (cache.get(scope) === e) cache.delete(scope);
+    });
   }
   try {
     return ((await entry.items!).get(id) as T | undefined) ?? "miss";

@@ -19,7 +19,12 @@ export function orgIdOf(ref: string): Promise<string | undefined> {
   if (!id) {
     id = readOr404("getOrganization", { params: { org: ref } }, `organization ${ref}`).then((r) => (OrgsApiError.isInstance(r) ? undefined : r.body.id));
     // Only answers are kept: a slug not found may be the one this run renames an organization to.
-    id.then((found) => { if (found === undefined) orgIds.delete(ref); }, () => orgIds.delete(ref));
+    id.then(
+      (found) => {
+        if (found === undefined) orgIds.delete(ref);
+      },
+      () => orgIds.delete(ref),
+    );
     orgIds.set(ref, id);
   }
   return id;
@@ -52,16 +57,22 @@ export async function sameOrganization(state: { organization?: unknown; organiza
   if (next === state.organization || next === state.organizationId) return;
   forgetOrgSlugs();
   const id = await orgIdOf(next);
-  if (id === undefined) throw new ProviderError(`${what}: organization ${next} is not visible to this token: check the slug, and that the token's account is a member`);
+  if (id === undefined)
+    throw new ProviderError(`${what}: organization ${next} is not visible to this token: check the slug, and that the token's account is a member`);
   if (id !== state.organizationId) {
-    throw new ProviderError(`${what}: organization ${next} is another organization than ${state.organizationId}, which needs a replacement: run pulumi up again`);
+    throw new ProviderError(
+      `${what}: organization ${next} is another organization than ${state.organizationId}, which needs a replacement: run pulumi up again`,
+    );
   }
 }
 
 // Roles and teams by name ---------------------------------------------------------------------------
 
 export type Named = "role" | "team";
-interface Catalog { byName: Map<string, string>; byId: Map<string, string> }
+interface Catalog {
+  byName: Map<string, string>;
+  byId: Map<string, string>;
+}
 const catalogs = new Map<string, Promise<Catalog>>();
 const isIdOf = (kind: Named, ref: string) => ref.startsWith(`${kind}_`);
 
@@ -71,7 +82,8 @@ function catalog(kind: Named, org: string, fresh = false): Promise<Catalog> {
   if (!c || fresh) {
     const op = kind === "role" ? "listRoles" : "listTeams";
     c = (async () => {
-      const byName = new Map<string, string>(), byId = new Map<string, string>();
+      const byName = new Map<string, string>(),
+        byId = new Map<string, string>();
       // Up to 250 teams per organization: a few pages at most.
       let cursor: string | undefined;
       do {

@@ -11,7 +11,14 @@ import { namedProvider } from "./named";
 
 export { configure } from "./config";
 
-export const { check, diff, create, read, update, delete: del } = namedProvider<Role, z.output<typeof RoleInputs>>({
+export const {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: del,
+} = namedProvider<Role, z.output<typeof RoleInputs>>({
   kind: "role",
   token: "orgs:index:Role",
   inputs: RoleInputs,
@@ -20,7 +27,10 @@ export const { check, diff, create, read, update, delete: del } = namedProvider<
   extraInputs: (r) => ({ permissions: r.permissions }),
   extraCreateBody: (inputs) => ({ permissions: inputs.permissions ?? [] }),
   refuseAdopt(found, what) {
-    if (found.builtin) throw new ProviderError(`${what} is the built-in ${found.name} role, which cannot be changed: use the Organization's defaultRoleId or adminRoleId instead of a Role resource`);
+    if (found.builtin)
+      throw new ProviderError(
+        `${what} is the built-in ${found.name} role, which cannot be changed: use the Organization's defaultRoleId or adminRoleId instead of a Role resource`,
+      );
   },
   deleteAdvice: (code) =>
     code === "role_in_use" ? "members or project grants this stack does not declare still use it: reassign or revoke them, then run pulumi again" : undefined,

@@ -26,7 +26,11 @@ describe("state", () => {
   it("carry and redeclared: flags as the program has them now, the rest as it was", () => {
     expect(carry({ adopt: false, note: undefined, x: 1 }, ["adopt", "note"])).toEqual({ adopt: false });
     const olds = { organization: "acme", email: "a@x", adopt: true, note: "hi", [DECLARED]: ["adopt", "email", "note", "organization"] };
-    expect(redeclared(olds, { organization: "org_1", email: "a@x", note: "hi" }, ["adopt", "note"], { organization: "org_1" }))
-      .toEqual({ organization: "org_1", email: "a@x", note: "hi", [DECLARED]: ["email", "note", "organization"] });
+    expect(redeclared(olds, { organization: "org_1", email: "a@x", note: "hi" }, ["adopt", "note"], { organization: "org_1" })).toEqual({
+      organization: "org_1",
+      email: "a@x",
+      note: "hi",
+      [DECLARED]: ["email", "note", "organization"],
+    });
   });
 });

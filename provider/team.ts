@@ -9,7 +9,14 @@ import { namedProvider } from "./named";
 
 export { configure } from "./config";
 
-export const { check, diff, create, read, update, delete: del } = namedProvider<Team, z.output<typeof TeamInputs>>({
+export const {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: del,
+} = namedProvider<Team, z.output<typeof TeamInputs>>({
   kind: "team",
   token: "orgs:index:Team",
   inputs: TeamInputs,

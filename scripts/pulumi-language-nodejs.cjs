@@ -23,7 +23,11 @@ const plugin = pp("./proto/plugin_pb.js");
 const { version } = pp("./package.json");
 
 // The engine's address is the last argument; flags (-tracing …) come before it.
-const engineAddress = process.argv.slice(2).filter((a) => !a.startsWith("-")).pop() ?? "";
+const engineAddress =
+  process.argv
+    .slice(2)
+    .filter((a) => !a.startsWith("-"))
+    .pop() ?? "";
 
 /** Resource plugins the program's packages declare ("pulumi": {"resource": true}), as the real host reports them. */
 function requiredPlugins(dir) {
@@ -34,7 +38,11 @@ function requiredPlugins(dir) {
     : [];
   for (const name of packages) {
     let pkg;
-    try { pkg = JSON.parse(fs.readFileSync(path.join(modules, name, "package.json"), "utf8")); } catch { continue; }
+    try {
+      pkg = JSON.parse(fs.readFileSync(path.join(modules, name, "package.json"), "utf8"));
+    } catch {
+      continue;
+    }
     if (!pkg.pulumi || !pkg.pulumi.resource) continue;
     const dep = new plugin.PluginDependency();
     dep.setName(pkg.pulumi.name || pkg.name.replace(/^@pulumi\//, "").replace(/^@/, ""));
@@ -69,8 +77,15 @@ function run(req) {
   if (options.typescript !== false) env.PULUMI_NODEJS_TYPESCRIPT = "true";
   // A tsconfig path in Pulumi.yaml is relative to the project's directory (where Pulumi.yaml is).
   if (options.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = path.resolve((info && info.getRootDirectory()) || programDir, options.tsconfig);
-  const args = [...String(options.nodeargs || "").split(/\s+/).filter(Boolean), runner];
-  const flag = (name, value) => { if (value) args.push(`--${name}`, String(value)); };
+  const args = [
+    ...String(options.nodeargs || "")
+      .split(/\s+/)
+      .filter(Boolean),
+    runner,
+  ];
+  const flag = (name, value) => {
+    if (value) args.push(`--${name}`, String(value));
+  };
   flag("monitor", req.getMonitorAddress());
   flag("engine", engineAddress);
   flag("organization", req.getOrganization());
@@ -83,7 +98,10 @@ function run(req) {
   args.push(entry === "." ? "." : path.resolve(programDir, entry), ...req.getArgsList());
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: programDir, env, stdio: ["ignore", "inherit", "inherit"] });
-    child.on("error", (e) => { res.setError(`could not run the program: ${e.message}`); resolve(res); });
+    child.on("error", (e) => {
+      res.setError(`could not run the program: ${e.message}`);
+      resolve(res);
+    });
     child.on("exit", (code, signal) => {
       if (code === 32) res.setBail(true);
       else if (code !== 0) res.setError(signal ? `Program exited with signal ${signal}` : `Program exited with non-zero exit code: ${code}`);
@@ -105,7 +123,10 @@ server.addService(languageRpc.LanguageRuntimeService, {
     callback(null, res);
   },
   run(call, callback) {
-    run(call.request).then((res) => callback(null, res), (e) => callback({ code: grpc.status.UNKNOWN, details: e.message }));
+    run(call.request).then(
+      (res) => callback(null, res),
+      (e) => callback({ code: grpc.status.UNKNOWN, details: e.message }),
+    );
   },
 });
 server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {

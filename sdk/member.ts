@@ -65,11 +65,31 @@ export class Member extends DynamicResource {
   declare public readonly version: pulumi.Output<number>;
 
   constructor(name: string, args: MemberArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
-      roles: undefined, teams: undefined, permissions: undefined, note: undefined, resendExpiredInvitation: undefined, adopt: undefined,
-      ...args,
-      organizationId: undefined, memberId: undefined, roleIds: undefined, teamIds: undefined, status: undefined, accountId: undefined, invitationExpiresAt: undefined, isOwner: undefined, version: undefined,
-    }, opts, "orgs", "Member");
+    super(
+      provider,
+      name,
+      {
+        roles: undefined,
+        teams: undefined,
+        permissions: undefined,
+        note: undefined,
+        resendExpiredInvitation: undefined,
+        adopt: undefined,
+        ...args,
+        organizationId: undefined,
+        memberId: undefined,
+        roleIds: undefined,
+        teamIds: undefined,
+        status: undefined,
+        accountId: undefined,
+        invitationExpiresAt: undefined,
+        isOwner: undefined,
+        version: undefined,
+      },
+      opts,
+      "orgs",
+      "Member",
+    );
     this.organizationId = idPart(this.id, 0);
     this.memberId = idPart(this.id, 1);
   }

@@ -53,10 +53,25 @@ export class Organization extends DynamicResource {
   declare public readonly version: pulumi.Output<number>;
 
   constructor(name: string, args: OrganizationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
-      websiteUrl: undefined, plan: undefined, requireTwoFactor: undefined, adopt: undefined,
-      ...args,
-      ownerAccountId: undefined, ownerMemberId: undefined, defaultTeamId: undefined, defaultRoleId: undefined, adminRoleId: undefined, version: undefined,
-    }, opts, "orgs", "Organization");
+    super(
+      provider,
+      name,
+      {
+        websiteUrl: undefined,
+        plan: undefined,
+        requireTwoFactor: undefined,
+        adopt: undefined,
+        ...args,
+        ownerAccountId: undefined,
+        ownerMemberId: undefined,
+        defaultTeamId: undefined,
+        defaultRoleId: undefined,
+        adminRoleId: undefined,
+        version: undefined,
+      },
+      opts,
+      "orgs",
+      "Organization",
+    );
   }
 }

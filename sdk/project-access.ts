@@ -64,11 +64,27 @@ export class ProjectAccess extends DynamicResource {
   declare public readonly version: pulumi.Output<number>;
 
   constructor(name: string, args: ProjectAccessArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
-      member: undefined, role: undefined, team: undefined, account: undefined, environmentRoles: undefined, adopt: undefined,
-      ...args,
-      organizationId: undefined, principalType: undefined, principalId: undefined, external: undefined, version: undefined,
-    }, opts, "orgs", "ProjectAccess");
+    super(
+      provider,
+      name,
+      {
+        member: undefined,
+        role: undefined,
+        team: undefined,
+        account: undefined,
+        environmentRoles: undefined,
+        adopt: undefined,
+        ...args,
+        organizationId: undefined,
+        principalType: undefined,
+        principalId: undefined,
+        external: undefined,
+        version: undefined,
+      },
+      opts,
+      "orgs",
+      "ProjectAccess",
+    );
     this.principalType = idPart(this.id, 1) as pulumi.Output<"members" | "roles" | "teams" | "accounts">;
     this.principalId = idPart(this.id, 2);
   }

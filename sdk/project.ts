@@ -34,10 +34,21 @@ export class Project extends DynamicResource {
   declare public readonly version: pulumi.Output<number>;
 
   constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
-      description: undefined, adopt: undefined,
-      ...args,
-      organizationId: undefined, sandboxEnvironmentId: undefined, liveEnvironmentId: undefined, version: undefined,
-    }, opts, "orgs", "Project");
+    super(
+      provider,
+      name,
+      {
+        description: undefined,
+        adopt: undefined,
+        ...args,
+        organizationId: undefined,
+        sandboxEnvironmentId: undefined,
+        liveEnvironmentId: undefined,
+        version: undefined,
+      },
+      opts,
+      "orgs",
+      "Project",
+    );
   }
 }

@@ -38,11 +38,22 @@ export class Role extends DynamicResource {
   declare public readonly version: pulumi.Output<number>;
 
   constructor(name: string, args: RoleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
-      description: undefined, permissions: undefined, adopt: undefined,
-      ...args,
-      organizationId: undefined, roleId: undefined, version: undefined,
-    }, opts, "orgs", "Role");
+    super(
+      provider,
+      name,
+      {
+        description: undefined,
+        permissions: undefined,
+        adopt: undefined,
+        ...args,
+        organizationId: undefined,
+        roleId: undefined,
+        version: undefined,
+      },
+      opts,
+      "orgs",
+      "Role",
+    );
     this.organizationId = idPart(this.id, 0);
     this.roleId = idPart(this.id, 1);
   }

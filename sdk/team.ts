@@ -33,11 +33,21 @@ export class Team extends DynamicResource {
   declare public readonly version: pulumi.Output<number>;
 
   constructor(name: string, args: TeamArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
-      description: undefined, adopt: undefined,
-      ...args,
-      organizationId: undefined, teamId: undefined, version: undefined,
-    }, opts, "orgs", "Team");
+    super(
+      provider,
+      name,
+      {
+        description: undefined,
+        adopt: undefined,
+        ...args,
+        organizationId: undefined,
+        teamId: undefined,
+        version: undefined,
+      },
+      opts,
+      "orgs",
+      "Team",
+    );
     this.organizationId = idPart(this.id, 0);
     this.teamId = idPart(this.id, 1);
   }

@@ -14,7 +14,9 @@ describe("database faults", () => {
   it("answers 503 unavailable with Retry-After when the database drops the connection", async () => {
     const query = s.db.query;
     // Fault injection: PostgreSQL's admin_shutdown, as a restarting server sends it.
-    s.db.query = async () => { throw Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }); };
+    s.db.query = async () => {
+      throw Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+    };
     try {
       const r = await s.call(owner.token, "GET", "/v1/organizations/faulty");
       expect(r.statusCode).toBe(503);
@@ -29,7 +31,9 @@ describe("database faults", () => {
 
   it("answers 500 internal, without details, for a bug", async () => {
     const query = s.db.query;
-    s.db.query = async () => { throw new TypeError("cannot read properties of undefined"); };
+    s.db.query = async () => {
+      throw new TypeError("cannot read properties of undefined");
+    };
     try {
       const r = await s.call(owner.token, "GET", "/v1/organizations/faulty");
       expect(r.statusCode).toBe(500);

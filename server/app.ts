@@ -78,9 +78,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   const every = opts.maintenanceEveryMs ?? 10 * 60_000;
-  const maintenance = every > 0
-    ? setInterval(() => void pruneExpired(opts.db, now()).catch((e) => app.log.warn(e, "pruning expired records failed")), every).unref()
-    : undefined;
+  const maintenance =
+    every > 0 ? setInterval(() => void pruneExpired(opts.db, now()).catch((e) => app.log.warn(e, "pruning expired records failed")), every).unref() : undefined;
   app.addHook("onClose", async () => {
     limiter.stop();
     clearInterval(maintenance);
@@ -102,7 +101,10 @@ function registerOperation<K extends OperationId>(app: FastifyInstance, operatio
 
 /** 405 with Allow for a path of the table asked with another method; 404 for any other path. */
 function notFoundOrNotAllowed() {
-  const known = Object.values(routes as Record<string, RouteDef>).map((r) => ({ re: new RegExp(`^${r.path.replace(/\{\w+\}/g, "[^/]+")}$`), method: r.method }));
+  const known = Object.values(routes as Record<string, RouteDef>).map((r) => ({
+    re: new RegExp(`^${r.path.replace(/\{\w+\}/g, "[^/]+")}$`),
+    method: r.method,
+  }));
   return (req: FastifyRequest, res: FastifyReply) => {
     const path = req.url.split("?")[0]!;
     const allowed = known.filter((p) => p.re.test(path)).map((p) => p.method);

@@ -17,7 +17,9 @@ beforeAll(async () => {
   const p = (await s.call(owner.token, "POST", `/v1/organizations/${org.id}/projects`, { name: "Site" })).json;
   await s.call(owner.token, "PUT", `/v1/projects/${p.id}/access/members/${member.memberId}`, { role: "viewer" });
 });
-afterAll(async () => { await s.close(); });
+afterAll(async () => {
+  await s.close();
+});
 
 const list = async (q = "") => s.call(owner.token, "GET", `/v1/organizations/${org.id}/audit-events${q}`);
 
@@ -29,7 +31,9 @@ describe("audit events", () => {
     expect(actions).toEqual([...actions].sort(() => 0)); // stable
     expect(actions[0]).toBe("project_access.granted");
     expect(actions.at(-1)).toBe("organization.created");
-    expect(actions).toEqual(expect.arrayContaining(["invitation.created", "invitation.accepted", "organization.updated", "team.created", "team.deleted", "project.created"]));
+    expect(actions).toEqual(
+      expect.arrayContaining(["invitation.created", "invitation.accepted", "organization.updated", "team.created", "team.deleted", "project.created"]),
+    );
     const ids = r.json.items.map((e: { id: string }) => e.id);
     expect(ids).toEqual([...ids].sort().reverse());
     const upd = r.json.items.find((e: { action: string }) => e.action === "organization.updated");

@@ -4,7 +4,11 @@ import type { Db } from "./store/db";
 import { createAccountRow, issueToken } from "./domain/accounts";
 import { hashToken } from "./http/auth";
 
-export interface Bootstrap { accountId: string; email: string; token: string | null }
+export interface Bootstrap {
+  accountId: string;
+  email: string;
+  token: string | null;
+}
 
 export async function ensureOperator(db: Db, opts: { email: string; token?: string; now?: Date }): Promise<Bootstrap> {
   const now = opts.now ?? new Date();

@@ -41,7 +41,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const m = /^--(port|host|data-dir)(?:=(.*))?$/.exec(argv[i]!);
-    if (!m) throw new ConfigError(`unknown argument ${argv[i]}; orgs-server takes --port, --host and --data-dir (see the README for the environment variables)`);
+    if (!m)
+      throw new ConfigError(`unknown argument ${argv[i]}; orgs-server takes --port, --host and --data-dir (see the README for the environment variables)`);
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new ConfigError(`--${m[1]} needs a value`);
     flags.set(m[1]!, value);
@@ -52,11 +53,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   // Absolute, so the banner and the lock's messages say where the data truly is.
   const dataDir = resolve(flags.get("data-dir") ?? env.ORGS_DATA_DIR ?? join(env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "orgs"));
   const databaseUrl = env.DATABASE_URL || undefined;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError("DATABASE_URL must be a postgres:// URL (leave it unset for the embedded database)");
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new ConfigError("DATABASE_URL must be a postgres:// URL (leave it unset for the embedded database)");
   const signup = env.ORGS_SIGNUP ?? DEFAULT_CONFIG.signup;
   if (signup !== "open" && signup !== "closed") throw new ConfigError(`ORGS_SIGNUP must be "open" or "closed", got "${signup}"`);
   const operatorEmail = env.ORGS_OPERATOR_EMAIL || DEFAULT_OPERATOR_EMAIL;
-  if (!Email.safeParse(operatorEmail).success) throw new ConfigError(`ORGS_OPERATOR_EMAIL must be an email address the API accepts (such as ${DEFAULT_OPERATOR_EMAIL}), got "${operatorEmail}"`);
+  if (!Email.safeParse(operatorEmail).success)
+    throw new ConfigError(`ORGS_OPERATOR_EMAIL must be an email address the API accepts (such as ${DEFAULT_OPERATOR_EMAIL}), got "${operatorEmail}"`);
   const displayHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return {
     host,

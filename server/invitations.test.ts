@@ -3,8 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/support/server";
 
 let s: TestServer;
-beforeAll(async () => { s = await startTestServer(); });
-afterAll(async () => { await s.close(); });
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s.close();
+});
 const DAY = 24 * 3600 * 1000;
 
 describe("accepting an invitation", () => {
@@ -15,12 +19,22 @@ describe("accepting an invitation", () => {
     const token = await s.invitationToken("carol@example.com");
     const r = await s.call(carol.token, "POST", "/v1/invitations/accept", { token });
     expect(r.statusCode).toBe(200);
-    expect(r.json).toMatchObject({ id: invited.id, status: "active", account_id: carol.accountId, email: "Carol@Example.com", permissions: ["billing"], invitation: null });
+    expect(r.json).toMatchObject({
+      id: invited.id,
+      status: "active",
+      account_id: carol.accountId,
+      email: "Carol@Example.com",
+      permissions: ["billing"],
+      invitation: null,
+    });
     expect(r.json.joined_at).toBeTruthy();
     expect((await s.call(carol.token, "GET", `/v1/organizations/${org.id}/billing/address`)).statusCode).toBe(200);
     const twice = await s.call(carol.token, "POST", "/v1/invitations/accept", { token });
     expect(twice.statusCode).toBe(404);
-    const [ev] = await s.db.query<{ actor: { account_id: string } }>("SELECT actor FROM audit_events WHERE organization_id = $1 AND action = 'invitation.accepted'", [org.id]);
+    const [ev] = await s.db.query<{ actor: { account_id: string } }>(
+      "SELECT actor FROM audit_events WHERE organization_id = $1 AND action = 'invitation.accepted'",
+      [org.id],
+    );
     expect(ev!.actor.account_id).toBe(carol.accountId);
   });
 

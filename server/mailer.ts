@@ -21,10 +21,14 @@ export interface Mailer {
 export const outboxMailer: Mailer = {
   kind: "outbox",
   async send(q, mail) {
-    await q.query(
-      "INSERT INTO outbox (id, organization_id, to_address, subject, text, invitation_token) VALUES ($1, $2, $3, $4, $5, $6)",
-      [newId("msg"), mail.organizationId, mail.to, mail.subject, mail.text, mail.invitationToken ?? null],
-    );
+    await q.query("INSERT INTO outbox (id, organization_id, to_address, subject, text, invitation_token) VALUES ($1, $2, $3, $4, $5, $6)", [
+      newId("msg"),
+      mail.organizationId,
+      mail.to,
+      mail.subject,
+      mail.text,
+      mail.invitationToken ?? null,
+    ]);
   },
 };
 

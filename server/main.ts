@@ -89,7 +89,8 @@ class StartError extends Error {}
 function listenError(err: unknown, cfg: MainConfig): string | undefined {
   const code = (err as NodeJS.ErrnoException).code;
   const where = `port ${cfg.port} on ${cfg.host}`;
-  if (code === "EADDRINUSE") return `${where} is already in use: stop what listens there, or pick another port with --port <n> or PORT=<n> (0 picks a free one)`;
+  if (code === "EADDRINUSE")
+    return `${where} is already in use: stop what listens there, or pick another port with --port <n> or PORT=<n> (0 picks a free one)`;
   if (code === "EACCES") return `not allowed to listen on ${where}: pick a port above 1023 with --port <n> or PORT=<n>`;
   if (code === "EADDRNOTAVAIL") return `cannot listen on ${cfg.host}: no such address on this machine; pick another with --host <address> or HOST=<address>`;
   return undefined;

@@ -7,7 +7,8 @@ import { QUOTA_WINDOW_MS } from "./domain/members";
 import type { Queryable } from "./store/db";
 
 export async function pruneExpired(q: Queryable, now: Date): Promise<{ idempotencyKeys: number; invitationSends: number }> {
-  const count = async (sql: string, before: Date) => (await q.query<{ n: number }>(`WITH gone AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM gone`, [before]))[0]!.n;
+  const count = async (sql: string, before: Date) =>
+    (await q.query<{ n: number }>(`WITH gone AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM gone`, [before]))[0]!.n;
   return {
     idempotencyKeys: await count("DELETE FROM idempotency_keys WHERE created_at <= $1", new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS)),
     invitationSends: await count("DELETE FROM invitation_sends WHERE minute <= $1", new Date(now.getTime() - QUOTA_WINDOW_MS)),

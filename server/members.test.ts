@@ -5,15 +5,22 @@ import { migrate } from "./store/db";
 import { startTestServer, type TestServer } from "../test/support/server";
 
 let s: TestServer;
-beforeAll(async () => { s = await startTestServer(); });
-afterAll(async () => { await s.close(); });
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s.close();
+});
 
 const DAY = 24 * 3600 * 1000;
 const rolesOf = async (orgId: string) => {
-  const rows = await s.db.query<{ id: string; builtin: string | null; name: string }>("SELECT id, builtin, name FROM roles WHERE organization_id = $1", [orgId]);
+  const rows = await s.db.query<{ id: string; builtin: string | null; name: string }>("SELECT id, builtin, name FROM roles WHERE organization_id = $1", [
+    orgId,
+  ]);
   return { DEFAULT: rows.find((r) => r.builtin === "DEFAULT")!.id, ADMIN: rows.find((r) => r.builtin === "ADMIN")!.id };
 };
-const defaultTeam = async (orgId: string) => (await s.db.query<{ id: string }>("SELECT id FROM teams WHERE organization_id = $1 AND is_default", [orgId]))[0]!.id;
+const defaultTeam = async (orgId: string) =>
+  (await s.db.query<{ id: string }>("SELECT id FROM teams WHERE organization_id = $1 AND is_default", [orgId]))[0]!.id;
 const newTeam = async (orgId: string, name: string) => {
   const id = `team_t${Math.random().toString(36).slice(2, 12)}`;
   await s.db.query("INSERT INTO teams (id, organization_id, name) VALUES ($1, $2, $3)", [id, orgId, name]);
@@ -24,7 +31,8 @@ const newRole = async (orgId: string, name: string, permissions: string[]) => {
   await s.db.query("INSERT INTO roles (id, organization_id, name, permissions) VALUES ($1, $2, $3, $4)", [id, orgId, name, permissions]);
   return id;
 };
-const actions = async (orgId: string) => (await s.db.query<{ action: string }>("SELECT action FROM audit_events WHERE organization_id = $1 ORDER BY id", [orgId])).map((e) => e.action);
+const actions = async (orgId: string) =>
+  (await s.db.query<{ action: string }>("SELECT action FROM audit_events WHERE organization_id = $1 ORDER BY id", [orgId])).map((e) => e.action);
 
 describe("inviting", () => {
   it("201 invited with DEFAULT role and My Team by default, a 7-day invitation, a mail, an audit event", async () => {
@@ -34,8 +42,16 @@ describe("inviting", () => {
     expect(r.headers.location).toBe(`/v1/organizations/${org.id}/members/${r.json.id}`);
     const roles = await rolesOf(org.id);
     expect(r.json).toMatchObject({
-      email: "Alice@Example.com", status: "invited", account_id: null, role_ids: [roles.DEFAULT], team_ids: [await defaultTeam(org.id)],
-      permissions: [], effective_permissions: [], is_owner: false, joined_at: null, version: 1,
+      email: "Alice@Example.com",
+      status: "invited",
+      account_id: null,
+      role_ids: [roles.DEFAULT],
+      team_ids: [await defaultTeam(org.id)],
+      permissions: [],
+      effective_permissions: [],
+      is_owner: false,
+      joined_at: null,
+      version: 1,
       invitation: { invited_by_account_id: owner.accountId, note: "welcome", sent_count: 1 },
     });
     const expires = new Date(r.json.invitation.expires_at).getTime() - s.clock.now.getTime();
@@ -46,7 +62,9 @@ describe("inviting", () => {
     // The token is hashed at rest and never returned by reads.
     const [row] = await s.db.query<{ invitation_token_hash: string }>("SELECT invitation_token_hash FROM members WHERE id = $1", [r.json.id]);
     expect(row!.invitation_token_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.stringify((await s.call(owner.token, "GET", `/v1/organizations/${org.id}/members/${r.json.id}`)).json)).not.toContain(mail.json.items[0].invitation_token);
+    expect(JSON.stringify((await s.call(owner.token, "GET", `/v1/organizations/${org.id}/members/${r.json.id}`)).json)).not.toContain(
+      mail.json.items[0].invitation_token,
+    );
     expect(await actions(org.id)).toContain("invitation.created");
   });
 
@@ -73,7 +91,10 @@ describe("inviting", () => {
     ] as const) {
       const r = await s.call(owner.token, "POST", url, body);
       expect(r.statusCode, JSON.stringify(body)).toBe(422);
-      expect(r.json.errors.map((e: { field: string }) => e.field), JSON.stringify(body)).toContain(field);
+      expect(
+        r.json.errors.map((e: { field: string }) => e.field),
+        JSON.stringify(body),
+      ).toContain(field);
     }
     expect((await s.call(owner.token, "GET", `${url}?email=x@example.com`)).json.items).toEqual([]);
   });
@@ -94,7 +115,11 @@ describe("inviting", () => {
     const hr = await s.join(owner.token, org.id, "hr@inv-esc.test", { permissions: ["members"] });
     const url = `/v1/organizations/${org.id}/members`;
     expect((await s.call(hr.token, "POST", url, { email: "ok@example.com", permissions: ["members"] })).statusCode).toBe(201);
-    for (const body of [{ email: "p@example.com", permissions: ["billing"] }, { email: "a@example.com", role_ids: [roles.ADMIN] }, { email: "r@example.com", role_ids: [billingRole] }]) {
+    for (const body of [
+      { email: "p@example.com", permissions: ["billing"] },
+      { email: "a@example.com", role_ids: [roles.ADMIN] },
+      { email: "r@example.com", role_ids: [billingRole] },
+    ]) {
       const r = await s.call(hr.token, "POST", url, body);
       expect(r.statusCode, JSON.stringify(body)).toBe(403);
       expect(r.json.code).toBe("privilege_escalation");
@@ -185,7 +210,9 @@ describe("reading", () => {
     s.clock.advance(7 * DAY + 1000);
     const r = await s.call(owner.token, "GET", `/v1/organizations/${org.id}/members/${m.id}`);
     expect(r.json.status).toBe("expired");
-    expect((await s.call(owner.token, "GET", `/v1/organizations/${org.id}/members?status=expired`)).json.items.map((x: { id: string }) => x.id)).toEqual([m.id]);
+    expect((await s.call(owner.token, "GET", `/v1/organizations/${org.id}/members?status=expired`)).json.items.map((x: { id: string }) => x.id)).toEqual([
+      m.id,
+    ]);
   });
 
   it("404 for a member of another organization and for an outsider", async () => {
@@ -211,7 +238,10 @@ describe("changing a member", () => {
     expect(stale.statusCode).toBe(412);
     expect(stale.json.current_etag).toBe(`"${v + 1}"`);
     expect((await s.call(owner.token, "GET", url)).json.permissions).toEqual(["members"]);
-    const [ev] = await s.db.query<{ changes: Record<string, unknown> }>("SELECT changes FROM audit_events WHERE organization_id = $1 AND action = 'member.updated'", [org.id]);
+    const [ev] = await s.db.query<{ changes: Record<string, unknown> }>(
+      "SELECT changes FROM audit_events WHERE organization_id = $1 AND action = 'member.updated'",
+      [org.id],
+    );
     expect(ev!.changes).toMatchObject({ permissions: [["billing", "plans"], ["members"]] });
   });
 
@@ -299,7 +329,10 @@ describe("acting on admins and on the owner (org-api.md §4 note 1)", () => {
       expect({ status: r.statusCode, code: r.json.code }, `${method} ${path} ${JSON.stringify(body)}`).toEqual({ status: 403, code: "forbidden" });
       expect(r.json.detail).toMatch(/adm@on-admins\.test holds the ADMIN role: only the owner and ADMIN members can/);
     }
-    for (const [method, path] of [["PUT", `/teams/${t}/members/${admin.memberId}`], ["DELETE", `/teams/${await defaultTeam(org.id)}/members/${admin.memberId}`]] as const) {
+    for (const [method, path] of [
+      ["PUT", `/teams/${t}/members/${admin.memberId}`],
+      ["DELETE", `/teams/${await defaultTeam(org.id)}/members/${admin.memberId}`],
+    ] as const) {
       const r = await s.call(hr.token, method, `/v1/organizations/${org.id}${path}`, method === "PUT" ? { role: "member" } : undefined);
       expect({ status: r.statusCode, code: r.json.code }, `${method} ${path}`).toEqual({ status: 403, code: "forbidden" });
     }
@@ -346,15 +379,22 @@ describe("acting on admins and on the owner (org-api.md §4 note 1)", () => {
         ["DELETE", `/v1/organizations/${org.id}/teams/${dt}/members/${org.owner_member_id}`, undefined],
       ] as const) {
         const r = await s.call(who.token, method, path, body);
-        expect({ status: r.statusCode, code: r.json.code }, `${who.email}: ${method} ${path} ${JSON.stringify(body)}`).toEqual({ status: 403, code: "forbidden" });
-        expect(r.json.detail).toBe(`${owner.email} owns the organization: only the owner changes the owner's teams, and nobody changes the owner's roles or permissions`);
+        expect({ status: r.statusCode, code: r.json.code }, `${who.email}: ${method} ${path} ${JSON.stringify(body)}`).toEqual({
+          status: 403,
+          code: "forbidden",
+        });
+        expect(r.json.detail).toBe(
+          `${owner.email} owns the organization: only the owner changes the owner's teams, and nobody changes the owner's roles or permissions`,
+        );
       }
     }
     expect((await s.call(owner.token, "GET", url)).json.team_ids).toEqual([dt]);
     // The owner does it.
     expect((await s.call(owner.token, "PATCH", url, { team_ids: [dt, t] })).json.team_ids).toEqual([dt, t].sort());
     expect((await s.call(owner.token, "DELETE", `/v1/organizations/${org.id}/teams/${t}/members/${org.owner_member_id}`)).statusCode).toBe(204);
-    expect((await s.call(owner.token, "PUT", `/v1/organizations/${org.id}/teams/${t}/members/${org.owner_member_id}`, { role: "maintainer" })).statusCode).toBe(201);
+    expect((await s.call(owner.token, "PUT", `/v1/organizations/${org.id}/teams/${t}/members/${org.owner_member_id}`, { role: "maintainer" })).statusCode).toBe(
+      201,
+    );
   });
 });
 

@@ -12,10 +12,19 @@ import type { Mailer } from "./mailer";
 import type { Db, Queryable } from "./store/db";
 
 /** What every handler may use besides the request: the database (only through ctx.q), the configuration, the mailer. */
-export interface Services { db: Db; config: ServerConfig; mailer: Mailer }
+export interface Services {
+  db: Db;
+  config: ServerConfig;
+  mailer: Mailer;
+}
 
 export async function runOperation<K extends OperationId>(
-  services: Services, route: RouteDef, handler: Handler<K>, req: FastifyRequest, input: Input<K>, now: Date,
+  services: Services,
+  route: RouteDef,
+  handler: Handler<K>,
+  req: FastifyRequest,
+  input: Input<K>,
+  now: Date,
 ): Promise<ReplyValue> {
   const afterCommit: Array<() => Promise<void> | void> = [];
   const contextOn = (q: Queryable): Ctx<K> => ({

@@ -5,8 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/support/server";
 
 let s: TestServer;
-beforeAll(async () => { s = await startTestServer(); });
-afterAll(async () => { await s.close(); });
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s.close();
+});
 
 describe("creating an organization", () => {
   it("201 with Location; seeds owner, DEFAULT and ADMIN roles, and My Team with the owner, atomically", async () => {
@@ -15,13 +19,28 @@ describe("creating an organization", () => {
     expect(r.statusCode).toBe(201);
     const org = r.json;
     expect(r.headers.location).toBe(`/v1/organizations/${org.id}`);
-    expect(org).toMatchObject({ slug: "acme", name: "Acme", region: "eu", plan: "free", require_two_factor: false, website_url: null, owner_account_id: owner.accountId, version: 1 });
+    expect(org).toMatchObject({
+      slug: "acme",
+      name: "Acme",
+      region: "eu",
+      plan: "free",
+      require_two_factor: false,
+      website_url: null,
+      owner_account_id: owner.accountId,
+      version: 1,
+    });
     const me = await s.call(owner.token, "GET", "/v1/me");
     expect(me.json.memberships).toEqual([{ organization_id: org.id, organization_slug: "acme", member_id: org.owner_member_id, is_owner: true }]);
-    const roles = await s.db.query<{ name: string; builtin: string; permissions: string[] }>("SELECT name, builtin, permissions FROM roles WHERE organization_id = $1 ORDER BY name", [org.id]);
+    const roles = await s.db.query<{ name: string; builtin: string; permissions: string[] }>(
+      "SELECT name, builtin, permissions FROM roles WHERE organization_id = $1 ORDER BY name",
+      [org.id],
+    );
     expect(roles.map((x) => x.builtin)).toEqual(["ADMIN", "DEFAULT"]);
     expect(roles[0]!.permissions.sort()).toEqual(["billing", "members", "plans", "projects:create"]);
-    const teams = await s.db.query<{ name: string; n: number }>("SELECT t.name, (SELECT count(*)::int FROM team_members tm WHERE tm.team_id = t.id) AS n FROM teams t WHERE organization_id = $1", [org.id]);
+    const teams = await s.db.query<{ name: string; n: number }>(
+      "SELECT t.name, (SELECT count(*)::int FROM team_members tm WHERE tm.team_id = t.id) AS n FROM teams t WHERE organization_id = $1",
+      [org.id],
+    );
     expect(teams).toEqual([{ name: "My Team", n: 1 }]);
     const events = await s.db.query<{ action: string }>("SELECT action FROM audit_events WHERE organization_id = $1", [org.id]);
     expect(events.map((e) => e.action)).toEqual(["organization.created"]);
@@ -105,7 +124,10 @@ describe("changing an organization", () => {
   it("records the change in the audit log with before and after", async () => {
     const { owner, org } = await s.orgWithOwner("audited-org");
     await s.call(owner.token, "PATCH", `/v1/organizations/${org.id}`, { name: "Audited", plan: "pro" });
-    const rows = await s.db.query<{ action: string; changes: Record<string, unknown> }>("SELECT action, changes FROM audit_events WHERE organization_id = $1 ORDER BY id", [org.id]);
+    const rows = await s.db.query<{ action: string; changes: Record<string, unknown> }>(
+      "SELECT action, changes FROM audit_events WHERE organization_id = $1 ORDER BY id",
+      [org.id],
+    );
     expect(rows.slice(1)).toEqual([
       { action: "organization.updated", changes: { name: ["audited-org", "Audited"] } },
       { action: "plan.changed", changes: { plan: ["free", "pro"] } },

@@ -5,8 +5,12 @@ import { newId } from "./domain/ids";
 import { startTestServer, type TestServer } from "../test/support/server";
 
 let s: TestServer;
-beforeAll(async () => { s = await startTestServer(); });
-afterAll(async () => { await s?.close(); });
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s?.close();
+});
 
 type Account = { token: string; accountId: string; email: string };
 type Person = Account & { memberId: string };
@@ -28,10 +32,12 @@ async function invite(ownerToken: string, org: any, acct: Account, o: { permissi
   }
   expect(r.statusCode).toBeGreaterThanOrEqual(500);
   const memberId = newId("mem");
-  await s.db.query(
-    "INSERT INTO members (id, organization_id, email, email_normalized, permissions) VALUES ($1, $2, $3, lower($3), $4)",
-    [memberId, org.id, acct.email, o.permissions ?? []],
-  );
+  await s.db.query("INSERT INTO members (id, organization_id, email, email_normalized, permissions) VALUES ($1, $2, $3, lower($3), $4)", [
+    memberId,
+    org.id,
+    acct.email,
+    o.permissions ?? [],
+  ]);
   for (const role of o.role_ids ?? [org.default_role_id]) await s.db.query("INSERT INTO member_roles VALUES ($1, $2)", [memberId, role]);
   await s.db.query("INSERT INTO team_members (team_id, member_id) VALUES ($1, $2)", [org.default_team_id, memberId]);
   return {
@@ -58,7 +64,8 @@ async function setup(slug: string) {
 
 const events = (projectId: string, prefix = "project_access.") =>
   s.db.query<{ action: string; changes: any; target: any }>(
-    "SELECT action, changes, target FROM audit_events WHERE project_id = $1 AND action LIKE $2 ORDER BY id", [projectId, `${prefix}%`],
+    "SELECT action, changes, target FROM audit_events WHERE project_id = $1 AND action LIKE $2 ORDER BY id",
+    [projectId, `${prefix}%`],
   );
 
 describe("PUT a grant", () => {
@@ -70,8 +77,13 @@ describe("PUT a grant", () => {
     expect(created.headers.location).toBe(url("members", bob.memberId));
     expect(created.headers.etag).toBe('"1"');
     expect(created.json).toMatchObject({
-      project_id: project.id, principal_type: "members", principal_id: bob.memberId, role: "viewer",
-      environment_roles: { sandbox: "viewer", live: "viewer" }, external: false, version: 1,
+      project_id: project.id,
+      principal_type: "members",
+      principal_id: bob.memberId,
+      role: "viewer",
+      environment_roles: { sandbox: "viewer", live: "viewer" },
+      external: false,
+      version: 1,
     });
     const same = await s.call(owner.token, "PUT", url("members", bob.memberId), { role: "viewer" });
     expect(same.statusCode).toBe(200);
@@ -88,7 +100,10 @@ describe("PUT a grant", () => {
   it("environment roles default from the level, can be set per type or to null; admins are admin everywhere (422)", async () => {
     const { owner, org, url } = await setup("g-env");
     const put = (body: unknown) => s.call(owner.token, "PUT", url("teams", org.default_team_id), body);
-    expect((await put({ role: "viewer", environment_roles: { sandbox: "contributor" } })).json.environment_roles).toEqual({ sandbox: "contributor", live: "viewer" });
+    expect((await put({ role: "viewer", environment_roles: { sandbox: "contributor" } })).json.environment_roles).toEqual({
+      sandbox: "contributor",
+      live: "viewer",
+    });
     // PUT replaces: what is left out goes back to the level's default.
     expect((await put({ role: "viewer", environment_roles: { live: null } })).json.environment_roles).toEqual({ sandbox: "viewer", live: null });
     const adminLimited = await put({ role: "admin", environment_roles: { live: "viewer" } });
@@ -106,7 +121,12 @@ describe("PUT a grant", () => {
     const { owner, url } = await setup("g-principal");
     const { org: other } = await s.orgWithOwner("g-principal-other");
     const put = (type: string, id: string) => s.call(owner.token, "PUT", url(type, id), { role: "viewer" });
-    for (const [type, id] of [["members", other.owner_member_id], ["roles", other.admin_role_id], ["teams", other.default_team_id], ["members", "mem_nosuch"]] as const) {
+    for (const [type, id] of [
+      ["members", other.owner_member_id],
+      ["roles", other.admin_role_id],
+      ["teams", other.default_team_id],
+      ["members", "mem_nosuch"],
+    ] as const) {
       const r = await put(type, id);
       expect(r.statusCode).toBe(422);
       expect(r.json).toMatchObject({ code: "principal_not_in_organization", errors: [{ field: "principal_id" }] });
@@ -263,7 +283,13 @@ describe("a member's effective project access", () => {
     const mine = await s.call(bob.token, "GET", `/v1/organizations/${org.id}/members/${bob.memberId}/project-access`);
     expect(mine.statusCode).toBe(200);
     expect(mine.json.items).toEqual([
-      { project_id: project.id, project_name: "Web", role: "admin", environment_roles: { sandbox: "admin", live: "admin" }, sources: ["member", `role:${org.default_role_id}`, `team:${org.default_team_id}`] },
+      {
+        project_id: project.id,
+        project_name: "Web",
+        role: "admin",
+        environment_roles: { sandbox: "admin", live: "admin" },
+        sources: ["member", `role:${org.default_role_id}`, `team:${org.default_team_id}`],
+      },
       { project_id: own.id, project_name: "Bobs", role: "admin", environment_roles: { sandbox: "admin", live: "admin" }, sources: ["creator"] },
     ]);
     await s.call(owner.token, "DELETE", url("roles", org.default_role_id));
@@ -271,7 +297,9 @@ describe("a member's effective project access", () => {
     expect(after.json.items[0]).toMatchObject({ role: "viewer", environment_roles: { sandbox: "contributor", live: "viewer" } });
     const ownerView = await s.call(owner.token, "GET", `/v1/organizations/${org.id}/members/${org.owner_member_id}/project-access`);
     expect(ownerView.json.items.map((e: any) => [e.project_id, e.sources])).toEqual([
-      [project.id, ["owner", `team:${org.default_team_id}`]], [other.id, ["owner"]], [own.id, ["owner"]],
+      [project.id, ["owner", `team:${org.default_team_id}`]],
+      [other.id, ["owner"]],
+      [own.id, ["owner"]],
     ]);
   });
 
@@ -303,7 +331,8 @@ describe("a member's effective project access", () => {
     expect(byHr.statusCode).toBe(200);
     expect(byHr.json).toEqual({
       items: [{ project_id: project.id, project_name: "Web", role: "admin", environment_roles: { sandbox: "admin", live: "admin" }, sources: ["member"] }],
-      hidden_count: 1, next_cursor: null,
+      hidden_count: 1,
+      next_cursor: null,
     });
     expect(byHr.body).not.toContain("Payroll");
     expect(byHr.body).not.toContain(hidden.id);
@@ -318,7 +347,13 @@ describe("a member's effective project access", () => {
   it("403 for a member without access says what is missing without naming the project", async () => {
     const { owner, org, project } = await setup("g-403-name");
     const plain = await addMember(owner.token, org, "plain@g-403-name.test");
-    for (const [method, path] of [["GET", ""], ["GET", "/environments"], ["GET", "/access"], ["PATCH", ""], ["DELETE", ""]] as const) {
+    for (const [method, path] of [
+      ["GET", ""],
+      ["GET", "/environments"],
+      ["GET", "/access"],
+      ["PATCH", ""],
+      ["DELETE", ""],
+    ] as const) {
       const r = await s.call(plain.token, method, `/v1/projects/${project.id}${path}`, method === "PATCH" ? { description: "x" } : undefined);
       expect({ status: r.statusCode, code: r.json.code }, `${method} ${path}`).toEqual({ status: 403, code: "forbidden" });
       expect(r.json.detail).toBe(`you have no access to project ${project.id}: ask an admin of g-403-name or one of the project's admins for a grant`);

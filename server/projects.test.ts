@@ -5,8 +5,12 @@ import { newId } from "./domain/ids";
 import { startTestServer, type TestServer } from "../test/support/server";
 
 let s: TestServer;
-beforeAll(async () => { s = await startTestServer(); });
-afterAll(async () => { await s?.close(); });
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s?.close();
+});
 
 type Person = { token: string; accountId: string; email: string; memberId: string };
 
@@ -41,7 +45,10 @@ const create = (token: string, org: any, name: string, extra: Record<string, unk
   s.call(token, "POST", `/v1/organizations/${org.id}/projects`, { name, ...extra });
 
 const events = (projectId: string) =>
-  s.db.query<{ action: string; organization_id: string; changes: any }>("SELECT action, organization_id, changes FROM audit_events WHERE project_id = $1 ORDER BY id", [projectId]);
+  s.db.query<{ action: string; organization_id: string; changes: any }>(
+    "SELECT action, organization_id, changes FROM audit_events WHERE project_id = $1 ORDER BY id",
+    [projectId],
+  );
 
 const grant = (token: string, projectId: string, type: string, id: string, body: unknown = { role: "viewer" }) =>
   s.call(token, "PUT", `/v1/projects/${projectId}/access/${type}/${id}`, body);
@@ -246,7 +253,10 @@ describe("transfer", () => {
     expect((await s.call(owner.token, "GET", `/v1/projects/${p.id}/access/accounts/${ext.accountId}`)).json).toMatchObject({ external: true });
     expect((await s.call(ext.token, "GET", `/v1/projects/${p.id}`)).statusCode).toBe(200);
     const ev = (await events(p.id)).filter((e) => e.action.startsWith("project.transferred"));
-    expect(ev.map((e) => [e.action, e.organization_id])).toEqual([["project.transferred_out", org.id], ["project.transferred_in", dst.id]]);
+    expect(ev.map((e) => [e.action, e.organization_id])).toEqual([
+      ["project.transferred_out", org.id],
+      ["project.transferred_in", dst.id],
+    ]);
     expect(ev[0]!.changes).toEqual({ organization_id: [org.id, dst.id] });
     // The old org can be deleted now; the new one cannot.
     expect((await s.call(owner.token, "DELETE", `/v1/organizations/${dst.id}`)).json.code).toBe("organization_has_projects");

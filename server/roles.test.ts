@@ -4,8 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/support/server";
 
 let s: TestServer;
-beforeAll(async () => { s = await startTestServer(); });
-afterAll(async () => { await s.close(); });
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s.close();
+});
 
 const builtins = async (token: string, org: string) => {
   const items = (await s.call(token, "GET", `/v1/organizations/${org}/roles`)).json.items as { id: string; name: string; builtin: boolean }[];
@@ -18,15 +22,21 @@ describe("roles", () => {
     const m = await s.join(owner.token, org.id, "m@roles-list.test");
     const r = await s.call(m.token, "GET", `/v1/organizations/${org.id}/roles`);
     expect(r.statusCode).toBe(200);
-    expect(r.json.items).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: "DEFAULT", builtin: true, permissions: [], admin_page: false }),
-      expect.objectContaining({ name: "ADMIN", builtin: true, permissions: ["billing", "plans", "projects:create", "members"], admin_page: true }),
-    ]));
+    expect(r.json.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: "DEFAULT", builtin: true, permissions: [], admin_page: false }),
+        expect.objectContaining({ name: "ADMIN", builtin: true, permissions: ["billing", "plans", "projects:create", "members"], admin_page: true }),
+      ]),
+    );
   });
 
   it("creates a custom role (201, Location, audit); 409 already_exists naming /name for the same name in another case", async () => {
     const { owner, org } = await s.orgWithOwner("roles-create");
-    const r = await s.call(owner.token, "POST", `/v1/organizations/${org.id}/roles`, { name: "Billing Admins", permissions: ["billing", "plans"], description: "money" });
+    const r = await s.call(owner.token, "POST", `/v1/organizations/${org.id}/roles`, {
+      name: "Billing Admins",
+      permissions: ["billing", "plans"],
+      description: "money",
+    });
     expect(r.statusCode).toBe(201);
     expect(r.headers.location).toBe(`/v1/organizations/${org.id}/roles/${r.json.id}`);
     expect(r.json).toMatchObject({ name: "Billing Admins", builtin: false, permissions: ["billing", "plans"], version: 1 });

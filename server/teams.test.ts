@@ -4,8 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/support/server";
 
 let s: TestServer;
-beforeAll(async () => { s = await startTestServer(); });
-afterAll(async () => { await s.close(); });
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s.close();
+});
 
 const team = async (token: string, org: string, name: string) => {
   const r = await s.call(token, "POST", `/v1/organizations/${org}/teams`, { name });
@@ -19,7 +23,10 @@ describe("teams", () => {
     const t = await team(owner.token, org.id, "Platform");
     expect(t).toMatchObject({ name: "Platform", is_default: false, member_count: 0, version: 1 });
     const list = (await s.call(owner.token, "GET", `/v1/organizations/${org.id}/teams`)).json.items;
-    expect(list.map((x: { name: string; member_count: number }) => [x.name, x.member_count]).sort()).toEqual([["My Team", 1], ["Platform", 0]]);
+    expect(list.map((x: { name: string; member_count: number }) => [x.name, x.member_count]).sort()).toEqual([
+      ["My Team", 1],
+      ["Platform", 0],
+    ]);
     const dup = await s.call(owner.token, "POST", `/v1/organizations/${org.id}/teams`, { name: "PLATFORM" });
     expect(dup.json).toMatchObject({ code: "already_exists", errors: [{ field: "/name" }] });
     const url = `/v1/organizations/${org.id}/teams/${t.id}`;
@@ -73,7 +80,9 @@ describe("teams", () => {
     expect(r.json.code).toBe("last_team");
     await s.call(owner.token, "PUT", `/v1/organizations/${org.id}/teams/${t.id}/members/${m.memberId}`, { role: "member" });
     expect((await s.call(owner.token, "DELETE", `/v1/organizations/${org.id}/teams/${myTeam}/members/${m.memberId}`)).statusCode).toBe(204);
-    expect((await s.call(owner.token, "GET", `/v1/organizations/${org.id}/teams/${myTeam}/members`)).json.items.map((x: { member_id: string }) => x.member_id)).not.toContain(m.memberId);
+    expect(
+      (await s.call(owner.token, "GET", `/v1/organizations/${org.id}/teams/${myTeam}/members`)).json.items.map((x: { member_id: string }) => x.member_id),
+    ).not.toContain(m.memberId);
   });
 
   it("deleting a team: 409 team_is_last_for_members naming them; otherwise its grants go and its members stay", async () => {

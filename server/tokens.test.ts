@@ -6,8 +6,12 @@ import { hashToken } from "./http/auth";
 import { totp } from "./domain/totp";
 
 let s: TestServer;
-beforeAll(async () => { s = await startTestServer(); });
-afterAll(async () => { await s.close(); });
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s.close();
+});
 const inDays = (d: number) => new Date(s.clock.now.getTime() + d * 86_400_000).toISOString();
 
 /** Enrols and confirms 2FA for an account; returns its secret. */
@@ -63,7 +67,11 @@ describe("API tokens", () => {
     const broader = await s.call(scoped.token, "POST", "/v1/me/tokens", { name: "all", expires_at: inDays(10) });
     expect(broader.statusCode).toBe(403);
     expect(broader.json.code).toBe("privilege_escalation");
-    const notMine = await s.call(a.owner.token, "POST", "/v1/me/tokens", { name: "x", expires_at: inDays(10), organization_ids: ["org_00000000000000000000000000"] });
+    const notMine = await s.call(a.owner.token, "POST", "/v1/me/tokens", {
+      name: "x",
+      expires_at: inDays(10),
+      organization_ids: ["org_00000000000000000000000000"],
+    });
     expect(notMine.json.errors[0].field).toBe("/organization_ids/0");
   });
 
@@ -84,7 +92,9 @@ describe("two-factor authentication", () => {
     expect(e.statusCode).toBe(201);
     expect(e.json.otpauth_url).toMatch(/^otpauth:\/\/totp\/orgs%3Atfa%40example\.com\?secret=/);
     expect((await s.call(u.token, "GET", "/v1/me")).json.two_factor_enabled).toBe(false);
-    const wrong = await s.call(u.token, "POST", "/v1/me/two-factor/confirm", { code: "000000" === totp(e.json.secret, s.clock.current()) ? "111111" : "000000" });
+    const wrong = await s.call(u.token, "POST", "/v1/me/two-factor/confirm", {
+      code: "000000" === totp(e.json.secret, s.clock.current()) ? "111111" : "000000",
+    });
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json).toMatchObject({ code: "invalid_two_factor_code", errors: [{ field: "/code" }] });
     const ok = await s.call(u.token, "POST", "/v1/me/two-factor/confirm", { code: totp(e.json.secret, s.clock.current()) });
@@ -100,7 +110,9 @@ describe("two-factor authentication", () => {
     const { secret } = (await s.call(u.token, "POST", "/v1/me/two-factor")).json;
     const t = s.clock.current();
     expect((await s.call(u.token, "POST", "/v1/me/two-factor/confirm", { code: totp(secret, t) })).statusCode).toBe(200);
-    expect((await s.call(u.token, "DELETE", "/v1/me/two-factor", { code: "000000" === totp(secret, s.clock.current()) ? "111111" : "000000" })).statusCode).toBe(422);
+    expect(
+      (await s.call(u.token, "DELETE", "/v1/me/two-factor", { code: "000000" === totp(secret, s.clock.current()) ? "111111" : "000000" })).statusCode,
+    ).toBe(422);
     // The code that confirmed the enrolment, replayed: refused (RFC 6238 §5.2).
     const replay = await s.call(u.token, "DELETE", "/v1/me/two-factor", { code: totp(secret, t) });
     expect(replay.statusCode).toBe(422);

@@ -14,8 +14,16 @@ let s: TestServer;
 let fx: Fixture;
 
 type Scope = "org" | "project" | "transferIn" | "self" | "operator";
-interface Req { method: string; url: string; body?: unknown }
-interface Cell { col: Col; w: World & { heir?: { memberId: string } }; token: string | null }
+interface Req {
+  method: string;
+  url: string;
+  body?: unknown;
+}
+interface Cell {
+  col: Col;
+  w: World & { heir?: { memberId: string } };
+  token: string | null;
+}
 interface Op {
   name: string;
   /** org: needs membership of the org; project: the target is a project the column relates to (§4 "PA", "own", "if granted"). */
@@ -53,7 +61,8 @@ async function project(c: Cell, w: World = c.w, col: Col = c.col) {
   const creator = col === "pcCreator" ? fx.tokenOf("pc")! : w.owner.token;
   const r = await s.call(creator, "POST", `/v1/organizations/${w.id}/projects`, { name: fx.uniq("prj") });
   fx.expectOk(r, "project", 201);
-  const grant = async (path: string, role: string) => fx.expectOk(await s.call(w.owner.token, "PUT", `/v1/projects/${r.json.id}/access/${path}`, { role }), `grant ${path}`);
+  const grant = async (path: string, role: string) =>
+    fx.expectOk(await s.call(w.owner.token, "PUT", `/v1/projects/${r.json.id}/access/${path}`, { role }), `grant ${path}`);
   if (col === "pa") await grant(`members/${w.members.pa!.memberId}`, "admin");
   if (col === "mGranted") await grant(`members/${w.members.m!.memberId}`, "viewer");
   if (col === "ext") await grant(`accounts/${fx.accounts.ext!.accountId}`, "viewer");
@@ -64,7 +73,11 @@ const customRoleGrant = async (c: Cell, projectId: string) =>
   fx.expectOk(await ownerCall(c, "PUT", `/v1/projects/${projectId}/access/roles/${c.w.roles.custom}`, { role: "viewer" }), "role grant");
 
 // ---- the operations, by §4 row ----------------------------------------------------------------------
-const get = (name: string, scope: Scope, url: (c: Cell) => string | Promise<string>): Op => ({ name, scope, request: async (c) => ({ method: "GET", url: await url(c) }) });
+const get = (name: string, scope: Scope, url: (c: Cell) => string | Promise<string>): Op => ({
+  name,
+  scope,
+  request: async (c) => ({ method: "GET", url: await url(c) }),
+});
 const OPS = {
   view: [
     get("GET org", "org", (c) => org(c)),
@@ -76,99 +89,235 @@ const OPS = {
     get("GET roles", "org", (c) => `${org(c)}/roles`),
     get("GET role", "org", (c) => `${org(c)}/roles/${c.w.roles.DEFAULT}`),
   ],
-  editOrg: [{ name: "PATCH org name+website", scope: "org", request: async (c) => ({ method: "PATCH", url: org(c), body: { name: fx.uniq("Name"), website_url: `https://${fx.uniq("w")}.example` } }) }],
+  editOrg: [
+    {
+      name: "PATCH org name+website",
+      scope: "org",
+      request: async (c) => ({ method: "PATCH", url: org(c), body: { name: fx.uniq("Name"), website_url: `https://${fx.uniq("w")}.example` } }),
+    },
+  ],
   plan: [{ name: "PATCH org plan", scope: "org", request: async (c) => ({ method: "PATCH", url: org(c), body: { plan: fx.uniq("plan") } }) }],
   billing: [
     get("GET billing address", "org", (c) => `${org(c)}/billing/address`),
-    { name: "PUT billing address", scope: "org", request: async (c) => ({ method: "PUT", url: `${org(c)}/billing/address`, body: { country: "FR", locality: fx.uniq("Lyon") } }) },
+    {
+      name: "PUT billing address",
+      scope: "org",
+      request: async (c) => ({ method: "PUT", url: `${org(c)}/billing/address`, body: { country: "FR", locality: fx.uniq("Lyon") } }),
+    },
     get("GET billing profile", "org", (c) => `${org(c)}/billing/profile`),
-    { name: "PATCH billing profile", scope: "org", request: async (c) => ({ method: "PATCH", url: `${org(c)}/billing/profile`, body: { company_name: fx.uniq("Co") } }) },
+    {
+      name: "PATCH billing profile",
+      scope: "org",
+      request: async (c) => ({ method: "PATCH", url: `${org(c)}/billing/profile`, body: { company_name: fx.uniq("Co") } }),
+    },
   ],
   subscriptions: [get("GET subscriptions", "org", (c) => `${org(c)}/subscriptions`)],
   ownerOnly: [
     { name: "DELETE org", scope: "org", fresh: true, request: async (c) => ({ method: "DELETE", url: org(c) }) },
-    { name: "POST ownership-transfer", scope: "org", fresh: true, request: async (c) => ({ method: "POST", url: `${org(c)}/ownership-transfer`, body: { new_owner_member_id: c.w.heir!.memberId } }) },
+    {
+      name: "POST ownership-transfer",
+      scope: "org",
+      fresh: true,
+      request: async (c) => ({ method: "POST", url: `${org(c)}/ownership-transfer`, body: { new_owner_member_id: c.w.heir!.memberId } }),
+    },
   ],
   invite: [
-    { name: "POST member (invite)", scope: "org", request: async (c) => ({ method: "POST", url: `${org(c)}/members`, body: { email: `${fx.uniq("inv")}@authz.test` } }) },
+    {
+      name: "POST member (invite)",
+      scope: "org",
+      request: async (c) => ({ method: "POST", url: `${org(c)}/members`, body: { email: `${fx.uniq("inv")}@authz.test` } }),
+    },
     { name: "DELETE invited member (revoke)", scope: "org", request: async (c) => ({ method: "DELETE", url: `${org(c)}/members/${await invitee(c)}` }) },
     { name: "DELETE active member (remove)", scope: "org", request: async (c) => ({ method: "DELETE", url: `${org(c)}/members/${await activeMember(c)}` }) },
-    { name: "POST member invitation (re-send)", scope: "org", request: async (c) => ({ method: "POST", url: `${org(c)}/members/${await invitee(c)}/invitation` }) },
+    {
+      name: "POST member invitation (re-send)",
+      scope: "org",
+      request: async (c) => ({ method: "POST", url: `${org(c)}/members/${await invitee(c)}/invitation` }),
+    },
   ],
   setMember: [
-    { name: "PATCH member permissions", scope: "org", request: async (c) => ({ method: "PATCH", url: `${org(c)}/members/${await invitee(c)}`, body: { permissions: ["members"] } }) },
-    { name: "PATCH member role_ids", scope: "org", request: async (c) => ({ method: "PATCH", url: `${org(c)}/members/${await invitee(c)}`, body: { role_ids: [c.w.roles.DEFAULT, c.w.roles.custom] } }) },
-    { name: "PUT member role", scope: "org", request: async (c) => ({ method: "PUT", url: `${org(c)}/members/${await invitee(c)}/roles/${c.w.roles.custom}` }) },
-    { name: "DELETE member role", scope: "org", request: async (c) => ({ method: "DELETE", url: `${org(c)}/members/${await invitee(c, { role_ids: [c.w.roles.DEFAULT, c.w.roles.custom] })}/roles/${c.w.roles.custom}` }) },
+    {
+      name: "PATCH member permissions",
+      scope: "org",
+      request: async (c) => ({ method: "PATCH", url: `${org(c)}/members/${await invitee(c)}`, body: { permissions: ["members"] } }),
+    },
+    {
+      name: "PATCH member role_ids",
+      scope: "org",
+      request: async (c) => ({ method: "PATCH", url: `${org(c)}/members/${await invitee(c)}`, body: { role_ids: [c.w.roles.DEFAULT, c.w.roles.custom] } }),
+    },
+    {
+      name: "PUT member role",
+      scope: "org",
+      request: async (c) => ({ method: "PUT", url: `${org(c)}/members/${await invitee(c)}/roles/${c.w.roles.custom}` }),
+    },
+    {
+      name: "DELETE member role",
+      scope: "org",
+      request: async (c) => ({
+        method: "DELETE",
+        url: `${org(c)}/members/${await invitee(c, { role_ids: [c.w.roles.DEFAULT, c.w.roles.custom] })}/roles/${c.w.roles.custom}`,
+      }),
+    },
   ],
   roles: [
     { name: "POST role", scope: "org", request: async (c) => ({ method: "POST", url: `${org(c)}/roles`, body: { name: fx.uniq("Role"), permissions: [] } }) },
-    { name: "PATCH role", scope: "org", request: async (c) => ({ method: "PATCH", url: `${org(c)}/roles/${(await created(c, "role", `${org(c)}/roles`, { name: fx.uniq("Role") })).id}`, body: { description: "changed" } }) },
-    { name: "DELETE role", scope: "org", request: async (c) => ({ method: "DELETE", url: `${org(c)}/roles/${(await created(c, "role", `${org(c)}/roles`, { name: fx.uniq("Role") })).id}` }) },
+    {
+      name: "PATCH role",
+      scope: "org",
+      request: async (c) => ({
+        method: "PATCH",
+        url: `${org(c)}/roles/${(await created(c, "role", `${org(c)}/roles`, { name: fx.uniq("Role") })).id}`,
+        body: { description: "changed" },
+      }),
+    },
+    {
+      name: "DELETE role",
+      scope: "org",
+      request: async (c) => ({ method: "DELETE", url: `${org(c)}/roles/${(await created(c, "role", `${org(c)}/roles`, { name: fx.uniq("Role") })).id}` }),
+    },
   ],
   teams: [
     { name: "POST team", scope: "org", request: async (c) => ({ method: "POST", url: `${org(c)}/teams`, body: { name: fx.uniq("Team") } }) },
-    { name: "PATCH team", scope: "org", request: async (c) => ({ method: "PATCH", url: `${org(c)}/teams/${(await created(c, "team", `${org(c)}/teams`, { name: fx.uniq("Team") })).id}`, body: { name: fx.uniq("Renamed") } }) },
-    { name: "DELETE team", scope: "org", request: async (c) => ({ method: "DELETE", url: `${org(c)}/teams/${(await created(c, "team", `${org(c)}/teams`, { name: fx.uniq("Team") })).id}` }) },
-    { name: "PUT team member", scope: "org", maintainer: true, request: async (c) => ({ method: "PUT", url: `${org(c)}/teams/${c.w.teams.maintained}/members/${await invitee(c)}`, body: { role: "member" } }) },
     {
-      name: "DELETE team member", scope: "org", maintainer: true,
-      request: async (c) => ({ method: "DELETE", url: `${org(c)}/teams/${c.w.teams.maintained}/members/${await invitee(c, { team_ids: [c.w.teams.default, c.w.teams.maintained] })}` }),
+      name: "PATCH team",
+      scope: "org",
+      request: async (c) => ({
+        method: "PATCH",
+        url: `${org(c)}/teams/${(await created(c, "team", `${org(c)}/teams`, { name: fx.uniq("Team") })).id}`,
+        body: { name: fx.uniq("Renamed") },
+      }),
+    },
+    {
+      name: "DELETE team",
+      scope: "org",
+      request: async (c) => ({ method: "DELETE", url: `${org(c)}/teams/${(await created(c, "team", `${org(c)}/teams`, { name: fx.uniq("Team") })).id}` }),
+    },
+    {
+      name: "PUT team member",
+      scope: "org",
+      maintainer: true,
+      request: async (c) => ({ method: "PUT", url: `${org(c)}/teams/${c.w.teams.maintained}/members/${await invitee(c)}`, body: { role: "member" } }),
+    },
+    {
+      name: "DELETE team member",
+      scope: "org",
+      maintainer: true,
+      request: async (c) => ({
+        method: "DELETE",
+        url: `${org(c)}/teams/${c.w.teams.maintained}/members/${await invitee(c, { team_ids: [c.w.teams.default, c.w.teams.maintained] })}`,
+      }),
     },
   ],
-  createProject: [{ name: "POST project", scope: "org", request: async (c) => ({ method: "POST", url: `${org(c)}/projects`, body: { name: fx.uniq("prj") } }) }],
+  createProject: [
+    { name: "POST project", scope: "org", request: async (c) => ({ method: "POST", url: `${org(c)}/projects`, body: { name: fx.uniq("prj") } }) },
+  ],
   viewProject: [
     get("GET project", "project", async (c) => `/v1/projects/${(await project(c)).id}`),
     get("GET environments", "project", async (c) => `/v1/projects/${(await project(c)).id}/environments`),
-    get("GET environment", "project", async (c) => { const p = await project(c); return `/v1/projects/${p.id}/environments/${p.environments[1]!.id}`; }),
+    get("GET environment", "project", async (c) => {
+      const p = await project(c);
+      return `/v1/projects/${p.id}/environments/${p.environments[1]!.id}`;
+    }),
     get("GET project access", "project", async (c) => `/v1/projects/${(await project(c)).id}/access`),
-    get("GET project access grant", "project", async (c) => { const p = await project(c); await customRoleGrant(c, p.id); return `/v1/projects/${p.id}/access/roles/${c.w.roles.custom}`; }),
+    get("GET project access grant", "project", async (c) => {
+      const p = await project(c);
+      await customRoleGrant(c, p.id);
+      return `/v1/projects/${p.id}/access/roles/${c.w.roles.custom}`;
+    }),
   ],
   adminProject: [
-    { name: "PATCH project", scope: "project", request: async (c) => ({ method: "PATCH", url: `/v1/projects/${(await project(c)).id}`, body: { description: fx.uniq("d") } }) },
     {
-      name: "DELETE project", scope: "project",
+      name: "PATCH project",
+      scope: "project",
+      request: async (c) => ({ method: "PATCH", url: `/v1/projects/${(await project(c)).id}`, body: { description: fx.uniq("d") } }),
+    },
+    {
+      name: "DELETE project",
+      scope: "project",
       // PA's own grant is a grant: the delete is refused by the "no grants" rule (§1 Project), past authorization.
       allowedAs: { pa: { status: 409, code: "project_has_access_grants" }, extAdmin: { status: 409, code: "project_has_access_grants" } },
       request: async (c) => ({ method: "DELETE", url: `/v1/projects/${(await project(c)).id}` }),
     },
-    { name: "PUT project access grant", scope: "project", request: async (c) => ({ method: "PUT", url: `/v1/projects/${(await project(c)).id}/access/roles/${c.w.roles.custom}`, body: { role: "viewer" } }) },
     {
-      name: "DELETE project access grant", scope: "project",
-      request: async (c) => { const p = await project(c); await customRoleGrant(c, p.id); return { method: "DELETE", url: `/v1/projects/${p.id}/access/roles/${c.w.roles.custom}` }; },
+      name: "PUT project access grant",
+      scope: "project",
+      request: async (c) => ({ method: "PUT", url: `/v1/projects/${(await project(c)).id}/access/roles/${c.w.roles.custom}`, body: { role: "viewer" } }),
+    },
+    {
+      name: "DELETE project access grant",
+      scope: "project",
+      request: async (c) => {
+        const p = await project(c);
+        await customRoleGrant(c, p.id);
+        return { method: "DELETE", url: `/v1/projects/${p.id}/access/roles/${c.w.roles.custom}` };
+      },
     },
   ],
-  transferOut: [{ name: "POST project transfer (source side)", scope: "project", request: async (c) => ({ method: "POST", url: `/v1/projects/${(await project(c)).id}/transfer`, body: { target_organization_id: fx.dest.id } }) }],
-  transferIn: [{
-    name: "POST project transfer (target side)", scope: "transferIn",
-    request: async (c) => ({ method: "POST", url: `/v1/projects/${(await project(c, fx.dest, "own")).id}/transfer`, body: { target_organization_id: c.w.id } }),
-  }],
+  transferOut: [
+    {
+      name: "POST project transfer (source side)",
+      scope: "project",
+      request: async (c) => ({ method: "POST", url: `/v1/projects/${(await project(c)).id}/transfer`, body: { target_organization_id: fx.dest.id } }),
+    },
+  ],
+  transferIn: [
+    {
+      name: "POST project transfer (target side)",
+      scope: "transferIn",
+      request: async (c) => ({
+        method: "POST",
+        url: `/v1/projects/${(await project(c, fx.dest, "own")).id}/transfer`,
+        body: { target_organization_id: c.w.id },
+      }),
+    },
+  ],
   audit: [
     get("GET audit events", "org", (c) => `${org(c)}/audit-events`),
     get("GET audit event", "org", async (c) => `${org(c)}/audit-events/${(await ownerCall(c, "GET", `${org(c)}/audit-events?limit=1`)).json.items[0].id}`),
   ],
-  leave: [{
-    name: "DELETE own membership (leave)", scope: "org", fresh: true,
-    deniedAs: { own: { status: 409, code: "cannot_remove_owner" } },
-    // Non-members have no membership to delete: they aim at another member's.
-    request: async (c) => ({ method: "DELETE", url: `${org(c)}/members/${c.col === "own" ? c.w.ownerMemberId : (c.w.members[c.col]?.memberId ?? c.w.heir!.memberId)}` }),
-  }],
+  leave: [
+    {
+      name: "DELETE own membership (leave)",
+      scope: "org",
+      fresh: true,
+      deniedAs: { own: { status: 409, code: "cannot_remove_owner" } },
+      // Non-members have no membership to delete: they aim at another member's.
+      request: async (c) => ({
+        method: "DELETE",
+        url: `${org(c)}/members/${c.col === "own" ? c.w.ownerMemberId : (c.w.members[c.col]?.memberId ?? c.w.heir!.memberId)}`,
+      }),
+    },
+  ],
   self: [
     get("GET me", "self", () => "/v1/me"),
     get("GET my tokens", "self", () => "/v1/me/tokens"),
-    { name: "POST my token", scope: "self", request: async () => ({ method: "POST", url: "/v1/me/tokens", body: { name: fx.uniq("tok"), expires_at: new Date(s.clock.current().getTime() + 30 * 86400_000).toISOString() } }) },
     {
-      name: "DELETE my token", scope: "self",
+      name: "POST my token",
+      scope: "self",
+      request: async () => ({
+        method: "POST",
+        url: "/v1/me/tokens",
+        body: { name: fx.uniq("tok"), expires_at: new Date(s.clock.current().getTime() + 30 * 86400_000).toISOString() },
+      }),
+    },
+    {
+      name: "DELETE my token",
+      scope: "self",
       request: async (c) => {
         if (!c.token || c.col === "badToken") return { method: "DELETE", url: "/v1/me/tokens/tok_unknown" };
-        const t = await s.call(c.token, "POST", "/v1/me/tokens", { name: fx.uniq("tok"), expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
+        const t = await s.call(c.token, "POST", "/v1/me/tokens", {
+          name: fx.uniq("tok"),
+          expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString(),
+        });
         fx.expectOk(t, "token", 201);
         return { method: "DELETE", url: `/v1/me/tokens/${t.json.id}` };
       },
     },
     get("GET my invitations", "self", () => "/v1/me/invitations"),
     {
-      name: "POST invitations/accept (own)", scope: "self",
+      name: "POST invitations/accept (own)",
+      scope: "self",
       request: async (c) => {
         const email = fx.accountOf(c.col)?.email ?? `${fx.uniq("nobody")}@authz.test`;
         await fx.invite(fx.inviter, email);
@@ -179,7 +328,12 @@ const OPS = {
   // Not in §4: route table, auth "operator".
   operator: [get("GET outbox", "operator", () => "/v1/outbox?limit=1")],
   // Not in §4 as rows; read as the rows they belong to.
-  listProjects: [get("GET org projects (the ones the caller sees)", "project", async (c) => { await project(c); return `${org(c)}/projects`; })],
+  listProjects: [
+    get("GET org projects (the ones the caller sees)", "project", async (c) => {
+      await project(c);
+      return `${org(c)}/projects`;
+    }),
+  ],
   memberAccess: [get("GET another member's project access", "org", async (c) => `${org(c)}/members/${await invitee(c)}/project-access`)],
 } satisfies Record<string, Op[]>;
 
@@ -191,28 +345,28 @@ const OPS = {
 const HEAD = ["own", "adm", "mem", "bil", "pln", "pc", "pa", "m", "ext"] as const;
 const MATRIX: [string, keyof typeof OPS, string][] = [
   //  §4 action                                               ops               Own ADM mem bil pln pc   PA    M     Ext
-  ["View org, list members, teams, roles",                     "view",          "✓   ✓   ✓   ✓   ✓   ✓    ✓     ✓     ✗404"],
-  ["Edit org slug, name, website, require_two_factor",         "editOrg",       "✓   ✓   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
-  ["Change plan",                                              "plan",          "✓   ✓   ✗   ✗   ✓   ✗    ✗     ✗     ✗"],
-  ["Billing address, profile, invoices",                       "billing",       "✓   ✓   ✗   ✓   ✗   ✗    ✗     ✗     ✗"],
-  ["List subscriptions",                                       "subscriptions", "✓   ✓   ✗   ✓   ✓   ✗    ✗     ✗     ✗"],
-  ["Delete org; transfer ownership",                           "ownerOnly",     "✓   ✗   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
-  ["Invite, revoke invite, remove member",                     "invite",        "✓   ✓   ✓   ✗   ✗   ✗    ✗     ✗     ✗"],
-  ["Set member permissions / roles",                           "setMember",     "✓   ✓   ✓   ✗   ✗   ✗    ✗     ✗     ✗"],
-  ["Create, edit, delete custom roles",                        "roles",         "✓   ✓   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
-  ["Create, rename, delete teams; manage team members",        "teams",         "✓   ✓   ✓   ✗   ✗   ✗    maint ✗     ✗"],
-  ["Create project",                                           "createProject", "✓   ✓   ✗   ✗   ✗   ✓    –     ✗     ✗"],
-  ["View project and environments",                            "viewProject",   "✓   ✓   ✗   ✗   ✗   own  ✓     grant grant"],
-  ["Edit or delete project; manage its access grants",         "adminProject",  "✓   ✓   ✗   ✗   ✗   own  ✓     ✗     ✗"],
-  ["Transfer project out (source side)",                       "transferOut",   "✓   ✓   ✗   ✓   ✗   ✗    ✗     ✗     ✗"],
-  ["Transfer project in (target side)",                        "transferIn",    "✓   ✓   ✗   ✗   ✗   ✓    –     ✗     ✗"],
-  ["Read audit events",                                        "audit",         "✓   ✓   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
-  ["Leave org",                                                "leave",         "✗   ✓   ✓   ✓   ✓   ✓    ✓     ✓     –"],
-  ["Manage own API tokens; accept own invitation",             "self",          "✓   ✓   ✓   ✓   ✓   ✓    ✓     ✓     ✓"],
+  ["View org, list members, teams, roles", "view", "✓   ✓   ✓   ✓   ✓   ✓    ✓     ✓     ✗404"],
+  ["Edit org slug, name, website, require_two_factor", "editOrg", "✓   ✓   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Change plan", "plan", "✓   ✓   ✗   ✗   ✓   ✗    ✗     ✗     ✗"],
+  ["Billing address, profile, invoices", "billing", "✓   ✓   ✗   ✓   ✗   ✗    ✗     ✗     ✗"],
+  ["List subscriptions", "subscriptions", "✓   ✓   ✗   ✓   ✓   ✗    ✗     ✗     ✗"],
+  ["Delete org; transfer ownership", "ownerOnly", "✓   ✗   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Invite, revoke invite, remove member", "invite", "✓   ✓   ✓   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Set member permissions / roles", "setMember", "✓   ✓   ✓   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Create, edit, delete custom roles", "roles", "✓   ✓   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Create, rename, delete teams; manage team members", "teams", "✓   ✓   ✓   ✗   ✗   ✗    maint ✗     ✗"],
+  ["Create project", "createProject", "✓   ✓   ✗   ✗   ✗   ✓    –     ✗     ✗"],
+  ["View project and environments", "viewProject", "✓   ✓   ✗   ✗   ✗   own  ✓     grant grant"],
+  ["Edit or delete project; manage its access grants", "adminProject", "✓   ✓   ✗   ✗   ✗   own  ✓     ✗     ✗"],
+  ["Transfer project out (source side)", "transferOut", "✓   ✓   ✗   ✓   ✗   ✗    ✗     ✗     ✗"],
+  ["Transfer project in (target side)", "transferIn", "✓   ✓   ✗   ✗   ✗   ✓    –     ✗     ✗"],
+  ["Read audit events", "audit", "✓   ✓   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Leave org", "leave", "✗   ✓   ✓   ✓   ✓   ✓    ✓     ✓     –"],
+  ["Manage own API tokens; accept own invitation", "self", "✓   ✓   ✓   ✓   ✓   ✓    ✓     ✓     ✓"],
   // Not rows of §4; what they follow is said on the right.
-  ["List projects (filtered to what the caller sees)",         "listProjects",  "✓   ✓   ✓   ✓   ✓   ✓    ✓     ✓     ✓"],
+  ["List projects (filtered to what the caller sees)", "listProjects", "✓   ✓   ✓   ✓   ✓   ✓    ✓     ✓     ✓"],
   ["A member's project access (user admins, PSH org:user:projects)", "memberAccess", "✓ ✓ ✓ ✗ ✗ ✗ ✗ ✗ ✗404"],
-  ["Read the outbox (operator only, routes.ts)",               "operator",      "✗   ✗   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
+  ["Read the outbox (operator only, routes.ts)", "operator", "✗   ✗   ✗   ✗   ✗   ✗    ✗     ✗     ✗"],
 ];
 
 type Want = { ok: true; alt?: { status: number; code: string } } | { ok: false; status: number; code: string };
@@ -249,11 +403,13 @@ const CELLS = MATRIX.flatMap(([action, key, line]) => {
   const tokens = line.trim().split(/\s+/);
   if (tokens.length !== HEAD.length) throw new Error(`row ${action}: ${tokens.length} cells`);
   const row = Object.fromEntries(HEAD.map((h, i) => [h, tokens[i]!]));
-  return (OPS[key] as Op[]).flatMap((op) => COLUMNS.flatMap((col) => {
-    const w = want(op, row, col);
-    const shown = !w ? "" : w.ok ? (w.alt ? `allowed (or ${w.alt.status} ${w.alt.code})` : "allowed") : `${w.status} ${w.code}`;
-    return w ? [{ action, op, col, want: w, title: `${op.name} × ${col} → ${shown}` }] : [];
-  }));
+  return (OPS[key] as Op[]).flatMap((op) =>
+    COLUMNS.flatMap((col) => {
+      const w = want(op, row, col);
+      const shown = !w ? "" : w.ok ? (w.alt ? `allowed (or ${w.alt.status} ${w.alt.code})` : "allowed") : `${w.status} ${w.code}`;
+      return w ? [{ action, op, col, want: w, title: `${op.name} × ${col} → ${shown}` }] : [];
+    }),
+  );
 });
 
 describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgres }) => {
@@ -261,7 +417,9 @@ describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgr
     s = await startTestServer({ postgres });
     fx = await buildPrincipals(s);
   }, 120_000);
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   describe("authorization matrix (org-api.md §4)", () => {
     it.each(CELLS)("$title", async ({ op, col, want: w }) => {
@@ -296,231 +454,538 @@ describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgr
     // Note 1: nobody can act on the owner.
     ["ADM removes the owner → 409 cannot_remove_owner", () => as("adm", "DELETE", inMain(`/members/${fx.main.ownerMemberId}`)), 409, "cannot_remove_owner"],
     ["mem removes the owner → 409 cannot_remove_owner", () => as("mem", "DELETE", inMain(`/members/${fx.main.ownerMemberId}`)), 409, "cannot_remove_owner"],
-    ["ADM changes the owner's roles → 409 cannot_remove_owner", () => as("adm", "PATCH", inMain(`/members/${fx.main.ownerMemberId}`), { role_ids: [fx.main.roles.DEFAULT] }), 409, "cannot_remove_owner"],
-    ["ADM gives the owner permissions → 422 owner_has_all_permissions", () => as("adm", "PATCH", inMain(`/members/${fx.main.ownerMemberId}`), { permissions: ["billing"] }), 422, "owner_has_all_permissions"],
+    [
+      "ADM changes the owner's roles → 409 cannot_remove_owner",
+      () => as("adm", "PATCH", inMain(`/members/${fx.main.ownerMemberId}`), { role_ids: [fx.main.roles.DEFAULT] }),
+      409,
+      "cannot_remove_owner",
+    ],
+    [
+      "ADM gives the owner permissions → 422 owner_has_all_permissions",
+      () => as("adm", "PATCH", inMain(`/members/${fx.main.ownerMemberId}`), { permissions: ["billing"] }),
+      422,
+      "owner_has_all_permissions",
+    ],
     // Edit org: a member lacking the right is refused even when the body would change nothing, as every other mutation does.
-    ["M PATCHes the org with its current name → 403", async () => as("m", "PATCH", inMain(), { name: (await as("m", "GET", inMain())).json.name }), 403, "forbidden"],
-    ["pln changes plan and name in one PATCH → 403 (the name needs ADMIN)", () => as("pln", "PATCH", inMain(), { plan: fx.uniq("plan"), name: fx.uniq("Name") }), 403, "forbidden"],
+    [
+      "M PATCHes the org with its current name → 403",
+      async () => as("m", "PATCH", inMain(), { name: (await as("m", "GET", inMain())).json.name }),
+      403,
+      "forbidden",
+    ],
+    [
+      "pln changes plan and name in one PATCH → 403 (the name needs ADMIN)",
+      () => as("pln", "PATCH", inMain(), { plan: fx.uniq("plan"), name: fx.uniq("Name") }),
+      403,
+      "forbidden",
+    ],
     // Note 1: holders of `members` cannot grant what they lack, nor ADMIN; owner and ADMIN can.
-    ["mem grants billing (not held) → 403 privilege_escalation", async () => as("mem", "PATCH", inMain(`/members/${await mainInvitee()}`), { permissions: ["billing"] }), 403, "privilege_escalation"],
-    ["mem invites with billing (not held) → 403 privilege_escalation", () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("esc")}@authz.test`, permissions: ["billing"] }), 403, "privilege_escalation"],
-    ["mem invites with the ADMIN role → 403 privilege_escalation", () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("esc")}@authz.test`, role_ids: [fx.main.roles.ADMIN] }), 403, "privilege_escalation"],
-    ["mem assigns the ADMIN role → 403 privilege_escalation", async () => as("mem", "PUT", inMain(`/members/${await mainInvitee()}/roles/${fx.main.roles.ADMIN}`)), 403, "privilege_escalation"],
-    ["mem invites with members (held) → 201", () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("ok")}@authz.test`, permissions: ["members"] }), 201],
+    [
+      "mem grants billing (not held) → 403 privilege_escalation",
+      async () => as("mem", "PATCH", inMain(`/members/${await mainInvitee()}`), { permissions: ["billing"] }),
+      403,
+      "privilege_escalation",
+    ],
+    [
+      "mem invites with billing (not held) → 403 privilege_escalation",
+      () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("esc")}@authz.test`, permissions: ["billing"] }),
+      403,
+      "privilege_escalation",
+    ],
+    [
+      "mem invites with the ADMIN role → 403 privilege_escalation",
+      () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("esc")}@authz.test`, role_ids: [fx.main.roles.ADMIN] }),
+      403,
+      "privilege_escalation",
+    ],
+    [
+      "mem assigns the ADMIN role → 403 privilege_escalation",
+      async () => as("mem", "PUT", inMain(`/members/${await mainInvitee()}/roles/${fx.main.roles.ADMIN}`)),
+      403,
+      "privilege_escalation",
+    ],
+    [
+      "mem invites with members (held) → 201",
+      () => as("mem", "POST", inMain("/members"), { email: `${fx.uniq("ok")}@authz.test`, permissions: ["members"] }),
+      201,
+    ],
     ["ADM assigns the ADMIN role → 200", async () => as("adm", "PUT", inMain(`/members/${await mainInvitee()}/roles/${fx.main.roles.ADMIN}`)), 200],
     // Note 2: nobody edits their own permissions or roles (in a fresh org: a wrong success must not leak).
-    ["mem changes own permissions → 403 self_modification", async () => { const w = await fx.freshWorld("mem"); return as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.members.mem!.memberId}`, { permissions: [] }); }, 403, "self_modification"],
-    ["ADM changes own roles → 403 self_modification", async () => { const w = await fx.freshWorld("adm"); return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.members.adm!.memberId}`, { role_ids: [w.roles.ADMIN, w.roles.custom] }); }, 403, "self_modification"],
-    ["ADM adds a role to self → 403 self_modification", async () => { const w = await fx.freshWorld("adm"); return as("adm", "PUT", `/v1/organizations/${w.id}/members/${w.members.adm!.memberId}/roles/${w.roles.custom}`); }, 403, "self_modification"],
+    [
+      "mem changes own permissions → 403 self_modification",
+      async () => {
+        const w = await fx.freshWorld("mem");
+        return as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.members.mem!.memberId}`, { permissions: [] });
+      },
+      403,
+      "self_modification",
+    ],
+    [
+      "ADM changes own roles → 403 self_modification",
+      async () => {
+        const w = await fx.freshWorld("adm");
+        return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.members.adm!.memberId}`, { role_ids: [w.roles.ADMIN, w.roles.custom] });
+      },
+      403,
+      "self_modification",
+    ],
+    [
+      "ADM adds a role to self → 403 self_modification",
+      async () => {
+        const w = await fx.freshWorld("adm");
+        return as("adm", "PUT", `/v1/organizations/${w.id}/members/${w.members.adm!.memberId}/roles/${w.roles.custom}`);
+      },
+      403,
+      "self_modification",
+    ],
     // Note 3: a maintainer manages only their own team.
-    ["tm adds a member to a team it does not maintain → 403", async () => as("tm", "PUT", inMain(`/teams/${fx.main.teams.default}/members/${await mainInvitee({ team_ids: [fx.main.teams.maintained] })}`), { role: "member" }), 403, "forbidden"],
+    [
+      "tm adds a member to a team it does not maintain → 403",
+      async () =>
+        as("tm", "PUT", inMain(`/teams/${fx.main.teams.default}/members/${await mainInvitee({ team_ids: [fx.main.teams.maintained] })}`), { role: "member" }),
+      403,
+      "forbidden",
+    ],
     // Note 5 / "if granted": a member reads its own project access; Ext probing a project it was not granted learns nothing.
     ["M reads its own project access → 200", () => as("m", "GET", inMain(`/members/${fx.main.members.m!.memberId}/project-access`)), 200],
-    ["Ext reads an ungranted project of the org → 404", async () => {
-      await s.call(fx.main.owner.token, "PUT", `/v1/projects/${(await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("g") })).json.id}/access/accounts/${fx.accounts.ext!.accountId}`, { role: "viewer" });
-      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("hidden") });
-      return as("ext", "GET", `/v1/projects/${p.json.id}`);
-    }, 404, "not_found"],
+    [
+      "Ext reads an ungranted project of the org → 404",
+      async () => {
+        await s.call(
+          fx.main.owner.token,
+          "PUT",
+          `/v1/projects/${(await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("g") })).json.id}/access/accounts/${fx.accounts.ext!.accountId}`,
+          { role: "viewer" },
+        );
+        const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("hidden") });
+        return as("ext", "GET", `/v1/projects/${p.json.id}`);
+      },
+      404,
+      "not_found",
+    ],
     // §0.1: a permission carried by a role counts like a direct one.
-    ["billing through a custom role → billing address 200", async () => {
-      const role = await s.call(fx.main.owner.token, "POST", inMain("/roles"), { name: fx.uniq("Billing"), permissions: ["billing"] });
-      const a = await s.signup(`${fx.uniq("viarole")}@authz.test`);
-      await fx.enrol(fx.main, a, { role_ids: [role.json.id] });
-      return s.call(a.token, "GET", inMain("/billing/address"));
-    }, 200],
+    [
+      "billing through a custom role → billing address 200",
+      async () => {
+        const role = await s.call(fx.main.owner.token, "POST", inMain("/roles"), { name: fx.uniq("Billing"), permissions: ["billing"] });
+        const a = await s.signup(`${fx.uniq("viarole")}@authz.test`);
+        await fx.enrol(fx.main, a, { role_ids: [role.json.id] });
+        return s.call(a.token, "GET", inMain("/billing/address"));
+      },
+      200,
+    ],
     // 2FA: the requirement gates members without it and invitees; members with it pass.
-    ["member with 2FA of a 2FA org → 200", async () => {
-      const a = await s.signup(`${fx.uniq("with2fa")}@authz.test`);
-      await fx.enableTwoFactor(a);
-      await fx.enrol(fx.tfa, a);
-      return s.call(a.token, "GET", `/v1/organizations/${fx.tfa.id}`);
-    }, 200],
-    ["invitee without 2FA accepts into a 2FA org → 403 two_factor_required", async () => {
-      const a = await s.signup(`${fx.uniq("no2fa")}@authz.test`);
-      await fx.invite(fx.tfa, a.email);
-      return s.call(a.token, "POST", "/v1/invitations/accept", { token: await s.invitationToken(a.email) });
-    }, 403, "two_factor_required"],
+    [
+      "member with 2FA of a 2FA org → 200",
+      async () => {
+        const a = await s.signup(`${fx.uniq("with2fa")}@authz.test`);
+        await fx.enableTwoFactor(a);
+        await fx.enrol(fx.tfa, a);
+        return s.call(a.token, "GET", `/v1/organizations/${fx.tfa.id}`);
+      },
+      200,
+    ],
+    [
+      "invitee without 2FA accepts into a 2FA org → 403 two_factor_required",
+      async () => {
+        const a = await s.signup(`${fx.uniq("no2fa")}@authz.test`);
+        await fx.invite(fx.tfa, a.email);
+        return s.call(a.token, "POST", "/v1/invitations/accept", { token: await s.invitationToken(a.email) });
+      },
+      403,
+      "two_factor_required",
+    ],
     // §1 API token: a token restricted to other orgs sees this one as it would not exist; removal revokes at once.
-    ["owner's token restricted to another org → 404 on its own org", async () => {
-      const t = await as("own", "POST", "/v1/me/tokens", { name: "scoped", organization_ids: [fx.dest.id], expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
-      return s.call(t.json.token, "GET", inMain());
-    }, 404, "not_found"],
-    ["owner's token restricted to another org → 404 on a project of its own org", async () => {
-      const t = await as("own", "POST", "/v1/me/tokens", { name: "scoped", organization_ids: [fx.dest.id], expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
-      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("scoped") });
-      return s.call(t.json.token, "GET", `/v1/projects/${p.json.id}`);
-    }, 404, "not_found"],
-    ["removed member's token → 404", async () => {
-      const w = await fx.freshWorld("m");
-      await s.call(w.owner.token, "DELETE", `/v1/organizations/${w.id}/members/${w.members.m!.memberId}`);
-      return as("m", "GET", `/v1/organizations/${w.id}`);
-    }, 404, "not_found"],
+    [
+      "owner's token restricted to another org → 404 on its own org",
+      async () => {
+        const t = await as("own", "POST", "/v1/me/tokens", {
+          name: "scoped",
+          organization_ids: [fx.dest.id],
+          expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString(),
+        });
+        return s.call(t.json.token, "GET", inMain());
+      },
+      404,
+      "not_found",
+    ],
+    [
+      "owner's token restricted to another org → 404 on a project of its own org",
+      async () => {
+        const t = await as("own", "POST", "/v1/me/tokens", {
+          name: "scoped",
+          organization_ids: [fx.dest.id],
+          expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString(),
+        });
+        const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("scoped") });
+        return s.call(t.json.token, "GET", `/v1/projects/${p.json.id}`);
+      },
+      404,
+      "not_found",
+    ],
+    [
+      "removed member's token → 404",
+      async () => {
+        const w = await fx.freshWorld("m");
+        await s.call(w.owner.token, "DELETE", `/v1/organizations/${w.id}/members/${w.members.m!.memberId}`);
+        return as("m", "GET", `/v1/organizations/${w.id}`);
+      },
+      404,
+      "not_found",
+    ],
     // §3.1: 404s do not tell an existing org from a missing one; 401 is for the token only.
-    ["outsider, unknown org → 404 not_found (as for an existing one)", () => as("out", "GET", "/v1/organizations/org_00000000000000000000000000"), 404, "not_found"],
+    [
+      "outsider, unknown org → 404 not_found (as for an existing one)",
+      () => as("out", "GET", "/v1/organizations/org_00000000000000000000000000"),
+      404,
+      "not_found",
+    ],
     ["outsider, unknown project → 404 not_found", () => as("out", "GET", "/v1/projects/prj_00000000000000000000000000"), 404, "not_found"],
-    ["revoked token → 401", async () => {
-      const t = await as("m", "POST", "/v1/me/tokens", { name: "gone", expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
-      await as("m", "DELETE", `/v1/me/tokens/${t.json.id}`);
-      return s.call(t.json.token, "GET", inMain());
-    }, 401, "unauthenticated"],
-    ["expired token → 401", async () => {
-      const t = await as("m", "POST", "/v1/me/tokens", { name: "short", expires_at: new Date(s.clock.current().getTime() + 60_000).toISOString() });
-      s.clock.advance(120_000);
-      return s.call(t.json.token, "GET", inMain());
-    }, 401, "unauthenticated"],
+    [
+      "revoked token → 401",
+      async () => {
+        const t = await as("m", "POST", "/v1/me/tokens", { name: "gone", expires_at: new Date(s.clock.current().getTime() + 86400_000).toISOString() });
+        await as("m", "DELETE", `/v1/me/tokens/${t.json.id}`);
+        return s.call(t.json.token, "GET", inMain());
+      },
+      401,
+      "unauthenticated",
+    ],
+    [
+      "expired token → 401",
+      async () => {
+        const t = await as("m", "POST", "/v1/me/tokens", { name: "short", expires_at: new Date(s.clock.current().getTime() + 60_000).toISOString() });
+        s.clock.advance(120_000);
+        return s.call(t.json.token, "GET", inMain());
+      },
+      401,
+      "unauthenticated",
+    ],
     ["malformed Authorization header → 401", () => s.call(null, "GET", inMain(), undefined, { authorization: "Token abc" }), 401, "unauthenticated"],
 
     // Note 1: only the owner and ADMIN act on members who hold ADMIN, even when nothing would change.
-    ["mem demotes an ADMIN (PATCH role_ids) → 403, the admin keeps ADMIN", async () => {
-      const t = await withAdmin("mem");
-      const r = await as("mem", "PATCH", t.url(), { role_ids: [t.w.roles.DEFAULT] });
-      expect((await memberOf(t.w, t.admin.memberId)).role_ids, r.body).toEqual([t.w.roles.ADMIN]);
-      return r;
-    }, 403, "forbidden"],
-    ["mem removes an ADMIN → 403, the admin stays", async () => {
-      const t = await withAdmin("mem");
-      const r = await as("mem", "DELETE", t.url());
-      expect((await memberOf(t.w, t.admin.memberId)).status, r.body).toBe("active");
-      return r;
-    }, 403, "forbidden"],
-    ["mem takes the ADMIN role from an admin (DELETE member role) → 403", async () => {
-      const t = await withAdmin("mem", (w) => ({ role_ids: [w.roles.ADMIN, w.roles.DEFAULT] }));
-      return as("mem", "DELETE", t.url(`/roles/${t.w.roles.ADMIN}`));
-    }, 403, "forbidden"],
-    ["mem gives an admin one more role (PUT member role) → 403", async () => { const t = await withAdmin("mem"); return as("mem", "PUT", t.url(`/roles/${t.w.roles.custom}`)); }, 403, "forbidden"],
-    ["mem changes an admin's teams (PATCH team_ids) → 403", async () => { const t = await withAdmin("mem"); return as("mem", "PATCH", t.url(), { team_ids: [t.w.teams.maintained] }); }, 403, "forbidden"],
-    ["mem PATCHes an admin with its current roles (no-op) → 403", async () => { const t = await withAdmin("mem"); return as("mem", "PATCH", t.url(), { role_ids: [t.w.roles.ADMIN] }); }, 403, "forbidden"],
-    ["mem revokes an invitation that gives ADMIN → 403", async () => {
-      const w = await fx.freshWorld("mem");
-      return as("mem", "DELETE", `/v1/organizations/${w.id}/members/${await fx.invite(w, `${fx.uniq("adm")}@authz.test`, { role_ids: [w.roles.ADMIN] })}`);
-    }, 403, "forbidden"],
-    ["mem re-sends an invitation that gives ADMIN → 403", async () => {
-      const w = await fx.freshWorld("mem");
-      return as("mem", "POST", `/v1/organizations/${w.id}/members/${await fx.invite(w, `${fx.uniq("adm")}@authz.test`, { role_ids: [w.roles.ADMIN] })}/invitation`);
-    }, 403, "forbidden"],
-    ["mem takes an admin out of a team (DELETE team member) → 403", async () => {
-      const t = await withAdmin("mem", (w) => ({ team_ids: [w.teams.default, w.teams.maintained] }));
-      return as("mem", "DELETE", `/v1/organizations/${t.w.id}/teams/${t.w.teams.maintained}/members/${t.admin.memberId}`);
-    }, 403, "forbidden"],
-    ["tm adds an admin to the team it maintains → 403", async () => {
-      const t = await withAdmin("tm");
-      return as("tm", "PUT", `/v1/organizations/${t.w.id}/teams/${t.w.teams.maintained}/members/${t.admin.memberId}`, { role: "member" });
-    }, 403, "forbidden"],
-    ["ADM demotes another ADMIN → 200", async () => { const t = await withAdmin("adm"); return as("adm", "PATCH", t.url(), { role_ids: [t.w.roles.DEFAULT] }); }, 200],
-    ["ADM removes another ADMIN → 204", async () => { const t = await withAdmin("adm"); return as("adm", "DELETE", t.url()); }, 204],
+    [
+      "mem demotes an ADMIN (PATCH role_ids) → 403, the admin keeps ADMIN",
+      async () => {
+        const t = await withAdmin("mem");
+        const r = await as("mem", "PATCH", t.url(), { role_ids: [t.w.roles.DEFAULT] });
+        expect((await memberOf(t.w, t.admin.memberId)).role_ids, r.body).toEqual([t.w.roles.ADMIN]);
+        return r;
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "mem removes an ADMIN → 403, the admin stays",
+      async () => {
+        const t = await withAdmin("mem");
+        const r = await as("mem", "DELETE", t.url());
+        expect((await memberOf(t.w, t.admin.memberId)).status, r.body).toBe("active");
+        return r;
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "mem takes the ADMIN role from an admin (DELETE member role) → 403",
+      async () => {
+        const t = await withAdmin("mem", (w) => ({ role_ids: [w.roles.ADMIN, w.roles.DEFAULT] }));
+        return as("mem", "DELETE", t.url(`/roles/${t.w.roles.ADMIN}`));
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "mem gives an admin one more role (PUT member role) → 403",
+      async () => {
+        const t = await withAdmin("mem");
+        return as("mem", "PUT", t.url(`/roles/${t.w.roles.custom}`));
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "mem changes an admin's teams (PATCH team_ids) → 403",
+      async () => {
+        const t = await withAdmin("mem");
+        return as("mem", "PATCH", t.url(), { team_ids: [t.w.teams.maintained] });
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "mem PATCHes an admin with its current roles (no-op) → 403",
+      async () => {
+        const t = await withAdmin("mem");
+        return as("mem", "PATCH", t.url(), { role_ids: [t.w.roles.ADMIN] });
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "mem revokes an invitation that gives ADMIN → 403",
+      async () => {
+        const w = await fx.freshWorld("mem");
+        return as("mem", "DELETE", `/v1/organizations/${w.id}/members/${await fx.invite(w, `${fx.uniq("adm")}@authz.test`, { role_ids: [w.roles.ADMIN] })}`);
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "mem re-sends an invitation that gives ADMIN → 403",
+      async () => {
+        const w = await fx.freshWorld("mem");
+        return as(
+          "mem",
+          "POST",
+          `/v1/organizations/${w.id}/members/${await fx.invite(w, `${fx.uniq("adm")}@authz.test`, { role_ids: [w.roles.ADMIN] })}/invitation`,
+        );
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "mem takes an admin out of a team (DELETE team member) → 403",
+      async () => {
+        const t = await withAdmin("mem", (w) => ({ team_ids: [w.teams.default, w.teams.maintained] }));
+        return as("mem", "DELETE", `/v1/organizations/${t.w.id}/teams/${t.w.teams.maintained}/members/${t.admin.memberId}`);
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "tm adds an admin to the team it maintains → 403",
+      async () => {
+        const t = await withAdmin("tm");
+        return as("tm", "PUT", `/v1/organizations/${t.w.id}/teams/${t.w.teams.maintained}/members/${t.admin.memberId}`, { role: "member" });
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "ADM demotes another ADMIN → 200",
+      async () => {
+        const t = await withAdmin("adm");
+        return as("adm", "PATCH", t.url(), { role_ids: [t.w.roles.DEFAULT] });
+      },
+      200,
+    ],
+    [
+      "ADM removes another ADMIN → 204",
+      async () => {
+        const t = await withAdmin("adm");
+        return as("adm", "DELETE", t.url());
+      },
+      204,
+    ],
     // Note 1: only the owner changes the owner's teams; a request that would change nothing is refused the same way.
-    ["mem changes the owner's teams (PATCH team_ids) → 403, the owner stays in My Team", async () => {
-      const w = await fx.freshWorld("mem");
-      const r = await as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.maintained] });
-      expect((await memberOf(w, w.ownerMemberId)).team_ids, r.body).toEqual([w.teams.default]);
-      return r;
-    }, 403, "forbidden"],
-    ["ADM changes the owner's teams (PATCH team_ids) → 403", async () => {
-      const w = await fx.freshWorld("adm");
-      return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default, w.teams.maintained] });
-    }, 403, "forbidden"],
-    ["mem PATCHes the owner with its current teams (no-op) → 403", async () => {
-      const w = await fx.freshWorld("mem");
-      return as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default] });
-    }, 403, "forbidden"],
-    ["ADM PATCHes the owner with nothing (no-op) → 403", async () => {
-      const w = await fx.freshWorld("adm");
-      return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, {});
-    }, 403, "forbidden"],
-    ["ADM PATCHes the owner with its current roles (no-op) → 409 cannot_remove_owner", async () => {
-      const w = await fx.freshWorld("adm");
-      return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { role_ids: [w.roles.ADMIN] });
-    }, 409, "cannot_remove_owner"],
-    ["mem puts the owner into a team (PUT team member) → 403", async () => {
-      const w = await fx.freshWorld("mem");
-      return as("mem", "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`, { role: "member" });
-    }, 403, "forbidden"],
-    ["tm puts the owner into the team it maintains → 403", async () => {
-      const w = await fx.freshWorld("tm");
-      return as("tm", "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`, { role: "maintainer" });
-    }, 403, "forbidden"],
-    ["ADM takes the owner out of a team (DELETE team member) → 403", async () => {
-      const w = await fx.freshWorld("adm");
-      fx.expectOk(await s.call(w.owner.token, "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`, { role: "member" }), "owner joins a team");
-      return as("adm", "DELETE", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`);
-    }, 403, "forbidden"],
-    ["the owner changes its own teams → 200", async () => {
-      const w = await fx.freshWorld("adm");
-      return as("own", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default, w.teams.maintained] });
-    }, 200],
+    [
+      "mem changes the owner's teams (PATCH team_ids) → 403, the owner stays in My Team",
+      async () => {
+        const w = await fx.freshWorld("mem");
+        const r = await as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.maintained] });
+        expect((await memberOf(w, w.ownerMemberId)).team_ids, r.body).toEqual([w.teams.default]);
+        return r;
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "ADM changes the owner's teams (PATCH team_ids) → 403",
+      async () => {
+        const w = await fx.freshWorld("adm");
+        return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default, w.teams.maintained] });
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "mem PATCHes the owner with its current teams (no-op) → 403",
+      async () => {
+        const w = await fx.freshWorld("mem");
+        return as("mem", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default] });
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "ADM PATCHes the owner with nothing (no-op) → 403",
+      async () => {
+        const w = await fx.freshWorld("adm");
+        return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, {});
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "ADM PATCHes the owner with its current roles (no-op) → 409 cannot_remove_owner",
+      async () => {
+        const w = await fx.freshWorld("adm");
+        return as("adm", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { role_ids: [w.roles.ADMIN] });
+      },
+      409,
+      "cannot_remove_owner",
+    ],
+    [
+      "mem puts the owner into a team (PUT team member) → 403",
+      async () => {
+        const w = await fx.freshWorld("mem");
+        return as("mem", "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`, { role: "member" });
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "tm puts the owner into the team it maintains → 403",
+      async () => {
+        const w = await fx.freshWorld("tm");
+        return as("tm", "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`, { role: "maintainer" });
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "ADM takes the owner out of a team (DELETE team member) → 403",
+      async () => {
+        const w = await fx.freshWorld("adm");
+        fx.expectOk(
+          await s.call(w.owner.token, "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`, { role: "member" }),
+          "owner joins a team",
+        );
+        return as("adm", "DELETE", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.ownerMemberId}`);
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "the owner changes its own teams → 200",
+      async () => {
+        const w = await fx.freshWorld("adm");
+        return as("own", "PATCH", `/v1/organizations/${w.id}/members/${w.ownerMemberId}`, { team_ids: [w.teams.default, w.teams.maintained] });
+      },
+      200,
+    ],
     // Note 7: a member's project access shows a user admin only the projects it may view, and counts the rest.
-    ["mem reads the project access of a member granted a project mem cannot view → not listed, counted", async () => {
-      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("unseen") });
-      const target = await mainInvitee();
-      fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/members/${target}`, { role: "viewer" }), "grant");
-      const r = await as("mem", "GET", inMain(`/members/${target}/project-access`));
-      expect({ items: r.json?.items, hidden_count: r.json?.hidden_count }, r.body).toEqual({ items: [], hidden_count: 1 });
-      return r;
-    }, 200],
+    [
+      "mem reads the project access of a member granted a project mem cannot view → not listed, counted",
+      async () => {
+        const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("unseen") });
+        const target = await mainInvitee();
+        fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/members/${target}`, { role: "viewer" }), "grant");
+        const r = await as("mem", "GET", inMain(`/members/${target}/project-access`));
+        expect({ items: r.json?.items, hidden_count: r.json?.hidden_count }, r.body).toEqual({ items: [], hidden_count: 1 });
+        return r;
+      },
+      200,
+    ],
     // Note 7: a refusal names nothing the caller could not read.
-    ["M reads a project it has no grant on → 403 that does not name the project", async () => {
-      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("secret") });
-      const r = await as("m", "GET", `/v1/projects/${p.json.id}`);
-      expect(r.body).not.toContain(p.json.name);
-      return r;
-    }, 403, "forbidden"],
-    ["Ext moves its project out → 403 that does not name the organization", async () => {
-      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("granted") });
-      fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/accounts/${fx.accounts.ext!.accountId}`, { role: "viewer" }), "grant");
-      const r = await as("ext", "POST", `/v1/projects/${p.json.id}/transfer`, { target_organization_id: fx.dest.id });
-      expect(r.body).not.toContain(fx.main.slug);
-      return r;
-    }, 403, "forbidden"],
-    ["pc creates a project under the name of one it cannot view → 409 that names no project", async () => {
-      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("taken") });
-      const r = await as("pc", "POST", inMain("/projects"), { name: p.json.name.toUpperCase() });
-      expect(r.body).not.toContain(p.json.id);
-      expect(r.body).not.toContain(p.json.name);
-      return r;
-    }, 409, "already_exists"],
-    ["extAdmin renames its project to a name taken in the org → 409 that names neither the organization nor the other project", async () => {
-      const other = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("taken") });
-      const mine = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("mine") });
-      fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${mine.json.id}/access/accounts/${fx.accounts.extAdmin!.accountId}`, { role: "admin" }), "grant");
-      const r = await as("extAdmin", "PATCH", `/v1/projects/${mine.json.id}`, { name: other.json.name });
-      expect(r.body).not.toContain(fx.main.slug);
-      expect(r.body).not.toContain(other.json.id);
-      return r;
-    }, 409, "already_exists"],
-    ["bil moves out a project it cannot view that has member grants → 409 that does not name the project", async () => {
-      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("unseen") });
-      fx.expectOk(await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/members/${fx.main.members.m!.memberId}`, { role: "viewer" }), "grant");
-      const r = await as("bil", "POST", `/v1/projects/${p.json.id}/transfer`, { target_organization_id: fx.dest.id });
-      expect(r.body).not.toContain(p.json.name);
-      return r;
-    }, 409, "project_has_org_scoped_grants"],
-    ["bil moves a project into an org where a project it cannot view has the name → 409 that names no project", async () => {
-      const name = fx.uniq("clash");
-      const there = await s.call(fx.dest.owner.token, "POST", `/v1/organizations/${fx.dest.id}/projects`, { name });
-      const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name });
-      const r = await as("bil", "POST", `/v1/projects/${p.json.id}/transfer`, { target_organization_id: fx.dest.id });
-      expect(r.body).not.toContain(there.json.id);
-      expect(r.body).not.toContain(name);
-      return r;
-    }, 409, "already_exists"],
+    [
+      "M reads a project it has no grant on → 403 that does not name the project",
+      async () => {
+        const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("secret") });
+        const r = await as("m", "GET", `/v1/projects/${p.json.id}`);
+        expect(r.body).not.toContain(p.json.name);
+        return r;
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "Ext moves its project out → 403 that does not name the organization",
+      async () => {
+        const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("granted") });
+        fx.expectOk(
+          await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/accounts/${fx.accounts.ext!.accountId}`, { role: "viewer" }),
+          "grant",
+        );
+        const r = await as("ext", "POST", `/v1/projects/${p.json.id}/transfer`, { target_organization_id: fx.dest.id });
+        expect(r.body).not.toContain(fx.main.slug);
+        return r;
+      },
+      403,
+      "forbidden",
+    ],
+    [
+      "pc creates a project under the name of one it cannot view → 409 that names no project",
+      async () => {
+        const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("taken") });
+        const r = await as("pc", "POST", inMain("/projects"), { name: p.json.name.toUpperCase() });
+        expect(r.body).not.toContain(p.json.id);
+        expect(r.body).not.toContain(p.json.name);
+        return r;
+      },
+      409,
+      "already_exists",
+    ],
+    [
+      "extAdmin renames its project to a name taken in the org → 409 that names neither the organization nor the other project",
+      async () => {
+        const other = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("taken") });
+        const mine = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("mine") });
+        fx.expectOk(
+          await s.call(fx.main.owner.token, "PUT", `/v1/projects/${mine.json.id}/access/accounts/${fx.accounts.extAdmin!.accountId}`, { role: "admin" }),
+          "grant",
+        );
+        const r = await as("extAdmin", "PATCH", `/v1/projects/${mine.json.id}`, { name: other.json.name });
+        expect(r.body).not.toContain(fx.main.slug);
+        expect(r.body).not.toContain(other.json.id);
+        return r;
+      },
+      409,
+      "already_exists",
+    ],
+    [
+      "bil moves out a project it cannot view that has member grants → 409 that does not name the project",
+      async () => {
+        const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("unseen") });
+        fx.expectOk(
+          await s.call(fx.main.owner.token, "PUT", `/v1/projects/${p.json.id}/access/members/${fx.main.members.m!.memberId}`, { role: "viewer" }),
+          "grant",
+        );
+        const r = await as("bil", "POST", `/v1/projects/${p.json.id}/transfer`, { target_organization_id: fx.dest.id });
+        expect(r.body).not.toContain(p.json.name);
+        return r;
+      },
+      409,
+      "project_has_org_scoped_grants",
+    ],
+    [
+      "bil moves a project into an org where a project it cannot view has the name → 409 that names no project",
+      async () => {
+        const name = fx.uniq("clash");
+        const there = await s.call(fx.dest.owner.token, "POST", `/v1/organizations/${fx.dest.id}/projects`, { name });
+        const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name });
+        const r = await as("bil", "POST", `/v1/projects/${p.json.id}/transfer`, { target_organization_id: fx.dest.id });
+        expect(r.body).not.toContain(there.json.id);
+        expect(r.body).not.toContain(name);
+        return r;
+      },
+      409,
+      "already_exists",
+    ],
     // Note 8: an outside account with an admin grant sees the project it was granted, nothing else of the org.
-    ["extAdmin lists the org's projects → only those granted to it", async () => {
-      await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("hidden") });
-      const granted = await s.db.query<{ project_id: string }>(
-        "SELECT g.project_id FROM project_access g JOIN projects p ON p.id = g.project_id WHERE p.organization_id = $1 AND g.principal_type = 'accounts' AND g.principal_id = $2",
-        [fx.main.id, fx.accounts.extAdmin!.accountId]);
-      let r: Res | undefined;
-      const seen: string[] = [];
-      for (let cursor = ""; ;) {
-        r = await as("extAdmin", "GET", inMain(`/projects?limit=100${cursor}`));
-        seen.push(...(r.json?.items ?? []).map((p: { id: string }) => p.id));
-        if (!r.json?.next_cursor) break;
-        cursor = `&cursor=${r.json.next_cursor}`;
-      }
-      expect(granted.length).toBeGreaterThan(0);
-      expect(seen.sort()).toEqual(granted.map((g) => g.project_id).sort());
-      return r;
-    }, 200],
+    [
+      "extAdmin lists the org's projects → only those granted to it",
+      async () => {
+        await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("hidden") });
+        const granted = await s.db.query<{ project_id: string }>(
+          "SELECT g.project_id FROM project_access g JOIN projects p ON p.id = g.project_id WHERE p.organization_id = $1 AND g.principal_type = 'accounts' AND g.principal_id = $2",
+          [fx.main.id, fx.accounts.extAdmin!.accountId],
+        );
+        let r: Res | undefined;
+        const seen: string[] = [];
+        for (let cursor = ""; ;) {
+          r = await as("extAdmin", "GET", inMain(`/projects?limit=100${cursor}`));
+          seen.push(...(r.json?.items ?? []).map((p: { id: string }) => p.id));
+          if (!r.json?.next_cursor) break;
+          cursor = `&cursor=${r.json.next_cursor}`;
+        }
+        expect(granted.length).toBeGreaterThan(0);
+        expect(seen.sort()).toEqual(granted.map((g) => g.project_id).sort());
+        return r;
+      },
+      200,
+    ],
   ];
 
   describe("notes of §4 and rules of §3.1", () => {

@@ -20,7 +20,11 @@ describe.each(engines)("concurrent writers on $name", ({ postgres }) => {
   afterAll(() => s.close());
 
   const http = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const r = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json", ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: r.status, etag: r.headers.get("etag"), json: await r.json().catch(() => null) };
   };
 
@@ -49,7 +53,9 @@ describe.each(engines)("concurrent writers on $name", ({ postgres }) => {
 
   it("organization PATCH with If-Match: no lost update across 8 parallel writers", async () => {
     const cur = await http("GET", `/v1/organizations/${org.id}`);
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => http("PATCH", `/v1/organizations/${org.id}`, { name: `Writer ${i}` }, { "if-match": cur.etag! })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => http("PATCH", `/v1/organizations/${org.id}`, { name: `Writer ${i}` }, { "if-match": cur.etag! })),
+    );
     const ok = results.filter((r) => r.status === 200);
     expect(ok).toHaveLength(1);
     expect(results.filter((r) => r.status === 412)).toHaveLength(7);
@@ -58,7 +64,9 @@ describe.each(engines)("concurrent writers on $name", ({ postgres }) => {
 
   it("parallel role additions to one member without If-Match: every role is kept (row locks, no lost update)", async () => {
     const m = await s.join(owner.token, org.id, `roles${Date.now()}@race.test`);
-    const roles = await Promise.all(Array.from({ length: 6 }, (_, i) => http("POST", `/v1/organizations/${org.id}/roles`, { name: `Racer ${Date.now()} ${i}` })));
+    const roles = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => http("POST", `/v1/organizations/${org.id}/roles`, { name: `Racer ${Date.now()} ${i}` })),
+    );
     const url = `/v1/organizations/${org.id}/members/${m.memberId}`;
     const before = await http("GET", url);
     const results = await Promise.all(roles.map((r) => http("PUT", `${url}/roles/${r.json.id}`)));
@@ -87,7 +95,9 @@ describe.each(engines)("concurrent writers on $name", ({ postgres }) => {
     const now = await http("GET", url);
     expect(now.json).toMatchObject({ version: grant!.version, role: grant!.role });
     // Every PUT that changed the level made a version and an event; one event for the grant itself.
-    const events = await s.db.query<{ action: string }>("SELECT action FROM audit_events WHERE project_id = $1 AND action LIKE 'project_access.%'", [project.json.id]);
+    const events = await s.db.query<{ action: string }>("SELECT action FROM audit_events WHERE project_id = $1 AND action LIKE 'project_access.%'", [
+      project.json.id,
+    ]);
     expect(events.filter((e) => e.action === "project_access.granted")).toHaveLength(1);
     expect(events.filter((e) => e.action === "project_access.updated")).toHaveLength(grant!.version - 1);
   });
@@ -99,17 +109,25 @@ describe.each(engines)("the invitation quota under parallel invitations on $name
     try {
       const base = await s.app.listen({ host: "127.0.0.1", port: 0 });
       const { owner, org } = await s.orgWithOwner("quota-race");
-      const results = await Promise.all(Array.from({ length: 12 }, async (_, i) => {
-        const r = await fetch(`${base}/v1/organizations/${org.id}/members`, {
-          method: "POST", headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json" }, body: JSON.stringify({ email: `q${i}@race.test` }),
-        });
-        return r.status;
-      }));
+      const results = await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          const r = await fetch(`${base}/v1/organizations/${org.id}/members`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json" },
+            body: JSON.stringify({ email: `q${i}@race.test` }),
+          });
+          return r.status;
+        }),
+      );
       expect(results.filter((x) => x === 201)).toHaveLength(5);
       expect(results.filter((x) => x === 429)).toHaveLength(7);
-      const [{ n }] = (await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM members WHERE organization_id = $1 AND joined_at IS NULL", [org.id])) as [{ n: number }];
+      const [{ n }] = (await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM members WHERE organization_id = $1 AND joined_at IS NULL", [
+        org.id,
+      ])) as [{ n: number }];
       expect(n).toBe(5);
-      const [{ mails }] = (await s.db.query<{ mails: number }>("SELECT count(*)::int AS mails FROM outbox WHERE organization_id = $1", [org.id])) as [{ mails: number }];
+      const [{ mails }] = (await s.db.query<{ mails: number }>("SELECT count(*)::int AS mails FROM outbox WHERE organization_id = $1", [org.id])) as [
+        { mails: number },
+      ];
       expect(mails).toBe(5);
     } finally {
       await s.close();

@@ -17,7 +17,7 @@ const ids: Record<string, string> = {};
 const seenRequestIds: string[] = [];
 
 const table = Object.entries(routes) as [OperationId, RouteDef][];
-const shapeOf = (schema: z.ZodType | undefined) => ((schema as unknown as { shape?: Record<string, unknown> })?.shape ?? {});
+const shapeOf = (schema: z.ZodType | undefined) => (schema as unknown as { shape?: Record<string, unknown> })?.shape ?? {};
 const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_, n: string) => ids[n] ?? `${n}_missing`);
 
 /** Every request of this file goes through here: each response must carry its own x-request-id. */
@@ -28,7 +28,14 @@ async function call(token: string | null, method: string, url: string, body?: un
   seenRequestIds.push(rid);
   if (r.statusCode >= 400) {
     expect(String(r.headers["content-type"]), `${method} ${url}`).toContain("application/problem+json");
-    expect(r.json, `${method} ${url}`).toMatchObject({ type: expect.any(String), title: expect.any(String), status: r.statusCode, detail: expect.any(String), code: expect.any(String), request_id: rid });
+    expect(r.json, `${method} ${url}`).toMatchObject({
+      type: expect.any(String),
+      title: expect.any(String),
+      status: r.statusCode,
+      detail: expect.any(String),
+      code: expect.any(String),
+      request_id: rid,
+    });
   }
   return r;
 }
@@ -47,18 +54,37 @@ beforeAll(async () => {
   const role = ok(await call(owner.token, "POST", `${o}/roles`, { name: "Fixture Role" }), 201).json;
   const project = ok(await call(owner.token, "POST", `${o}/projects`, { name: "Fixture Project" }), 201).json;
   ok(await call(owner.token, "PUT", `/v1/projects/${project.id}/access/members/${plain.memberId}`, { role: "viewer" }), 201);
-  const token = ok(await call(owner.token, "POST", "/v1/me/tokens", { name: "fixture", expires_at: new Date(Date.now() + 86_400_000).toISOString() }), 201).json;
+  const token = ok(
+    await call(owner.token, "POST", "/v1/me/tokens", { name: "fixture", expires_at: new Date(Date.now() + 86_400_000).toISOString() }),
+    201,
+  ).json;
   const event = ok(await call(owner.token, "GET", `${o}/audit-events?limit=1`)).json.items[0];
   Object.assign(ids, {
-    org: org.id, member_id: plain.memberId, role_id: role.id, team_id: team.id, project_id: project.id, env_id: project.environments[0].id,
-    principal_type: "members", principal_id: plain.memberId, token_id: token.id, event_id: event.id,
+    org: org.id,
+    member_id: plain.memberId,
+    role_id: role.id,
+    team_id: team.id,
+    project_id: project.id,
+    env_id: project.environments[0].id,
+    principal_type: "members",
+    principal_id: plain.memberId,
+    token_id: token.id,
+    event_id: event.id,
   });
   // Enough of everything for several pages at limit=2.
   for (let i = 0; i < 5; i++) {
     ok(await call(owner.token, "POST", `${o}/teams`, { name: `Team ${i}` }), 201);
     ok(await call(owner.token, "POST", `${o}/roles`, { name: `Role ${i}` }), 201);
     const p = ok(await call(owner.token, "POST", `${o}/projects`, { name: `Project ${i}` }), 201).json;
-    ok(await call(owner.token, "PUT", `/v1/projects/${project.id}/access/teams/${ok(await call(owner.token, "POST", `${o}/teams`, { name: `Grantee ${i}` }), 201).json.id}`, { role: "viewer" }), 201);
+    ok(
+      await call(
+        owner.token,
+        "PUT",
+        `/v1/projects/${project.id}/access/teams/${ok(await call(owner.token, "POST", `${o}/teams`, { name: `Grantee ${i}` }), 201).json.id}`,
+        { role: "viewer" },
+      ),
+      201,
+    );
     ok(await call(owner.token, "POST", `${o}/members`, { email: `pending${i}@conv.test` }), 201);
     ok(await call(owner.token, "PUT", `${o}/teams/${team.id}/members/${(await s.join(owner.token, org.id, `active${i}@conv.test`)).memberId}`, {}), 201);
     ok(await call(owner.token, "POST", "/v1/me/tokens", { name: `t${i}`, expires_at: new Date(Date.now() + 86_400_000).toISOString() }), 201);
@@ -85,7 +111,9 @@ describe("401 for a missing, bad, expired or revoked token", () => {
   });
 
   it("a revoked token is 401 at once; an expired one once the clock passes expires_at", async () => {
-    const mk = async () => ok(await call(owner.token, "POST", "/v1/me/tokens", { name: "short", expires_at: new Date(s.clock.current().getTime() + 3_600_000).toISOString() }), 201).json;
+    const mk = async () =>
+      ok(await call(owner.token, "POST", "/v1/me/tokens", { name: "short", expires_at: new Date(s.clock.current().getTime() + 3_600_000).toISOString() }), 201)
+        .json;
     const revoked = await mk();
     ok(await call(revoked.token, "GET", "/v1/me"));
     ok(await call(owner.token, "DELETE", `/v1/me/tokens/${revoked.id}`), 204);
@@ -115,9 +143,15 @@ describe("404 for outsiders, 403 for members lacking the permission", () => {
   it("a plain member gets 403 (never 404) for admin-only actions on resources they can see", async () => {
     const o = `/v1/organizations/${org.id}`;
     for (const [method, url, body] of [
-      ["PATCH", o, { name: "Hijacked" }], ["DELETE", o, undefined], ["GET", `${o}/billing/address`, undefined],
-      ["POST", `${o}/roles`, { name: "Mine" }], ["PATCH", `${o}/roles/${ids.role_id}`, { name: "Mine" }], ["GET", `${o}/audit-events`, undefined],
-      ["POST", `${o}/teams`, { name: "Mine" }], ["POST", `${o}/members`, { email: "friend@conv.test" }], ["PATCH", `/v1/projects/${ids.project_id}`, { name: "Mine" }],
+      ["PATCH", o, { name: "Hijacked" }],
+      ["DELETE", o, undefined],
+      ["GET", `${o}/billing/address`, undefined],
+      ["POST", `${o}/roles`, { name: "Mine" }],
+      ["PATCH", `${o}/roles/${ids.role_id}`, { name: "Mine" }],
+      ["GET", `${o}/audit-events`, undefined],
+      ["POST", `${o}/teams`, { name: "Mine" }],
+      ["POST", `${o}/members`, { email: "friend@conv.test" }],
+      ["PATCH", `/v1/projects/${ids.project_id}`, { name: "Mine" }],
     ] as const) {
       const r = await call(plain.token, method, url, body);
       expect(r.statusCode, `${method} ${url} → ${r.body.slice(0, 200)}`).toBe(403);
@@ -161,7 +195,16 @@ describe("cursor pagination", () => {
   });
 
   it("the fixtures give most lists several pages (so the test above pages for real)", async () => {
-    for (const url of [`/v1/organizations/${org.id}/members`, `/v1/organizations/${org.id}/teams`, `/v1/organizations/${org.id}/roles`, `/v1/organizations/${org.id}/projects`, `/v1/projects/${ids.project_id}/access`, `/v1/organizations/${org.id}/teams/${ids.team_id}/members`, "/v1/me/tokens", "/v1/organizations"]) {
+    for (const url of [
+      `/v1/organizations/${org.id}/members`,
+      `/v1/organizations/${org.id}/teams`,
+      `/v1/organizations/${org.id}/roles`,
+      `/v1/organizations/${org.id}/projects`,
+      `/v1/projects/${ids.project_id}/access`,
+      `/v1/organizations/${org.id}/teams/${ids.team_id}/members`,
+      "/v1/me/tokens",
+      "/v1/organizations",
+    ]) {
       const r = ok(await call(owner.token, "GET", `${url}?limit=2`));
       expect(r.json.next_cursor, url).toEqual(expect.any(String));
     }
@@ -203,11 +246,14 @@ describe("ETags", () => {
   const singles = table.filter(([, r]) => r.method === "GET" && !r.query);
   const versionedPaths = new Set(singles.filter(([, r]) => "version" in shapeOf(r.response)).map(([, r]) => r.path));
 
-  it("every versioned single resource has ETag \"<version>\"; If-None-Match with it is a bodiless 304, another is a 200", async () => {
+  it('every versioned single resource has ETag "<version>"; If-None-Match with it is a bodiless 304, another is a 200', async () => {
     let versioned = 0;
     for (const [op, route] of singles) {
       const r = ok(await call(route.auth === "operator" ? s.operatorToken : owner.token, "GET", fill(route.path)));
-      if (typeof r.json?.version !== "number") { expect(r.headers.etag, op).toBeUndefined(); continue; }
+      if (typeof r.json?.version !== "number") {
+        expect(r.headers.etag, op).toBeUndefined();
+        continue;
+      }
       versioned++;
       expect(r.headers.etag, op).toBe(`"${r.json.version}"`);
       const same = await call(owner.token, "GET", fill(route.path), undefined, { "if-none-match": r.headers.etag as string });
@@ -226,7 +272,9 @@ describe("ETags", () => {
   it.each(guardedWrites)("%s with a stale If-Match: 412 precondition_failed with current_etag, and nothing changes", async (op, route) => {
     const url = fill(route.path);
     const before = ok(await call(owner.token, "GET", url));
-    const r = await call(owner.token, route.method, url, route.method === "DELETE" ? undefined : (BODY[op] ?? {}), { "if-match": `"${before.json.version + 7}"` });
+    const r = await call(owner.token, route.method, url, route.method === "DELETE" ? undefined : (BODY[op] ?? {}), {
+      "if-match": `"${before.json.version + 7}"`,
+    });
     expect(r.statusCode, r.body).toBe(412);
     expect(r.json.code).toBe("precondition_failed");
     expect(r.json.current_etag).toBe(before.headers.etag);
@@ -255,7 +303,10 @@ describe("rate limits", () => {
   it("429 rate_limited with Retry-After past the limit, RateLimit-* on every answer, counted per account not per token", async () => {
     const app = await buildApp({ db: s.db, now: () => s.clock.current(), config: { rateLimit: 2 } });
     try {
-      const second = ok(await call(owner.token, "POST", "/v1/me/tokens", { name: "second", expires_at: new Date(s.clock.current().getTime() + 86_400_000).toISOString() }), 201).json.token;
+      const second = ok(
+        await call(owner.token, "POST", "/v1/me/tokens", { name: "second", expires_at: new Date(s.clock.current().getTime() + 86_400_000).toISOString() }),
+        201,
+      ).json.token;
       const get = (token: string) => app.inject({ method: "GET", url: "/v1/me", headers: { authorization: `Bearer ${token}` } });
       // Windows are whole seconds: start just after a boundary so three requests share one (on a
       // machine slow enough to cross into the next second, try again).
@@ -323,7 +374,11 @@ describe("case-insensitive identifiers", () => {
     const r = await call(owner.token, "POST", "/v1/organizations", { slug, name: "Slugs", region: "eu" });
     expect(r.statusCode).toBe(422);
     expect(r.json.errors.map((e: { field: string }) => e.field)).toContain("/slug");
-    const canonical = slug.trim().toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-|-$/g, "");
+    const canonical = slug
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-")
+      .replace(/^-|-$/g, "");
     expect(ok(await call(owner.token, "GET", `/v1/organizations?slug=${canonical}`)).json.items).toEqual([]);
     const patch = await call(owner.token, "PATCH", `/v1/organizations/${org.id}`, { slug });
     expect(patch.statusCode).toBe(422);

@@ -40,8 +40,12 @@ describe.skipIf(!!missing)(missing ? `1,000 resources with the Pulumi CLI — sk
     org = (await client.call("createOrganization", { body: { slug: "scale-e2e", name: "Scale", region: "eu" } })).body;
     project = (await client.call("createProject", { params: { org: org.id }, body: { name: "api" } })).body;
     e = await engineStack(programDir("test/programs/many"), "scale", {
-      "orgs:apiUrl": server.url, "orgs:apiToken": { value: signup.body.token.token, secret: true },
-      "orgs-e2e:organization": org.id, "orgs-e2e:project": project.id, "orgs-e2e:count": String(MEMBERS), "orgs-e2e:domain": "scale-e2e.test",
+      "orgs:apiUrl": server.url,
+      "orgs:apiToken": { value: signup.body.token.token, secret: true },
+      "orgs-e2e:organization": org.id,
+      "orgs-e2e:project": project.id,
+      "orgs-e2e:count": String(MEMBERS),
+      "orgs-e2e:domain": "scale-e2e.test",
     });
   }, 5 * MIN);
 
@@ -51,28 +55,35 @@ describe.skipIf(!!missing)(missing ? `1,000 resources with the Pulumi CLI — sk
     await drop();
   });
 
-  it("rides out a server killed and restarted mid-run; a second up converges, nothing duplicated or lost", async () => {
-    const first = e.stack.up(e.opts()).then((r) => r.summary.result, (err: Error) => `failed: ${err.message.split("\n")[0]}`);
-    // Kill the server once a fifth of the members exist, and bring it back on the same port.
-    const count = async () => (await client.listAll("listMembers", { params: { org: org.id } })).length;
-    for (let n = 0; n < MEMBERS / 5; n = await count()) await sleep(200);
-    expect(await server.stop("SIGKILL")).toBeNull();
-    await sleep(1_500);
-    server = await startServerProcess({ dataDir, port: server.port, env });
-    const firstResult = await first;
+  it(
+    "rides out a server killed and restarted mid-run; a second up converges, nothing duplicated or lost",
+    async () => {
+      const first = e.stack.up(e.opts()).then(
+        (r) => r.summary.result,
+        (err: Error) => `failed: ${err.message.split("\n")[0]}`,
+      );
+      // Kill the server once a fifth of the members exist, and bring it back on the same port.
+      const count = async () => (await client.listAll("listMembers", { params: { org: org.id } })).length;
+      for (let n = 0; n < MEMBERS / 5; n = await count()) await sleep(200);
+      expect(await server.stop("SIGKILL")).toBeNull();
+      await sleep(1_500);
+      server = await startServerProcess({ dataDir, port: server.port, env });
+      const firstResult = await first;
 
-    // Whatever the first run made of it, the second converges.
-    const second = await e.stack.up(e.opts());
-    expect(second.summary.result, `${firstResult}\n${e.output.at(-1)}`).toBe("succeeded");
-    const members = await client.listAll("listMembers", { params: { org: org.id } });
-    const emails = members.map((m) => m.email).filter((x) => x !== "owner@scale-e2e.test");
-    expect(emails).toHaveLength(MEMBERS);
-    expect(new Set(emails).size).toBe(MEMBERS);
-    const grants = await client.listAll("listProjectAccess", { params: { project_id: project.id } });
-    expect(grants).toHaveLength(MEMBERS);
-    const byMember = new Map(members.map((m) => [m.id, m.email]));
-    for (const g of grants) expect(byMember.has(g.principal_id), g.principal_id).toBe(true);
-    const preview = await e.stack.preview(e.opts({ expectNoChanges: true }));
-    expect(preview.changeSummary).toEqual({ same: 2 * MEMBERS + 1 });
-  }, 20 * MIN);
+      // Whatever the first run made of it, the second converges.
+      const second = await e.stack.up(e.opts());
+      expect(second.summary.result, `${firstResult}\n${e.output.at(-1)}`).toBe("succeeded");
+      const members = await client.listAll("listMembers", { params: { org: org.id } });
+      const emails = members.map((m) => m.email).filter((x) => x !== "owner@scale-e2e.test");
+      expect(emails).toHaveLength(MEMBERS);
+      expect(new Set(emails).size).toBe(MEMBERS);
+      const grants = await client.listAll("listProjectAccess", { params: { project_id: project.id } });
+      expect(grants).toHaveLength(MEMBERS);
+      const byMember = new Map(members.map((m) => [m.id, m.email]));
+      for (const g of grants) expect(byMember.has(g.principal_id), g.principal_id).toBe(true);
+      const preview = await e.stack.preview(e.opts({ expectNoChanges: true }));
+      expect(preview.changeSummary).toEqual({ same: 2 * MEMBERS + 1 });
+    },
+    20 * MIN,
+  );
 });

@@ -33,17 +33,38 @@ function fakeOutputs(kind: string, name: string, inputs: Record<string, any>): {
     case "Organization":
       return {
         id: `org_${name}`,
-        state: { ownerAccountId: "acct_owner", ownerMemberId: `mem_owner${name}`, defaultTeamId: `team_default${name}`, defaultRoleId: `role_default${name}`, adminRoleId: `role_admin${name}`, version: 1 },
+        state: {
+          ownerAccountId: "acct_owner",
+          ownerMemberId: `mem_owner${name}`,
+          defaultTeamId: `team_default${name}`,
+          defaultRoleId: `role_default${name}`,
+          adminRoleId: `role_admin${name}`,
+          version: 1,
+        },
       };
     case "Project":
-      return { id: `prj_${name}`, state: { organizationId: org, sandboxEnvironmentId: `env_sandbox${name}`, liveEnvironmentId: `env_live${name}`, version: 1 } };
+      return {
+        id: `prj_${name}`,
+        state: { organizationId: org, sandboxEnvironmentId: `env_sandbox${name}`, liveEnvironmentId: `env_live${name}`, version: 1 },
+      };
     case "Role":
       return { id: `${org}/role_${name}`, state: { organizationId: org, roleId: `role_${name}`, version: 1 } };
     case "Team":
       return { id: `${org}/team_${name}`, state: { organizationId: org, teamId: `team_${name}`, version: 1 } };
     case "Member": {
       const key = name.replace(/[^a-z0-9]/gi, "");
-      return { id: `${org}/mem_${key}`, state: { organizationId: org, memberId: `mem_${key}`, status: "invited", accountId: null, invitationExpiresAt: "2030-01-01T00:00:00Z", isOwner: false, version: 1 } };
+      return {
+        id: `${org}/mem_${key}`,
+        state: {
+          organizationId: org,
+          memberId: `mem_${key}`,
+          status: "invited",
+          accountId: null,
+          invitationExpiresAt: "2030-01-01T00:00:00Z",
+          isOwner: false,
+          version: 1,
+        },
+      };
     }
     case "ProjectAccess": {
       const type = (["member", "role", "team", "account"] as const).find((k) => inputs[k] !== undefined)!;
@@ -84,7 +105,9 @@ async function runProgram(load: () => Promise<Record<string, unknown>>, config: 
   vi.resetModules();
   const exported = await load();
   const values = Object.fromEntries(
-    await Promise.all(Object.entries(exported).map(async ([k, v]) => [k, await new Promise((resolve) => pulumi.output(v as pulumi.Input<any>).apply(resolve))])),
+    await Promise.all(
+      Object.entries(exported).map(async ([k, v]) => [k, await new Promise((resolve) => pulumi.output(v as pulumi.Input<any>).apply(resolve))]),
+    ),
   );
   // Internal (not in the .d.ts), but the one way to know every registration has finished.
   await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
@@ -145,7 +168,12 @@ describe("quickstart", () => {
     expect(get(rs, "platform-admins-api").inputs).toMatchObject({ project: "prj_api", team: "team_platform", level: "admin" });
     expect(get(rs, "platform-admins-api").deps).toEqual(expect.arrayContaining(["api", "platform"]));
     const viewers = get(rs, "developers-view-api");
-    expect(viewers.inputs).toMatchObject({ project: "prj_api", role: "role_developer", level: "viewer", environmentRoles: { sandbox: "contributor", live: "viewer" } });
+    expect(viewers.inputs).toMatchObject({
+      project: "prj_api",
+      role: "role_developer",
+      level: "viewer",
+      environmentRoles: { sandbox: "contributor", live: "viewer" },
+    });
     expect(viewers.deps).toEqual(expect.arrayContaining(["api", "developer"]));
     const alice = get(rs, "alice-views-web");
     expect(alice.inputs).toMatchObject({ project: "prj_web", member: "mem_alice", level: "viewer" });
@@ -174,12 +202,25 @@ describe("gitops", () => {
     const { resources: rs, exports: out } = await runProgram(() => import("../examples/gitops/index.js"));
     expectValidInputs(rs);
     expect(ofKind(rs, "Organization")).toEqual([]);
-    expect(ofKind(rs, "Member").map((m) => m.name).sort()).toEqual(["dana@example.com", "erik@example.com", "fatima@example.com"]);
+    expect(
+      ofKind(rs, "Member")
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(["dana@example.com", "erik@example.com", "fatima@example.com"]);
     expect(get(rs, "erik@example.com").inputs).toMatchObject({ organization: "acme", adopt: true, roles: ["Developer"], teams: ["Frontend"] });
     expect(get(rs, "fatima@example.com").inputs).toMatchObject({ permissions: ["billing", "plans"], note: "Welcome! You look after invoices and plans." });
-    expect(ofKind(rs, "ProjectAccess").map((g) => g.name).sort()).toEqual(["dana@example.com/api", "erik@example.com/api", "erik@example.com/web"]);
+    expect(
+      ofKind(rs, "ProjectAccess")
+        .map((g) => g.name)
+        .sort(),
+    ).toEqual(["dana@example.com/api", "erik@example.com/api", "erik@example.com/web"]);
     const grant = get(rs, "erik@example.com/api");
-    expect(grant.inputs).toMatchObject({ project: "prj_01quickstartapi", member: "mem_erikexamplecom", level: "viewer", environmentRoles: { sandbox: "contributor", live: null } });
+    expect(grant.inputs).toMatchObject({
+      project: "prj_01quickstartapi",
+      member: "mem_erikexamplecom",
+      level: "viewer",
+      environmentRoles: { sandbox: "contributor", live: null },
+    });
     expect(grant.deps).toContain("erik@example.com");
     expect(out.members["dana@example.com"]).toBe("mem_danaexamplecom");
   });
@@ -217,11 +258,19 @@ members:
     access: [{ project: www, level: admin }]
 `;
     let err: unknown;
-    try { parseMembers(bad, "team.yaml"); } catch (e) { err = e; }
+    try {
+      parseMembers(bad, "team.yaml");
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(MembersFileError);
     expect((err as MembersFileError).problems).toEqual([expect.stringMatching(/^members\[0\]\.roles\[0\]: /)]);
     let second: unknown;
-    try { parseMembers(bad.replace('roles: [""]', "roles: [Devs]"), "team.yaml"); } catch (e) { second = e; }
+    try {
+      parseMembers(bad.replace('roles: [""]', "roles: [Devs]"), "team.yaml");
+    } catch (e) {
+      second = e;
+    }
     expect((second as MembersFileError).problems).toEqual([
       "members[0].access[1]: project api is listed twice for a@example.com",
       "members[1].email: A@Example.com is already listed at members[0]",
@@ -232,7 +281,12 @@ members:
 
   it("refuses values the API would refuse, before any resource exists", () => {
     const problems = (text: string) => {
-      try { parseMembers(text); return []; } catch (e) { return (e as MembersFileError).problems; }
+      try {
+        parseMembers(text);
+        return [];
+      } catch (e) {
+        return (e as MembersFileError).problems;
+      }
     };
     expect(problems("organization: acme\nmembers:\n  - email: not-an-email\n    permissions: [root]\n    access: [{ project: x, level: owner }]\n")).toEqual([
       expect.stringMatching(/^members\[0\]\.email: /),
@@ -247,7 +301,11 @@ members:
     const wf = parse(readFileSync(join(ROOT, "examples/gitops/.github/workflows/orgs.yml"), "utf8"));
     expect(wf.on.schedule[0].cron).toMatch(/^\S+ \S+ \* \* \*$/);
     expect(wf.on.push.branches).toEqual(["main"]);
-    const runs = (job: string) => wf.jobs[job].steps.map((s: any) => s.run).filter(Boolean).join("\n");
+    const runs = (job: string) =>
+      wf.jobs[job].steps
+        .map((s: any) => s.run)
+        .filter(Boolean)
+        .join("\n");
     expect(runs("drift")).toMatch(/pulumi preview .*--refresh --expect-no-changes/);
     expect(wf.jobs.drift.if).toContain("schedule");
     expect(runs("up")).toMatch(/pulumi up .*--yes/);

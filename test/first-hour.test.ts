@@ -41,9 +41,15 @@ function copiesOfPulumi(dir: string): string[] {
   const found: string[] = [];
   const walk = (modules: string) => {
     let entries: string[];
-    try { entries = readdirSync(modules); } catch { return; }
+    try {
+      entries = readdirSync(modules);
+    } catch {
+      return;
+    }
     for (const e of entries) {
-      if (e.startsWith("@")) { for (const s of readdirSync(join(modules, e))) visit(join(modules, e, s), `${e}/${s}`); } else visit(join(modules, e), e);
+      if (e.startsWith("@")) {
+        for (const s of readdirSync(join(modules, e))) visit(join(modules, e, s), `${e}/${s}`);
+      } else visit(join(modules, e), e);
     }
   };
   const visit = (pkg: string, name: string) => {
@@ -56,7 +62,9 @@ function copiesOfPulumi(dir: string): string[] {
 
 /** Runs the program in `dir` under Pulumi's mocks (compiled to bin/ by tsc) and returns what it registered. */
 async function underMocks(dir: string): Promise<{ type: string; name: string }[]> {
-  writeFileSync(join(dir, "mocks.js"), `
+  writeFileSync(
+    join(dir, "mocks.js"),
+    `
 const pulumi = require("@pulumi/pulumi");
 const registered = [];
 pulumi.runtime.setMocks({
@@ -71,7 +79,8 @@ pulumi.runtime.setMocks({
   const oneCopy = sdk.DynamicResource === pulumi.dynamic.Resource;
   process.stdout.write(JSON.stringify({ registered, oneCopy }));
 });
-`);
+`,
+  );
   await sh(process.execPath, [join(dir, "node_modules", "typescript", "bin", "tsc")], dir);
   const { stdout } = await sh(process.execPath, ["mocks.js"], dir);
   const { registered, oneCopy } = JSON.parse(stdout);
@@ -125,81 +134,106 @@ describe("from an empty directory, as the README says", () => {
     await npm(["install", "--save-dev", `typescript@${PINS.typescript}`, `@types/node@${PINS.types}`], dir);
   }, 10 * MIN);
 
-  it("installs one @pulumi/pulumi, type-checks with TypeScript 6 and 5, and runs under mocks", async () => {
-    expect(copiesOfPulumi(dir)).toEqual([join(dir, "node_modules", "@pulumi", "pulumi")]);
-    expect(lstatSync(join(dir, "node_modules", "orgs")).isSymbolicLink()).toBe(false);
-    const tsc = (cwd: string) => sh(process.execPath, [join(cwd, "node_modules", "typescript", "bin", "tsc"), "--noEmit"], cwd);
-    await tsc(dir);
-    const registered = await underMocks(dir);
-    expect(registered.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
-      "pulumi-nodejs:dynamic/orgs:Member::alice",
-      "pulumi-nodejs:dynamic/orgs:Organization::acme",
-      "pulumi-nodejs:dynamic/orgs:Project::api",
-      "pulumi-nodejs:dynamic/orgs:ProjectAccess::platform-admins-api",
-      "pulumi-nodejs:dynamic/orgs:Team::platform",
-    ]);
-    await npm(["install", "--save-dev", "typescript@5"], dir);
-    expect(JSON.parse(readFileSync(join(dir, "node_modules", "typescript", "package.json"), "utf8")).version).toMatch(/^5\./);
-    await tsc(dir);
-    // TypeScript 5 also takes the tsconfig of Pulumi's template as it is (module commonjs, moduleResolution node).
-    const template = JSON.parse(readmeFiles()["tsconfig.json"]!);
-    template.compilerOptions = { ...template.compilerOptions, module: "commonjs", moduleResolution: "node" };
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(template, null, 2));
-    await tsc(dir);
-    writeFileSync(join(dir, "tsconfig.json"), readmeFiles()["tsconfig.json"]!);
-  }, 10 * MIN);
+  it(
+    "installs one @pulumi/pulumi, type-checks with TypeScript 6 and 5, and runs under mocks",
+    async () => {
+      expect(copiesOfPulumi(dir)).toEqual([join(dir, "node_modules", "@pulumi", "pulumi")]);
+      expect(lstatSync(join(dir, "node_modules", "orgs")).isSymbolicLink()).toBe(false);
+      const tsc = (cwd: string) => sh(process.execPath, [join(cwd, "node_modules", "typescript", "bin", "tsc"), "--noEmit"], cwd);
+      await tsc(dir);
+      const registered = await underMocks(dir);
+      expect(registered.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+        "pulumi-nodejs:dynamic/orgs:Member::alice",
+        "pulumi-nodejs:dynamic/orgs:Organization::acme",
+        "pulumi-nodejs:dynamic/orgs:Project::api",
+        "pulumi-nodejs:dynamic/orgs:ProjectAccess::platform-admins-api",
+        "pulumi-nodejs:dynamic/orgs:Team::platform",
+      ]);
+      await npm(["install", "--save-dev", "typescript@5"], dir);
+      expect(JSON.parse(readFileSync(join(dir, "node_modules", "typescript", "package.json"), "utf8")).version).toMatch(/^5\./);
+      await tsc(dir);
+      // TypeScript 5 also takes the tsconfig of Pulumi's template as it is (module commonjs, moduleResolution node).
+      const template = JSON.parse(readmeFiles()["tsconfig.json"]!);
+      template.compilerOptions = { ...template.compilerOptions, module: "commonjs", moduleResolution: "node" };
+      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(template, null, 2));
+      await tsc(dir);
+      writeFileSync(join(dir, "tsconfig.json"), readmeFiles()["tsconfig.json"]!);
+    },
+    10 * MIN,
+  );
 
   const cli = pulumiCli();
   const missing = "missing" in cli ? cli.missing : undefined;
   describe.skipIf(!!missing)(missing ? `with the Pulumi CLI — skipped: ${missing}` : "with the Pulumi CLI", () => {
     let server: TestServer;
-    beforeAll(async () => { server = await startTestServer(); }, MIN);
-    afterAll(async () => { await server?.close(); });
+    beforeAll(async () => {
+      server = await startTestServer();
+    }, MIN);
+    afterAll(async () => {
+      await server?.close();
+    });
 
-    it("pulumi preview and pulumi up in the directory create the organization; destroy removes it", async () => {
-      const url = await server.app.listen({ host: "127.0.0.1", port: 0 });
-      const { token } = await server.signup("you@first-hour.test");
-      const home = mkdtempSync(join(tmpdir(), "pulumi-home-"));
-      const env = { PATH: `${"dir" in cli ? cli.dir : ""}:${dirname(process.execPath)}:${process.env.PATH}`, PULUMI_HOME: home, PULUMI_CONFIG_PASSPHRASE: "first-hour", PULUMI_SKIP_UPDATE_CHECK: "true" };
-      const pulumi = (...args: string[]) => sh("pulumi", [...args, "--non-interactive", "--color", "never"], dir, env);
-      await pulumi("login", `file://${home}`);
-      await pulumi("stack", "init", "dev");
-      await pulumi("config", "set", "orgs:apiUrl", url);
-      await pulumi("config", "set", "--secret", "orgs:apiToken", token);
-      const preview = await pulumi("preview");
-      expect(preview.stdout).toMatch(/\+ 6 to create/);
-      const up = await pulumi("up", "--yes");
-      expect(up.stdout).toMatch(/\+ 6 created/);
-      const org = await server.call(token, "GET", "/v1/organizations/my-acme");
-      expect(org.statusCode).toBe(200);
-      expect((await server.call(token, "GET", `/v1/organizations/${org.json.id}/members?email=alice@example.com`)).json.items).toHaveLength(1);
-      expect((await pulumi("preview", "--expect-no-changes", "--refresh")).stdout).toMatch(/6 unchanged/);
-      await pulumi("destroy", "--yes");
-      expect((await server.call(token, "GET", `/v1/organizations/${org.json.id}`)).json.code).toBe("deleted");
-    }, 10 * MIN);
+    it(
+      "pulumi preview and pulumi up in the directory create the organization; destroy removes it",
+      async () => {
+        const url = await server.app.listen({ host: "127.0.0.1", port: 0 });
+        const { token } = await server.signup("you@first-hour.test");
+        const home = mkdtempSync(join(tmpdir(), "pulumi-home-"));
+        const env = {
+          PATH: `${"dir" in cli ? cli.dir : ""}:${dirname(process.execPath)}:${process.env.PATH}`,
+          PULUMI_HOME: home,
+          PULUMI_CONFIG_PASSPHRASE: "first-hour",
+          PULUMI_SKIP_UPDATE_CHECK: "true",
+        };
+        const pulumi = (...args: string[]) => sh("pulumi", [...args, "--non-interactive", "--color", "never"], dir, env);
+        await pulumi("login", `file://${home}`);
+        await pulumi("stack", "init", "dev");
+        await pulumi("config", "set", "orgs:apiUrl", url);
+        await pulumi("config", "set", "--secret", "orgs:apiToken", token);
+        const preview = await pulumi("preview");
+        expect(preview.stdout).toMatch(/\+ 6 to create/);
+        const up = await pulumi("up", "--yes");
+        expect(up.stdout).toMatch(/\+ 6 created/);
+        const org = await server.call(token, "GET", "/v1/organizations/my-acme");
+        expect(org.statusCode).toBe(200);
+        expect((await server.call(token, "GET", `/v1/organizations/${org.json.id}/members?email=alice@example.com`)).json.items).toHaveLength(1);
+        expect((await pulumi("preview", "--expect-no-changes", "--refresh")).stdout).toMatch(/6 unchanged/);
+        await pulumi("destroy", "--yes");
+        expect((await server.call(token, "GET", `/v1/organizations/${org.json.id}`)).json.code).toBe("deleted");
+      },
+      10 * MIN,
+    );
   });
 });
 
 describe("installed other ways", () => {
-  it("a copy of a checkout (install-links=true in .npmrc): one @pulumi/pulumi", async () => {
-    const dir = await programDir();
-    writeFileSync(join(dir, ".npmrc"), "install-links=true\n");
-    await npm(["install", `@pulumi/pulumi@${PINS.pulumi}`, ROOT], dir);
-    await npm(["install", "--save-dev", `typescript@${PINS.typescript}`, `@types/node@${PINS.types}`], dir);
-    expect(lstatSync(join(dir, "node_modules", "orgs")).isSymbolicLink()).toBe(false);
-    expect(copiesOfPulumi(dir)).toEqual([join(dir, "node_modules", "@pulumi", "pulumi")]);
-    expect(await underMocks(dir)).toHaveLength(5);
-  }, 10 * MIN);
+  it(
+    "a copy of a checkout (install-links=true in .npmrc): one @pulumi/pulumi",
+    async () => {
+      const dir = await programDir();
+      writeFileSync(join(dir, ".npmrc"), "install-links=true\n");
+      await npm(["install", `@pulumi/pulumi@${PINS.pulumi}`, ROOT], dir);
+      await npm(["install", "--save-dev", `typescript@${PINS.typescript}`, `@types/node@${PINS.types}`], dir);
+      expect(lstatSync(join(dir, "node_modules", "orgs")).isSymbolicLink()).toBe(false);
+      expect(copiesOfPulumi(dir)).toEqual([join(dir, "node_modules", "@pulumi", "pulumi")]);
+      expect(await underMocks(dir)).toHaveLength(5);
+    },
+    10 * MIN,
+  );
 
-  it("npm install of a checkout (a link): the program's resources use the program's @pulumi/pulumi, not the checkout's", async () => {
-    // The program on another Pulumi version than the checkout's own copy (which its tests use): two
-    // copies that disagree, as in a team's repository pinned to an older Pulumi.
-    const older = "3.270.0";
-    expect(older).not.toBe(PINS.pulumi);
-    const dir = await programDir();
-    await npm(["install", `@pulumi/pulumi@${older}`, ROOT], dir);
-    await npm(["install", "--save-dev", `typescript@${PINS.typescript}`, `@types/node@${PINS.types}`], dir);
-    expect(lstatSync(join(dir, "node_modules", "orgs")).isSymbolicLink()).toBe(true);
-    expect(await underMocks(dir)).toHaveLength(5);
-  }, 10 * MIN);
+  it(
+    "npm install of a checkout (a link): the program's resources use the program's @pulumi/pulumi, not the checkout's",
+    async () => {
+      // The program on another Pulumi version than the checkout's own copy (which its tests use): two
+      // copies that disagree, as in a team's repository pinned to an older Pulumi.
+      const older = "3.270.0";
+      expect(older).not.toBe(PINS.pulumi);
+      const dir = await programDir();
+      await npm(["install", `@pulumi/pulumi@${older}`, ROOT], dir);
+      await npm(["install", "--save-dev", `typescript@${PINS.typescript}`, `@types/node@${PINS.types}`], dir);
+      expect(lstatSync(join(dir, "node_modules", "orgs")).isSymbolicLink()).toBe(true);
+      expect(await underMocks(dir)).toHaveLength(5);
+    },
+    10 * MIN,
+  );
 });

@@ -13,7 +13,6 @@ let s: TestServer;
 let token: string;
 const ids: Record<string, string> = {};
 
-
 // Operations whose success would remove the fixtures the other runs need; their bodies and
 // queries are still fuzzed, against throwaway targets.
 const DESTRUCTIVE = new Set<OperationId>(["deleteOrganization", "transferOwnership", "transferProject", "deleteProject", "deleteToken"]);
@@ -25,7 +24,7 @@ const wellFormed = (x: string) => x.replace(/[\ud800-\udbff](?![\udc00-\udfff])|
 const tokenFor = (route: RouteDef) => (route.auth === "operator" ? s.operatorToken : token);
 
 const urlOf = (route: RouteDef, op: OperationId) =>
-  route.path.replace(/\{(\w+)\}/g, (_, name: string) => (DESTRUCTIVE.has(op) && name !== "org" ? `${name}_missing` : ids[name] ?? `${name}_x`));
+  route.path.replace(/\{(\w+)\}/g, (_, name: string) => (DESTRUCTIVE.has(op) && name !== "org" ? `${name}_missing` : (ids[name] ?? `${name}_x`)));
 
 const shapeOf = (schema: z.ZodType | undefined): Record<string, z.ZodType> => {
   const def = schema as unknown as { shape?: Record<string, z.ZodType>; unwrap?: () => z.ZodType };
@@ -36,14 +35,41 @@ const shapeOf = (schema: z.ZodType | undefined): Record<string, z.ZodType> => {
 // surrogates (jsonb refuses them, text rewrites them), controls, bidi and zero-width marks, emoji,
 // SQL and path fragments, and sizes at and past the limits.
 const hostile = fc.constantFrom(
-  "\u0000", "a\u0000b", "\ud800", "x\udc00y", "\ud83d", "\u202eevil", "\u200b", "\t\n\r", "\u007f", "💩👩‍👩‍👧", "Ｆｕｌｌ",
-  "' OR 1=1 --", "$1", "%00", "../..", "org_", "mem_x", "a".repeat(64), "a".repeat(65), "é".repeat(1025), "x".repeat(100_000),
+  "\u0000",
+  "a\u0000b",
+  "\ud800",
+  "x\udc00y",
+  "\ud83d",
+  "\u202eevil",
+  "\u200b",
+  "\t\n\r",
+  "\u007f",
+  "💩👩‍👩‍👧",
+  "Ｆｕｌｌ",
+  "' OR 1=1 --",
+  "$1",
+  "%00",
+  "../..",
+  "org_",
+  "mem_x",
+  "a".repeat(64),
+  "a".repeat(65),
+  "é".repeat(1025),
+  "x".repeat(100_000),
 );
 const jsonValue = fc.oneof(
-  fc.string({ maxLength: 30 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), hostile,
+  fc.string({ maxLength: 30 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  hostile,
   fc.constantFrom(Number.MAX_SAFE_INTEGER + 2, -0, 1e308, -1e-308),
-  fc.array(fc.oneof(fc.string({ maxLength: 8 }), hostile), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 }), { maxKeys: 3 }),
-  fc.string({ minLength: 300, maxLength: 2000 }), fc.string({ unit: "grapheme", maxLength: 20 }), fc.string({ unit: "binary", maxLength: 20 }),
+  fc.array(fc.oneof(fc.string({ maxLength: 8 }), hostile), { maxLength: 4 }),
+  fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 }), { maxKeys: 3 }),
+  fc.string({ minLength: 300, maxLength: 2000 }),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+  fc.string({ unit: "binary", maxLength: 20 }),
 );
 
 /** A body: arbitrary JSON, or an object with the schema's keys holding arbitrary values, plus maybe extra keys. */
@@ -56,15 +82,36 @@ const bodyFor = (schema: z.ZodType | undefined) => {
 
 const queryFor = (schema: z.ZodType | undefined) => {
   const keys = [...Object.keys(shapeOf(schema)), "unknown_param"];
-  return fc.dictionary(fc.constantFrom(...keys), fc.oneof(fc.string({ maxLength: 40 }), fc.integer().map(String), fc.constant(""), fc.string({ unit: "grapheme", maxLength: 10 }), hostile.filter((h) => h.length < 2000)), { maxKeys: 4 });
+  return fc.dictionary(
+    fc.constantFrom(...keys),
+    fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.integer().map(String),
+      fc.constant(""),
+      fc.string({ unit: "grapheme", maxLength: 10 }),
+      hostile.filter((h) => h.length < 2000),
+    ),
+    { maxKeys: 4 },
+  );
 };
 
-function checkProblem(op: string, res: { statusCode: number; headers: Record<string, unknown>; json: any; body: string }, sent: unknown, schema: z.ZodType | undefined) {
+function checkProblem(
+  op: string,
+  res: { statusCode: number; headers: Record<string, unknown>; json: any; body: string },
+  sent: unknown,
+  schema: z.ZodType | undefined,
+) {
   const where = `${op} → ${res.statusCode} ${res.body.slice(0, 300)}\nsent: ${JSON.stringify(sent)?.slice(0, 300)}`;
   expect(res.statusCode, where).toBeLessThan(500);
   if (res.statusCode < 400) return;
   expect(String(res.headers["content-type"]), where).toContain("application/problem+json");
-  expect(res.json, where).toMatchObject({ type: expect.any(String), title: expect.any(String), status: res.statusCode, detail: expect.any(String), code: expect.any(String) });
+  expect(res.json, where).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status: res.statusCode,
+    detail: expect.any(String),
+    code: expect.any(String),
+  });
   if (res.json.code === "validation_failed" || res.json.code === "invalid_query") {
     expect(res.json.errors?.length, where).toBeGreaterThan(0);
     const known = new Set([...Object.keys(shapeOf(schema)), ...(sent && typeof sent === "object" ? Object.keys(sent) : [])]);
@@ -92,8 +139,16 @@ describe.each(databaseEngines("fuzzing"))("on $name", ({ postgres }) => {
     const tok = (await s.call(token, "POST", "/v1/me/tokens", { name: "fuzz", expires_at: new Date(Date.now() + 86_400_000).toISOString() })).json;
     const event = (await s.call(token, "GET", `/v1/organizations/${org.id}/audit-events?limit=1`)).json.items[0];
     Object.assign(ids, {
-      org: org.id, member_id: m.memberId, role_id: role.id, team_id: team.id, project_id: project.id,
-      env_id: project.environments[0].id, principal_type: "members", principal_id: m.memberId, token_id: tok.id, event_id: event.id,
+      org: org.id,
+      member_id: m.memberId,
+      role_id: role.id,
+      team_id: team.id,
+      project_id: project.id,
+      env_id: project.environments[0].id,
+      principal_type: "members",
+      principal_id: m.memberId,
+      token_id: tok.id,
+      event_id: event.id,
     });
   });
   afterAll(() => s.close());
@@ -119,14 +174,17 @@ describe.each(databaseEngines("fuzzing"))("on $name", ({ postgres }) => {
           const res = await s.call(tokenFor(route), route.method, urlOf(route, op), { [key]: bad });
           checkProblem(op, res, { [key]: bad }, route.body);
           expect(res.statusCode, `${op} /${key}`).toBe(422);
-          expect(res.json.errors.map((e: { field: string }) => e.field), `${op} /${key}`).toContain(`/${key}`);
+          expect(
+            res.json.errors.map((e: { field: string }) => e.field),
+            `${op} /${key}`,
+          ).toContain(`/${key}`);
         }
       }
     });
 
     it.each(withBody)("%s: malformed JSON and a wrong content type are 400/415 problems", async (op, route) => {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom("{", "{\"a\":", "nul", "[1,]", "\u0000", "{\"x\": 1}}"), async (text) => {
+        fc.asyncProperty(fc.constantFrom("{", '{"a":', "nul", "[1,]", "\u0000", '{"x": 1}}'), async (text) => {
           const res = await s.call(tokenFor(route), route.method, urlOf(route, op), text);
           checkProblem(op, res, text, route.body);
           expect(res.statusCode).toBe(400);
@@ -167,7 +225,7 @@ describe.each(databaseEngines("fuzzing"))("on $name", ({ postgres }) => {
         for (const raw of ["%00", "a%00b", "%FF", "%ED%A0%80", "%C0%AF", "%2F", "%"]) {
           const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
           for (const bad of names) {
-            const url = route.path.replace(/\{(\w+)\}/g, (_, n: string) => (n === bad ? raw : ids[n] ?? `${n}_x`));
+            const url = route.path.replace(/\{(\w+)\}/g, (_, n: string) => (n === bad ? raw : (ids[n] ?? `${n}_x`)));
             const res = await s.call(tokenFor(route), route.method, url, route.body ? {} : undefined);
             checkProblem(`${op} {${bad}}=${raw}`, res, raw, route.body);
             expect(res.statusCode, `${op} ${url}`).toBeGreaterThanOrEqual(400);
@@ -180,7 +238,11 @@ describe.each(databaseEngines("fuzzing"))("on $name", ({ postgres }) => {
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom(...(Object.entries(routes) as [OperationId, RouteDef][])),
-          fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ unit: "binary", minLength: 1, maxLength: 20 }), fc.constantFrom("\u0000", "a\u0000", "%00", "..", "org_", "' OR 1=1 --", "💩", "a".repeat(300))),
+          fc.oneof(
+            fc.string({ minLength: 1, maxLength: 40 }),
+            fc.string({ unit: "binary", minLength: 1, maxLength: 20 }),
+            fc.constantFrom("\u0000", "a\u0000", "%00", "..", "org_", "' OR 1=1 --", "💩", "a".repeat(300)),
+          ),
           async ([op, route], junk) => {
             const url = route.path.replace(/\{(\w+)\}/g, () => encodeURIComponent(wellFormed(junk)));
             const res = await s.call(tokenFor(route), route.method, url, route.body ? {} : undefined);

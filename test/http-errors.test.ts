@@ -12,7 +12,12 @@ import { clientErrorProblem } from "../server/http/client-error";
 import { Contract } from "./support/contract";
 import { startTestServer, type TestServer } from "./support/server";
 
-interface RawResponse { status: number; headers: Record<string, string>; body: string; error?: string }
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  error?: string;
+}
 
 /**
  * Sends `head` and then `body` in 64 KiB writes (waiting on backpressure, as a client streaming a
@@ -26,7 +31,9 @@ function rawRequest(port: number, head: string | Buffer, body: Buffer = Buffer.a
     const received: Buffer[] = [];
     let error: string | undefined;
     socket.on("data", (c: Buffer) => received.push(c));
-    socket.on("error", (e: NodeJS.ErrnoException) => { error ??= e.code ?? e.message; });
+    socket.on("error", (e: NodeJS.ErrnoException) => {
+      error ??= e.code ?? e.message;
+    });
     socket.on("close", () => resolve({ ...parse(Buffer.concat(received).toString("latin1")), ...(error ? { error } : {}) }));
     socket.on("connect", async () => {
       socket.write(head);
@@ -67,20 +74,24 @@ describe("a body over 1 MiB without Expect: 100-continue", () => {
   it.each([
     ["with a Content-Length", false],
     ["chunked", true],
-  ] as const)("always gets its 413 problem, whole, and no reset (%s, 2-5 MiB, 20 times)", async (_, chunked) => {
-    const outcomes: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const body = Buffer.alloc((2 + (i % 4)) * MiB, " ");
-      const r = await rawRequest(port, head(chunked ? "Transfer-Encoding: chunked\r\n" : `Content-Length: ${body.length}\r\n`), body, chunked);
-      outcomes.push(r.error ? `${r.status} with ${r.error}` : String(r.status));
-      if (r.status === 413) {
-        expect(contract.check({ method: "POST", url: "/v1/organizations", status: r.status, headers: r.headers, body: r.body })).toEqual([]);
-        expect(JSON.parse(r.body)).toMatchObject({ status: 413, code: "payload_too_large" });
-        expect(r.headers.connection).toBe("close");
+  ] as const)(
+    "always gets its 413 problem, whole, and no reset (%s, 2-5 MiB, 20 times)",
+    async (_, chunked) => {
+      const outcomes: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const body = Buffer.alloc((2 + (i % 4)) * MiB, " ");
+        const r = await rawRequest(port, head(chunked ? "Transfer-Encoding: chunked\r\n" : `Content-Length: ${body.length}\r\n`), body, chunked);
+        outcomes.push(r.error ? `${r.status} with ${r.error}` : String(r.status));
+        if (r.status === 413) {
+          expect(contract.check({ method: "POST", url: "/v1/organizations", status: r.status, headers: r.headers, body: r.body })).toEqual([]);
+          expect(JSON.parse(r.body)).toMatchObject({ status: 413, code: "payload_too_large" });
+          expect(r.headers.connection).toBe("close");
+        }
       }
-    }
-    expect(outcomes).toEqual(Array(20).fill("413"));
-  }, 60_000);
+      expect(outcomes).toEqual(Array(20).fill("413"));
+    },
+    60_000,
+  );
 
   it("discards the rest of a body only up to its bounds", async () => {
     const bounds = { maxBytes: 256 * 1024, maxMs: 300 };
@@ -112,9 +123,24 @@ describe("a body over 1 MiB without Expect: 100-continue", () => {
 describe("requests the HTTP parser refuses", () => {
   it.each([
     ["a NUL in a header", "GET /v1/me HTTP/1.1\r\nHost: x\r\nX-Note: a\0b\r\n\r\n", 400, "malformed_request"],
-    ["two Content-Lengths", 'POST /v1/organizations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 400, "malformed_request"],
-    ["Content-Length with chunked encoding", "POST /v1/organizations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 400, "malformed_request"],
-    ["broken chunked encoding", "POST /v1/organizations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400, "malformed_request"],
+    [
+      "two Content-Lengths",
+      "POST /v1/organizations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+      400,
+      "malformed_request",
+    ],
+    [
+      "Content-Length with chunked encoding",
+      "POST /v1/organizations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+      400,
+      "malformed_request",
+    ],
+    [
+      "broken chunked encoding",
+      "POST /v1/organizations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+      400,
+      "malformed_request",
+    ],
     ["a raw space in the path", "GET /v1/organizations/a b HTTP/1.1\r\nHost: x\r\n\r\n", 400, "malformed_request"],
     ["headers over 16 KiB", `GET /v1/me HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431, "headers_too_large"],
   ] as const)("%s: a problem+json, as documented for every operation", async (_, request, status, code) => {
@@ -124,7 +150,11 @@ describe("requests the HTTP parser refuses", () => {
     const problem = JSON.parse(r.body);
     expect(problem).toMatchObject({ status, code, type: `https://orgs.dev/problems/${code}`, request_id: r.headers["x-request-id"] });
     expect(problem.detail).toMatch(/\S/);
-    for (const [method, url] of [["GET", "/v1/me"], ["POST", "/v1/organizations"], ["DELETE", "/v1/projects/prj_1"]]) {
+    for (const [method, url] of [
+      ["GET", "/v1/me"],
+      ["POST", "/v1/organizations"],
+      ["DELETE", "/v1/projects/prj_1"],
+    ]) {
       expect(contract.check({ method: method!, url: url!, status: r.status, headers: r.headers, body: r.body })).toEqual([]);
     }
   });

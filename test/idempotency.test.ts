@@ -25,11 +25,18 @@ describe.each(engines)("Idempotency-Key on $name", ({ postgres }) => {
   const post = (token: string, key: string, body: unknown, url = teamsUrl()) => s.call(token, "POST", url, body, { "idempotency-key": key });
   /** The same over a real socket, so requests overlap. */
   const postHttp = async (key: string, body: unknown) => {
-    const r = await fetch(`${base}${teamsUrl()}`, { method: "POST", headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json", "idempotency-key": key }, body: JSON.stringify(body) });
+    const r = await fetch(`${base}${teamsUrl()}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json", "idempotency-key": key },
+      body: JSON.stringify(body),
+    });
     return { status: r.status, replayed: r.headers.get("idempotent-replayed"), location: r.headers.get("location"), json: await r.json() };
   };
-  const teams = async (name: string) => (await s.db.query("SELECT id FROM teams WHERE organization_id = $1 AND lower(name) = lower($2)", [org.id, name])).length;
-  const events = async (name: string) => (await s.db.query("SELECT id FROM audit_events WHERE organization_id = $1 AND action = 'team.created' AND target->>'display_name' = $2", [org.id, name])).length;
+  const teams = async (name: string) =>
+    (await s.db.query("SELECT id FROM teams WHERE organization_id = $1 AND lower(name) = lower($2)", [org.id, name])).length;
+  const events = async (name: string) =>
+    (await s.db.query("SELECT id FROM audit_events WHERE organization_id = $1 AND action = 'team.created' AND target->>'display_name' = $2", [org.id, name]))
+      .length;
 
   it("the same key and body replays the first response (status, body, Location) and creates nothing more", async () => {
     const first = await post(owner.token, "k-1", { name: "Replay" });
@@ -117,10 +124,13 @@ describe.each(engines)("Idempotency-Key on $name", ({ postgres }) => {
       q.clock.advance(24 * 3600 * 1000 + 120_000);
       await team("New", "k-day-two");
       await q.invite(o.token, g.id, "new@prune.test");
-      await vi.waitFor(async () => {
-        expect((await q.db.query<{ key: string }>("SELECT key FROM idempotency_keys WHERE key LIKE 'k-day-%'")).map((r) => r.key)).toEqual(["k-day-two"]);
-        expect(await q.db.query("SELECT sent FROM invitation_sends WHERE organization_id = $1", [g.id])).toEqual([{ sent: 1 }]);
-      }, { timeout: 5000, interval: 50 });
+      await vi.waitFor(
+        async () => {
+          expect((await q.db.query<{ key: string }>("SELECT key FROM idempotency_keys WHERE key LIKE 'k-day-%'")).map((r) => r.key)).toEqual(["k-day-two"]);
+          expect(await q.db.query("SELECT sent FROM invitation_sends WHERE organization_id = $1", [g.id])).toEqual([{ sent: 1 }]);
+        },
+        { timeout: 5000, interval: 50 },
+      );
     } finally {
       await q.close();
     }
@@ -175,38 +185,44 @@ describe.each(engines)("Idempotency-Key on $name", ({ postgres }) => {
   });
 
   const inFlight = "a key whose first request is still running gets 409 idempotency_key_in_use; afterwards, the replay";
-  if (!postgres) it.skip(`${inFlight} — PostgreSQL only: PGlite runs one transaction at a time, so no request can arrive while another holds its key`, () => {});
-  else it(inFlight, async () => {
-    // Hold the organization row, which createTeam locks, so the first request stays in flight.
-    let release!: () => void;
-    const held = new Promise<void>((r) => { release = r; });
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => { locked = r; });
-    const blocker = s.db.tx(async (q) => {
-      await q.query("SELECT id FROM organizations WHERE id = $1 FOR UPDATE", [org.id]);
-      locked();
-      await held;
+  if (!postgres)
+    it.skip(`${inFlight} — PostgreSQL only: PGlite runs one transaction at a time, so no request can arrive while another holds its key`, () => {});
+  else
+    it(inFlight, async () => {
+      // Hold the organization row, which createTeam locks, so the first request stays in flight.
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => {
+        locked = r;
+      });
+      const blocker = s.db.tx(async (q) => {
+        await q.query("SELECT id FROM organizations WHERE id = $1 FOR UPDATE", [org.id]);
+        locked();
+        await held;
+      });
+      await isLocked;
+      const first = postHttp("k-flight", { name: "In Flight" });
+      // Wait until the first request holds its idempotency lock (it then blocks on the org row).
+      for (let i = 0; ; i++) {
+        const [row] = await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted");
+        if (row!.n > 0) break;
+        if (i > 200) throw new Error("the first request never took its idempotency lock");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const second = await postHttp("k-flight", { name: "In Flight" });
+      expect(second.status).toBe(409);
+      expect(second.json.code).toBe("idempotency_key_in_use");
+      release();
+      await blocker;
+      const done = await first;
+      expect(done.status).toBe(201);
+      const third = await postHttp("k-flight", { name: "In Flight" });
+      expect(third.status).toBe(201);
+      expect(third.replayed).toBe("true");
+      expect(third.json.id).toBe(done.json.id);
+      expect(await teams("In Flight")).toBe(1);
     });
-    await isLocked;
-    const first = postHttp("k-flight", { name: "In Flight" });
-    // Wait until the first request holds its idempotency lock (it then blocks on the org row).
-    for (let i = 0; ; i++) {
-      const [row] = await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted");
-      if (row!.n > 0) break;
-      if (i > 200) throw new Error("the first request never took its idempotency lock");
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const second = await postHttp("k-flight", { name: "In Flight" });
-    expect(second.status).toBe(409);
-    expect(second.json.code).toBe("idempotency_key_in_use");
-    release();
-    await blocker;
-    const done = await first;
-    expect(done.status).toBe(201);
-    const third = await postHttp("k-flight", { name: "In Flight" });
-    expect(third.status).toBe(201);
-    expect(third.replayed).toBe("true");
-    expect(third.json.id).toBe(done.json.id);
-    expect(await teams("In Flight")).toBe(1);
-  });
 });

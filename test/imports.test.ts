@@ -10,8 +10,9 @@ const SOURCES = ["api", "client", "provider", "sdk", "server", "cli"];
 
 describe("imports", () => {
   it("have no cycles", () => {
-    const files = SOURCES.flatMap((d) => (readdirSync(join(ROOT, d), { recursive: true, encoding: "utf8" }) as string[]).map((f) => join(d, f)))
-      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
+    const files = SOURCES.flatMap((d) => (readdirSync(join(ROOT, d), { recursive: true, encoding: "utf8" }) as string[]).map((f) => join(d, f))).filter(
+      (f) => f.endsWith(".ts") && !f.endsWith(".test.ts"),
+    );
     const imports = new Map<string, string[]>();
     for (const f of files) {
       const text = readFileSync(join(ROOT, f), "utf8");
@@ -19,7 +20,10 @@ describe("imports", () => {
         // A type-only import loads nothing at run time.
         .filter((m) => !/^(?:import|export) type /.test(m[0]))
         .map((m) => relative(ROOT, resolve(dirname(join(ROOT, f)), m[1]!)));
-      imports.set(f, local.flatMap((p) => [`${p}.ts`, `${p}/index.ts`].filter((c) => files.includes(c))));
+      imports.set(
+        f,
+        local.flatMap((p) => [`${p}.ts`, `${p}/index.ts`].filter((c) => files.includes(c))),
+      );
     }
     const cycles: string[] = [];
     const state = new Map<string, "open" | "done">();
@@ -36,11 +40,23 @@ describe("imports", () => {
   });
 
   it("of the SDK load neither undici nor zod nor the API's schemas", () => {
-    const loaded = JSON.parse(execFileSync(process.execPath, ["-e", `
+    const loaded = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          "-e",
+          `
       require(${JSON.stringify(join(ROOT, "dist", "sdk", "index.js"))});
       process.stdout.write(JSON.stringify(Object.keys(require.cache)));
-    `], { encoding: "utf8" })) as string[];
-    const ours = loaded.filter((p) => p.startsWith(join(ROOT, "dist"))).map((p) => relative(join(ROOT, "dist"), p)).sort();
+    `,
+        ],
+        { encoding: "utf8" },
+      ),
+    ) as string[];
+    const ours = loaded
+      .filter((p) => p.startsWith(join(ROOT, "dist")))
+      .map((p) => relative(join(ROOT, "dist"), p))
+      .sort();
     expect(ours.every((p) => p.startsWith("sdk/") || p.startsWith("provider/shell"))).toBe(true);
     expect(loaded.filter((p) => /node_modules\/(undici|zod)\//.test(p))).toEqual([]);
   });

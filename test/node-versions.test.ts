@@ -14,24 +14,33 @@ const OLDEST = "22.12.0";
 const run = promisify(execFile);
 
 describe("Node versions", () => {
-  it(`Node ${OLDEST} runs the CLI, loads the SDK and every provider`, async () => {
-    const platform = arch() === "arm64" ? "arm64" : "x64";
-    const prefix = join(ROOT, ".tools", `node-${OLDEST}`);
-    const node = join(prefix, "node_modules", `node-linux-${platform}`, "bin", "node");
-    if (!existsSync(node)) {
-      execFileSync("npm", ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", "--loglevel=error", `node-linux-${platform}@${OLDEST}`], { stdio: "inherit" });
-    }
-    expect((await run(node, ["--version"])).stdout.trim()).toBe(`v${OLDEST}`);
-    const cli = await run(node, [join(ROOT, "dist", "cli", "main.js"), "list"]);
-    expect(cli.stdout).toMatch(/organization:user:add/);
-    const loaded = await run(node, ["-e", `
+  it(
+    `Node ${OLDEST} runs the CLI, loads the SDK and every provider`,
+    async () => {
+      const platform = arch() === "arm64" ? "arm64" : "x64";
+      const prefix = join(ROOT, ".tools", `node-${OLDEST}`);
+      const node = join(prefix, "node_modules", `node-linux-${platform}`, "bin", "node");
+      if (!existsSync(node)) {
+        execFileSync("npm", ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", "--loglevel=error", `node-linux-${platform}@${OLDEST}`], {
+          stdio: "inherit",
+        });
+      }
+      expect((await run(node, ["--version"])).stdout.trim()).toBe(`v${OLDEST}`);
+      const cli = await run(node, [join(ROOT, "dist", "cli", "main.js"), "list"]);
+      expect(cli.stdout).toMatch(/organization:user:add/);
+      const loaded = await run(node, [
+        "-e",
+        `
       const sdk = require(${JSON.stringify(join(ROOT, "dist", "sdk", "index.js"))});
       for (const p of ["organization", "project", "role", "team", "member", "project-access"]) require(${JSON.stringify(join(ROOT, "dist", "provider"))} + "/" + p + ".js");
       require(${JSON.stringify(join(ROOT, "dist", "client", "index.js"))});
       process.stdout.write(Object.keys(sdk).sort().join(","));
-    `]);
-    expect(loaded.stdout).toBe("Member,Organization,Project,ProjectAccess,Role,Team");
-  }, 5 * 60_000);
+    `,
+      ]);
+      expect(loaded.stdout).toBe("Member,Organization,Project,ProjectAccess,Role,Team");
+    },
+    5 * 60_000,
+  );
 
   it("an older Node gets one line from the SDK, not a failure inside a dependency", async () => {
     // Node's own version cannot be changed here, so a preload makes this Node report 20.

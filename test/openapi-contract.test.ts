@@ -14,7 +14,8 @@ import { startTestServer, type TestServer } from "./support/server";
 const doc = JSON.parse(readFileSync(join(__dirname, "..", "openapi.json"), "utf8"));
 type Op = { path: string; method: string; operationId: string; op: any };
 const operations: Op[] = Object.entries<any>(doc.paths).flatMap(([path, item]) =>
-  Object.entries<any>(item).map(([method, op]) => ({ path, method: method.toUpperCase(), operationId: op.operationId, op })));
+  Object.entries<any>(item).map(([method, op]) => ({ path, method: method.toUpperCase(), operationId: op.operationId, op })),
+);
 
 let contract: Contract;
 /** operationId → statuses seen, over every server of this file. */
@@ -53,9 +54,29 @@ describe("the contract check can fail", () => {
     ["a header of the wrong form", { headers: { ...good.headers, "x-request-id": "nope" } }, /header x-request-id must match pattern/],
     ["an undocumented media type", { headers: { ...good.headers, "content-type": "text/html" } }, /media type "text\/html" is not documented/],
     ["a path no operation has", { url: "/v1/nope" }, /no operation in the document/],
-    ["a problem with a code its status does not carry", { status: 401, headers: { ...good.headers, "content-type": "application/problem+json", "www-authenticate": "Bearer" }, body: JSON.stringify({ type: "t", title: "t", status: 401, detail: "d", code: "not_found" }) }, /body\/code must be equal to one of the allowed values/],
-    ["a problem without its detail", { status: 401, headers: { ...good.headers, "content-type": "application/problem+json", "www-authenticate": "Bearer" }, body: JSON.stringify({ type: "t", title: "t", status: 401, code: "unauthenticated" }) }, /must have required property 'detail'/],
-    ["a 304 with a body", { url: "/v1/organizations/org_1", status: 304, headers: { ...good.headers, etag: '"1"' }, body: "{}" }, /a body .* where the document declares none/],
+    [
+      "a problem with a code its status does not carry",
+      {
+        status: 401,
+        headers: { ...good.headers, "content-type": "application/problem+json", "www-authenticate": "Bearer" },
+        body: JSON.stringify({ type: "t", title: "t", status: 401, detail: "d", code: "not_found" }),
+      },
+      /body\/code must be equal to one of the allowed values/,
+    ],
+    [
+      "a problem without its detail",
+      {
+        status: 401,
+        headers: { ...good.headers, "content-type": "application/problem+json", "www-authenticate": "Bearer" },
+        body: JSON.stringify({ type: "t", title: "t", status: 401, code: "unauthenticated" }),
+      },
+      /must have required property 'detail'/,
+    ],
+    [
+      "a 304 with a body",
+      { url: "/v1/organizations/org_1", status: 304, headers: { ...good.headers, etag: '"1"' }, body: "{}" },
+      /a body .* where the document declares none/,
+    ],
   ] as const)("reports %s", (_, change, message) => {
     const problems = contract.check({ ...good, body: JSON.stringify(me), ...change });
     expect(problems.join("\n")).toMatch(message);
@@ -64,11 +85,14 @@ describe("the contract check can fail", () => {
 
 describe("a scenario through every operation", () => {
   let s: TestServer;
-  beforeAll(async () => { s = await startTestServer(); });
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
   afterAll(() => s?.close());
 
   it("answers as documented, from sign-up to deleting the organization", async () => {
-    const call = (token: string | null, method: string, url: string, body?: unknown, headers?: Record<string, string>) => exchange(s, token, method, url, body, headers);
+    const call = (token: string | null, method: string, url: string, body?: unknown, headers?: Record<string, string>) =>
+      exchange(s, token, method, url, body, headers);
     const want = async (status: number, p: ReturnType<typeof call>) => {
       const r = await p;
       expect(r.statusCode, `${r.body.slice(0, 300)}`).toBe(status);
@@ -93,7 +117,9 @@ describe("a scenario through every operation", () => {
     const org = (await want(201, call(owner, "POST", "/v1/organizations", create, { "idempotency-key": "org-1" }))).json;
     const replay = await want(201, call(owner, "POST", "/v1/organizations", create, { "idempotency-key": "org-1" }));
     expect(replay.headers["idempotent-replayed"]).toBe("true");
-    expect((await want(422, call(owner, "POST", "/v1/organizations", { ...create, name: "Other" }, { "idempotency-key": "org-1" }))).json.code).toBe("idempotency_key_reused");
+    expect((await want(422, call(owner, "POST", "/v1/organizations", { ...create, name: "Other" }, { "idempotency-key": "org-1" }))).json.code).toBe(
+      "idempotency_key_reused",
+    );
     expect((await want(400, call(owner, "POST", "/v1/organizations", create, { "idempotency-key": "k".repeat(256) }))).json.code).toBe("invalid_header");
     await want(409, call(owner, "POST", "/v1/organizations", create));
     const other = (await want(201, call(owner, "POST", "/v1/organizations", { slug: "contract-two", name: "Two", region: "us" }))).json;
@@ -115,7 +141,12 @@ describe("a scenario through every operation", () => {
     // Roles and teams.
     const role = (await want(201, call(owner, "POST", `${o}/roles`, { name: "Auditor", permissions: ["billing"] }))).json;
     await want(200, call(owner, "GET", `${o}/roles?limit=1`));
-    await want(304, call(owner, "GET", `${o}/roles/${role.id}`, undefined, { "if-none-match": (await want(200, call(owner, "GET", `${o}/roles/${role.id}`))).headers.etag as string }));
+    await want(
+      304,
+      call(owner, "GET", `${o}/roles/${role.id}`, undefined, {
+        "if-none-match": (await want(200, call(owner, "GET", `${o}/roles/${role.id}`))).headers.etag as string,
+      }),
+    );
     await want(200, call(owner, "PATCH", `${o}/roles/${role.id}`, { description: "Reads billing" }));
     expect((await want(422, call(owner, "PATCH", `${o}/roles/${org.admin_role_id}`, { name: "Boss" }))).json.code).toBe("builtin_role");
     const team = (await want(201, call(owner, "POST", `${o}/teams`, { name: "Platform" }))).json;
@@ -203,10 +234,17 @@ describe("a scenario through every operation", () => {
     await want(404, call(owner, "GET", o));
   }, 60_000);
 
-  it("answers errors about the whole body with the root pointer \"\", read as \"body\"", async () => {
+  it('answers errors about the whole body with the root pointer "", read as "body"', async () => {
     const owner = (await s.signup("root@contract.test")).token;
     for (const body of [undefined, [], "just a string", "\u0000"]) {
-      const r = await exchange(s, owner, "POST", "/v1/organizations", body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : { "content-type": "application/json" });
+      const r = await exchange(
+        s,
+        owner,
+        "POST",
+        "/v1/organizations",
+        body === undefined ? undefined : JSON.stringify(body),
+        body === undefined ? undefined : { "content-type": "application/json" },
+      );
       expect(r.statusCode, r.body).toBe(422);
       expect(r.json.errors[0].field, r.body).toBe("");
       expect(r.json.detail, r.body).toMatch(/^(body: |a JSON body is required)/);
@@ -216,7 +254,9 @@ describe("a scenario through every operation", () => {
 
 describe("rate limits and quotas", () => {
   let s: TestServer;
-  beforeAll(async () => { s = await startTestServer({ config: { rateLimit: 3, invitationQuota: 1 } }); });
+  beforeAll(async () => {
+    s = await startTestServer({ config: { rateLimit: 3, invitationQuota: 1 } });
+  });
   afterAll(() => s?.close());
 
   it("answer 429 with Retry-After and RateLimit-* as documented", async () => {
@@ -248,14 +288,30 @@ describe("bad input derived from the document, on every operation", () => {
     const token = (await s.call(owner, "POST", "/v1/me/tokens", { name: "sweep", expires_at: new Date(Date.now() + 86_400_000).toISOString() })).json;
     const event = (await s.call(owner, "GET", `${o}/audit-events?limit=1`)).json.items[0];
     Object.assign(ids, {
-      org: w.org.id, member_id: member.memberId, role_id: role.id, team_id: team.id, project_id: project.id, env_id: project.environments[0].id,
-      principal_type: "members", principal_id: member.memberId, token_id: token.id, event_id: event.id,
+      org: w.org.id,
+      member_id: member.memberId,
+      role_id: role.id,
+      team_id: team.id,
+      project_id: project.id,
+      env_id: project.environments[0].id,
+      principal_type: "members",
+      principal_id: member.memberId,
+      token_id: token.id,
+      event_id: event.id,
     });
   }, 60_000);
   afterAll(() => s?.close());
 
   const fill = (path: string, swap: Record<string, string> = {}) => path.replace(/\{(\w+)\}/g, (_, n: string) => swap[n] ?? ids[n]!);
-  const resolve = (node: any): any => (node?.$ref ? resolve(node.$ref.slice(2).split("/").reduce((n: any, k: string) => n[k], doc)) : node);
+  const resolve = (node: any): any =>
+    node?.$ref
+      ? resolve(
+          node.$ref
+            .slice(2)
+            .split("/")
+            .reduce((n: any, k: string) => n[k], doc),
+        )
+      : node;
 
   /** Values meant to break a schema: of another type, outside its bounds or enum, off its pattern (a lenient pattern may still take one). */
   function badValues(schema: any): unknown[] {
@@ -306,7 +362,8 @@ describe("bad input derived from the document, on every operation", () => {
       await send(token, method, url, "plain text", { "content-type": "text/plain" });
       await send(token, method, url, JSON.stringify({ big: "x".repeat((1 << 20) + 1) }), { "content-type": "application/json" });
       if (!schema) continue;
-      for (const body of [[], "a string", 12, null, { unknown_field: 1 }]) await send(token, method, url, JSON.stringify(body), { "content-type": "application/json" });
+      for (const body of [[], "a string", 12, null, { unknown_field: 1 }])
+        await send(token, method, url, JSON.stringify(body), { "content-type": "application/json" });
       const required = new Set<string>(schema.required ?? []);
       for (const [name, prop] of Object.entries<any>(schema.properties ?? {})) {
         for (const v of badValues(resolve(prop))) await send(token, method, url, { [name]: v });

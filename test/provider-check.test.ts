@@ -77,7 +77,25 @@ function idsOnly(prefix: string) {
 const text = fc.oneof(
   fc.string({ maxLength: 80 }),
   fc.string({ minLength: 60, maxLength: 1100 }),
-  fc.constantFrom("", " a", "a ", "a\u0000b", "Acme", "acme-", "-acme", "org_x", "org_01abc", "role_", "role_x y", "team_01x", "prj_01x", "mem_!", "acct_01x", "a".repeat(39), "a".repeat(40)),
+  fc.constantFrom(
+    "",
+    " a",
+    "a ",
+    "a\u0000b",
+    "Acme",
+    "acme-",
+    "-acme",
+    "org_x",
+    "org_01abc",
+    "role_",
+    "role_x y",
+    "team_01x",
+    "prj_01x",
+    "mem_!",
+    "acct_01x",
+    "a".repeat(39),
+    "a".repeat(40),
+  ),
   fc.constantFrom("http://example.com", "https://example.com", "ftp://x", "https://", "not a url", "a@example.com", "A@Example.COM", "a@b", "@b.c"),
   fc.tuple(fc.constantFrom("role_", "team_", "prj_", "mem_", "acct_", "org_"), fc.string({ maxLength: 20 })).map(([p, s]) => p + s),
 );
@@ -96,7 +114,10 @@ describe("check refuses what the API refuses", () => {
           const sent = c.toApi ? c.toApi(v) : v;
           if (sent === undefined || c.api.safeParse(sent).success) return;
           const { failures = [] } = await c.check({}, { ...c.base, [c.field]: v });
-          expect(failures.map((f) => f.property).some((p) => p === c.field || p.startsWith(`${c.field}[`) || p.startsWith(`${c.field}.`)), `${JSON.stringify(v)}: ${JSON.stringify(failures)}`).toBe(true);
+          expect(
+            failures.map((f) => f.property).some((p) => p === c.field || p.startsWith(`${c.field}[`) || p.startsWith(`${c.field}.`)),
+            `${JSON.stringify(v)}: ${JSON.stringify(failures)}`,
+          ).toBe(true);
         }),
         { numRuns: 300 },
       );
@@ -104,7 +125,10 @@ describe("check refuses what the API refuses", () => {
   }
 
   it("reports paths in Pulumi's syntax, every failure at once", async () => {
-    const { failures } = await member.check({}, { organization: "Acme Corp", email: "nope", roles: ["role_bad id", "Developer"], permissions: ["billing", "root"] });
+    const { failures } = await member.check(
+      {},
+      { organization: "Acme Corp", email: "nope", roles: ["role_bad id", "Developer"], permissions: ["billing", "root"] },
+    );
     expect(failures?.map((f) => f.property).sort()).toEqual(["email", "organization", "permissions[1]", "roles[0]"]);
     const grant = await access.check({}, { project: "api", member: "alice", level: "owner", environmentRoles: { sandbox: "god" } });
     expect(grant.failures?.map((f) => f.property).sort()).toEqual(["environmentRoles.sandbox", "level", "member", "project"]);

@@ -19,7 +19,11 @@ async function answerLosingProxy(target: string, matches: (requestLine: string) 
     const upstream = connect(Number(port), hostname);
     for (const s of [client, upstream]) {
       sockets.add(s);
-      s.on("close", () => { sockets.delete(s); client.destroy(); upstream.destroy(); });
+      s.on("close", () => {
+        sockets.delete(s);
+        client.destroy();
+        upstream.destroy();
+      });
       s.on("error", () => {});
     }
     let armed = false;
@@ -39,7 +43,11 @@ async function answerLosingProxy(target: string, matches: (requestLine: string) 
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     lost: () => lost,
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -48,12 +56,20 @@ describe("faults", () => {
     const env = await providerEnv({ config: { rateLimit: 4 } });
     try {
       let limited = 0;
-      env.server.app.server.on("request", (_req, res) => res.once("finish", () => { if (res.statusCode === 429) limited++; }));
+      env.server.app.server.on("request", (_req, res) =>
+        res.once("finish", () => {
+          if (res.statusCode === 429) limited++;
+        }),
+      );
       await env.stack.up("organization", "org", { slug: "stormy", name: "Stormy", region: "eu" });
       const org = env.stack.get("org");
       const emails = Array.from({ length: 16 }, (_, i) => `storm${i}@example.test`);
-      await pool(emails, 8, async (email) => { await env.stack.up("member", email, { organization: org.id, email }); });
-      await pool(emails, 8, async (email) => { await env.stack.refresh(email); });
+      await pool(emails, 8, async (email) => {
+        await env.stack.up("member", email, { organization: org.id, email });
+      });
+      await pool(emails, 8, async (email) => {
+        await env.stack.refresh(email);
+      });
       expect(limited).toBeGreaterThan(10);
       // Counted in the database: the API, at 4 requests/s for this account, may still be answering 429.
       const [members] = await env.server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM members WHERE organization_id = $1", [org.id]);
@@ -79,7 +95,12 @@ describe("faults", () => {
       expect(env.stack.get("a").outputs.status).toBe("invited");
       expect(env.stack.get("b").outputs.status).toBe("invited");
       const members = await env.server.call(env.owner.token, "GET", `/v1/organizations/${org.id}/members`);
-      expect(members.json.items.map((m: { email: string }) => m.email).filter((e: string) => !e.startsWith("owner-")).sort()).toEqual(["a@example.test", "b@example.test"]);
+      expect(
+        members.json.items
+          .map((m: { email: string }) => m.email)
+          .filter((e: string) => !e.startsWith("owner-"))
+          .sort(),
+      ).toEqual(["a@example.test", "b@example.test"]);
     } finally {
       await env.close();
     }
@@ -94,13 +115,19 @@ describe("faults", () => {
       const org = env.stack.get("org").id;
       await env.stack.up("project", "prj", { organization: org, name: "lossy" });
       await env.stack.up("member", "ann", { organization: org, email: "ann@example.test" });
-      const step = await env.stack.up("project-access", "grant", { project: env.stack.get("prj").id, member: env.stack.get("ann").outputs.memberId, level: "viewer" });
+      const step = await env.stack.up("project-access", "grant", {
+        project: env.stack.get("prj").id,
+        member: env.stack.get("ann").outputs.memberId,
+        level: "viewer",
+      });
       expect(proxy.lost()).toBe(1);
       expect(step.op).toBe("create");
       expect(env.stack.get("grant").outputs).toMatchObject({ level: "viewer", version: 1 });
       const grants = await env.server.db.query("SELECT version FROM project_access WHERE project_id = $1", [env.stack.get("prj").id]);
       expect(grants).toEqual([{ version: 1 }]);
-      const events = await env.server.db.query("SELECT id FROM audit_events WHERE action = 'project_access.granted' AND project_id = $1", [env.stack.get("prj").id]);
+      const events = await env.server.db.query("SELECT id FROM audit_events WHERE action = 'project_access.granted' AND project_id = $1", [
+        env.stack.get("prj").id,
+      ]);
       expect(events).toHaveLength(1);
     } finally {
       await proxy.close();
@@ -114,7 +141,11 @@ describe("faults", () => {
     const port = server.port;
     const operatorToken = printedToken(server.output());
     const api = async (method: string, path: string, token?: string, body?: unknown) => {
-      const res = await fetch(`${server.url}${path}`, { method, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
       return { status: res.status, json: (await res.json().catch(() => undefined)) as any };
     };
     const signup = await api("POST", "/v1/accounts", undefined, { email: "restart@example.test", name: "restart" });
@@ -153,7 +184,12 @@ describe("faults", () => {
       const members = (await api("GET", `/v1/organizations/${org.id}/members?limit=100`, token)).json.items as { id: string; email: string }[];
       expect(members).toHaveLength(41);
       const inState = emails.map((e) => stack.get(e).outputs.memberId).sort();
-      expect(members.filter((m) => m.email !== "restart@example.test").map((m) => m.id).sort()).toEqual(inState);
+      expect(
+        members
+          .filter((m) => m.email !== "restart@example.test")
+          .map((m) => m.id)
+          .sort(),
+      ).toEqual(inState);
       const grants = (await api("GET", `/v1/projects/${project}/access?limit=100`, token)).json.items;
       expect(grants).toHaveLength(40);
       // One invitation each: a retried create replayed its first answer instead of inviting again.

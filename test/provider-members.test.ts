@@ -10,7 +10,9 @@ beforeAll(async () => {
   await env.stack.up("organization", "org", { slug: "members-org", name: "Members", region: "eu" });
   org = env.stack.get("org");
 });
-afterAll(async () => { await env?.close(); });
+afterAll(async () => {
+  await env?.close();
+});
 
 const call = (method: string, url: string, body?: unknown) => env.server.call(env.owner.token, method, url, body);
 const strip = ({ __provider: _, ...rest }: Record<string, any>) => rest;
@@ -116,7 +118,13 @@ describe("Member", () => {
     await stack.up("member", "alice", inputs);
     const m = stack.get("alice");
     expect(m.id).toBe(`${org.id}/${m.outputs.memberId}`);
-    expect(MemberOutputs.parse(strip(m.outputs))).toMatchObject({ status: "invited", accountId: null, isOwner: false, email: "Alice@Example.test", note: "Welcome" });
+    expect(MemberOutputs.parse(strip(m.outputs))).toMatchObject({
+      status: "invited",
+      accountId: null,
+      isOwner: false,
+      email: "Alice@Example.test",
+      note: "Welcome",
+    });
     expect(Date.parse(m.outputs.invitationExpiresAt)).toBeGreaterThan(Date.now() + 6 * DAY);
 
     const before = env.requests();
@@ -127,7 +135,9 @@ describe("Member", () => {
 
     await stack.up("member", "alice", { ...inputs, teams: [ops, org.outputs.defaultTeamId], permissions: ["billing"] });
     expect((await call("GET", `/v1/organizations/${org.id}/members/${m.outputs.memberId}`)).json).toMatchObject({ permissions: ["billing"] });
-    expect((await call("GET", `/v1/organizations/${org.id}/members/${m.outputs.memberId}`)).json.team_ids.sort()).toEqual([ops, org.outputs.defaultTeamId].sort());
+    expect((await call("GET", `/v1/organizations/${org.id}/members/${m.outputs.memberId}`)).json.team_ids.sort()).toEqual(
+      [ops, org.outputs.defaultTeamId].sort(),
+    );
 
     // Drift: a role given through the API shows after refresh.
     await call("PUT", `/v1/organizations/${org.id}/members/${m.outputs.memberId}/roles/${org.outputs.adminRoleId}`);
@@ -190,7 +200,9 @@ describe("Member", () => {
     await stack.up("member", "carol", { organization: org.id, email: "CAROL@example.test", permissions: ["plans"], adopt: true });
     expect(stack.get("carol").id).toBe(`${org.id}/${existing.id}`);
     expect(stack.get("carol").outputs).toMatchObject({ email: "carol@example.test", permissions: ["plans"] });
-    expect((await stack.preview("member", "carol", { organization: org.id, email: "CAROL@example.test", permissions: ["plans"], adopt: true })).op).toBe("same");
+    expect((await stack.preview("member", "carol", { organization: org.id, email: "CAROL@example.test", permissions: ["plans"], adopt: true })).op).toBe(
+      "same",
+    );
     await stack.nextRun(env.config);
     await stack.destroy("carol");
     expect((await call("GET", `/v1/organizations/${org.id}/members/${existing.id}`)).statusCode).toBe(404);
@@ -218,11 +230,17 @@ describe("Member", () => {
     try {
       await other.host.configure({ ...env.config, "orgs:apiToken": userAdmin.token });
       await other.up("member", "admin", { organization: org.id, email: admin.email, adopt: true });
-      const demote = await other.up("member", "admin", { organization: org.id, email: admin.email, roles: [org.outputs.defaultRoleId], adopt: true }).catch((e) => e);
-      expect(demote.message).toMatch(/forbidden \(403\): an-admin@example.test holds the ADMIN role.* — run pulumi with a token of the organization's owner or of an ADMIN member/);
+      const demote = await other
+        .up("member", "admin", { organization: org.id, email: admin.email, roles: [org.outputs.defaultRoleId], adopt: true })
+        .catch((e) => e);
+      expect(demote.message).toMatch(
+        /forbidden \(403\): an-admin@example.test holds the ADMIN role.* — run pulumi with a token of the organization's owner or of an ADMIN member/,
+      );
       await other.nextRun({ ...env.config, "orgs:apiToken": userAdmin.token });
       const remove = await other.destroy("admin").catch((e) => e);
-      expect(remove.message).toMatch(/only the owner and ADMIN members can remove an admin — run pulumi with a token of the organization's owner or of an ADMIN member.*pulumi state delete/);
+      expect(remove.message).toMatch(
+        /only the owner and ADMIN members can remove an admin — run pulumi with a token of the organization's owner or of an ADMIN member.*pulumi state delete/,
+      );
     } finally {
       await other.host.stop();
     }

@@ -4,8 +4,12 @@ import { OrganizationOutputs } from "../api/pulumi";
 import { Host, HostError, ROOT, Stack, UNKNOWN, providerEnv, urnOf, providerText } from "./support/engine";
 
 let env: Awaited<ReturnType<typeof providerEnv>>;
-beforeAll(async () => { env = await providerEnv(); });
-afterAll(async () => { await env?.close(); });
+beforeAll(async () => {
+  env = await providerEnv();
+});
+afterAll(async () => {
+  await env?.close();
+});
 
 const get = (id: string, token = env.owner.token) => env.server.call(token, "GET", `/v1/organizations/${id}`);
 
@@ -20,7 +24,17 @@ describe("Organization", () => {
     const { __provider: _, ...rest } = org.outputs;
     const outs = OrganizationOutputs.parse(rest);
     const server = (await get(org.id)).json;
-    expect(outs).toMatchObject({ slug: "lifecycle", name: "Lifecycle", region: "eu", ownerAccountId: env.owner.accountId, ownerMemberId: server.owner_member_id, defaultTeamId: server.default_team_id, defaultRoleId: server.default_role_id, adminRoleId: server.admin_role_id, version: server.version });
+    expect(outs).toMatchObject({
+      slug: "lifecycle",
+      name: "Lifecycle",
+      region: "eu",
+      ownerAccountId: env.owner.accountId,
+      ownerMemberId: server.owner_member_id,
+      defaultTeamId: server.default_team_id,
+      defaultRoleId: server.default_role_id,
+      adminRoleId: server.admin_role_id,
+      version: server.version,
+    });
 
     // A no-op `pulumi up` (and preview) makes no API call.
     const before = env.requests();
@@ -144,7 +158,9 @@ describe("Organization", () => {
       [existing.json.id, member.email, member.accountId],
     );
     await env.server.db.query("INSERT INTO member_roles (member_id, role_id) VALUES ('mem_plain1', $1)", [existing.json.default_role_id]);
-    await env.server.db.query("INSERT INTO team_members (team_id, member_id, role, created_at) VALUES ($1, 'mem_plain1', 'member', now())", [existing.json.default_team_id]);
+    await env.server.db.query("INSERT INTO team_members (team_id, member_id, role, created_at) VALUES ($1, 'mem_plain1', 'member', now())", [
+      existing.json.default_team_id,
+    ]);
     const stack = new Stack(await Host.start());
     try {
       await stack.host.configure({ ...env.config, "orgs:apiToken": member.token });
@@ -179,9 +195,15 @@ describe("Organization", () => {
     await stack.up("organization", "tokenless", inputs);
     expect(JSON.stringify([...stack.state.values()])).not.toContain(env.owner.token);
     // A new token of the same account, from the stack config, then from the environment.
-    const rotated = await env.server.call(env.owner.token, "POST", "/v1/me/tokens", { name: "rotated", expires_at: new Date(Date.now() + 30 * 86400_000).toISOString() });
+    const rotated = await env.server.call(env.owner.token, "POST", "/v1/me/tokens", {
+      name: "rotated",
+      expires_at: new Date(Date.now() + 30 * 86400_000).toISOString(),
+    });
     expect(rotated.statusCode).toBe(201);
-    const runs = [{ config: { ...env.config, "orgs:apiToken": rotated.json.token } }, { config: {}, env: { ORGS_API_URL: env.url, ORGS_API_TOKEN: rotated.json.token } }];
+    const runs = [
+      { config: { ...env.config, "orgs:apiToken": rotated.json.token } },
+      { config: {}, env: { ORGS_API_URL: env.url, ORGS_API_TOKEN: rotated.json.token } },
+    ];
     for (const [i, host] of runs.entries()) {
       const other = new Stack(await Host.start({ env: host.env }));
       try {

@@ -10,7 +10,9 @@ beforeAll(async () => {
   await env.stack.up("organization", "org", { slug: "projects-org", name: "Projects", region: "eu" });
   org = env.stack.get("org");
 });
-afterAll(async () => { await env?.close(); });
+afterAll(async () => {
+  await env?.close();
+});
 
 const call = (method: string, url: string, body?: unknown) => env.server.call(env.owner.token, method, url, body);
 const strip = ({ __provider: _, ...rest }: Record<string, any>) => rest;
@@ -24,7 +26,11 @@ describe("Project", () => {
     expect(p.id).toMatch(/^prj_/);
     const server = (await call("GET", `/v1/projects/${p.id}`)).json;
     expect(ProjectOutputs.parse(strip(p.outputs))).toMatchObject({
-      organization: org.id, organizationId: org.id, name: "api", description: "The API", version: server.version,
+      organization: org.id,
+      organizationId: org.id,
+      name: "api",
+      description: "The API",
+      version: server.version,
       sandboxEnvironmentId: server.environments.find((e: any) => e.type === "sandbox").id,
       liveEnvironmentId: server.environments.find((e: any) => e.type === "live").id,
     });
@@ -71,7 +77,9 @@ describe("Project", () => {
     const team = (await call("GET", `/v1/organizations/${target.id}`)).json.default_team_id;
     expect((await call("PUT", `/v1/projects/${before.id}/access/teams/${team}`, { role: "viewer" })).statusCode).toBe(201);
     const refused = await stack.up("project", "mover", { organization: org.id, name: "mover" }).catch((e) => e);
-    expect(refused.message).toMatch(/project_has_org_scoped_grants \(409\).* — grants to the old organization's members, roles and teams cannot move with the project: remove those ProjectAccess resources/);
+    expect(refused.message).toMatch(
+      /project_has_org_scoped_grants \(409\).* — grants to the old organization's members, roles and teams cannot move with the project: remove those ProjectAccess resources/,
+    );
     await call("DELETE", `/v1/projects/${before.id}/access/teams/${team}`);
     await stack.destroy("mover");
   });
@@ -146,7 +154,14 @@ describe("ProjectAccess", () => {
     await stack.up("project-access", "team-view", inputs);
     const g = stack.get("team-view");
     expect(g.id).toBe(`${project}/teams/${team}`);
-    expect(ProjectAccessOutputs.parse(strip(g.outputs))).toMatchObject({ project, team, level: "viewer", principalType: "teams", principalId: team, external: false });
+    expect(ProjectAccessOutputs.parse(strip(g.outputs))).toMatchObject({
+      project,
+      team,
+      level: "viewer",
+      principalType: "teams",
+      principalId: team,
+      external: false,
+    });
 
     const before = env.requests();
     expect((await stack.up("project-access", "team-view", inputs)).op).toBe("same");
@@ -155,10 +170,16 @@ describe("ProjectAccess", () => {
     const p = await stack.preview("project-access", "team-view", { ...inputs, level: "admin" });
     expect(p).toMatchObject({ op: "update", replaces: [] });
     await stack.up("project-access", "team-view", { ...inputs, level: "admin" });
-    expect((await call("GET", `/v1/projects/${project}/access/teams/${team}`)).json).toMatchObject({ role: "admin", environment_roles: { sandbox: "admin", live: "admin" } });
+    expect((await call("GET", `/v1/projects/${project}/access/teams/${team}`)).json).toMatchObject({
+      role: "admin",
+      environment_roles: { sandbox: "admin", live: "admin" },
+    });
 
     await stack.up("project-access", "team-view", { ...inputs, environmentRoles: { sandbox: "contributor" } });
-    expect((await call("GET", `/v1/projects/${project}/access/teams/${team}`)).json).toMatchObject({ role: "viewer", environment_roles: { sandbox: "contributor" } });
+    expect((await call("GET", `/v1/projects/${project}/access/teams/${team}`)).json).toMatchObject({
+      role: "viewer",
+      environment_roles: { sandbox: "contributor" },
+    });
     expect((await stack.preview("project-access", "team-view", { ...inputs, environmentRoles: { sandbox: "contributor" } })).op).toBe("same");
 
     // Drift through the API shows in read and diff.
@@ -200,10 +221,12 @@ describe("ProjectAccess", () => {
     const urn = urnOf("project-access", "bad");
     const before = env.requests();
     const two = await env.stack.host.check(urn, {}, { __provider, project, member: "mem_1", team: "team_1", level: "owner" });
-    expect(two.failures).toEqual(expect.arrayContaining([
-      { property: "level", reason: expect.any(String) },
-      { property: "team", reason: "set exactly one of member, role, team or account" },
-    ]));
+    expect(two.failures).toEqual(
+      expect.arrayContaining([
+        { property: "level", reason: expect.any(String) },
+        { property: "team", reason: "set exactly one of member, role, team or account" },
+      ]),
+    );
     const none = await env.stack.host.check(urn, {}, { __provider, project, level: "viewer" });
     expect(none.failures).toEqual([{ property: "member", reason: "set exactly one of member, role, team or account" }]);
     const preview = await env.stack.host.check(urn, {}, { __provider, project: UNKNOWN, member: UNKNOWN, level: "viewer" });

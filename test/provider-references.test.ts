@@ -6,8 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Host, providerEnv, Stack, type Kind } from "./support/engine";
 
 let env: Awaited<ReturnType<typeof providerEnv>>;
-beforeAll(async () => { env = await providerEnv(); });
-afterAll(async () => { await env?.close(); });
+beforeAll(async () => {
+  env = await providerEnv();
+});
+afterAll(async () => {
+  await env?.close();
+});
 
 const call = (method: string, url: string, body?: unknown, token = env.owner.token) => env.server.call(token, method, url, body);
 
@@ -162,13 +166,21 @@ describe("outputs", () => {
     await stack.up("role", "out-r", { organization: org.id, name: "R" });
     expect(stack.get("out-r").outputs).toMatchObject({ description: "", permissions: [] });
     await stack.up("member", "out-m", { organization: org.id, email: "m@ref.test" });
-    expect(stack.get("out-m").outputs).toMatchObject({ roles: [org.outputs.defaultRoleId], teams: [org.outputs.defaultTeamId], permissions: [], roleIds: [org.outputs.defaultRoleId] });
+    expect(stack.get("out-m").outputs).toMatchObject({
+      roles: [org.outputs.defaultRoleId],
+      teams: [org.outputs.defaultTeamId],
+      permissions: [],
+      roleIds: [org.outputs.defaultRoleId],
+    });
     await stack.up("project-access", "out-a", { project: stack.get("out-p").id, member: stack.get("out-m").outputs.memberId, level: "viewer" });
     expect(stack.get("out-a").outputs.environmentRoles).toEqual({ sandbox: "viewer", live: "viewer" });
 
     // A refresh hands back as inputs only what the program declared.
     for (const name of ["out-o", "out-p", "out-r", "out-m", "out-a"]) await stack.refresh(name);
-    const declared = (name: string) => Object.keys(stack.get(name).inputs).filter((k) => k !== "__provider").sort();
+    const declared = (name: string) =>
+      Object.keys(stack.get(name).inputs)
+        .filter((k) => k !== "__provider")
+        .sort();
     expect(declared("out-o")).toEqual(["name", "region", "slug"]);
     expect(declared("out-m")).toEqual(["email", "organization"]);
     expect(stack.get("out-a").inputs.environmentRoles).toBeUndefined();
@@ -203,7 +215,9 @@ describe("roles and teams by name", () => {
     expect((await stack.preview("member", "n1", { ...inputs, roles: [stack.get("names-dev").outputs.roleId] })).op).toBe("same");
 
     // A role added by hand shows by name after a refresh, and up takes it away.
-    await call("PATCH", `/v1/organizations/${org.id}/members/${m.outputs.memberId}`, { role_ids: [stack.get("names-dev").outputs.roleId, stack.get("names-fin").outputs.roleId] });
+    await call("PATCH", `/v1/organizations/${org.id}/members/${m.outputs.memberId}`, {
+      role_ids: [stack.get("names-dev").outputs.roleId, stack.get("names-fin").outputs.roleId],
+    });
     await stack.refresh("n1");
     expect(stack.get("n1").inputs.roles.sort()).toEqual(["Finance", "developer"]);
     expect((await stack.preview("member", "n1", inputs)).op).toBe("update");

@@ -18,13 +18,18 @@ describe("sdk", () => {
     const pulumi = load("@pulumi/pulumi") as typeof pulumiT;
     const sdk = load("./dist/sdk/index.js") as typeof sdkT;
     const registered: { type: string; name: string; inputs: Record<string, any> }[] = [];
-    await pulumi.runtime.setMocks({
-      newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: { ...args.inputs, version: 1 } };
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+          return { id: `${args.name}-id`, state: { ...args.inputs, version: 1 } };
+        },
+        call: () => ({}),
       },
-      call: () => ({}),
-    }, "orgs-test", "dev", false);
+      "orgs-test",
+      "dev",
+      false,
+    );
     const org = new sdk.Organization("o", { slug: "acme", name: "Acme", region: "eu" });
     const project = new sdk.Project("p", { organization: org.id, name: "api" });
     const role = new sdk.Role("r", { organization: org.id, name: "Dev", permissions: ["members"] });

@@ -23,12 +23,20 @@ const started = async (opts: Parameters<typeof startServerProcess>[0] = {}) => {
 
 /** Runs orgs-server to its exit (for starts that must fail), with everything it printed. */
 function serverUntilExit(env: Record<string, string | undefined>, ms = 15_000): Promise<{ code: number | null; output: string }> {
-  const proc = spawn(process.execPath, [SERVER_MAIN], { env: { ...process.env, ORGS_RATE_LIMIT: "0", DATABASE_URL: undefined, ...env } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [SERVER_MAIN], {
+    env: { ...process.env, ORGS_RATE_LIMIT: "0", DATABASE_URL: undefined, ...env } as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   proc.stdout.on("data", (d) => (output += d));
   proc.stderr.on("data", (d) => (output += d));
   const timer = setTimeout(() => proc.kill("SIGKILL"), ms);
-  return new Promise((resolve) => proc.on("exit", (code) => { clearTimeout(timer); resolve({ code, output }); }));
+  return new Promise((resolve) =>
+    proc.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
 }
 
 /** A pid no process has any more. */
@@ -87,7 +95,9 @@ describe("orgs-server on the embedded database", () => {
     const first = await started({ dataDir });
     const second = await serverUntilExit({ PORT: "0", ORGS_DATA_DIR: dataDir });
     expect(second.code).toBe(1);
-    expect(second.output).toBe(`orgs-server: the data directory ${dataDir} is in use by another orgs-server (pid ${first.proc.pid}): stop it, or give this one another --data-dir (if pid ${first.proc.pid} is no orgs-server, delete ${join(dataDir, "orgs-server.pid")})\n`);
+    expect(second.output).toBe(
+      `orgs-server: the data directory ${dataDir} is in use by another orgs-server (pid ${first.proc.pid}): stop it, or give this one another --data-dir (if pid ${first.proc.pid} is no orgs-server, delete ${join(dataDir, "orgs-server.pid")})\n`,
+    );
     // The refused server did not touch the first one's lock, nor its data.
     expect((await me(first.url, token)).status).toBe(200);
     expect(readFileSync(join(dataDir, "orgs-server.pid"), "utf8").trim()).toBe(String(first.proc.pid));
@@ -110,7 +120,9 @@ describe("orgs-server on the embedded database", () => {
     const first = await started();
     const r = await serverUntilExit({ PORT: String(first.port), ORGS_DATA_DIR: tempDataDir() });
     expect(r.code).toBe(1);
-    expect(r.output).toBe(`orgs-server: port ${first.port} on 127.0.0.1 is already in use: stop what listens there, or pick another port with --port <n> or PORT=<n> (0 picks a free one)\n`);
+    expect(r.output).toBe(
+      `orgs-server: port ${first.port} on 127.0.0.1 is already in use: stop what listens there, or pick another port with --port <n> or PORT=<n> (0 picks a free one)\n`,
+    );
     await first.stop();
   });
 
@@ -133,9 +145,15 @@ describe("orgs-server on the embedded database", () => {
     expect(u.status).toBe(2);
     expect(u.stderr).toMatch(/DATABASE_URL must be a postgres:\/\/ URL/);
     // The API refuses emails like operator@localhost, so an operator named so could not be served.
-    const e = spawnSync(process.execPath, [SERVER_MAIN], { encoding: "utf8", env: { ...process.env, ORGS_DATA_DIR: tempDataDir(), ORGS_OPERATOR_EMAIL: "root@localhost", PORT: "0" }, timeout: 20_000 });
+    const e = spawnSync(process.execPath, [SERVER_MAIN], {
+      encoding: "utf8",
+      env: { ...process.env, ORGS_DATA_DIR: tempDataDir(), ORGS_OPERATOR_EMAIL: "root@localhost", PORT: "0" },
+      timeout: 20_000,
+    });
     expect(e.status).toBe(2);
-    expect(e.stderr).toBe('orgs-server: ORGS_OPERATOR_EMAIL must be an email address the API accepts (such as operator@orgs.localhost), got "root@localhost"\n');
+    expect(e.stderr).toBe(
+      'orgs-server: ORGS_OPERATOR_EMAIL must be an email address the API accepts (such as operator@orgs.localhost), got "root@localhost"\n',
+    );
   });
 });
 
@@ -164,7 +182,11 @@ describe("./dev", () => {
     const bin = mkdtempSync(join(tmpdir(), "orgs-fake-npm-"));
     writeFileSync(join(bin, "npm"), "#!/bin/sh\nexit 0\n");
     chmodSync(join(bin, "npm"), 0o755);
-    const proc = spawn("bash", [DEV, "start", "--data-dir", "./data", "--port", "0"], { cwd, env: { ...process.env, PATH: `${bin}${delimiter}${PATH}`, ORGS_RATE_LIMIT: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn("bash", [DEV, "start", "--data-dir", "./data", "--port", "0"], {
+      cwd,
+      env: { ...process.env, PATH: `${bin}${delimiter}${PATH}`, ORGS_RATE_LIMIT: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     proc.stdout.on("data", (d) => (out += d));
     proc.stderr.on("data", (d) => (out += d));
@@ -184,22 +206,23 @@ describe("./dev", () => {
   });
 });
 
-if (postgresUrl()) describe("orgs-server on PostgreSQL (DATABASE_URL)", () => {
-  let drop = async () => {};
-  afterAll(() => drop());
+if (postgresUrl())
+  describe("orgs-server on PostgreSQL (DATABASE_URL)", () => {
+    let drop = async () => {};
+    afterAll(() => drop());
 
-  it("migrates an empty database, serves, and restarts on the same data", async () => {
-    const fresh = await freshPostgresDatabase();
-    drop = fresh.drop;
-    const s = await startServerProcess({ env: { DATABASE_URL: fresh.url } });
-    expect(s.output()).toMatch(/PostgreSQL at postgres:\/\//);
-    const token = printedToken(s.output())!;
-    expect((await me(s.url, token)).status).toBe(200);
-    expect(await s.stop()).toBe(0);
-    const again = await startServerProcess({ env: { DATABASE_URL: fresh.url } });
-    expect(printedToken(again.output())).toBeNull();
-    expect((await me(again.url, token)).status).toBe(200);
-    expect(await again.stop()).toBe(0);
+    it("migrates an empty database, serves, and restarts on the same data", async () => {
+      const fresh = await freshPostgresDatabase();
+      drop = fresh.drop;
+      const s = await startServerProcess({ env: { DATABASE_URL: fresh.url } });
+      expect(s.output()).toMatch(/PostgreSQL at postgres:\/\//);
+      const token = printedToken(s.output())!;
+      expect((await me(s.url, token)).status).toBe(200);
+      expect(await s.stop()).toBe(0);
+      const again = await startServerProcess({ env: { DATABASE_URL: fresh.url } });
+      expect(printedToken(again.output())).toBeNull();
+      expect((await me(again.url, token)).status).toBe(200);
+      expect(await again.stop()).toBe(0);
+    });
   });
-});
 else it.skip("PostgreSQL process tests: ORGS_TEST_POSTGRES_URL is not set (.ci/run starts a server and sets it)", () => {});

@@ -8,7 +8,9 @@ import { migrate, openPglite, openPostgres, type Db } from "../server/store/db";
 import { freshPostgresDatabase, postgresUrl } from "./support/server";
 import { tempDataDir } from "./support/process";
 
-const MIGRATIONS = readdirSync(join(__dirname, "..", "server", "store", "migrations")).filter((f) => f.endsWith(".sql")).sort();
+const MIGRATIONS = readdirSync(join(__dirname, "..", "server", "store", "migrations"))
+  .filter((f) => f.endsWith(".sql"))
+  .sort();
 
 const engines: { name: string; open(): Promise<{ db: Db; reopen(): Promise<Db>; cleanup(): Promise<void> }> }[] = [
   {
@@ -59,7 +61,9 @@ describe.each(engines)("store on $name", (engine) => {
   });
 
   it("backs case-insensitive email uniqueness with a constraint", async () => {
-    await expect(db.query("INSERT INTO accounts (id, email, email_normalized, name) VALUES ('acc_store2', 'ANN@example.com', 'ann@example.com', 'Ann 2')")).rejects.toMatchObject({ code: "23505" });
+    await expect(
+      db.query("INSERT INTO accounts (id, email, email_normalized, name) VALUES ('acc_store2', 'ANN@example.com', 'ann@example.com', 'Ann 2')"),
+    ).rejects.toMatchObject({ code: "23505" });
   });
 
   it("rolls a failed transaction back entirely", async () => {
@@ -75,27 +79,32 @@ describe.each(engines)("store on $name", (engine) => {
   it("backs case-insensitive role, team and project names with unique indexes", async () => {
     await db.query("INSERT INTO organizations (id, slug, name, region, owner_account_id) VALUES ('org_store', 'store-org', 'Store', 'eu', 'acc_store1')");
     await db.query("INSERT INTO teams (id, organization_id, name) VALUES ('team_s1', 'org_store', 'Platform')");
-    await expect(db.query("INSERT INTO teams (id, organization_id, name) VALUES ('team_s2', 'org_store', 'PLATFORM')")).rejects.toMatchObject({ code: "23505" });
+    await expect(db.query("INSERT INTO teams (id, organization_id, name) VALUES ('team_s2', 'org_store', 'PLATFORM')")).rejects.toMatchObject({
+      code: "23505",
+    });
     await db.query("INSERT INTO projects (id, organization_id, name) VALUES ('prj_s1', 'org_store', 'Web')");
     await expect(db.query("INSERT INTO projects (id, organization_id, name) VALUES ('prj_s2', 'org_store', 'web')")).rejects.toMatchObject({ code: "23505" });
   });
 
   it("runs a migration file whole: a `;` inside a $$ body, a string or a comment is not a statement's end", async () => {
     const dir = tempDataDir("orgs-migrations-");
-    writeFileSync(join(dir, "901_semicolons.sql"), [
-      "-- A comment; with a semicolon and a 'quote",
-      "CREATE TABLE t901 (id int PRIMARY KEY, note text NOT NULL DEFAULT 'a; b');",
-      "CREATE FUNCTION t901_label(n int) RETURNS text LANGUAGE plpgsql AS $$",
-      "DECLARE s text;",
-      "BEGIN",
-      "  s := 'n=' || n || ';';",
-      "  RETURN s;",
-      "END;",
-      "$$;",
-      "CREATE FUNCTION t901_tagged() RETURNS text LANGUAGE sql AS $body$ SELECT 'x;y' $body$;",
-      "INSERT INTO t901 (id) VALUES (1);",
-      "INSERT INTO t901 (id, note) VALUES (2, 'it''s; fine -- not a comment');",
-    ].join("\n"));
+    writeFileSync(
+      join(dir, "901_semicolons.sql"),
+      [
+        "-- A comment; with a semicolon and a 'quote",
+        "CREATE TABLE t901 (id int PRIMARY KEY, note text NOT NULL DEFAULT 'a; b');",
+        "CREATE FUNCTION t901_label(n int) RETURNS text LANGUAGE plpgsql AS $$",
+        "DECLARE s text;",
+        "BEGIN",
+        "  s := 'n=' || n || ';';",
+        "  RETURN s;",
+        "END;",
+        "$$;",
+        "CREATE FUNCTION t901_tagged() RETURNS text LANGUAGE sql AS $body$ SELECT 'x;y' $body$;",
+        "INSERT INTO t901 (id) VALUES (1);",
+        "INSERT INTO t901 (id, note) VALUES (2, 'it''s; fine -- not a comment');",
+      ].join("\n"),
+    );
     expect(await migrate(db, dir)).toEqual(["901_semicolons.sql"]);
     expect(await db.query("SELECT id, note, t901_label(id) AS label, t901_tagged() AS tagged FROM t901 ORDER BY id")).toEqual([
       { id: 1, note: "a; b", label: "n=1;", tagged: "x;y" },

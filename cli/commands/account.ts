@@ -28,7 +28,9 @@ function apiUrlForLogin(ctx: RunCtx): string {
 function warnIfOutranked(ctx: RunCtx, saved: string, email: string): void {
   const env = ctx.env.ORGS_API_TOKEN;
   if (!env || env === saved) return;
-  ctx.out.note(`Note: ORGS_API_TOKEN is set and outranks the token just saved, so later commands still use it. Run \`unset ORGS_API_TOKEN\` to act as ${email}.`);
+  ctx.out.note(
+    `Note: ORGS_API_TOKEN is set and outranks the token just saved, so later commands still use it. Run \`unset ORGS_API_TOKEN\` to act as ${email}.`,
+  );
 }
 
 /** When the token in use (from --token or ORGS_API_TOKEN) hides the one auth:login saved. */
@@ -53,7 +55,7 @@ export const accountCommands: CommandDef[] = [
       "Later commands use, in order: --api-url/--token, then ORGS_API_URL/ORGS_API_TOKEN, then this file.",
     noAuth: true,
     noFormat: true,
-    examples: ["orgs auth:login --api-url https://orgs.example.com --token omt_…", "echo \"$TOKEN\" | orgs auth:login --api-url https://orgs.example.com"],
+    examples: ["orgs auth:login --api-url https://orgs.example.com --token omt_…", 'echo "$TOKEN" | orgs auth:login --api-url https://orgs.example.com'],
     async run(ctx) {
       const apiUrl = apiUrlForLogin(ctx);
       let token = ctx.flags.token;
@@ -109,10 +111,13 @@ export const accountCommands: CommandDef[] = [
   command({
     name: "auth:signup",
     summary: "Create an account (POST /v1/accounts); prints its first API token",
-    examples: ["orgs auth:signup ada@example.com --name \"Ada Lovelace\" --login --api-url http://127.0.0.1:8080"],
+    examples: ['orgs auth:signup ada@example.com --name "Ada Lovelace" --login --api-url http://127.0.0.1:8080'],
     noAuth: true,
     args: [{ name: "email", description: "Your email" }],
-    flags: { name: { type: "string", description: "Your name (default: the part before @)" }, login: { type: "boolean", description: "Save the new token as with auth:login" } },
+    flags: {
+      name: { type: "string", description: "Your name (default: the part before @)" },
+      login: { type: "boolean", description: "Save the new token as with auth:login" },
+    },
     async run(ctx) {
       const email = ctx.args.email;
       const apiUrl = apiUrlForLogin(ctx);
@@ -146,7 +151,8 @@ export const accountCommands: CommandDef[] = [
       const expires_at = at ? parseWhen("expires-at", at, 1) : parseWhen("expires-in", ctx.flags["expires-in"] ?? "90d", 1);
       const c = ctx.client();
       const refs = ctx.flags.orgs;
-      const organization_ids = refs && (await Promise.all(refs.map(async (r) => (r.startsWith("org_") ? r : (await c.call("getOrganization", { params: { org: r } })).body.id))));
+      const organization_ids =
+        refs && (await Promise.all(refs.map(async (r) => (r.startsWith("org_") ? r : (await c.call("getOrganization", { params: { org: r } })).body.id))));
       const { body } = await c.call("createToken", { body: { name: ctx.args.name, expires_at, organization_ids } });
       ctx.out.note("Copy the token now: it is not shown again.");
       ctx.out.item(body);
@@ -181,7 +187,11 @@ export const accountCommands: CommandDef[] = [
       const tokens = await c.listAll("listTokens");
       const named = tokens.filter((t) => t.name === ref);
       if (!ref.startsWith("tok_") && named.length !== 1) {
-        throw new OrgsApiError(404, "not_found", named.length ? `${named.length} tokens are named ${ref}: revoke one by ID (see orgs token:list)` : `no token named ${ref}: see orgs token:list`);
+        throw new OrgsApiError(
+          404,
+          "not_found",
+          named.length ? `${named.length} tokens are named ${ref}: revoke one by ID (see orgs token:list)` : `no token named ${ref}: see orgs token:list`,
+        );
       }
       // An ID not among yours is left for the API to refuse.
       const token = ref.startsWith("tok_") ? tokens.find((t) => t.id === ref) : named[0];

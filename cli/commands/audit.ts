@@ -64,7 +64,8 @@ export const auditCommands: CommandDef[] = [
   command({
     name: "audit:list",
     summary: "List audit events, newest first; --follow prints new ones as they happen",
-    description: "--since/--until take a date or a duration ago (30m, 2h, 7d). With --follow, events print oldest first and polling continues until Ctrl-C; --format json then prints one object per line.",
+    description:
+      "--since/--until take a date or a duration ago (30m, 2h, 7d). With --follow, events print oldest first and polling continues until Ctrl-C; --format json then prints one object per line.",
     org: true,
     flags: AUDIT_FLAGS,
     examples: ["orgs audit:list --org acme --since 7d --action member.added", "orgs audit:list --org acme --follow --format json"],
@@ -97,8 +98,21 @@ export const auditCommands: CommandDef[] = [
     flags: { to: { type: "string", description: "Only mail to this address", placeholder: "email" } },
     async run(ctx) {
       const p = ctx.progress("Fetching mail");
-      const items = await ctx.client().listAll("listOutbox", { query: { to: ctx.flags.to } }, p.update).finally(p.done);
-      ctx.out.list(items, [["ID", "id"], ["To", "to"], ["Subject", "subject"], ["Invitation token", "invitation_token"], ["Sent", "created_at"]], "No mail.");
+      const items = await ctx
+        .client()
+        .listAll("listOutbox", { query: { to: ctx.flags.to } }, p.update)
+        .finally(p.done);
+      ctx.out.list(
+        items,
+        [
+          ["ID", "id"],
+          ["To", "to"],
+          ["Subject", "subject"],
+          ["Invitation token", "invitation_token"],
+          ["Sent", "created_at"],
+        ],
+        "No mail.",
+      );
     },
   }),
 ];
@@ -133,5 +147,10 @@ function streamPrinter(ctx: RunCtx): (e: AuditEvent) => void {
     return (e) => ctx.out.csv([EVENT_COLUMNS.map(([, g]) => cell(e, g))]);
   }
   const widths = [24, 28, 26, 30];
-  return (e) => ctx.out.line(EVENT_COLUMNS.map(([, g], i) => (i < widths.length ? cell(e, g).padEnd(widths[i]!) : cell(e, g))).join("  ").trimEnd());
+  return (e) =>
+    ctx.out.line(
+      EVENT_COLUMNS.map(([, g], i) => (i < widths.length ? cell(e, g).padEnd(widths[i]!) : cell(e, g)))
+        .join("  ")
+        .trimEnd(),
+    );
 }

@@ -80,9 +80,21 @@ function isNamespace(name: string): boolean {
 function namespaceOf(name: string): string {
   const ns = canonical(name);
   if (isNamespace(ns)) return ns;
-  const all = [...new Set(COMMANDS.flatMap((c) => c.name.split(":").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join(":"))))];
+  const all = [
+    ...new Set(
+      COMMANDS.flatMap((c) =>
+        c.name
+          .split(":")
+          .slice(0, -1)
+          .map((_, i, parts) => parts.slice(0, i + 1).join(":")),
+      ),
+    ),
+  ];
   const near = nearest(ns, all);
-  throw new UsageError(`no namespace "${name}"`, near.length ? `did you mean ${near.join(", ")}?` : `namespaces: ${all.filter((n) => !n.includes(":")).join(", ")}`);
+  throw new UsageError(
+    `no namespace "${name}"`,
+    near.length ? `did you mean ${near.join(", ")}?` : `namespaces: ${all.filter((n) => !n.includes(":")).join(", ")}`,
+  );
 }
 
 /**
@@ -106,5 +118,8 @@ export function findCommand(name: string, next?: string): CommandDef {
   const ns = full.slice(0, full.lastIndexOf(":"));
   if (ns && isNamespace(ns)) throw new UsageError(`unknown command "${name}"`, `the ${ns} commands: ${names.filter((n) => n.startsWith(`${ns}:`)).join(", ")}`);
   const containing = names.filter((n) => n.includes(full));
-  throw new UsageError(`unknown command "${name}"`, containing.length ? `did you mean ${containing.slice(0, 5).join(", ")}?` : "run orgs list to see every command");
+  throw new UsageError(
+    `unknown command "${name}"`,
+    containing.length ? `did you mean ${containing.slice(0, 5).join(", ")}?` : "run orgs list to see every command",
+  );
 }

@@ -6,9 +6,25 @@ import { UsageError } from "../errors";
 import { schemaColumns, type Column } from "../output";
 import { findMember, findRole, findTeam, listRoles, listTeams, roleIds, teamIds, unique } from "../resolve";
 
-const PERMISSION_FLAG = { type: "string", multiple: true, description: `Permissions, comma-separated: ${PERMISSIONS.join(", ")}`, values: PERMISSIONS, placeholder: "list" } as const satisfies FlagDef;
-const ROLE_FLAG = { type: "string", multiple: true, description: "Roles by name or ID, comma-separated or repeated", placeholder: "role" } as const satisfies FlagDef;
-const TEAM_FLAG = { type: "string", multiple: true, description: "Teams by name or ID, comma-separated or repeated", placeholder: "team" } as const satisfies FlagDef;
+const PERMISSION_FLAG = {
+  type: "string",
+  multiple: true,
+  description: `Permissions, comma-separated: ${PERMISSIONS.join(", ")}`,
+  values: PERMISSIONS,
+  placeholder: "list",
+} as const satisfies FlagDef;
+const ROLE_FLAG = {
+  type: "string",
+  multiple: true,
+  description: "Roles by name or ID, comma-separated or repeated",
+  placeholder: "role",
+} as const satisfies FlagDef;
+const TEAM_FLAG = {
+  type: "string",
+  multiple: true,
+  description: "Teams by name or ID, comma-separated or repeated",
+  placeholder: "team",
+} as const satisfies FlagDef;
 
 /** Role and team names by ID, to show members by names instead of IDs (two list calls). */
 async function namesOf(ctx: RunCtx): Promise<{ roles(m: Member): string[]; teams(m: Member): string[] }> {
@@ -61,7 +77,11 @@ export const memberCommands: CommandDef[] = [
   command({
     name: "organization:user:list",
     summary: "List members and pending invitations",
-    examples: ["orgs organization:user:list --org acme", "orgs organization:user:list --org acme --status invited --format csv", "orgs organization:user:list --org acme --permission billing"],
+    examples: [
+      "orgs organization:user:list --org acme",
+      "orgs organization:user:list --org acme --status invited --format csv",
+      "orgs organization:user:list --org acme --permission billing",
+    ],
     org: true,
     flags: {
       status: { type: "string", description: "Only members in this state", values: MEMBER_STATUSES },
@@ -78,7 +98,10 @@ export const memberCommands: CommandDef[] = [
         team_id: teamRef ? (await findTeam(ctx, teamRef)).id : undefined,
       };
       const p = ctx.progress("Fetching members");
-      const members = await ctx.client().listAll("listMembers", { params: { org: ctx.org() }, query }, p.update).finally(p.done);
+      const members = await ctx
+        .client()
+        .listAll("listMembers", { params: { org: ctx.org() }, query }, p.update)
+        .finally(p.done);
       ctx.out.list(members, ctx.out.format === "json" ? [] : await memberColumns(ctx), "No members match.");
     },
   }),
@@ -163,7 +186,19 @@ export const memberCommands: CommandDef[] = [
     async run(ctx) {
       const p = ctx.progress("Fetching invitations");
       const items = await ctx.client().listAll("listMyInvitations", {}, p.update).finally(p.done);
-      ctx.out.list(items, [["Member", "id"], ["Organization", "organization_slug"], ["Name", "organization_name"], ["Email", "email"], ["Status", "status"], ["Expires", (m) => m.invitation?.expires_at], ["Note", (m) => m.invitation?.note]], "No pending invitations.");
+      ctx.out.list(
+        items,
+        [
+          ["Member", "id"],
+          ["Organization", "organization_slug"],
+          ["Name", "organization_name"],
+          ["Email", "email"],
+          ["Status", "status"],
+          ["Expires", (m) => m.invitation?.expires_at],
+          ["Note", (m) => m.invitation?.note],
+        ],
+        "No pending invitations.",
+      );
     },
   }),
 ];

@@ -8,7 +8,14 @@ import { UsageError } from "../errors";
 import { schemaColumns, type Column } from "../output";
 import { findMember, propertyPairs, propertyValue, roleIds } from "../resolve";
 
-export const ORG_COLUMNS: Column[] = [["ID", "id"], ["Slug", "slug"], ["Name", "name"], ["Region", "region"], ["Plan", "plan"], ["Created", "created_at"]];
+export const ORG_COLUMNS: Column[] = [
+  ["ID", "id"],
+  ["Slug", "slug"],
+  ["Name", "name"],
+  ["Region", "region"],
+  ["Plan", "plan"],
+  ["Created", "created_at"],
+];
 const ORG_PROPERTIES = Object.keys(Organization.shape);
 // The API's PATCH takes region too, only to refuse a change (422 immutable_field): not writable.
 const isImmutable = (k: string) => (Organization.shape as Record<string, z.ZodType>)[k]?.meta()?.["x-immutable"] === true;
@@ -18,12 +25,24 @@ const UPDATABLE = Object.keys(requests.OrganizationUpdate.shape).filter((k) => !
 async function orgColumns(ctx: RunCtx, org: Organization): Promise<Column<Organization>[]> {
   const c = ctx.client();
   const [owner, team] = await Promise.all([
-    c.call("getMember", { params: { org: org.id, member_id: org.owner_member_id } }).then((r) => r.body.email, () => org.owner_member_id),
-    c.call("getTeam", { params: { org: org.id, team_id: org.default_team_id } }).then((r) => r.body.name, () => org.default_team_id),
+    c.call("getMember", { params: { org: org.id, member_id: org.owner_member_id } }).then(
+      (r) => r.body.email,
+      () => org.owner_member_id,
+    ),
+    c.call("getTeam", { params: { org: org.id, team_id: org.default_team_id } }).then(
+      (r) => r.body.name,
+      () => org.default_team_id,
+    ),
   ]);
   return schemaColumns(Organization, {
-    owner_account_id: [["owner", () => owner], ["owner_account_id", "owner_account_id"]],
-    default_team_id: [["default_team", () => team], ["default_team_id", "default_team_id"]],
+    owner_account_id: [
+      ["owner", () => owner],
+      ["owner_account_id", "owner_account_id"],
+    ],
+    default_team_id: [
+      ["default_team", () => team],
+      ["default_team_id", "default_team_id"],
+    ],
   });
 }
 
@@ -41,13 +60,18 @@ export const organizationCommands: CommandDef[] = [
   command({
     name: "organization:info",
     summary: "View an organization, one property of it, or change a property",
-    description: "Without a property, shows every property. With a property, prints its value. With a property and a value, changes it (booleans take true/false; \"null\" clears website_url).",
+    description:
+      'Without a property, shows every property. With a property, prints its value. With a property and a value, changes it (booleans take true/false; "null" clears website_url).',
     org: true,
     args: [
       { name: "property", description: "A property to view or change", optional: true, values: ORG_PROPERTIES },
       { name: "value", description: "The new value", optional: true },
     ],
-    examples: ["orgs organization:info --org acme", "orgs organization:info --org acme name \"Acme Corp\"", "orgs organization:info --org acme require_two_factor true"],
+    examples: [
+      "orgs organization:info --org acme",
+      'orgs organization:info --org acme name "Acme Corp"',
+      "orgs organization:info --org acme require_two_factor true",
+    ],
     async run(ctx) {
       const org = ctx.org();
       const { property, value } = ctx.args;
@@ -55,7 +79,10 @@ export const organizationCommands: CommandDef[] = [
         throw new UsageError(`organizations have no property "${property}"`, `properties: ${ORG_PROPERTIES.join(", ")}`);
       }
       if (property !== undefined && value !== undefined && !UPDATABLE.includes(property)) {
-        throw new UsageError(isImmutable(property) ? `${property} is fixed when the organization is created` : `${property} is read-only`, `writable: ${UPDATABLE.join(", ")}`);
+        throw new UsageError(
+          isImmutable(property) ? `${property} is fixed when the organization is created` : `${property} is read-only`,
+          `writable: ${UPDATABLE.join(", ")}`,
+        );
       }
       const typed = property !== undefined && value !== undefined ? propertyValue(requests.OrganizationUpdate, property, value, "an organization") : undefined;
       const c = ctx.client();
@@ -80,7 +107,7 @@ export const organizationCommands: CommandDef[] = [
       plan: { type: "string", description: "Pricing plan (default: free)" },
       "require-2fa": { type: "boolean", description: "Refuse members without two-factor authentication" },
     },
-    examples: ["orgs organization:create acme --name \"Acme Inc\" --region eu"],
+    examples: ['orgs organization:create acme --name "Acme Inc" --region eu'],
     async run(ctx) {
       const region = ctx.flags.region;
       if (!region) throw new UsageError("missing --region", `choose where the data lives: ${REGIONS.join(", ")} (it cannot change later)`);
@@ -129,7 +156,9 @@ export const organizationCommands: CommandDef[] = [
       const target = await findMember(ctx, ctx.args.email);
       const keep = await roleIds(ctx, ctx.flags["previous-owner-role"]);
       await ctx.confirm(`Transfer ownership of ${org} to ${target.email}? You will no longer be the owner`);
-      const { body } = await ctx.client().call("transferOwnership", { params: { org }, body: { new_owner_member_id: target.id, previous_owner_role_ids: keep } });
+      const { body } = await ctx
+        .client()
+        .call("transferOwnership", { params: { org }, body: { new_owner_member_id: target.id, previous_owner_role_ids: keep } });
       ctx.out.note(`${target.email} now owns ${body.slug}.`);
       ctx.out.item(body);
     },
@@ -139,7 +168,15 @@ export const organizationCommands: CommandDef[] = [
     summary: "View or change the billing address",
     description: "With property/value pairs, changes those properties and keeps the rest.",
     org: true,
-    args: [{ name: "properties", description: "property value [property value…]", optional: true, variadic: true, values: Object.keys(requests.BillingAddressUpdate.shape) }],
+    args: [
+      {
+        name: "properties",
+        description: "property value [property value…]",
+        optional: true,
+        variadic: true,
+        values: Object.keys(requests.BillingAddressUpdate.shape),
+      },
+    ],
     examples: ["orgs organization:billing:address --org acme country FR locality Paris postal_code 75001"],
     async run(ctx) {
       const org = ctx.org();
@@ -160,8 +197,16 @@ export const organizationCommands: CommandDef[] = [
     name: "organization:billing:profile",
     summary: "View or change the billing profile",
     org: true,
-    args: [{ name: "properties", description: "property value [property value…]", optional: true, variadic: true, values: Object.keys(requests.BillingProfileUpdate.shape) }],
-    examples: ["orgs organization:billing:profile --org acme company_name \"Acme SAS\" vat_number FR123"],
+    args: [
+      {
+        name: "properties",
+        description: "property value [property value…]",
+        optional: true,
+        variadic: true,
+        values: Object.keys(requests.BillingProfileUpdate.shape),
+      },
+    ],
+    examples: ['orgs organization:billing:profile --org acme company_name "Acme SAS" vat_number FR123'],
     async run(ctx) {
       const org = ctx.org();
       const pairs = ctx.args.properties;
@@ -180,9 +225,17 @@ export const organizationCommands: CommandDef[] = [
     org: true,
     async run(ctx) {
       const p = ctx.progress("Fetching subscriptions");
-      const subs = await ctx.client().listAll("listSubscriptions", { params: { org: ctx.org() } }, p.update).finally(p.done);
-      ctx.out.list(subs, [["ID", "id"], ["Plan", "plan"], ["Status", "status"], ["Project", "project_id"], ["Started", "started_at"]]);
+      const subs = await ctx
+        .client()
+        .listAll("listSubscriptions", { params: { org: ctx.org() } }, p.update)
+        .finally(p.done);
+      ctx.out.list(subs, [
+        ["ID", "id"],
+        ["Plan", "plan"],
+        ["Status", "status"],
+        ["Project", "project_id"],
+        ["Started", "started_at"],
+      ]);
     },
   }),
 ];
-

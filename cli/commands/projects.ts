@@ -5,7 +5,13 @@ import { UsageError } from "../errors";
 import type { Column } from "../output";
 import { findMember, findProject, findRole, findTeam, listRoles, listTeams } from "../resolve";
 
-const PROJECT_COLUMNS: Column<Project>[] = [["ID", "id"], ["Name", "name"], ["Organization", "organization_id"], ["Description", "description"], ["Created", "created_at"]];
+const PROJECT_COLUMNS: Column<Project>[] = [
+  ["ID", "id"],
+  ["Name", "name"],
+  ["Organization", "organization_id"],
+  ["Description", "description"],
+  ["Created", "created_at"],
+];
 const PROJECT_ARG = { name: "project", description: "Project ID (prj_…), or its name with --org" };
 
 /** The same context, with the project's own organization for resolving names in it. */
@@ -15,12 +21,14 @@ export const projectCommands: CommandDef[] = [
   command({
     name: "project:create",
     summary: "Create a project, with its sandbox and live environments",
-    examples: ["orgs project:create web --org acme --description \"The public website\""],
+    examples: ['orgs project:create web --org acme --description "The public website"'],
     org: true,
     args: [{ name: "name", description: "Project name, unique in the organization" }],
     flags: { description: { type: "string", description: "What the project is for" } },
     async run(ctx) {
-      const { body } = await ctx.client().call("createProject", { params: { org: ctx.org() }, body: { name: ctx.args.name, description: ctx.flags.description } });
+      const { body } = await ctx
+        .client()
+        .call("createProject", { params: { org: ctx.org() }, body: { name: ctx.args.name, description: ctx.flags.description } });
       ctx.out.note(`Created project ${body.name} (${body.id}).`);
       ctx.out.item(body);
     },
@@ -33,7 +41,10 @@ export const projectCommands: CommandDef[] = [
     flags: { name: { type: "string", description: "Only the project with this name" } },
     async run(ctx) {
       const p = ctx.progress("Fetching projects");
-      const items = await ctx.client().listAll("listProjects", { params: { org: ctx.org() }, query: { name: ctx.flags.name } }, p.update).finally(p.done);
+      const items = await ctx
+        .client()
+        .listAll("listProjects", { params: { org: ctx.org() }, query: { name: ctx.flags.name } }, p.update)
+        .finally(p.done);
       ctx.out.list(items, PROJECT_COLUMNS, "No projects.");
     },
   }),
@@ -50,7 +61,7 @@ export const projectCommands: CommandDef[] = [
   command({
     name: "project:update",
     summary: "Rename a project or change its description",
-    examples: ["orgs project:update web --org acme --name website --description \"The public website\""],
+    examples: ['orgs project:update web --org acme --name website --description "The public website"'],
     org: true,
     args: [PROJECT_ARG],
     flags: { name: { type: "string", description: "New name" }, description: { type: "string", description: "New description" } },
@@ -107,7 +118,11 @@ export const projectCommands: CommandDef[] = [
     async run(ctx) {
       const p = await findProject(ctx, ctx.args.project);
       const items = await ctx.client().listAll("listEnvironments", { params: { project_id: p.id } });
-      ctx.out.list(items, [["ID", "id"], ["Type", "type"], ["Project", "project_id"]]);
+      ctx.out.list(items, [
+        ["ID", "id"],
+        ["Type", "type"],
+        ["Project", "project_id"],
+      ]);
     },
   }),
 ];
@@ -123,7 +138,11 @@ const ENV_VALUES = [...ENVIRONMENT_ROLES, "none"] as const;
 /** Exactly one of --member/--role/--team/--account, resolved to the API's principal path. */
 async function principal(ctx: RunCtx<typeof PRINCIPAL_FLAGS>, p: Project): Promise<{ principal_type: PrincipalType; principal_id: string; label: string }> {
   const given = (["member", "role", "team", "account"] as const).filter((k) => ctx.flags[k] !== undefined);
-  if (given.length !== 1) throw new UsageError(given.length ? `give one principal, not ${given.map((g) => `--${g}`).join(" and ")}` : "missing the principal", "pass exactly one of --member <email>, --role <name>, --team <name>, --account <acct_id>");
+  if (given.length !== 1)
+    throw new UsageError(
+      given.length ? `give one principal, not ${given.map((g) => `--${g}`).join(" and ")}` : "missing the principal",
+      "pass exactly one of --member <email>, --role <name>, --team <name>, --account <acct_id>",
+    );
   const kind = given[0]!;
   const ref = ctx.flags[kind]!;
   const octx = inProjectOrg(ctx, p);
@@ -147,19 +166,24 @@ export const accessCommands: CommandDef[] = [
     async run(ctx) {
       const p = await findProject(ctx, ctx.args.project);
       const prog = ctx.progress("Fetching grants");
-      const grants = await ctx.client()
+      const grants = await ctx
+        .client()
         .listAll("listProjectAccess", { params: { project_id: p.id }, query: { principal_type: ctx.flags.type } }, prog.update)
         .finally(prog.done);
       if (ctx.out.format === "json") return ctx.out.json(grants);
       const names = await principalNames(inProjectOrg(ctx, p), grants);
-      ctx.out.list(grants, [
-        ["Type", "principal_type"],
-        ["Principal", (g) => names.get(g.principal_id) ?? g.principal_id],
-        ["Level", "role"],
-        ["Sandbox", (g) => g.environment_roles.sandbox ?? "none"],
-        ["Live", (g) => g.environment_roles.live ?? "none"],
-        ["External", (g) => (g.external ? "yes" : "")],
-      ], "No access grants.");
+      ctx.out.list(
+        grants,
+        [
+          ["Type", "principal_type"],
+          ["Principal", (g) => names.get(g.principal_id) ?? g.principal_id],
+          ["Level", "role"],
+          ["Sandbox", (g) => g.environment_roles.sandbox ?? "none"],
+          ["Live", (g) => g.environment_roles.live ?? "none"],
+          ["External", (g) => (g.external ? "yes" : "")],
+        ],
+        "No access grants.",
+      );
     },
   }),
   command({

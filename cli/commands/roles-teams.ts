@@ -6,9 +6,27 @@ import { UsageError } from "../errors";
 import type { Column } from "../output";
 import { findMember, findRole, findTeam, unique } from "../resolve";
 
-const ROLE_COLUMNS: Column<Role>[] = [["ID", "id"], ["Name", "name"], ["Built-in", (r) => (r.builtin ? "yes" : "")], ["Permissions", "permissions"], ["Description", "description"]];
-const TEAM_COLUMNS: Column<Team>[] = [["ID", "id"], ["Name", "name"], ["Members", "member_count"], ["Default", (t) => (t.is_default ? "yes" : "")], ["Description", "description"]];
-const PERMISSION_FLAG = { type: "string", multiple: true, description: `Permissions the role confers, comma-separated: ${PERMISSIONS.join(", ")}`, values: PERMISSIONS, placeholder: "list" } as const;
+const ROLE_COLUMNS: Column<Role>[] = [
+  ["ID", "id"],
+  ["Name", "name"],
+  ["Built-in", (r) => (r.builtin ? "yes" : "")],
+  ["Permissions", "permissions"],
+  ["Description", "description"],
+];
+const TEAM_COLUMNS: Column<Team>[] = [
+  ["ID", "id"],
+  ["Name", "name"],
+  ["Members", "member_count"],
+  ["Default", (t) => (t.is_default ? "yes" : "")],
+  ["Description", "description"],
+];
+const PERMISSION_FLAG = {
+  type: "string",
+  multiple: true,
+  description: `Permissions the role confers, comma-separated: ${PERMISSIONS.join(", ")}`,
+  values: PERMISSIONS,
+  placeholder: "list",
+} as const;
 const ROLE_ARG = { name: "role", description: "Role name or ID" };
 const TEAM_ARG = { name: "team", description: "Team name or ID" };
 
@@ -22,7 +40,9 @@ export const roleCommands: CommandDef[] = [
     examples: ["orgs role:create billing-admins --org acme --permission=billing,plans"],
     async run(ctx) {
       const permissions = unique(ctx.flags.permission) ?? [];
-      const { body } = await ctx.client().call("createRole", { params: { org: ctx.org() }, body: { name: ctx.args.name, permissions, description: ctx.flags.description } });
+      const { body } = await ctx
+        .client()
+        .call("createRole", { params: { org: ctx.org() }, body: { name: ctx.args.name, permissions, description: ctx.flags.description } });
       ctx.out.note(`Created role ${body.name} (${body.id}).`);
       ctx.out.item(body);
     },
@@ -34,7 +54,10 @@ export const roleCommands: CommandDef[] = [
     org: true,
     async run(ctx) {
       const p = ctx.progress("Fetching roles");
-      const roles = await ctx.client().listAll("listRoles", { params: { org: ctx.org() } }, p.update).finally(p.done);
+      const roles = await ctx
+        .client()
+        .listAll("listRoles", { params: { org: ctx.org() } }, p.update)
+        .finally(p.done);
       ctx.out.list(roles, ROLE_COLUMNS);
     },
   }),
@@ -59,9 +82,12 @@ export const roleCommands: CommandDef[] = [
       const permissions = unique(ctx.flags.permission);
       const name = ctx.flags.name;
       const description = ctx.flags.description;
-      if (!permissions && name === undefined && description === undefined) throw new UsageError("nothing to change", "pass --name, --description or --permission");
+      if (!permissions && name === undefined && description === undefined)
+        throw new UsageError("nothing to change", "pass --name, --description or --permission");
       const role = await findRole(ctx, ctx.args.role);
-      const { body } = await ctx.client().call("updateRole", { params: { org: ctx.org(), role_id: role.id }, body: { name, description, permissions }, ifMatch: role.version });
+      const { body } = await ctx
+        .client()
+        .call("updateRole", { params: { org: ctx.org(), role_id: role.id }, body: { name, description, permissions }, ifMatch: role.version });
       ctx.out.note(`Updated role ${body.name}.`);
       ctx.out.item(body);
     },
@@ -87,7 +113,7 @@ export const teamCommands: CommandDef[] = [
   command({
     name: "team:create",
     summary: "Create a team",
-    examples: ["orgs team:create Backend --org acme --description \"API and database\""],
+    examples: ['orgs team:create Backend --org acme --description "API and database"'],
     org: true,
     args: [{ name: "name", description: "Team name, unique in the organization" }],
     flags: { description: { type: "string", description: "What the team is for" } },
@@ -104,7 +130,10 @@ export const teamCommands: CommandDef[] = [
     org: true,
     async run(ctx) {
       const p = ctx.progress("Fetching teams");
-      const teams = await ctx.client().listAll("listTeams", { params: { org: ctx.org() } }, p.update).finally(p.done);
+      const teams = await ctx
+        .client()
+        .listAll("listTeams", { params: { org: ctx.org() } }, p.update)
+        .finally(p.done);
       ctx.out.list(teams, TEAM_COLUMNS);
     },
   }),
@@ -121,7 +150,7 @@ export const teamCommands: CommandDef[] = [
   command({
     name: "team:update",
     summary: "Rename a team or change its description",
-    examples: ["orgs team:update Backend --org acme --name \"Platform team\""],
+    examples: ['orgs team:update Backend --org acme --name "Platform team"'],
     org: true,
     args: [TEAM_ARG],
     flags: { name: { type: "string", description: "New name" }, description: { type: "string", description: "New description" } },
@@ -130,7 +159,9 @@ export const teamCommands: CommandDef[] = [
       const description = ctx.flags.description;
       if (name === undefined && description === undefined) throw new UsageError("nothing to change", "pass --name or --description");
       const team = await findTeam(ctx, ctx.args.team);
-      const { body } = await ctx.client().call("updateTeam", { params: { org: ctx.org(), team_id: team.id }, body: { name, description }, ifMatch: team.version });
+      const { body } = await ctx
+        .client()
+        .call("updateTeam", { params: { org: ctx.org(), team_id: team.id }, body: { name, description }, ifMatch: team.version });
       ctx.out.note(`Updated team ${body.name}.`);
       ctx.out.item(body);
     },
@@ -191,9 +222,20 @@ export const teamCommands: CommandDef[] = [
     async run(ctx) {
       const team = await findTeam(ctx, ctx.args.team);
       const p = ctx.progress("Fetching team members");
-      const items = await ctx.client().listAll("listTeamMembers", { params: { org: ctx.org(), team_id: team.id } }, p.update).finally(p.done);
-      ctx.out.list(items, [["Member", "member_id"], ["Email", "email"], ["Role", "role"], ["Added", "created_at"]], `Team ${team.name} has no members.`);
+      const items = await ctx
+        .client()
+        .listAll("listTeamMembers", { params: { org: ctx.org(), team_id: team.id } }, p.update)
+        .finally(p.done);
+      ctx.out.list(
+        items,
+        [
+          ["Member", "member_id"],
+          ["Email", "email"],
+          ["Role", "role"],
+          ["Added", "created_at"],
+        ],
+        `Team ${team.name} has no members.`,
+      );
     },
   }),
 ];
-

@@ -10,9 +10,7 @@ const names = z.array(z.string().min(1).max(255));
 const Access = z.strictObject({
   project: z.string().min(1),
   level: z.enum(PROJECT_ROLES),
-  environments: z
-    .strictObject({ sandbox: z.enum(ENVIRONMENT_ROLES).nullable().optional(), live: z.enum(ENVIRONMENT_ROLES).nullable().optional() })
-    .optional(),
+  environments: z.strictObject({ sandbox: z.enum(ENVIRONMENT_ROLES).nullable().optional(), live: z.enum(ENVIRONMENT_ROLES).nullable().optional() }).optional(),
 });
 const Entry = z.strictObject({
   email: Email,
@@ -54,7 +52,10 @@ export interface MembersFile {
 }
 
 export class MembersFileError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
 }
@@ -69,7 +70,10 @@ export function parseMembers(text: string, file = "members.yaml"): MembersFile {
   }
   const parsed = File.safeParse(raw);
   if (!parsed.success) {
-    throw new MembersFileError(file, parsed.error.issues.map((i) => `${where(i.path) || "(top)"}: ${i.message}`));
+    throw new MembersFileError(
+      file,
+      parsed.error.issues.map((i) => `${where(i.path) || "(top)"}: ${i.message}`),
+    );
   }
   const doc = parsed.data;
   const problems: string[] = [];

@@ -33,7 +33,9 @@ export async function findOrg(q: Queryable, ref: string): Promise<OrgRow | undef
  */
 export async function orgAccess(ctx: Pick<Ctx, "q" | "caller">, ref: string, opts: { forUpdate?: boolean; allowOutsider?: boolean } = {}): Promise<OrgAccess> {
   const caller = ctx.caller as Caller;
-  const [row] = await ctx.q.query<OrgRow & { member_id: string | null; member_permissions: Permission[] | null; role_permissions: Permission[] | null; is_admin: boolean }>(
+  const [row] = await ctx.q.query<
+    OrgRow & { member_id: string | null; member_permissions: Permission[] | null; role_permissions: Permission[] | null; is_admin: boolean }
+  >(
     `SELECT ${ORG_COLUMNS}, m.id AS member_id, m.permissions AS member_permissions,
             ${ROLE_PERMISSIONS_OF_M} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_M} AS is_admin
        FROM organizations o LEFT JOIN members m ON m.organization_id = o.id AND m.account_id = $2 AND m.joined_at IS NOT NULL

@@ -6,21 +6,49 @@ import { iso } from "./rows";
 
 export const TOKEN_PREFIX = "omt";
 
-export interface AccountRow { id: string; email: string; name: string; totp_secret: string | null; created_at: Date }
+export interface AccountRow {
+  id: string;
+  email: string;
+  name: string;
+  totp_secret: string | null;
+  created_at: Date;
+}
 
 export const toAccount = (r: AccountRow) => ({
-  id: r.id, email: r.email, name: r.name, two_factor_enabled: r.totp_secret !== null, created_at: iso(r.created_at)!,
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  two_factor_enabled: r.totp_secret !== null,
+  created_at: iso(r.created_at)!,
 });
 
-export interface TokenRow { id: string; name: string; organization_ids: string[] | null; expires_at: Date; last4: string; created_at: Date; last_used_at: Date | null }
+export interface TokenRow {
+  id: string;
+  name: string;
+  organization_ids: string[] | null;
+  expires_at: Date;
+  last4: string;
+  created_at: Date;
+  last_used_at: Date | null;
+}
 
 export const toToken = (r: TokenRow) => ({
-  id: r.id, name: r.name, organization_ids: r.organization_ids, expires_at: iso(r.expires_at)!, last4: r.last4,
-  created_at: iso(r.created_at)!, last_used_at: iso(r.last_used_at),
+  id: r.id,
+  name: r.name,
+  organization_ids: r.organization_ids,
+  expires_at: iso(r.expires_at)!,
+  last4: r.last4,
+  created_at: iso(r.created_at)!,
+  last_used_at: iso(r.last_used_at),
 });
 
 /** Stores a token's hash; the secret itself is returned once. A given secret (bootstrap) is used as is. */
-export async function issueToken(q: Queryable, accountId: string, t: { name: string; expiresAt: Date; organizationIds?: string[] | null; secret?: string }, now: Date) {
+export async function issueToken(
+  q: Queryable,
+  accountId: string,
+  t: { name: string; expiresAt: Date; organizationIds?: string[] | null; secret?: string },
+  now: Date,
+) {
   const secret = t.secret ?? newSecret(TOKEN_PREFIX);
   const id = newId("tok");
   const [row] = await q.query<TokenRow>(

@@ -21,9 +21,17 @@ export async function audit(ctx: Pick<Ctx, "q" | "caller" | "ip" | "userAgent" |
     `INSERT INTO audit_events (id, organization_id, occurred_at, action, actor, source_ip, user_agent, request_id, target, project_id, changes)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     [
-      newId("evt", ctx.now.getTime()), e.organizationId, ctx.now, e.action, JSON.stringify(actor), ctx.ip, ctx.userAgent, ctx.requestId,
+      newId("evt", ctx.now.getTime()),
+      e.organizationId,
+      ctx.now,
+      e.action,
+      JSON.stringify(actor),
+      ctx.ip,
+      ctx.userAgent,
+      ctx.requestId,
       JSON.stringify({ type: e.target.type, id: e.target.id, display_name: e.target.display_name ?? null }),
-      e.projectId ?? null, e.changes && Object.keys(e.changes).length ? JSON.stringify(e.changes) : null,
+      e.projectId ?? null,
+      e.changes && Object.keys(e.changes).length ? JSON.stringify(e.changes) : null,
     ],
   );
 }

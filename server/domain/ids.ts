@@ -16,7 +16,10 @@ export function newId(prefix: string, now = Date.now()): string {
     now = lastTime;
     tail = [...lastTail];
     for (let i = tail.length - 1; i >= 0; i--) {
-      if (tail[i]! < 31) { tail[i]!++; break; }
+      if (tail[i]! < 31) {
+        tail[i]!++;
+        break;
+      }
       tail[i] = 0;
     }
   } else {

@@ -65,7 +65,12 @@ export function toMember(r: MemberRow, now: Date): Member {
     is_owner: r.is_owner,
     invitation: r.joined_at
       ? null
-      : { expires_at: iso(r.invitation_expires_at)!, invited_by_account_id: r.invited_by_account_id, note: r.invitation_note, sent_count: r.invitation_sent_count },
+      : {
+          expires_at: iso(r.invitation_expires_at)!,
+          invited_by_account_id: r.invited_by_account_id,
+          note: r.invitation_note,
+          sent_count: r.invitation_sent_count,
+        },
     two_factor_enabled: r.two_factor_enabled,
     joined_at: iso(r.joined_at),
     created_at: iso(r.created_at)!,
@@ -98,17 +103,25 @@ export type MemberAct = "roles" | "permissions" | "teams" | "remove" | "resend";
  */
 export function mayActOn(a: OrgAccess, m: MemberRow, callerAccountId: string, acts: MemberAct[]): void {
   if (m.is_owner) {
-    if (acts.includes("permissions")) invalid("/permissions", `${m.email} owns the organization and holds every permission already`, "owner_has_all_permissions");
+    if (acts.includes("permissions"))
+      invalid("/permissions", `${m.email} owns the organization and holds every permission already`, "owner_has_all_permissions");
     if (acts.includes("roles")) fail("cannot_remove_owner", `${m.email} owns the organization: the owner's roles cannot change (transfer ownership first)`);
     if (acts.includes("remove")) fail("cannot_remove_owner", `${m.email} owns the organization and cannot be removed: transfer ownership first`);
-    if (!a.isOwner) fail("forbidden", `${m.email} owns the organization: only the owner changes the owner's teams, and nobody changes the owner's roles or permissions`);
+    if (!a.isOwner)
+      fail("forbidden", `${m.email} owns the organization: only the owner changes the owner's teams, and nobody changes the owner's roles or permissions`);
   }
   // A user admin could otherwise strip the organization of every admin but the owner.
   if (m.has_admin_role && !a.isAdmin) {
     const invited = !m.joined_at;
-    const what = acts.includes("remove") ? (invited ? "revoke that invitation" : "remove an admin")
-      : acts.includes("resend") ? "re-send that invitation"
-      : invited ? "change that invitation's roles, teams or permissions" : "change an admin's roles, teams or permissions";
+    const what = acts.includes("remove")
+      ? invited
+        ? "revoke that invitation"
+        : "remove an admin"
+      : acts.includes("resend")
+        ? "re-send that invitation"
+        : invited
+          ? "change that invitation's roles, teams or permissions"
+          : "change an admin's roles, teams or permissions";
     fail("forbidden", `${m.email} ${invited ? "is invited with" : "holds"} the ADMIN role: only the owner and ADMIN members can ${what}`);
   }
   if (m.account_id === callerAccountId && (acts.includes("roles") || acts.includes("permissions"))) {
@@ -116,7 +129,12 @@ export function mayActOn(a: OrgAccess, m: MemberRow, callerAccountId: string, ac
   }
 }
 
-export interface RoleRef { id: string; builtin: string | null; permissions: Permission[]; name: string }
+export interface RoleRef {
+  id: string;
+  builtin: string | null;
+  permissions: Permission[];
+  name: string;
+}
 
 /** Checks that every role ID belongs to the org; 422 naming the first one that does not. */
 export async function rolesOf(q: Queryable, orgId: string, ids: string[], field = "/role_ids"): Promise<RoleRef[]> {
@@ -171,9 +189,13 @@ export async function countInvitation(ctx: Pick<Ctx, "q" | "now" | "config">, or
   if (sent <= ctx.config.invitationQuota) return;
   // The oldest minute in the window leaves it a day after it began.
   const retryAfter = Math.max(1, Math.ceil((new Date(oldest).getTime() + QUOTA_WINDOW_MS - ctx.now.getTime()) / 1000));
-  fail("invitation_quota_exceeded", `the organization sent ${sent - 1} invitations in the last 24 hours, its limit: retry in ${Math.ceil(retryAfter / 60)} minutes`, {
-    headers: { "retry-after": String(retryAfter) },
-  });
+  fail(
+    "invitation_quota_exceeded",
+    `the organization sent ${sent - 1} invitations in the last 24 hours, its limit: retry in ${Math.ceil(retryAfter / 60)} minutes`,
+    {
+      headers: { "retry-after": String(retryAfter) },
+    },
+  );
 }
 
 /** A fresh single-use invitation token: the secret goes into the mail, its hash into the row. */
@@ -182,7 +204,14 @@ export function newInvitationToken(): { token: string; hash: string } {
   return { token, hash: hashToken(token) };
 }
 
-export async function sendInvitation(ctx: Pick<Ctx, "q" | "mailer" | "afterCommit" | "config" | "caller">, org: { id: string; name: string; slug: string }, email: string, token: string, expiresAt: Date, note: string | null): Promise<void> {
+export async function sendInvitation(
+  ctx: Pick<Ctx, "q" | "mailer" | "afterCommit" | "config" | "caller">,
+  org: { id: string; name: string; slug: string },
+  email: string,
+  token: string,
+  expiresAt: Date,
+  note: string | null,
+): Promise<void> {
   const inviter = ctx.caller ? `${ctx.caller.name} (${ctx.caller.email})` : "An administrator";
   const text = [
     `${inviter} invited you to join the organization ${org.name} (${org.slug}) on orgs.`,
@@ -194,5 +223,9 @@ export async function sendInvitation(ctx: Pick<Ctx, "q" | "mailer" | "afterCommi
     "",
     `The invitation expires on ${expiresAt.toISOString()}.`,
   ].join("\n");
-  await ctx.mailer.send(ctx.q, { organizationId: org.id, to: email, subject: `You're invited to join ${org.name} on orgs`, text, invitationToken: token }, ctx.afterCommit);
+  await ctx.mailer.send(
+    ctx.q,
+    { organizationId: org.id, to: email, subject: `You're invited to join ${org.name} on orgs`, text, invitationToken: token },
+    ctx.afterCommit,
+  );
 }

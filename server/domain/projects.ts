@@ -15,8 +15,15 @@ export type EnvRole = "admin" | "contributor" | "viewer" | null;
 export type EnvironmentRoles = { sandbox: EnvRole; live: EnvRole };
 
 export interface ProjectRow {
-  id: string; organization_id: string; name: string; description: string; created_by_account_id: string | null;
-  created_at: Date; updated_at: Date; version: number; environments: Environment[] | null;
+  id: string;
+  organization_id: string;
+  name: string;
+  description: string;
+  created_by_account_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+  environments: Environment[] | null;
 }
 
 /** Environments come sandbox first, then live. */
@@ -26,9 +33,15 @@ export const PROJECT_COLUMNS = `p.id, p.organization_id, p.name, p.description, 
 
 export function toProject(r: ProjectRow): Project {
   return {
-    id: r.id, organization_id: r.organization_id, name: r.name, description: r.description,
-    environments: r.environments ?? [], created_by_account_id: r.created_by_account_id,
-    created_at: iso(r.created_at)!, updated_at: iso(r.updated_at)!, version: r.version,
+    id: r.id,
+    organization_id: r.organization_id,
+    name: r.name,
+    description: r.description,
+    environments: r.environments ?? [],
+    created_by_account_id: r.created_by_account_id,
+    created_at: iso(r.created_at)!,
+    updated_at: iso(r.updated_at)!,
+    version: r.version,
   };
 }
 
@@ -43,8 +56,16 @@ export async function loadProject(q: Queryable, id: string, lock?: "update" | "s
 }
 
 export interface GrantRow {
-  project_id: string; organization_id: string; principal_type: PrincipalType; principal_id: string; role: ProjectRole;
-  sandbox_role: EnvRole; live_role: EnvRole; created_at: Date; version: number; external: boolean;
+  project_id: string;
+  organization_id: string;
+  principal_type: PrincipalType;
+  principal_id: string;
+  role: ProjectRole;
+  sandbox_role: EnvRole;
+  live_role: EnvRole;
+  created_at: Date;
+  version: number;
+  external: boolean;
 }
 
 /** `external`: an account principal that is not a member of the project's organization. */
@@ -56,9 +77,15 @@ export const GRANT_COLUMNS = `g.project_id, g.principal_type, g.principal_id, g.
 
 export function toProjectAccess(r: GrantRow): ProjectAccess {
   return {
-    project_id: r.project_id, organization_id: r.organization_id, principal_type: r.principal_type, principal_id: r.principal_id, role: r.role,
-    environment_roles: { sandbox: r.sandbox_role, live: r.live_role }, external: r.external,
-    created_at: iso(r.created_at)!, version: r.version,
+    project_id: r.project_id,
+    organization_id: r.organization_id,
+    principal_type: r.principal_type,
+    principal_id: r.principal_id,
+    role: r.role,
+    environment_roles: { sandbox: r.sandbox_role, live: r.live_role },
+    external: r.external,
+    created_at: iso(r.created_at)!,
+    version: r.version,
   };
 }
 
@@ -80,7 +107,11 @@ export interface Subject {
 }
 
 export const subjectOf = (a: OrgAccess, accountId: string): Subject => ({
-  accountId, memberId: a.memberId, isOwner: a.isOwner, isAdmin: a.isAdmin, canCreate: a.memberId !== null && a.permissions.has("projects:create"),
+  accountId,
+  memberId: a.memberId,
+  isOwner: a.isOwner,
+  isAdmin: a.isAdmin,
+  canCreate: a.memberId !== null && a.permissions.has("projects:create"),
 });
 
 /** SQL: the grant `g` applies to the subject (params $acct, $mem are text, possibly null). */
@@ -99,7 +130,11 @@ export function visibleTo(s: Subject, params: unknown[]): string {
   return `(${creator}EXISTS (SELECT 1 FROM project_access g WHERE g.project_id = p.id AND ${grantApplies(acct, mem)}))`;
 }
 
-export interface Effective { role: ProjectRole; environment_roles: EnvironmentRoles; sources: string[] }
+export interface Effective {
+  role: ProjectRole;
+  environment_roles: EnvironmentRoles;
+  sources: string[];
+}
 
 /** The subject's effective access to each of `projects` (absent: no access). */
 export async function effectiveAccess(q: Queryable, s: Subject, projects: Pick<ProjectRow, "id" | "created_by_account_id">[]): Promise<Map<string, Effective>> {
@@ -124,7 +159,8 @@ export async function effectiveAccess(q: Queryable, s: Subject, projects: Pick<P
     if (!s.isAdmin && s.canCreate && s.accountId && p.created_by_account_id === s.accountId) add(p.id, "creator", "admin", allAdmin);
   }
   for (const g of grants) {
-    const source = g.principal_type === "members" ? "member" : g.principal_type === "accounts" ? "account" : `${g.principal_type.slice(0, -1)}:${g.principal_id}`;
+    const source =
+      g.principal_type === "members" ? "member" : g.principal_type === "accounts" ? "account" : `${g.principal_type.slice(0, -1)}:${g.principal_id}`;
     add(g.project_id, source, g.role, { sandbox: g.sandbox_role, live: g.live_role });
   }
   return out;
@@ -135,13 +171,21 @@ export async function canView(q: Queryable, a: OrgAccess, accountId: string, p: 
   return a.isAdmin || (await effectiveAccess(q, subjectOf(a, accountId), [p])).has(p.id);
 }
 
-export interface ProjectAccessCheck { project: ProjectRow; org: OrgAccess }
+export interface ProjectAccessCheck {
+  project: ProjectRow;
+  org: OrgAccess;
+}
 
 /**
  * Resolves a project for the caller and checks they may `need` it. Nobody learns a project exists
  * without access to it or membership of its org (404); members lacking access get 403.
  */
-export async function projectFor(ctx: Pick<Ctx, "q" | "caller">, projectId: string, need: "view" | "admin", opts: { lock?: "update" | "share" } = {}): Promise<ProjectAccessCheck> {
+export async function projectFor(
+  ctx: Pick<Ctx, "q" | "caller">,
+  projectId: string,
+  need: "view" | "admin",
+  opts: { lock?: "update" | "share" } = {},
+): Promise<ProjectAccessCheck> {
   const notFound = (): never => fail("not_found", `project ${projectId} not found`);
   if (!projectId.startsWith("prj_")) notFound();
   const project = await loadProject(ctx.q, projectId, opts.lock);
@@ -165,7 +209,13 @@ export async function projectFor(ctx: Pick<Ctx, "q" | "caller">, projectId: stri
  * Drops every grant to one principal (a member, role or team being deleted), each with a
  * project_access.revoked event. For the members and teams handlers.
  */
-export async function revokeGrantsOf(ctx: Pick<Ctx, "q" | "caller" | "ip" | "userAgent" | "requestId" | "now">, organizationId: string, principalType: PrincipalType, principalId: string, displayName: string | null) {
+export async function revokeGrantsOf(
+  ctx: Pick<Ctx, "q" | "caller" | "ip" | "userAgent" | "requestId" | "now">,
+  organizationId: string,
+  principalType: PrincipalType,
+  principalId: string,
+  displayName: string | null,
+) {
   const gone = await ctx.q.query<{ project_id: string; role: string }>(
     `DELETE FROM project_access g USING projects p
       WHERE p.id = g.project_id AND p.organization_id = $1 AND g.principal_type = $2 AND g.principal_id = $3
@@ -174,7 +224,9 @@ export async function revokeGrantsOf(ctx: Pick<Ctx, "q" | "caller" | "ip" | "use
   );
   for (const g of gone) {
     await audit(ctx, {
-      organizationId, action: "project_access.revoked", projectId: g.project_id,
+      organizationId,
+      action: "project_access.revoked",
+      projectId: g.project_id,
       target: { type: "project_access", id: `${g.project_id}/${principalType}/${principalId}`, display_name: displayName },
       changes: { role: [g.role, null] },
     });

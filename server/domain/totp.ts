@@ -7,7 +7,9 @@ export const STEP_SECONDS = 30;
 export const DIGITS = 6;
 
 export function base32Encode(buf: Buffer): string {
-  let bits = 0, value = 0, out = "";
+  let bits = 0,
+    value = 0,
+    out = "";
   for (const byte of buf) {
     value = (value << 8) | byte;
     bits += 8;
@@ -21,7 +23,8 @@ export function base32Encode(buf: Buffer): string {
 }
 
 export function base32Decode(s: string): Buffer {
-  let bits = 0, value = 0;
+  let bits = 0,
+    value = 0;
   const out: number[] = [];
   for (const ch of s.replace(/=+$/, "").toUpperCase()) {
     const i = BASE32.indexOf(ch);

@@ -7,8 +7,15 @@ import type { Queryable } from "../store/db";
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 interface Row {
-  token_id: string; account_id: string; email: string; name: string; is_operator: boolean;
-  totp_secret: string | null; organization_ids: string[] | null; expires_at: Date; last_used_at: Date | null;
+  token_id: string;
+  account_id: string;
+  email: string;
+  name: string;
+  is_operator: boolean;
+  totp_secret: string | null;
+  organization_ids: string[] | null;
+  expires_at: Date;
+  last_used_at: Date | null;
 }
 
 export async function authenticate(db: Queryable, header: string | undefined, now: Date): Promise<Caller> {

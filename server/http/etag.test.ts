@@ -26,7 +26,12 @@ describe("checkIfMatch", () => {
 
   it("fails 412 with the current ETag otherwise", () => {
     expect(() => checkIfMatch({ headers: { "if-match": '"4"' } }, 5, "team Platform")).toThrow(
-      expect.objectContaining({ code: "precondition_failed", status: 412, extra: { current_etag: '"5"' }, detail: expect.stringContaining("team Platform changed") }),
+      expect.objectContaining({
+        code: "precondition_failed",
+        status: 412,
+        extra: { current_etag: '"5"' },
+        detail: expect.stringContaining("team Platform changed"),
+      }),
     );
   });
 });

@@ -7,16 +7,27 @@ import { ApiError, fail } from "../errors";
 import type { Queryable } from "../store/db";
 import { reply, type ReplyValue } from "./reply";
 
-interface Key { accountId: string; method: string; path: string; key: string; body: unknown; now: Date }
+interface Key {
+  accountId: string;
+  method: string;
+  path: string;
+  key: string;
+  body: unknown;
+  now: Date;
+}
 
 /** How long a key's first answer is replayed; older records are pruned (server/maintenance.ts). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
 export async function runIdempotent(q: Queryable, k: Key, run: () => Promise<ReplyValue>): Promise<ReplyValue> {
   if (k.key.length === 0 || k.key.length > 255) {
-    fail("invalid_header", "Idempotency-Key must be 1-255 characters", { errors: [{ field: "Idempotency-Key", code: "invalid", message: "must be 1-255 characters" }] });
+    fail("invalid_header", "Idempotency-Key must be 1-255 characters", {
+      errors: [{ field: "Idempotency-Key", code: "invalid", message: "must be 1-255 characters" }],
+    });
   }
-  const hash = createHash("sha256").update(JSON.stringify(k.body ?? null)).digest("hex");
+  const hash = createHash("sha256")
+    .update(JSON.stringify(k.body ?? null))
+    .digest("hex");
   const lockKey = `${k.accountId} ${k.method} ${k.path} ${k.key}`;
   const [lock] = await q.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok", [lockKey]);
   if (!lock?.ok) fail("idempotency_key_in_use", "a request with this Idempotency-Key is still being processed: retry shortly");
@@ -32,7 +43,11 @@ export async function runIdempotent(q: Queryable, k: Key, run: () => Promise<Rep
         errors: [{ field: "Idempotency-Key", code: "invalid", message: "was used with another body" }],
       });
     }
-    return reply({ status: prior.status, body: prior.response_body ?? undefined, headers: { ...(prior.response_headers ?? {}), "idempotent-replayed": "true" } });
+    return reply({
+      status: prior.status,
+      body: prior.response_body ?? undefined,
+      headers: { ...(prior.response_headers ?? {}), "idempotent-replayed": "true" },
+    });
   }
 
   await q.query("SAVEPOINT idempotent_request");
@@ -52,7 +67,17 @@ export async function runIdempotent(q: Queryable, k: Key, run: () => Promise<Rep
      ON CONFLICT (account_id, method, path, key) DO UPDATE
        SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, response_body = EXCLUDED.response_body,
            response_headers = EXCLUDED.response_headers, created_at = EXCLUDED.created_at`,
-    [k.accountId, k.method, k.path, k.key, hash, out.status, out.body === undefined ? null : JSON.stringify(out.body), out.headers ? JSON.stringify(out.headers) : null, k.now],
+    [
+      k.accountId,
+      k.method,
+      k.path,
+      k.key,
+      hash,
+      out.status,
+      out.body === undefined ? null : JSON.stringify(out.body),
+      out.headers ? JSON.stringify(out.headers) : null,
+      k.now,
+    ],
   );
   return out;
 }

@@ -45,7 +45,12 @@ describe("pageOf", () => {
     { fetched: 4, limit: 3, items: ["id0", "id1", "id2"], next: "id2" },
     { fetched: 2, limit: 1, items: ["id0"], next: "id0" },
   ])("$fetched rows, limit $limit: items $items, next after $next", ({ fetched, limit, items, next }) => {
-    const page = pageOf(rows(fetched), limit, (r) => r.id, (r) => r.id);
+    const page = pageOf(
+      rows(fetched),
+      limit,
+      (r) => r.id,
+      (r) => r.id,
+    );
     expect(page.items).toEqual(items);
     expect(page.next_cursor === null ? null : decodeCursor(page.next_cursor)).toBe(next);
   });

@@ -8,7 +8,10 @@ export const encodeCursor = (key: string) => Buffer.from(key, "utf8").toString("
 export function decodeCursor(cursor: string | undefined): string | null {
   if (!cursor) return null;
   const key = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!key || /\p{Cc}/u.test(key)) fail("invalid_query", "query parameter cursor: is not a cursor this API issued", { errors: [{ field: "/cursor", code: "invalid", message: "is not a valid cursor" }] });
+  if (!key || /\p{Cc}/u.test(key))
+    fail("invalid_query", "query parameter cursor: is not a cursor this API issued", {
+      errors: [{ field: "/cursor", code: "invalid", message: "is not a valid cursor" }],
+    });
   return key;
 }
 

@@ -82,18 +82,24 @@ describe("toApiError", () => {
     expect(toApiError(Object.assign(new Error("dup"), { code: "23505" }), log())).toMatchObject({ code: "already_exists", status: 409 });
   });
 
-  it.each(["57P01", "08006", "53300", "40001", "40P01", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"])("answers database trouble %s as 503 with Retry-After, logged as a warning", (code) => {
-    const l = log();
-    const problem = toApiError(Object.assign(new Error("gone"), { code }), l);
-    expect(problem).toMatchObject({ code: "unavailable", status: 503, extra: { headers: { "retry-after": "1" } } });
-    expect(l.warn).toHaveBeenCalledOnce();
-  });
+  it.each(["57P01", "08006", "53300", "40001", "40P01", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"])(
+    "answers database trouble %s as 503 with Retry-After, logged as a warning",
+    (code) => {
+      const l = log();
+      const problem = toApiError(Object.assign(new Error("gone"), { code }), l);
+      expect(problem).toMatchObject({ code: "unavailable", status: 503, extra: { headers: { "retry-after": "1" } } });
+      expect(l.warn).toHaveBeenCalledOnce();
+    },
+  );
 
-  it.each([new TypeError("cannot read properties of undefined"), "a string", undefined])("answers anything else (%s) as 500 internal, logged as an error, without its message", (err) => {
-    const l = log();
-    const problem = toApiError(err, l);
-    expect(problem).toMatchObject({ code: "internal", status: 500 });
-    expect(problem.detail).not.toContain("cannot read");
-    expect(l.error).toHaveBeenCalledOnce();
-  });
+  it.each([new TypeError("cannot read properties of undefined"), "a string", undefined])(
+    "answers anything else (%s) as 500 internal, logged as an error, without its message",
+    (err) => {
+      const l = log();
+      const problem = toApiError(err, l);
+      expect(problem).toMatchObject({ code: "internal", status: 500 });
+      expect(problem.detail).not.toContain("cannot read");
+      expect(l.error).toHaveBeenCalledOnce();
+    },
+  );
 });

@@ -28,7 +28,11 @@ const BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   431: "headers_too_large",
 };
 
-interface ErrorLike { code?: unknown; statusCode?: unknown; message?: unknown }
+interface ErrorLike {
+  code?: unknown;
+  statusCode?: unknown;
+  message?: unknown;
+}
 
 /** The problem for an error Fastify (or Node, reading the request) reports about the request; undefined for any other error. */
 export function clientProblem(err: unknown): ApiError | undefined {
@@ -45,7 +49,8 @@ export function clientProblem(err: unknown): ApiError | undefined {
 // Connection loss, shutdown, too many connections, and serialization failures that outlived the
 // store's retries: the client should retry, not report a bug.
 export const isTransient = (code: unknown) =>
-  typeof code === "string" && (/^(08|53|57P)/.test(code) || code === "40001" || code === "40P01" || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code));
+  typeof code === "string" &&
+  (/^(08|53|57P)/.test(code) || code === "40001" || code === "40P01" || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code));
 
 export function toApiError(err: unknown, log: Pick<FastifyBaseLogger, "warn" | "error">): ApiError {
   if (ApiError.isInstance(err)) return err;
@@ -64,5 +69,8 @@ export function toApiError(err: unknown, log: Pick<FastifyBaseLogger, "warn" | "
 export function sendProblem(req: FastifyRequest, res: FastifyReply, err: ApiError): void {
   if (err.extra.headers) res.headers(err.extra.headers);
   if (err.status === 401) res.header("www-authenticate", 'Bearer realm="orgs"');
-  res.code(err.status).type("application/problem+json").send(JSON.stringify(err.toProblem(req.url.split("?")[0]!, String(req.id))));
+  res
+    .code(err.status)
+    .type("application/problem+json")
+    .send(JSON.stringify(err.toProblem(req.url.split("?")[0]!, String(req.id))));
 }

@@ -7,7 +7,12 @@ import { matchesEtag } from "./etag";
 
 const REPLY = Symbol.for("orgs.reply");
 
-export interface ReplyValue { [REPLY]: true; status?: number; body?: unknown; headers?: Record<string, string> }
+export interface ReplyValue {
+  [REPLY]: true;
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 /** A handler result with a status or headers of its own (a plain return value is the body). */
 export function reply(r: { status?: number; body?: unknown; headers?: Record<string, string> }): ReplyValue {

@@ -9,7 +9,11 @@ import { fail } from "../errors";
 type FieldError = NonNullable<Problem["errors"]>[number];
 
 /** What an operation's handler receives of the request, as its schemas parsed it. */
-export interface Input<K extends OperationId> { params: ParamsOf<K>; query: ParsedQueryOf<K>; body: ParsedBodyOf<K> }
+export interface Input<K extends OperationId> {
+  params: ParamsOf<K>;
+  query: ParsedQueryOf<K>;
+  body: ParsedBodyOf<K>;
+}
 
 /**
  * Parses a request for `route` (the route table's entry of operation K): 404 for a path parameter

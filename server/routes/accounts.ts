@@ -12,7 +12,10 @@ export const accountHandlers = {
       fail("forbidden", "sign-up is closed on this server: ask the operator for an account");
     }
     const account = await createAccountRow(ctx.q, ctx.body, ctx.now);
-    if (!account) fail("already_exists", `an account with email ${ctx.body.email} already exists`, { errors: [{ field: "/email", code: "already_exists", message: "is taken" }] });
+    if (!account)
+      fail("already_exists", `an account with email ${ctx.body.email} already exists`, {
+        errors: [{ field: "/email", code: "already_exists", message: "is taken" }],
+      });
     const token = await issueToken(ctx.q, account.id, { name: "sign-up", expiresAt: new Date(ctx.now.getTime() + TOKEN_TTL_MS) }, ctx.now);
     return reply({ status: 201, body: { account: toAccount(account), token }, headers: { location: "/v1/me" } });
   },

@@ -8,8 +8,17 @@ import { iso } from "../domain/rows";
 import { fail } from "../errors";
 
 interface EventRow {
-  id: string; organization_id: string; occurred_at: Date; action: string; actor: AuditEvent["actor"]; source_ip: string | null;
-  user_agent: string | null; request_id: string | null; target: AuditEvent["target"]; project_id: string | null; changes: AuditEvent["changes"];
+  id: string;
+  organization_id: string;
+  occurred_at: Date;
+  action: string;
+  actor: AuditEvent["actor"];
+  source_ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  target: AuditEvent["target"];
+  project_id: string | null;
+  changes: AuditEvent["changes"];
 }
 const COLUMNS = "id, organization_id, occurred_at, action, actor, source_ip, user_agent, request_id, target, project_id, changes";
 const toEvent = (r: EventRow): AuditEvent => ({ ...r, occurred_at: iso(r.occurred_at)! });
@@ -30,7 +39,19 @@ export const auditHandlers = {
           AND ($8::text IS NULL OR target->>'type' = $8) AND ($9::text IS NULL OR target->>'id' = $9)
           AND ($10::text IS NULL OR project_id = $10)
         ORDER BY id DESC LIMIT $11`,
-      [a.org.id, decodeCursor(cursor), after ?? null, since ?? null, until ?? null, family ?? null, actor_id ?? null, target_type ?? null, target_id ?? null, project_id ?? null, limit + 1],
+      [
+        a.org.id,
+        decodeCursor(cursor),
+        after ?? null,
+        since ?? null,
+        until ?? null,
+        family ?? null,
+        actor_id ?? null,
+        target_type ?? null,
+        target_id ?? null,
+        project_id ?? null,
+        limit + 1,
+      ],
     );
     return pageOf(rows, limit, (r) => r.id, toEvent);
   },

@@ -10,7 +10,15 @@ import { updateVersioned } from "../store/versioned";
 
 export const invitationHandlers = {
   async acceptInvitation(ctx) {
-    const [inv] = await ctx.q.query<{ id: string; organization_id: string; email: string; joined_at: Date | null; invitation_expires_at: Date | null; require_two_factor: boolean; slug: string }>(
+    const [inv] = await ctx.q.query<{
+      id: string;
+      organization_id: string;
+      email: string;
+      joined_at: Date | null;
+      invitation_expires_at: Date | null;
+      require_two_factor: boolean;
+      slug: string;
+    }>(
       `SELECT m.id, m.organization_id, m.email, m.joined_at, m.invitation_expires_at, o.require_two_factor, o.slug
          FROM members m JOIN organizations o ON o.id = m.organization_id
         WHERE m.invitation_token_hash = $1 FOR UPDATE OF m`,
@@ -27,7 +35,10 @@ export const invitationHandlers = {
     if (inv.require_two_factor && !ctx.caller.twoFactorEnabled) {
       fail("two_factor_required", `${inv.slug} requires two-factor authentication: enrol (POST /v1/me/two-factor, or orgs 2fa:enroll), then accept again`);
     }
-    const [already] = await ctx.q.query<{ id: string }>("SELECT id FROM members WHERE organization_id = $1 AND account_id = $2", [inv.organization_id, ctx.caller.accountId]);
+    const [already] = await ctx.q.query<{ id: string }>("SELECT id FROM members WHERE organization_id = $1 AND account_id = $2", [
+      inv.organization_id,
+      ctx.caller.accountId,
+    ]);
     if (already) fail("already_member", `you are already a member of ${inv.slug} (${already.id})`, { existing_id: already.id });
     await updateVersioned(ctx.q, "members", { id: inv.id }, { account_id: ctx.caller.accountId, joined_at: ctx.now, invitation_token_hash: null }, ctx.now);
     await audit(ctx, { organizationId: inv.organization_id, action: "invitation.accepted", target: { type: "member", id: inv.id, display_name: inv.email } });
@@ -43,7 +54,12 @@ export const invitationHandlers = {
         ORDER BY m.id LIMIT $3`,
       [ctx.caller.email, after, limit + 1],
     );
-    return pageOf(rows, limit, (r) => r.id, (r) => ({ ...toMember(r, ctx.now), organization_slug: r.organization_slug, organization_name: r.organization_name }));
+    return pageOf(
+      rows,
+      limit,
+      (r) => r.id,
+      (r) => ({ ...toMember(r, ctx.now), organization_slug: r.organization_slug, organization_name: r.organization_name }),
+    );
   },
 
   async listOutbox(ctx) {
@@ -55,6 +71,11 @@ export const invitationHandlers = {
         ORDER BY id LIMIT $3`,
       [to ?? null, after, limit + 1],
     );
-    return pageOf(rows, limit, (r) => r.id, (r) => ({ id: r.id, to: r.to_address, subject: r.subject, text: r.text, invitation_token: r.invitation_token, created_at: iso(r.created_at)! }));
+    return pageOf(
+      rows,
+      limit,
+      (r) => r.id,
+      (r) => ({ id: r.id, to: r.to_address, subject: r.subject, text: r.text, invitation_token: r.invitation_token, created_at: iso(r.created_at)! }),
+    );
   },
 } satisfies Partial<Handlers>;

@@ -9,8 +9,19 @@ import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
 import {
-  MEMBER_COLUMNS, MEMBER_FROM, checkEscalation, checkTeams, countInvitation, loadMember, mayActOn,
-  newInvitationToken, rolesOf, sendInvitation, toMember, type MemberAct, type MemberRow,
+  MEMBER_COLUMNS,
+  MEMBER_FROM,
+  checkEscalation,
+  checkTeams,
+  countInvitation,
+  loadMember,
+  mayActOn,
+  newInvitationToken,
+  rolesOf,
+  sendInvitation,
+  toMember,
+  type MemberAct,
+  type MemberRow,
 } from "../domain/members";
 import { revokeGrantsOf } from "../domain/projects";
 import { fail, invalid } from "../errors";
@@ -49,7 +60,12 @@ export const memberHandlers = {
         ORDER BY m.id LIMIT $8`,
       [a.org.id, after, email ?? null, status ?? null, role_id ?? null, team_id ?? null, permission ?? null, limit + 1, ctx.now],
     );
-    return pageOf(rows, limit, (r) => r.id, (r) => toMember(r, ctx.now));
+    return pageOf(
+      rows,
+      limit,
+      (r) => r.id,
+      (r) => toMember(r, ctx.now),
+    );
   },
 
   async createMember(ctx) {
@@ -58,7 +74,8 @@ export const memberHandlers = {
     const b = ctx.body;
     // The defaults come from the org row; only what the request names needs looking up (and the
     // roles handed out, when the caller is not an admin, for the escalation check).
-    if (!b.team_ids && !a.org.default_team_id) invalid("/team_ids", "the organization has no default team any more: name the teams to join", "validation_failed", "missing");
+    if (!b.team_ids && !a.org.default_team_id)
+      invalid("/team_ids", "the organization has no default team any more: name the teams to join", "validation_failed", "missing");
     const roleIds = b.role_ids ?? [a.org.default_role_id];
     const teamIds = b.team_ids ?? [a.org.default_team_id];
     const permissions = (b.permissions ?? []) as Permission[];
@@ -92,7 +109,9 @@ export const memberHandlers = {
     }
     await sendInvitation(ctx, a.org, b.email, token, expiresAt, b.note ?? null);
     await audit(ctx, {
-      organizationId: a.org.id, action: "invitation.created", target: { type: "member", id, display_name: b.email },
+      organizationId: a.org.id,
+      action: "invitation.created",
+      target: { type: "member", id, display_name: b.email },
       changes: { role_ids: [null, roleIds], team_ids: [null, teamIds], permissions: [null, permissions] },
     });
     const member = toMember(await loadMember(ctx.q, a.org.id, id), ctx.now);
@@ -124,11 +143,16 @@ export const memberHandlers = {
     const permissionsChange = !same(permissions, m.permissions);
     if (!rolesChange && !teamsChange && !permissionsChange) return toMember(m, ctx.now);
     if (roleIds.length === 0) invalid("/role_ids", "a member keeps at least one role", "last_role");
-    if (teamIds.length === 0) fail("last_team", "a member keeps at least one team", { errors: [{ field: "/team_ids", code: "invalid", message: "must hold at least one team" }] });
+    if (teamIds.length === 0)
+      fail("last_team", "a member keeps at least one team", { errors: [{ field: "/team_ids", code: "invalid", message: "must hold at least one team" }] });
     const roles = await rolesOf(ctx.q, a.org.id, roleIds);
     if (teamsChange) await checkTeams(ctx.q, a.org.id, teamIds);
     // Only what is being added must be held by the caller; taking away is always allowed.
-    checkEscalation(a, permissions.filter((p) => !m.permissions.includes(p)), roles.filter((r) => !m.role_ids.includes(r.id)));
+    checkEscalation(
+      a,
+      permissions.filter((p) => !m.permissions.includes(p)),
+      roles.filter((r) => !m.role_ids.includes(r.id)),
+    );
 
     const changes: Record<string, [unknown, unknown]> = {};
     if (rolesChange) {
@@ -167,7 +191,9 @@ export const memberHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     const m = await loadMember(ctx.q, a.org.id, ctx.params.member_id, true);
     const [role] = await ctx.q.query<{ id: string; builtin: string | null; permissions: Permission[]; name: string }>(
-      "SELECT id, builtin, permissions, name FROM roles WHERE id = $1 AND organization_id = $2", [ctx.params.role_id, a.org.id]);
+      "SELECT id, builtin, permissions, name FROM roles WHERE id = $1 AND organization_id = $2",
+      [ctx.params.role_id, a.org.id],
+    );
     if (!role) fail("not_found", `role ${ctx.params.role_id} not found in ${a.org.slug}`);
     authorize(a, "admin", "members");
     mayActOn(a, m, ctx.caller.accountId, ["roles"]);
@@ -176,7 +202,12 @@ export const memberHandlers = {
     checkEscalation(a, [], [role]);
     await ctx.q.query("INSERT INTO member_roles (member_id, role_id) VALUES ($1, $2)", [m.id, role.id]);
     await updateVersioned(ctx.q, "members", { id: m.id }, {}, ctx.now);
-    await audit(ctx, { organizationId: a.org.id, action: "member.role_added", target: target(m), changes: { role_ids: [m.role_ids, [...m.role_ids, role.id].sort()] } });
+    await audit(ctx, {
+      organizationId: a.org.id,
+      action: "member.role_added",
+      target: target(m),
+      changes: { role_ids: [m.role_ids, [...m.role_ids, role.id].sort()] },
+    });
     return toMember(await loadMember(ctx.q, a.org.id, m.id), ctx.now);
   },
 
@@ -190,7 +221,12 @@ export const memberHandlers = {
     if (m.role_ids.length === 1) fail("last_role", `role ${ctx.params.role_id} is the last role of ${m.email}: give another role first`);
     await ctx.q.query("DELETE FROM member_roles WHERE member_id = $1 AND role_id = $2", [m.id, ctx.params.role_id]);
     await updateVersioned(ctx.q, "members", { id: m.id }, {}, ctx.now);
-    await audit(ctx, { organizationId: a.org.id, action: "member.role_removed", target: target(m), changes: { role_ids: [m.role_ids, m.role_ids.filter((r) => r !== ctx.params.role_id)] } });
+    await audit(ctx, {
+      organizationId: a.org.id,
+      action: "member.role_removed",
+      target: target(m),
+      changes: { role_ids: [m.role_ids, m.role_ids.filter((r) => r !== ctx.params.role_id)] },
+    });
   },
 
   async resendInvitation(ctx) {
@@ -204,12 +240,23 @@ export const memberHandlers = {
     const { token, hash } = newInvitationToken();
     const expiresAt = new Date(ctx.now.getTime() + ctx.config.invitationTtlMs);
     // The row is locked (loadMember above), so its count is the current one.
-    await updateVersioned(ctx.q, "members", { id: m.id }, {
-      invitation_token_hash: hash, invitation_expires_at: expiresAt, invitation_sent_count: m.invitation_sent_count + 1, invited_by_account_id: ctx.caller.accountId,
-    }, ctx.now);
+    await updateVersioned(
+      ctx.q,
+      "members",
+      { id: m.id },
+      {
+        invitation_token_hash: hash,
+        invitation_expires_at: expiresAt,
+        invitation_sent_count: m.invitation_sent_count + 1,
+        invited_by_account_id: ctx.caller.accountId,
+      },
+      ctx.now,
+    );
     await sendInvitation(ctx, a.org, m.email, token, expiresAt, m.invitation_note);
     await audit(ctx, {
-      organizationId: a.org.id, action: "invitation.resent", target: target(m),
+      organizationId: a.org.id,
+      action: "invitation.resent",
+      target: target(m),
       changes: { expires_at: [m.invitation_expires_at ? new Date(m.invitation_expires_at).toISOString() : null, expiresAt.toISOString()] },
     });
     const member = toMember(await loadMember(ctx.q, a.org.id, m.id), ctx.now);
@@ -217,4 +264,3 @@ export const memberHandlers = {
     return member;
   },
 } satisfies Partial<Handlers>;
-

@@ -26,7 +26,8 @@ export const organizationHandlers = {
   async createOrganization(ctx) {
     const b = ctx.body;
     if (b.require_two_factor) requireOwnTwoFactor(ctx.caller);
-    if (await slugTaken(ctx.q, b.slug)) fail("already_exists", `organization slug ${b.slug} is taken`, { errors: [{ field: "/slug", code: "already_exists", message: "is taken" }] });
+    if (await slugTaken(ctx.q, b.slug))
+      fail("already_exists", `organization slug ${b.slug} is taken`, { errors: [{ field: "/slug", code: "already_exists", message: "is taken" }] });
     const id = newId("org");
     const [defaultRole, adminRole, team, member] = [newId("role"), newId("role"), newId("team"), newId("mem")];
     const caller = ctx.caller;
@@ -116,7 +117,10 @@ export const organizationHandlers = {
       [ctx.body.new_owner_member_id, a.org.id],
     );
     if (!target || !target.account_id) {
-      fail("target_not_active_member", `member ${ctx.body.new_owner_member_id} is not an active member of ${a.org.slug}: only members who accepted their invitation can become owner`);
+      fail(
+        "target_not_active_member",
+        `member ${ctx.body.new_owner_member_id} is not an active member of ${a.org.slug}: only members who accepted their invitation can become owner`,
+      );
     }
     if (target.account_id === a.org.owner_account_id) return toOrganization(a.org);
     const roleIds = ctx.body.previous_owner_role_ids ?? [a.org.admin_role_id];
@@ -130,7 +134,8 @@ export const organizationHandlers = {
     await updateVersioned(ctx.q, "members", { id: target.id }, { permissions: [] }, ctx.now);
     await updateVersioned(ctx.q, "members", { id: a.org.owner_member_id }, {}, ctx.now);
     await audit(ctx, {
-      organizationId: a.org.id, action: "ownership.transferred",
+      organizationId: a.org.id,
+      action: "ownership.transferred",
       target: { type: "member", id: target.id, display_name: target.email },
       changes: { owner_account_id: [a.org.owner_account_id, target.account_id] },
     });
@@ -153,7 +158,12 @@ export const organizationHandlers = {
     const changes = diffFields(prev as unknown as Record<string, unknown>, next);
     if (!Object.keys(changes).length) return prev;
     await updateVersioned(ctx.q, "billing_addresses", { organization_id: a.org.id }, next, ctx.now);
-    await audit(ctx, { organizationId: a.org.id, action: "billing.address_updated", target: { type: "organization", id: a.org.id, display_name: a.org.slug }, changes });
+    await audit(ctx, {
+      organizationId: a.org.id,
+      action: "billing.address_updated",
+      target: { type: "organization", id: a.org.id, display_name: a.org.slug },
+      changes,
+    });
     return loadBilling<BillingAddress>(ctx.q, "billing_addresses", a.org.id);
   },
 
@@ -172,7 +182,12 @@ export const organizationHandlers = {
     const changes = diffFields(prev as unknown as Record<string, unknown>, next);
     if (!Object.keys(changes).length) return prev;
     await updateVersioned(ctx.q, "billing_profiles", { organization_id: a.org.id }, next, ctx.now);
-    await audit(ctx, { organizationId: a.org.id, action: "billing.profile_updated", target: { type: "organization", id: a.org.id, display_name: a.org.slug }, changes });
+    await audit(ctx, {
+      organizationId: a.org.id,
+      action: "billing.profile_updated",
+      target: { type: "organization", id: a.org.id, display_name: a.org.slug },
+      changes,
+    });
     return loadBilling<BillingProfile>(ctx.q, "billing_profiles", a.org.id);
   },
 
@@ -180,7 +195,9 @@ export const organizationHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     authorize(a, "admin", "billing", "plans");
     // The organization's plan, then one subscription per project.
-    const projects = await ctx.q.query<{ id: string; created_at: Date }>("SELECT id, created_at FROM projects WHERE organization_id = $1 ORDER BY id", [a.org.id]);
+    const projects = await ctx.q.query<{ id: string; created_at: Date }>("SELECT id, created_at FROM projects WHERE organization_id = $1 ORDER BY id", [
+      a.org.id,
+    ]);
     const all = [
       { id: `sub_${a.org.id.slice(4)}`, plan: a.org.plan, status: "active" as const, project_id: null, started_at: iso(a.org.created_at)! },
       ...projects.map((p) => ({ id: `sub_${p.id.slice(4)}`, plan: a.org.plan, status: "active" as const, project_id: p.id, started_at: iso(p.created_at)! })),
@@ -188,7 +205,12 @@ export const organizationHandlers = {
     const limit = ctx.query.limit ?? 30;
     const after = decodeCursor(ctx.query.cursor);
     const rest = after ? all.filter((s) => s.id > after) : all;
-    return pageOf(rest.slice(0, limit + 1), limit, (s) => s.id, (s) => s);
+    return pageOf(
+      rest.slice(0, limit + 1),
+      limit,
+      (s) => s.id,
+      (s) => s,
+    );
   },
 } satisfies Partial<Handlers>;
 
@@ -202,6 +224,8 @@ function requireOwnTwoFactor(caller: Caller): void {
 }
 
 async function loadBilling<T>(q: Queryable, table: "billing_addresses" | "billing_profiles", orgId: string, forUpdate = false): Promise<T> {
-  const [row] = await q.query<T>(`SELECT ${columnsOf(table).join(", ")}, version FROM ${table} WHERE organization_id = $1${forUpdate ? " FOR UPDATE" : ""}`, [orgId]);
+  const [row] = await q.query<T>(`SELECT ${columnsOf(table).join(", ")}, version FROM ${table} WHERE organization_id = $1${forUpdate ? " FOR UPDATE" : ""}`, [
+    orgId,
+  ]);
   return row!;
 }

@@ -7,8 +7,17 @@ import { audit, diffFields } from "../domain/audit";
 import { checkIfMatch, matchesEtag } from "../http/etag";
 import { decodeCursor, encodeCursor } from "../http/pages";
 import {
-  GRANT_COLUMNS, defaultEnvironmentRoles, effectiveAccess, projectFor, subjectOf, toProjectAccess, visibleTo,
-  type EnvironmentRoles, type GrantRow, type ProjectRow, type Subject,
+  GRANT_COLUMNS,
+  defaultEnvironmentRoles,
+  effectiveAccess,
+  projectFor,
+  subjectOf,
+  toProjectAccess,
+  visibleTo,
+  type EnvironmentRoles,
+  type GrantRow,
+  type ProjectRow,
+  type Subject,
 } from "../domain/projects";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
@@ -56,13 +65,21 @@ function environmentRoles(ctx: Ctx<"putProjectAccess">): EnvironmentRoles {
   const env = { ...defaultEnvironmentRoles(role), ...given };
   if (role === "admin") {
     for (const t of ["sandbox", "live"] as const) {
-      if (env[t] !== "admin") invalid(`/environment_roles/${t}`, "project admins are admin on every environment: leave environment_roles out, or give viewer access with environment roles");
+      if (env[t] !== "admin")
+        invalid(
+          `/environment_roles/${t}`,
+          "project admins are admin on every environment: leave environment_roles out, or give viewer access with environment roles",
+        );
     }
   }
   return env;
 }
 
-const grantTarget = (projectId: string, type: string, id: string, name: string | null) => ({ type: "project_access", id: `${projectId}/${type}/${id}`, display_name: name });
+const grantTarget = (projectId: string, type: string, id: string, name: string | null) => ({
+  type: "project_access",
+  id: `${projectId}/${type}/${id}`,
+  display_name: name,
+});
 
 export const projectAccessHandlers = {
   async listProjectAccess(ctx) {
@@ -112,7 +129,10 @@ export const projectAccessHandlers = {
       );
       if (created) {
         await audit(ctx, {
-          organizationId: p.organization_id, action: "project_access.granted", projectId: p.id, target: grantTarget(p.id, type, id, name),
+          organizationId: p.organization_id,
+          action: "project_access.granted",
+          projectId: p.id,
+          target: grantTarget(p.id, type, id, name),
           changes: { role: [null, ctx.body.role], environment_roles: [null, env] },
         });
         return reply({ status: 201, body: toProjectAccess(created), headers: { location: `/v1/projects/${p.id}/access/${type}/${id}` } });
@@ -127,8 +147,20 @@ export const projectAccessHandlers = {
     const before = { role: prev.role, environment_roles: { sandbox: prev.sandbox_role, live: prev.live_role } };
     const changes = diffFields(before, { role: ctx.body.role, environment_roles: env });
     if (!Object.keys(changes).length) return toProjectAccess(prev);
-    await updateVersioned(ctx.q, "project_access", { project_id: p.id, principal_type: type, principal_id: id }, { role: ctx.body.role, sandbox_role: env.sandbox, live_role: env.live }, ctx.now);
-    await audit(ctx, { organizationId: p.organization_id, action: "project_access.updated", projectId: p.id, target: grantTarget(p.id, type, id, name), changes });
+    await updateVersioned(
+      ctx.q,
+      "project_access",
+      { project_id: p.id, principal_type: type, principal_id: id },
+      { role: ctx.body.role, sandbox_role: env.sandbox, live_role: env.live },
+      ctx.now,
+    );
+    await audit(ctx, {
+      organizationId: p.organization_id,
+      action: "project_access.updated",
+      projectId: p.id,
+      target: grantTarget(p.id, type, id, name),
+      changes,
+    });
     return toProjectAccess((await loadGrant(ctx.q, p.id, type, id))!);
   },
 
@@ -142,7 +174,10 @@ export const projectAccessHandlers = {
     const name = await principalName(ctx.q, type, id, p.organization_id, false);
     await ctx.q.query("DELETE FROM project_access WHERE project_id = $1 AND principal_type = $2 AND principal_id = $3", [p.id, type, id]);
     await audit(ctx, {
-      organizationId: p.organization_id, action: "project_access.revoked", projectId: p.id, target: grantTarget(p.id, type, id, name),
+      organizationId: p.organization_id,
+      action: "project_access.revoked",
+      projectId: p.id,
+      target: grantTarget(p.id, type, id, name),
       changes: { role: [g.role, null] },
     });
   },
@@ -160,7 +195,11 @@ export const projectAccessHandlers = {
     // An invited member's grants are listed as the access they get on acceptance.
     const isOwner = m.account_id !== null && m.account_id === a.org.owner_account_id;
     const subject: Subject = {
-      accountId: m.account_id, memberId: m.id, isOwner, isAdmin: isOwner || m.is_admin, canCreate: m.permissions.includes("projects:create"),
+      accountId: m.account_id,
+      memberId: m.id,
+      isOwner,
+      isAdmin: isOwner || m.is_admin,
+      canCreate: m.permissions.includes("projects:create"),
     };
     // A user admin sees the member's access to the projects it may view itself, and only a count
     // of the others (org-api.md §4 note 7): their names are not its to read.

@@ -7,9 +7,7 @@ import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
 import { notFoundOrDeleted } from "../domain/deleted";
 import { newId } from "../domain/ids";
-import {
-  PROJECT_COLUMNS, canView, effectiveAccess, loadProject, projectFor, subjectOf, toProject, visibleTo, type ProjectRow,
-} from "../domain/projects";
+import { PROJECT_COLUMNS, canView, effectiveAccess, loadProject, projectFor, subjectOf, toProject, visibleTo, type ProjectRow } from "../domain/projects";
 import { fail } from "../errors";
 import { reply } from "../http/reply";
 import type { Queryable } from "../store/db";
@@ -65,7 +63,10 @@ export const projectHandlers = {
     // Outside collaborators see the projects granted to them; anyone else outside learns nothing.
     if (!a.memberId && !rows.length) {
       const p2: unknown[] = [a.org.id];
-      const [any] = await ctx.q.query(`SELECT 1 FROM projects p WHERE p.organization_id = $1 AND ${visibleTo(subjectOf(a, ctx.caller.accountId), p2)} LIMIT 1`, p2);
+      const [any] = await ctx.q.query(
+        `SELECT 1 FROM projects p WHERE p.organization_id = $1 AND ${visibleTo(subjectOf(a, ctx.caller.accountId), p2)} LIMIT 1`,
+        p2,
+      );
       if (!any) fail("not_found", `organization ${ctx.params.org} not found`);
     }
     return pageOf(rows, limit, (r) => r.id, toProject);
@@ -100,7 +101,13 @@ export const projectHandlers = {
     if (!Object.keys(changes).length) return toProject(p);
     if (changes.name) await ensureNameFree(ctx, org, ctx.body.name!, { exceptId: p.id });
     await updateVersioned(ctx.q, "projects", { id: p.id }, newValues(changes), ctx.now);
-    await audit(ctx, { organizationId: p.organization_id, action: "project.updated", target: target({ id: p.id, name: ctx.body.name ?? p.name }), projectId: p.id, changes });
+    await audit(ctx, {
+      organizationId: p.organization_id,
+      action: "project.updated",
+      target: target({ id: p.id, name: ctx.body.name ?? p.name }),
+      projectId: p.id,
+      changes,
+    });
     return toProject((await loadProject(ctx.q, p.id))!);
   },
 
@@ -110,7 +117,11 @@ export const projectHandlers = {
     const grants = await countGrants(ctx.q, p.id);
     const total = grants.members + grants.roles + grants.teams + grants.accounts;
     if (total > 0) {
-      fail("project_has_access_grants", `project ${p.name} still has ${total} access grant(s): revoke them first (GET /v1/projects/${p.id}/access lists them)`, grants);
+      fail(
+        "project_has_access_grants",
+        `project ${p.name} still has ${total} access grant(s): revoke them first (GET /v1/projects/${p.id}/access lists them)`,
+        grants,
+      );
     }
     await audit(ctx, { organizationId: p.organization_id, action: "project.deleted", target: target(p), projectId: p.id });
     await ctx.q.query("DELETE FROM projects WHERE id = $1", [p.id]);
@@ -125,7 +136,10 @@ export const projectHandlers = {
     if (!src.memberId) {
       // Outside collaborators know the project, not its organization; they still cannot move it.
       if (!(await effectiveAccess(ctx.q, subjectOf(src, ctx.caller.accountId), [p])).has(p.id)) notFound();
-      fail("forbidden", `moving project ${p.name} to another organization needs the owner, an ADMIN member or a member with the billing permission of the organization that holds it: a grant on the project is not enough`);
+      fail(
+        "forbidden",
+        `moving project ${p.name} to another organization needs the owner, an ADMIN member or a member with the billing permission of the organization that holds it: a grant on the project is not enough`,
+      );
     }
     authorize(src, "admin", "billing");
     // Billing holders move projects they may not view: those are named by ID only (§4 note 7).
@@ -139,9 +153,11 @@ export const projectHandlers = {
     const grants = await countGrants(ctx.q, p.id);
     const scoped = grants.members + grants.roles + grants.teams;
     if (scoped > 0) {
-      fail("project_has_org_scoped_grants",
+      fail(
+        "project_has_org_scoped_grants",
         `${label} has ${scoped} grant(s) to members, roles or teams of ${src.org.slug}, which do not exist in ${dst.org.slug}: revoke them first (grants to outside accounts move with the project)`,
-        { members: grants.members, roles: grants.roles, teams: grants.teams });
+        { members: grants.members, roles: grants.roles, teams: grants.teams },
+      );
     }
     await ensureNameFree(ctx, dst, p.name, { exceptId: p.id, field: "/target_organization_id", advice: "rename the project before moving it" });
     await updateVersioned(ctx.q, "projects", { id: p.id }, { organization_id: dst.org.id }, ctx.now);

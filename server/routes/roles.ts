@@ -10,7 +10,8 @@ import { fail } from "../errors";
 import { reply } from "../http/reply";
 import { updateVersioned } from "../store/versioned";
 
-const builtinRefused = (r: RoleRow): never => fail("builtin_role", `${r.name} is a built-in role and cannot be changed or deleted: create a custom role instead`);
+const builtinRefused = (r: RoleRow): never =>
+  fail("builtin_role", `${r.name} is a built-in role and cannot be changed or deleted: create a custom role instead`);
 const target = (r: Pick<RoleRow, "id" | "name">) => ({ type: "role", id: r.id, display_name: r.name });
 
 export const roleHandlers = {
@@ -30,11 +31,20 @@ export const roleHandlers = {
     const b = ctx.body;
     await checkNameFree(ctx.q, "role", a.org.id, b.name);
     const id = newId("role");
-    await ctx.q.query(
-      "INSERT INTO roles (id, organization_id, name, description, permissions, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-      [id, a.org.id, b.name, b.description ?? "", b.permissions, ctx.now],
-    );
-    await audit(ctx, { organizationId: a.org.id, action: "role.created", target: { type: "role", id, display_name: b.name }, changes: { permissions: [null, b.permissions] } });
+    await ctx.q.query("INSERT INTO roles (id, organization_id, name, description, permissions, created_at) VALUES ($1, $2, $3, $4, $5, $6)", [
+      id,
+      a.org.id,
+      b.name,
+      b.description ?? "",
+      b.permissions,
+      ctx.now,
+    ]);
+    await audit(ctx, {
+      organizationId: a.org.id,
+      action: "role.created",
+      target: { type: "role", id, display_name: b.name },
+      changes: { permissions: [null, b.permissions] },
+    });
     return reply({ status: 201, body: toRole(await loadRole(ctx.q, a.org.id, id)), headers: { location: `/v1/organizations/${a.org.id}/roles/${id}` } });
   },
 
@@ -54,7 +64,13 @@ export const roleHandlers = {
     const changes = diffFields({ ...r, permissions: [...r.permissions].sort() } as unknown as Record<string, unknown>, next);
     if (!Object.keys(changes).length) return toRole(r);
     if (changes.name) await checkNameFree(ctx.q, "role", a.org.id, b.name!, r.id);
-    await updateVersioned(ctx.q, "roles", { id: r.id }, { name: b.name ?? r.name, description: b.description ?? r.description, permissions: b.permissions ?? r.permissions }, ctx.now);
+    await updateVersioned(
+      ctx.q,
+      "roles",
+      { id: r.id },
+      { name: b.name ?? r.name, description: b.description ?? r.description, permissions: b.permissions ?? r.permissions },
+      ctx.now,
+    );
     await audit(ctx, { organizationId: a.org.id, action: "role.updated", target: target({ id: r.id, name: b.name ?? r.name }), changes });
     return toRole(await loadRole(ctx.q, a.org.id, r.id));
   },
@@ -71,7 +87,10 @@ export const roleHandlers = {
       [r.id],
     )) as [{ members: number; grants: number }];
     if (use.members || use.grants) {
-      fail("role_in_use", `role ${r.name} is held by ${use.members} member(s) and used by ${use.grants} project grant(s): reassign them first`, { member_count: use.members, grant_count: use.grants });
+      fail("role_in_use", `role ${r.name} is held by ${use.members} member(s) and used by ${use.grants} project grant(s): reassign them first`, {
+        member_count: use.members,
+        grant_count: use.grants,
+      });
     }
     await ctx.q.query("DELETE FROM roles WHERE id = $1", [r.id]);
     await audit(ctx, { organizationId: a.org.id, action: "role.deleted", target: target(r) });

@@ -51,7 +51,13 @@ export const teamHandlers = {
     const [{ n }] = (await ctx.q.query<{ n: number }>("SELECT count(*)::int AS n FROM teams WHERE organization_id = $1", [a.org.id])) as [{ n: number }];
     if (n >= ctx.config.maxTeamsPerOrg) fail("team_limit_reached", `${a.org.slug} has ${n} teams, the most allowed: delete one first`);
     const id = newId("team");
-    await ctx.q.query("INSERT INTO teams (id, organization_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5)", [id, a.org.id, b.name, b.description ?? "", ctx.now]);
+    await ctx.q.query("INSERT INTO teams (id, organization_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5)", [
+      id,
+      a.org.id,
+      b.name,
+      b.description ?? "",
+      ctx.now,
+    ]);
     await audit(ctx, { organizationId: a.org.id, action: "team.created", target: { type: "team", id, display_name: b.name } });
     return reply({ status: 201, body: toTeam(await loadTeam(ctx.q, a.org.id, id)), headers: { location: `/v1/organizations/${a.org.id}/teams/${id}` } });
   },
@@ -94,7 +100,9 @@ export const teamHandlers = {
       [t.id],
     );
     if (stranded.length) {
-      fail("team_is_last_for_members", `${t.name} is the only team of ${stranded.map((m) => m.email).join(", ")}: add them to another team first`, { member_ids: stranded.map((m) => m.id) });
+      fail("team_is_last_for_members", `${t.name} is the only team of ${stranded.map((m) => m.email).join(", ")}: add them to another team first`, {
+        member_ids: stranded.map((m) => m.id),
+      });
     }
     // The team's project grants go with it; its members stay in the organization.
     await revokeGrantsOf(ctx, a.org.id, "teams", t.id, t.name);
@@ -131,7 +139,8 @@ export const teamHandlers = {
     }
     await updateVersioned(ctx.q, "members", { id: m.id }, {}, ctx.now);
     await audit(ctx, {
-      organizationId: a.org.id, action: before ? "team_membership.updated" : "team_membership.added",
+      organizationId: a.org.id,
+      action: before ? "team_membership.updated" : "team_membership.added",
       target: { type: "team_membership", id: `${t.id}/${m.id}`, display_name: `${m.email} in ${t.name}` },
       changes: { role: [before?.role ?? null, ctx.body.role] },
     });
@@ -147,12 +156,15 @@ export const teamHandlers = {
     if (m) mayActOn(a, m, ctx.caller.accountId, ["teams"]);
     const before = await membership(ctx.q, t.id, ctx.params.member_id);
     if (!before) fail("not_found", `${ctx.params.member_id} is not in team ${t.name}`);
-    const [{ n }] = (await ctx.q.query<{ n: number }>("SELECT count(*)::int AS n FROM team_members WHERE member_id = $1", [before.member_id])) as [{ n: number }];
+    const [{ n }] = (await ctx.q.query<{ n: number }>("SELECT count(*)::int AS n FROM team_members WHERE member_id = $1", [before.member_id])) as [
+      { n: number },
+    ];
     if (n <= 1) fail("last_team", `${t.name} is the only team of ${before.email}: add them to another team first`);
     await ctx.q.query("DELETE FROM team_members WHERE team_id = $1 AND member_id = $2", [t.id, before.member_id]);
     await updateVersioned(ctx.q, "members", { id: before.member_id }, {}, ctx.now);
     await audit(ctx, {
-      organizationId: a.org.id, action: "team_membership.removed",
+      organizationId: a.org.id,
+      action: "team_membership.removed",
       target: { type: "team_membership", id: `${t.id}/${before.member_id}`, display_name: `${before.email} in ${t.name}` },
       changes: { role: [before.role, null] },
     });

@@ -63,7 +63,9 @@ export const tokenHandlers = {
 
   async confirmTwoFactor(ctx) {
     const [acct] = await ctx.q.query<AccountRow & { totp_pending_secret: string | null }>(
-      "SELECT id, email, name, totp_secret, totp_pending_secret, created_at FROM accounts WHERE id = $1 FOR UPDATE", [ctx.caller.accountId]);
+      "SELECT id, email, name, totp_secret, totp_pending_secret, created_at FROM accounts WHERE id = $1 FOR UPDATE",
+      [ctx.caller.accountId],
+    );
     const secret = acct!.totp_pending_secret;
     if (!secret) fail("invalid_two_factor_code", "there is no enrolment to confirm: start one with POST /v1/me/two-factor");
     const step = verifyTotp(secret, ctx.body.code, ctx.now);
@@ -78,7 +80,9 @@ export const tokenHandlers = {
 
   async disableTwoFactor(ctx) {
     const [acct] = await ctx.q.query<{ totp_secret: string | null; totp_last_step: string | null }>(
-      "SELECT totp_secret, totp_last_step FROM accounts WHERE id = $1 FOR UPDATE", [ctx.caller.accountId]);
+      "SELECT totp_secret, totp_last_step FROM accounts WHERE id = $1 FOR UPDATE",
+      [ctx.caller.accountId],
+    );
     if (!acct!.totp_secret) fail("not_found", "two-factor authentication is not enabled");
     const used = acct!.totp_last_step === null ? null : Number(acct!.totp_last_step);
     if (verifyTotp(acct!.totp_secret, ctx.body.code, ctx.now, used) === null) {

@@ -117,7 +117,9 @@ const MIGRATIONS_DIR = join(__dirname, "migrations");
  * that same transaction. A file that fails leaves nothing of itself, and the files before it applied.
  */
 export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   // One migrator at a time, across server instances sharing a PostgreSQL: each transaction takes
   // the lock, then looks at what is applied.
   const lock = (q: Queryable) => (db.kind === "postgres" ? q.query("SELECT pg_advisory_xact_lock(7274211)") : Promise.resolve([]));

@@ -13,10 +13,19 @@ const HOLDER: Record<NamedKind, string> = {
   project: "SELECT id, name, created_by_account_id FROM projects WHERE lower(name) = lower($1) AND id <> $2 AND organization_id = $3",
 };
 
-export interface NameHolder { id: string; name: string; created_by_account_id: string | null }
+export interface NameHolder {
+  id: string;
+  name: string;
+  created_by_account_id: string | null;
+}
 
 /** The other row that already has `name` (roles, teams, projects: within `orgId`), if one does. */
-export async function nameHolder(q: Queryable, kind: NamedKind, name: string, where: { orgId: string | null; exceptId?: string }): Promise<NameHolder | undefined> {
+export async function nameHolder(
+  q: Queryable,
+  kind: NamedKind,
+  name: string,
+  where: { orgId: string | null; exceptId?: string },
+): Promise<NameHolder | undefined> {
   const params = kind === "organization" ? [name, where.exceptId ?? ""] : [name, where.exceptId ?? "", where.orgId];
   const [row] = await q.query<NameHolder>(HOLDER[kind], params);
   return row;

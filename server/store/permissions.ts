@@ -8,4 +8,5 @@ export const ROLE_PERMISSIONS_OF_M =
   "(SELECT array_agg(DISTINCT p) FROM member_roles mr JOIN roles r ON r.id = mr.role_id, unnest(r.permissions) p WHERE mr.member_id = m.id)";
 
 /** Whether member `m` holds the built-in ADMIN role (every permission, the admin page, admin on every project). */
-export const HOLDS_ADMIN_ROLE_OF_M = "EXISTS (SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id AND r.builtin = 'ADMIN')";
+export const HOLDS_ADMIN_ROLE_OF_M =
+  "EXISTS (SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id AND r.builtin = 'ADMIN')";

@@ -5,43 +5,62 @@ import { versionedUpdate } from "./versioned";
 
 const now = new Date("2030-01-02T03:04:05Z");
 
-interface Case { what: string; table: string; key: Record<string, string>; set: Record<string, unknown>; text: string; values: unknown[] }
+interface Case {
+  what: string;
+  table: string;
+  key: Record<string, string>;
+  set: Record<string, unknown>;
+  text: string;
+  values: unknown[];
+}
 
 describe("versionedUpdate", () => {
   it.each<Case>([
     {
       what: "an organization: the columns asked, then updated_at",
-      table: "organizations", key: { id: "org_1" }, set: { name: "Acme", plan: "pro" },
+      table: "organizations",
+      key: { id: "org_1" },
+      set: { name: "Acme", plan: "pro" },
       text: "UPDATE organizations SET name = $2, plan = $3, version = version + 1, updated_at = $4 WHERE id = $1",
       values: ["org_1", "Acme", "pro", now],
     },
     {
       what: "a member's version alone (its roles or teams changed)",
-      table: "members", key: { id: "mem_1" }, set: {},
+      table: "members",
+      key: { id: "mem_1" },
+      set: {},
       text: "UPDATE members SET version = version + 1 WHERE id = $1",
       values: ["mem_1"],
     },
     {
       what: "undefined leaves a column alone, null clears it",
-      table: "members", key: { id: "mem_1" }, set: { permissions: undefined, invitation_token_hash: null },
+      table: "members",
+      key: { id: "mem_1" },
+      set: { permissions: undefined, invitation_token_hash: null },
       text: "UPDATE members SET invitation_token_hash = $2, version = version + 1 WHERE id = $1",
       values: ["mem_1", null],
     },
     {
       what: "a billing profile, keyed by its organization",
-      table: "billing_profiles", key: { organization_id: "org_1" }, set: { vat_number: "DE1" },
+      table: "billing_profiles",
+      key: { organization_id: "org_1" },
+      set: { vat_number: "DE1" },
       text: "UPDATE billing_profiles SET vat_number = $2, version = version + 1 WHERE organization_id = $1",
       values: ["org_1", "DE1"],
     },
     {
       what: "a grant, keyed by project and principal",
-      table: "project_access", key: { project_id: "prj_1", principal_type: "teams", principal_id: "team_1" }, set: { role: "admin" },
+      table: "project_access",
+      key: { project_id: "prj_1", principal_type: "teams", principal_id: "team_1" },
+      set: { role: "admin" },
       text: "UPDATE project_access SET role = $4, version = version + 1 WHERE project_id = $1 AND principal_type = $2 AND principal_id = $3",
       values: ["prj_1", "teams", "team_1", "admin"],
     },
     {
       what: "a project moved to another organization",
-      table: "projects", key: { id: "prj_1" }, set: { organization_id: "org_2" },
+      table: "projects",
+      key: { id: "prj_1" },
+      set: { organization_id: "org_2" },
       text: "UPDATE projects SET organization_id = $2, version = version + 1, updated_at = $3 WHERE id = $1",
       values: ["prj_1", "org_2", now],
     },

@@ -4,7 +4,17 @@
 // a request body held. Locks stay with the callers (they read the row FOR UPDATE first).
 import type { Queryable } from "./db";
 
-export const BILLING_ADDRESS_COLUMNS = ["country", "name_line", "premise", "sub_premise", "thoroughfare", "administrative_area", "locality", "dependent_locality", "postal_code"] as const;
+export const BILLING_ADDRESS_COLUMNS = [
+  "country",
+  "name_line",
+  "premise",
+  "sub_premise",
+  "thoroughfare",
+  "administrative_area",
+  "locality",
+  "dependent_locality",
+  "postal_code",
+] as const;
 export const BILLING_PROFILE_COLUMNS = ["company_name", "vat_number", "billing_contact_email", "security_contact_email"] as const;
 
 const VERSIONED = {

@@ -59,14 +59,20 @@ export class Contract {
     if (!declared) return [`${where}: status ${ex.status} is not documented (documented: ${Object.keys(responses).join(", ")})`];
     const problems: string[] = [];
 
-    const headers = Object.fromEntries(Object.entries(ex.headers).filter(([, v]) => v !== undefined).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    const headers = Object.fromEntries(
+      Object.entries(ex.headers)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k.toLowerCase(), String(v)]),
+    );
     const typed = this.api.validateResponseHeaders(headers, op, { statusCode: ex.status, setMatchType: SetMatchType.Any });
     for (const e of typed.errors ?? []) problems.push(`${where}: header ${e.instancePath.replace(/^\/headers\//, "")} ${e.message}`);
     for (const [name, h] of Object.entries(declared.headers ?? {})) {
       if (h.required && headers[name.toLowerCase()] === undefined) problems.push(`${where}: required header ${name} is missing`);
     }
 
-    const mediaType = String(headers["content-type"] ?? "").split(";")[0]!.trim();
+    const mediaType = String(headers["content-type"] ?? "")
+      .split(";")[0]!
+      .trim();
     if (!declared.content) {
       if (ex.body !== "") problems.push(`${where}: a body (${mediaType}) where the document declares none`);
       return problems;
@@ -79,9 +85,7 @@ export class Contract {
     } catch {
       return [...problems, `${where}: the body is not JSON: ${ex.body.slice(0, 100)}`];
     }
-    const errors = mediaType === "application/json"
-      ? this.api.validateResponse(body, op, ex.status).errors ?? []
-      : this.validate(media.schema ?? {}, body);
+    const errors = mediaType === "application/json" ? (this.api.validateResponse(body, op, ex.status).errors ?? []) : this.validate(media.schema ?? {}, body);
     for (const e of errors) problems.push(`${where}: body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
     return problems;
   }

@@ -29,7 +29,12 @@ const rootRequire = createRequire(join(ROOT, "package.json"));
 export type Props = Record<string, any>;
 export type Kind = "organization" | "project" | "role" | "team" | "member" | "project-access";
 export const TYPES: Record<Kind, string> = {
-  organization: "Organization", project: "Project", role: "Role", team: "Team", member: "Member", "project-access": "ProjectAccess",
+  organization: "Organization",
+  project: "Project",
+  role: "Role",
+  team: "Team",
+  member: "Member",
+  "project-access": "ProjectAccess",
 };
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -67,7 +72,10 @@ export const urnOf = (kind: Kind, name: string, stack = "dev", project = "orgs-t
 
 /** A failed gRPC call; `initFailed` is set when the host reported a partially created resource. */
 export class HostError extends Error {
-  constructor(message: string, readonly initFailed?: { id: string; properties: Props; reasons: string[] }) {
+  constructor(
+    message: string,
+    readonly initFailed?: { id: string; properties: Props; reasons: string[] },
+  ) {
     super(message);
   }
 }
@@ -93,19 +101,38 @@ export interface HostOptions {
 /** One dynamic-provider host process and a gRPC client to it. */
 export class Host {
   private stderr = "";
-  private constructor(private readonly proc: ChildProcess, private readonly client: any) {
-    proc.stderr!.on("data", (c: Buffer) => { this.stderr += c.toString(); });
+  private constructor(
+    private readonly proc: ChildProcess,
+    private readonly client: any,
+  ) {
+    proc.stderr!.on("data", (c: Buffer) => {
+      this.stderr += c.toString();
+    });
   }
 
   static async start(opts: HostOptions = {}): Promise<Host> {
     const script = join(PP, "cmd", "dynamic-provider", "index.js");
-    const env: Record<string, string | undefined> = { ...process.env, PULUMI_NODEJS_PROJECT: "orgs-test", PULUMI_NODEJS_STACK: "dev", ORGS_API_URL: undefined, ORGS_API_TOKEN: undefined, ...opts.env };
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      PULUMI_NODEJS_PROJECT: "orgs-test",
+      PULUMI_NODEJS_STACK: "dev",
+      ORGS_API_URL: undefined,
+      ORGS_API_TOKEN: undefined,
+      ...opts.env,
+    };
     // The engine's wrapper script does not exec: the host gets its own process group, killed whole.
-    const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, "127.0.0.1:0"], { cwd: opts.cwd ?? installedProgramDir(), env: env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, "127.0.0.1:0"], {
+      cwd: opts.cwd ?? installedProgramDir(),
+      env: env as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const port = await new Promise<number>((resolve, reject) => {
       let out = "";
       let err = "";
-      proc.stderr!.on("data", (c: Buffer) => { err += c.toString(); });
+      proc.stderr!.on("data", (c: Buffer) => {
+        err += c.toString();
+      });
       proc.stdout!.on("data", (c: Buffer) => {
         out += c.toString();
         const m = /^(\d+)\n/.exec(out);
@@ -154,10 +181,19 @@ export class Host {
     r.setOlds(struct(olds));
     r.setNews(struct(news));
     const res = await this.rpc<any>("check", r);
-    return { inputs: res.getInputs()?.toJavaScript() ?? {}, failures: res.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })) };
+    return {
+      inputs: res.getInputs()?.toJavaScript() ?? {},
+      failures: res.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
   }
 
-  async diff(urn: string, id: string, olds: Props, news: Props, oldInputs: Props = {}): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }> {
+  async diff(
+    urn: string,
+    id: string,
+    olds: Props,
+    news: Props,
+    oldInputs: Props = {},
+  ): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }> {
     const r = new provproto.DiffRequest();
     r.setUrn(urn);
     r.setId(id);
@@ -212,7 +248,11 @@ export class Host {
     this.client.close();
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     const exited = new Promise((r) => this.proc.once("exit", r));
-    try { process.kill(-this.proc.pid!, "SIGKILL"); } catch { /* already gone */ }
+    try {
+      process.kill(-this.proc.pid!, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
     await exited;
   }
 }
@@ -359,14 +399,20 @@ export async function providerEnv(opts: { config?: Partial<ServerConfig> } = {})
   const server = await startTestServer({ postgres: !!postgresUrl(), config: opts.config });
   const url = await server.app.listen({ port: 0, host: "127.0.0.1" });
   let requests = 0;
-  server.app.server.on("request", () => { requests++; });
+  server.app.server.on("request", () => {
+    requests++;
+  });
   const owner = await server.signup(`owner-${Math.random().toString(36).slice(2, 8)}@example.test`);
   const config = { "orgs:apiUrl": url, "orgs:apiToken": owner.token };
   const host = await Host.start();
   await host.configure(config);
   const stack = new Stack(host);
   return {
-    server, url, owner, config, stack,
+    server,
+    url,
+    owner,
+    config,
+    stack,
     requests: () => requests,
     async close() {
       await stack.host.stop();

@@ -17,13 +17,35 @@ import type { TestServer } from "./server";
 
 /** The matrix columns: §4's nine, split where §4 depends on a relation, plus the callers §3.1 names. */
 export const COLUMNS = [
-  "own", "adm", "mem", "bil", "pln", "pc", "pcCreator", "pa", "m", "mGranted", "tm", "ext",
-  "extAdmin", "out", "op", "anon", "badToken", "no2fa",
+  "own",
+  "adm",
+  "mem",
+  "bil",
+  "pln",
+  "pc",
+  "pcCreator",
+  "pa",
+  "m",
+  "mGranted",
+  "tm",
+  "ext",
+  "extAdmin",
+  "out",
+  "op",
+  "anon",
+  "badToken",
+  "no2fa",
 ] as const;
 export type Col = (typeof COLUMNS)[number];
 
-export interface Acct { token: string; accountId: string; email: string }
-export interface Member extends Acct { memberId: string }
+export interface Acct {
+  token: string;
+  accountId: string;
+  email: string;
+}
+export interface Member extends Acct {
+  memberId: string;
+}
 
 export interface World {
   id: string;
@@ -40,13 +62,21 @@ const ACCOUNT_OF: Partial<Record<Col, Col>> = { pcCreator: "pc", mGranted: "m" }
 /** What each member column holds when it joins an org (body of the invitation). */
 function joinBody(col: Col, w: World): Record<string, unknown> {
   switch (col) {
-    case "adm": case "no2fa": return { role_ids: [w.roles.ADMIN] };
-    case "mem": return { permissions: ["members"] };
-    case "bil": return { permissions: ["billing"] };
-    case "pln": return { permissions: ["plans"] };
-    case "pc": return { permissions: ["projects:create"] };
-    case "tm": return { team_ids: [w.teams.default, w.teams.maintained] };
-    default: return {};
+    case "adm":
+    case "no2fa":
+      return { role_ids: [w.roles.ADMIN] };
+    case "mem":
+      return { permissions: ["members"] };
+    case "bil":
+      return { permissions: ["billing"] };
+    case "pln":
+      return { permissions: ["plans"] };
+    case "pc":
+      return { permissions: ["projects:create"] };
+    case "tm":
+      return { team_ids: [w.teams.default, w.teams.maintained] };
+    default:
+      return {};
   }
 }
 export const MAIN_MEMBERS: Col[] = ["adm", "mem", "bil", "pln", "pc", "pa", "m", "tm"];
@@ -107,7 +137,10 @@ export async function buildPrincipals(s: TestServer): Promise<Fixture> {
     const team = await s.call(owner.token, "POST", `/v1/organizations/${org.id}/teams`, { name: "Maintained" });
     expectOk(team, `team in ${slug}`, 201);
     return {
-      id: org.id, slug, owner, ownerMemberId: org.owner_member_id,
+      id: org.id,
+      slug,
+      owner,
+      ownerMemberId: org.owner_member_id,
       roles: { DEFAULT: org.default_role_id, ADMIN: org.admin_role_id, custom: role.json.id },
       teams: { default: org.default_team_id, maintained: team.json.id },
       members: {},
@@ -116,7 +149,9 @@ export async function buildPrincipals(s: TestServer): Promise<Fixture> {
   const join = async (w: World, col: Col, acct: Acct) => {
     w.members[col] = await enrol(w, acct, joinBody(col, w));
     if (col === "tm") {
-      const r = await s.call(w.owner.token, "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.members.tm!.memberId}`, { role: "maintainer" });
+      const r = await s.call(w.owner.token, "PUT", `/v1/organizations/${w.id}/teams/${w.teams.maintained}/members/${w.members.tm!.memberId}`, {
+        role: "maintainer",
+      });
       expectOk(r, "tm becomes maintainer");
     }
   };
@@ -146,7 +181,19 @@ export async function buildPrincipals(s: TestServer): Promise<Fixture> {
   const worldOf = (col: Col) => (col === "no2fa" ? tfa : main);
 
   return {
-    s, accounts, main, tfa, dest, inviter, uniq, expectOk, invite, enrol, enableTwoFactor, accountOf, worldOf,
+    s,
+    accounts,
+    main,
+    tfa,
+    dest,
+    inviter,
+    uniq,
+    expectOk,
+    invite,
+    enrol,
+    enableTwoFactor,
+    accountOf,
+    worldOf,
     tokenOf(col) {
       if (col === "anon") return null;
       if (col === "badToken") return "omt_this_token_was_never_issued";

@@ -11,7 +11,9 @@ function packageRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     try {
       if (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name === "orgs") return dir;
-    } catch { /* no package.json here */ }
+    } catch {
+      /* no package.json here */
+    }
     if (dirname(dir) === dir) throw new Error(`no orgs package.json above ${from}`);
   }
 }
@@ -47,14 +49,26 @@ export function privateTmpdir(prefix = "orgs-run-"): () => void {
 }
 
 /** Starts the server and resolves once it prints where it listens. */
-export function startServerProcess(opts: { dataDir?: string; port?: number; env?: Record<string, string | undefined>; args?: string[] } = {}): Promise<ServerProcess> {
+export function startServerProcess(
+  opts: { dataDir?: string; port?: number; env?: Record<string, string | undefined>; args?: string[] } = {},
+): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
-  const env: Record<string, string | undefined> = { ...process.env, PORT: String(opts.port ?? 0), ORGS_DATA_DIR: dataDir, ORGS_RATE_LIMIT: "0", DATABASE_URL: undefined, ...opts.env };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: String(opts.port ?? 0),
+    ORGS_DATA_DIR: dataDir,
+    ORGS_RATE_LIMIT: "0",
+    DATABASE_URL: undefined,
+    ...opts.env,
+  };
   const proc = spawn(process.execPath, [SERVER_MAIN, ...(opts.args ?? [])], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { proc.kill("SIGKILL"); reject(new Error(`orgs-server did not start in 60 s:\n${out}`)); }, 60_000);
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      reject(new Error(`orgs-server did not start in 60 s:\n${out}`));
+    }, 60_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
@@ -62,15 +76,26 @@ export function startServerProcess(opts: { dataDir?: string; port?: number; env?
         clearTimeout(timer);
         const url = m[1]!;
         resolve({
-          proc, url, dataDir, port: Number(new URL(url).port),
+          proc,
+          url,
+          dataDir,
+          port: Number(new URL(url).port),
           output: () => out,
-          async stop(signal = "SIGTERM") { if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal); return exited; },
+          async stop(signal = "SIGTERM") {
+            if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+            return exited;
+          },
         });
       }
     };
     proc.stdout!.on("data", onData);
-    proc.stderr!.on("data", (c: Buffer) => { out += c.toString(); });
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`orgs-server exited with ${code} before listening:\n${out}`)); });
+    proc.stderr!.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`orgs-server exited with ${code} before listening:\n${out}`));
+    });
   });
 }
 

@@ -26,7 +26,10 @@ const ts = nativeRequire("typescript") as typeof import("typescript");
 export function pulumiCli(): { dir: string } | { missing: string } {
   if (!process.env.ORGS_PULUMI_DIR && !process.env.ORGS_PULUMI_MISSING) {
     try {
-      process.env.ORGS_PULUMI_DIR = execFileSync("bash", [join(ROOT, "scripts", "pulumi.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+      process.env.ORGS_PULUMI_DIR = execFileSync("bash", [join(ROOT, "scripts", "pulumi.sh")], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      }).trim();
     } catch (e) {
       process.env.ORGS_PULUMI_MISSING = `scripts/pulumi.sh could not build or find the Pulumi CLI: ${(e as Error).message.split("\n")[0]}`;
     }
@@ -75,7 +78,8 @@ export function installInto(dir: string): void {
     if (entry.startsWith(".")) continue;
     if (entry.startsWith("@")) {
       mkdirSync(join(modules, entry), { recursive: true });
-      for (const scoped of readdirSync(join(ROOT, "node_modules", entry))) symlinkSync(join(ROOT, "node_modules", entry, scoped), join(modules, entry, scoped), "dir");
+      for (const scoped of readdirSync(join(ROOT, "node_modules", entry)))
+        symlinkSync(join(ROOT, "node_modules", entry, scoped), join(modules, entry, scoped), "dir");
     } else {
       symlinkSync(join(ROOT, "node_modules", entry), join(modules, entry), "dir");
     }
@@ -140,10 +144,19 @@ export async function engineStack(
   await stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? { value: v } : v])));
   const output: string[] = [];
   return {
-    stack, dir, output, env,
+    stack,
+    dir,
+    output,
+    env,
     opts: <T extends object>(extra?: T) => {
       output.push("");
-      return { ...(extra as T), color: "never" as const, onOutput: (s: string) => { output[output.length - 1] += s; } };
+      return {
+        ...(extra as T),
+        color: "never" as const,
+        onOutput: (s: string) => {
+          output[output.length - 1] += s;
+        },
+      };
     },
     cli: (args) => runPulumi(cli.dir, args, dir, { ...env, PULUMI_STACK: stackName }),
     stateFile: () => join(backend, ".pulumi", "stacks", projectName, `${stackName}.json`),
@@ -151,12 +164,22 @@ export async function engineStack(
 }
 
 /** Runs the `pulumi` binary with `args` in `cwd`. */
-export function runPulumi(cliDir: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runPulumi(
+  cliDir: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const proc = spawn(join(cliDir, "pulumi"), [...args, "--non-interactive", "--color", "never"], { cwd, env: { ...process.env, ...env } });
-    let stdout = "", stderr = "";
-    proc.stdout.on("data", (c: Buffer) => { stdout += c.toString(); });
-    proc.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
+    let stdout = "",
+      stderr = "";
+    proc.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString();
+    });
+    proc.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
     proc.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }

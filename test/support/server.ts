@@ -25,7 +25,13 @@ export interface TestServer {
   /** Invites `email` as `inviterToken` (body: role_ids, team_ids, permissions, note); returns the member. */
   invite(inviterToken: string, org: string, email: string, body?: Record<string, unknown>): Promise<any>;
   /** Signs `email` up (unless an account is given), invites and accepts: an active member. */
-  join(inviterToken: string, org: string, email: string, body?: Record<string, unknown>, account?: { token: string; accountId: string; email: string }): Promise<{ token: string; accountId: string; email: string; memberId: string; member: any }>;
+  join(
+    inviterToken: string,
+    org: string,
+    email: string,
+    body?: Record<string, unknown>,
+    account?: { token: string; accountId: string; email: string },
+  ): Promise<{ token: string; accountId: string; email: string; memberId: string; member: any }>;
   close(): Promise<void>;
 }
 
@@ -53,7 +59,9 @@ export async function freshPostgresDatabase(base = postgresUrl()): Promise<{ url
   };
 }
 
-export async function startTestServer(opts: { postgres?: boolean; config?: Partial<ServerConfig>; dataDir?: string; maintenanceEveryMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { postgres?: boolean; config?: Partial<ServerConfig>; dataDir?: string; maintenanceEveryMs?: number } = {},
+): Promise<TestServer> {
   let drop = async () => {};
   let db: Db;
   if (opts.postgres) {
@@ -67,7 +75,9 @@ export async function startTestServer(opts: { postgres?: boolean; config?: Parti
   const started = Date.now();
   const clock = {
     now: new Date(),
-    advance(ms: number) { this.now = new Date(this.now.getTime() + ms); },
+    advance(ms: number) {
+      this.now = new Date(this.now.getTime() + ms);
+    },
     current: () => new Date(clock.now.getTime() + (Date.now() - started)),
   };
   const now = () => clock.current();
@@ -82,7 +92,11 @@ export async function startTestServer(opts: { postgres?: boolean; config?: Parti
       payload: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     let json: unknown;
-    try { json = res.body ? JSON.parse(res.body) : undefined; } catch { json = undefined; }
+    try {
+      json = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      json = undefined;
+    }
     return Object.assign(res, { json });
   };
 
@@ -105,7 +119,13 @@ export async function startTestServer(opts: { postgres?: boolean; config?: Parti
   };
 
   return {
-    app, db, clock, call, signup, invitationToken, invite,
+    app,
+    db,
+    clock,
+    call,
+    signup,
+    invitationToken,
+    invite,
     async join(inviterToken, org, email, body = {}, account) {
       const who = account ?? (await signup(email));
       const invited = await invite(inviterToken, org, email, body);

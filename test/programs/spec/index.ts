@@ -6,9 +6,18 @@ import * as pulumi from "@pulumi/pulumi";
 import * as orgs from "orgs";
 
 const classes = {
-  Organization: orgs.Organization, Project: orgs.Project, Role: orgs.Role, Team: orgs.Team, Member: orgs.Member, ProjectAccess: orgs.ProjectAccess,
+  Organization: orgs.Organization,
+  Project: orgs.Project,
+  Role: orgs.Role,
+  Team: orgs.Team,
+  Member: orgs.Member,
+  ProjectAccess: orgs.ProjectAccess,
 };
-interface Spec { type: keyof typeof classes; name: string; args: Record<string, unknown> }
+interface Spec {
+  type: keyof typeof classes;
+  name: string;
+  args: Record<string, unknown>;
+}
 type Constructor = new (name: string, args: unknown) => pulumi.CustomResource;
 
 const made: Record<string, pulumi.CustomResource> = {};

@@ -173,7 +173,7 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
   }
 }
 
-export async function read(id: string, props: State): Promise<dynamic.ReadResult<State>> {
+export async function read(id: string, props: State = {} as State): Promise<dynamic.ReadResult<State>> {
   const [org, memberId] = idParts(id, 2, "Member");
   const w = what(props, org);
   const m = await readThrough<Member>({
@@ -252,3 +252,6 @@ export async function del(id: string, props: State): Promise<void> {
   invalidate(`members:${org}`);
 }
 export { del as delete };
+
+/** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
+export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };

@@ -143,7 +143,7 @@ export function namedProvider<T extends NamedObject, I extends NamedInputs, S ex
     }
   }
 
-  async function read(id: string, props: S): Promise<dynamic.ReadResult<S>> {
+  async function read(id: string, props: S = {} as S): Promise<dynamic.ReadResult<S>> {
     const [org, own] = idParts(id, 2, label);
     const w = what(props, org);
     const r = await readThrough<T>({

@@ -111,7 +111,7 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
   }
 }
 
-export async function read(id: string, props: State): Promise<dynamic.ReadResult<State>> {
+export async function read(id: string, props: State = {} as State): Promise<dynamic.ReadResult<State>> {
   const w = what(props, id);
   // Gone only when the server says it was deleted; a 404 for an organization the token's account no
   // longer belongs to is an error, never a reason to drop it from the state.
@@ -166,3 +166,6 @@ export async function del(id: string, props: State): Promise<void> {
   }
 }
 export { del as delete };
+
+/** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
+export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };

@@ -114,7 +114,7 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
   }
 }
 
-export async function read(id: string, props: State): Promise<dynamic.ReadResult<State>> {
+export async function read(id: string, props: State = {} as State): Promise<dynamic.ReadResult<State>> {
   const [project, type, principal] = idParts(id, 3, "ProjectAccess");
   const w = `access of ${type}/${principal} to project ${project}`;
   // A deleted project answers 404 `deleted` for its grants too; otherwise the project decides.
@@ -174,3 +174,6 @@ export async function del(id: string, props: State): Promise<void> {
   invalidate(`access:${project}`);
 }
 export { del as delete };
+
+/** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
+export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };

@@ -92,7 +92,7 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
   }
 }
 
-export async function read(id: string, props: State): Promise<dynamic.ReadResult<State>> {
+export async function read(id: string, props: State = {} as State): Promise<dynamic.ReadResult<State>> {
   const w = what(props, id);
   const orgId = props.organizationId;
   // No parent decides: a project moved to an organization the token cannot see, or one the token's
@@ -182,3 +182,6 @@ export async function del(id: string, props: State): Promise<void> {
   }
 }
 export { del as delete };
+
+/** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
+export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };

@@ -3,8 +3,9 @@
 // `pulumi destroy` (the CLI scripts/pulumi.sh builds, default parallelism), beside two floors
 // measured in the same run:
 // - the API floor: the same API calls made directly with OrgsClient at the same concurrency;
-// - the engine floor: the same program with a provider that calls nothing (what the engine and
-//   the dynamic-provider host cost for N + N resources before any provider does its work).
+// - the engine floor: the same program, SDK and provider with every API call answered at once
+//   (what the engine, the dynamic-provider host and the program cost for N + N resources of these
+//   types before the API does any work).
 // Each engine run is made with PULUMI_SKIP_CHECKPOINTS=true (the engine saves the state once, at
 // the end) and, up to BENCH_CHECKPOINTS_UP_TO members (1,000), with checkpoints (it saves the whole
 // state after every step: O(N²) bytes).
@@ -18,7 +19,7 @@
 // phase, the state's bytes per resource, and the targets: up ≤ engine floor + 1.25 × API floor,
 // no API call in a no-op preview, state ≤ 1.5 KB per resource.
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { availableParallelism } from "node:os";
 import { OrgsClient } from "../client";
@@ -61,9 +62,55 @@ async function walk(tasks: (() => Promise<(() => Promise<unknown>) | void>)[], p
   });
 }
 
+/**
+ * CPU seconds by part while a phase runs, sampled from /proc every 100 ms (a process is counted up to
+ * its last sample): the Pulumi engine (the pulumi binary), the dynamic-provider host, the program
+ * and the bench (this process), the org server, PostgreSQL. Shows which part of a phase is whose.
+ */
+function cpuSampler(serverPid: number) {
+  const tick = 100; // USER_HZ on Linux
+  const kindOf = (pid: number, cmd: string): string | undefined => {
+    if (pid === process.pid) return "program";
+    if (pid === serverPid) return "server";
+    if (cmd.includes("dynamic-provider")) return "host";
+    if (/(^|\/)pulumi\0/.test(cmd)) return "engine";
+    if (cmd.startsWith("postgres") || cmd.includes("/postgres\0")) return "postgres";
+    return undefined;
+  };
+  const seen = new Map<number, { kind: string; first: number; last: number }>();
+  const sample = () => {
+    for (const name of readdirSync("/proc")) {
+      const pid = Number(name);
+      if (!pid) continue;
+      try {
+        const entry = seen.get(pid);
+        const kind = entry?.kind ?? kindOf(pid, readFileSync(`/proc/${pid}/cmdline`, "latin1"));
+        if (!kind) continue;
+        const fields = readFileSync(`/proc/${pid}/stat`, "latin1").split(") ")[1]!.split(" ");
+        const cpu = (Number(fields[11]) + Number(fields[12])) / tick;
+        if (entry) entry.last = cpu;
+        else seen.set(pid, { kind, first: cpu, last: cpu });
+      } catch {
+        // gone between the listing and the read
+      }
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 100);
+  return () => {
+    clearInterval(timer);
+    sample();
+    const by: Record<string, number> = {};
+    for (const { kind, first, last } of seen.values()) by[kind] = (by[kind] ?? 0) + last - first;
+    return ["engine", "host", "program", "server", "postgres"].map((k) => `${k} ${(by[k] ?? 0).toFixed(1)}`).join(", ");
+  };
+}
+
 interface Phase {
   s: number;
   calls: number;
+  /** CPU seconds by part. */
+  cpu: string;
 }
 type EngineRun = { up: Phase; refresh: Phase; preview: Phase; destroy: Phase; bytesPerResource: number; breakdown: string };
 
@@ -88,30 +135,61 @@ function breakdown(state: { checkpoint: { latest: { resources: Record<string, un
   return `${avg(sum.all)} B compact = serialized provider ${avg(sum.provider)} + properties ${avg(sum.props)} + source positions ${avg(sum.trace)} + engine metadata ${avg(sum.all - sum.provider - sum.props - sum.trace)}`;
 }
 
-/** The engine floor's provider, as a package of the program (so the state keeps a require of it, as it keeps orgs'). */
-function installEchoProvider(dir: string): void {
-  const pkg = join(dir, "node_modules", "orgs-echo-provider");
-  mkdirSync(pkg, { recursive: true });
-  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "orgs-echo-provider", version: "1.0.0", main: "index.js" }));
-  writeFileSync(
-    join(pkg, "index.js"),
-    `module.exports = {
-  async create(inputs) {
-    const id = (inputs.organization || inputs.project) + "/" + require("node:crypto").randomUUID();
-    return { id, outs: { ...inputs, memberId: id.split("/")[1] } };
-  },
+/**
+ * The engine floor's provider: in the program's copy of the package, the member and project-access
+ * modules become this provider with every API call answered at once. The program, the SDK classes,
+ * the serialized provider in the state, configure, check and diff stay the same; create returns
+ * outputs of the same shape with made-up IDs, read returns the state, update and delete do nothing.
+ */
+function installCallFreeProvider(dir: string): void {
+  const at = join(dir, "node_modules", "orgs", "dist", "provider");
+  const common = `const { randomUUID } = require("node:crypto");
+const fakeId = (prefix) => prefix + "_" + randomUUID().replace(/-/g, "").slice(0, 26);
+const declared = (inputs) => Object.keys(inputs).filter((k) => inputs[k] !== undefined && k !== "__provider").sort();`;
+  const modules: Record<string, string> = {
+    member: `{
+    const memberId = fakeId("mem");
+    return {
+      id: inputs.organization + "/" + memberId,
+      outs: { ...inputs, roles: [fakeId("role")], teams: [fakeId("team")], permissions: [], organizationId: inputs.organization, memberId,
+        roleIds: [fakeId("role")], teamIds: [fakeId("team")], status: "invited", accountId: null,
+        invitationExpiresAt: new Date(Date.now() + 7 * 86400e3).toISOString(), isOwner: false, version: 1, __declared: declared(inputs) },
+    };
+  }`,
+    "project-access": `{
+    return {
+      id: inputs.project + "/members/" + inputs.member,
+      outs: { ...inputs, environmentRoles: {}, organizationId: fakeId("org"), principalType: "members", principalId: inputs.member,
+        external: false, version: 1, __declared: declared(inputs) },
+    };
+  }`,
+  };
+  for (const [name, create] of Object.entries(modules)) {
+    renameSync(join(at, `${name}.js`), join(at, `${name}.calls.js`));
+    writeFileSync(
+      join(at, `${name}.js`),
+      `${common}
+module.exports = {
+  ...require("./${name}.calls.js"),
+  async create(inputs) ${create},
   async read(id, props) { return { id, props }; },
+  async update(id, olds, news) { return { outs: { ...olds, ...news } }; },
   async delete() {},
 };
 `,
-  );
+    );
+  }
 }
 
 /** Counts the requests the server completed (it logs one line for each). */
 function requestCounter(server: ServerProcess) {
   let n = 0;
+  let partial = "";
   server.proc.stdout!.on("data", (c: Buffer) => {
-    n += c.toString().split('"msg":"request completed"').length - 1;
+    // Whole lines only: a marker split between two chunks is counted once.
+    const lines = (partial + c.toString()).split("\n");
+    partial = lines.pop()!;
+    for (const line of lines) if (line.includes('"msg":"request completed"')) n++;
   });
   return () => n;
 }
@@ -143,7 +221,7 @@ async function main() {
   async function engine(n: number, checkpoints: boolean, echo: boolean): Promise<EngineRun> {
     const at = await newOrg(echo ? "echo" : "engine");
     const dir = programDir("test/programs/many");
-    if (echo) installEchoProvider(dir);
+    if (echo) installCallFreeProvider(dir);
     const tag = `${echo ? "engine floor" : "provider"}, ${checkpoints ? "checkpoints" : "no checkpoints"}`;
     const e: EngineStack = await engineStack(
       dir,
@@ -155,15 +233,15 @@ async function main() {
         "orgs-e2e:project": at.project,
         "orgs-e2e:count": String(n),
         "orgs-e2e:domain": "bench.test",
-        ...(echo ? { "orgs-e2e:echo": "true" } : {}),
       },
       { env: checkpoints ? {} : { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_EXPERIMENTAL: "true" } },
     );
     const phase = async (name: string, run: () => Promise<unknown>): Promise<Phase> => {
       const before = calls();
+      const cpu = cpuSampler(server.proc.pid!);
       const { s } = await timed(`${tag} ${name}`, run);
       await new Promise((r) => setTimeout(r, 200));
-      return { s, calls: calls() - before };
+      return { s, calls: calls() - before, cpu: cpu() };
     };
     const up = await phase(`up ${n}+${n}`, () => e.stack.up({ color: "never" }));
     const state = readFileSync(e.stateFile());
@@ -180,6 +258,7 @@ async function main() {
     const emails = Array.from({ length: n }, (_, i) => `user${i}@bench.test`);
     const made = new Map<string, { member: string; memberVersion: number; grantVersion: number }>();
     const before = calls();
+    const cpuCreate = cpuSampler(server.proc.pid!);
     const create = await timed(`API floor create ${n}+${n}`, () =>
       walk(
         emails.map((email) => async () => {
@@ -194,6 +273,7 @@ async function main() {
       ),
     );
     const createCalls = calls() - before;
+    const createCpu = cpuCreate();
     const refresh = await timed("API floor refresh", async () => {
       // The provider's reads: a few one by one per scope, then one list per scope.
       const first = emails.slice(0, 25).map((e) => made.get(e)!);
@@ -230,7 +310,7 @@ async function main() {
         PARALLEL,
       ),
     );
-    return { create: create.s, createCalls, refresh: refresh.s, delete: del.s };
+    return { create: create.s, createCalls, createCpu, refresh: refresh.s, delete: del.s };
   }
 
   const rows: string[] = [];
@@ -261,6 +341,8 @@ async function main() {
           ` state ${Math.round(p.bytesPerResource)} B/resource ≤ 1536 ${verdict(p.bytesPerResource <= 1536)} (engine floor ${Math.round(echo.bytesPerResource)} B);` +
           ` API calls of up ${p.up.calls} (API floor ${floor.createCalls})`,
         `${String(n).padEnd(6)} ${mode.padEnd(16)} state per resource: ${p.breakdown}`,
+        `${String(n).padEnd(6)} ${mode.padEnd(16)} CPU s of up: provider run ${p.up.cpu}; engine floor ${echo.up.cpu}; API floor ${floor.createCpu}`,
+        `${String(n).padEnd(6)} ${mode.padEnd(16)} CPU s of refresh: provider run ${p.refresh.cpu}; engine floor ${echo.refresh.cpu}`,
       );
     }
   }

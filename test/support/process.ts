@@ -63,16 +63,25 @@ export function startServerProcess(
   };
   const proc = spawn(process.execPath, [SERVER_MAIN, ...(opts.args ?? [])], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
+  // What it prints keeps its first 64 KiB (the startup banner) and its last 256 KiB: a server
+  // logging every request of a long bench must not grow this process's heap without bound.
+  const keep = (text: string) => {
+    out += text;
+    if (out.length > 1_048_576) out = `${out.slice(0, 65_536)}\n…\n${out.slice(-262_144)}`;
+  };
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       proc.kill("SIGKILL");
       reject(new Error(`orgs-server did not start in 60 s:\n${out}`));
     }, 60_000);
+    let listening = false;
     const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+      keep(chunk.toString());
+      // Scanned until it listens, then no more: a server logging every request prints a lot.
+      const m = listening ? null : /listening on (http:\/\/\S+)/.exec(out);
       if (m) {
+        listening = true;
         clearTimeout(timer);
         const url = m[1]!;
         resolve({
@@ -89,9 +98,7 @@ export function startServerProcess(
       }
     };
     proc.stdout!.on("data", onData);
-    proc.stderr!.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
+    proc.stderr!.on("data", (c: Buffer) => keep(c.toString()));
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`orgs-server exited with ${code} before listening:\n${out}`));

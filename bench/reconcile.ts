@@ -319,7 +319,7 @@ async function main() {
     for (const checkpoints of [false, true]) {
       if (checkpoints && n > CHECKPOINTS_UP_TO) {
         rows.push(
-          `${String(n).padEnd(6)} checkpoints      not run: the engine writes the whole state after every step, O(N²) bytes (see N ≤ ${CHECKPOINTS_UP_TO}); BENCH_CHECKPOINTS_UP_TO=${n} runs it`,
+          `${String(n).padEnd(6)} checkpoints      not run: the engine writes the whole state after every step, O(N²) bytes${CHECKPOINTS_UP_TO > 0 ? ` (measured up to N = ${CHECKPOINTS_UP_TO})` : ""}; BENCH_CHECKPOINTS_UP_TO=${n} runs it`,
         );
         continue;
       }

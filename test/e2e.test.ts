@@ -6,28 +6,16 @@
 // stack's config. See test/support/pulumi.ts for how programs run here.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineStack, programDir, pulumiCli, type EngineStack } from "./support/pulumi";
-import { postgresUrl, startTestServer, type TestServer } from "./support/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { engineStack, programDir, type EngineStack } from "./support/pulumi";
+import { engineSuite } from "./support/e2e";
 
-const cli = pulumiCli();
-const missing = "missing" in cli ? cli.missing : undefined;
-if (missing) process.stderr.write(`test/e2e.test.ts: skipped: ${missing}\n`);
-
-let server: TestServer;
-let url: string;
-beforeAll(async () => {
-  if (missing) return;
-  server = await startTestServer({ postgres: !!postgresUrl() });
-  url = await server.app.listen({ host: "127.0.0.1", port: 0 });
-}, 120_000);
-afterAll(async () => {
-  await server?.close();
-});
+const suite = engineSuite("test/e2e.test.ts");
+const { missing } = suite;
 
 const last = (e: EngineStack) => e.output.at(-1) ?? "";
 const config = (token: string, extra: Record<string, string> = {}) => ({
-  "orgs:apiUrl": url,
+  "orgs:apiUrl": suite.url,
   "orgs:apiToken": { value: token, secret: true as const },
   ...extra,
 });
@@ -37,10 +25,10 @@ describe.skipIf(!!missing)(missing ? `examples with the Pulumi CLI — skipped: 
   describe("quickstart", () => {
     let e: EngineStack;
     let token: string;
-    const api = (method: string, path: string, body?: unknown) => server.call(token, method, path, body);
+    const api = (method: string, path: string, body?: unknown) => suite.server.call(token, method, path, body);
 
     beforeAll(async () => {
-      token = (await server.signup("owner@qs-e2e.test")).token;
+      token = (await suite.server.signup("owner@qs-e2e.test")).token;
       e = await engineStack(programDir("examples/quickstart"), "dev", config(token, { "orgs-e2e:slug": "qs-e2e", "orgs-e2e:emailDomain": "qs-e2e.test" }));
     }, 2 * MIN);
 
@@ -75,13 +63,13 @@ describe.skipIf(!!missing)(missing ? `examples with the Pulumi CLI — skipped: 
         const count = () => {
           requests++;
         };
-        server.app.server.on("request", count);
+        suite.server.app.server.on("request", count);
         try {
           const plain = await e.stack.preview(e.opts({ expectNoChanges: true }));
           expect(plain.changeSummary).toEqual({ same: 15 });
           expect(requests).toBe(0);
         } finally {
-          server.app.server.off("request", count);
+          suite.server.app.server.off("request", count);
         }
         expect((await e.stack.preview(e.opts({ expectNoChanges: true, refresh: true }))).changeSummary).toEqual({ same: 15 });
       },
@@ -159,7 +147,7 @@ describe.skipIf(!!missing)(missing ? `examples with the Pulumi CLI — skipped: 
     let token: string;
     let org: any;
     let before: Record<string, unknown>;
-    const api = (method: string, path: string, body?: unknown) => server.call(token, method, path, body);
+    const api = (method: string, path: string, body?: unknown) => suite.server.call(token, method, path, body);
     /** What the program must leave as it found it: everything of the organization but its members and grants. */
     const snapshot = async () => {
       const o = (await api("GET", `/v1/organizations/${org.id}`)).json;
@@ -182,7 +170,7 @@ describe.skipIf(!!missing)(missing ? `examples with the Pulumi CLI — skipped: 
 
     beforeAll(async () => {
       // The organization exists before the program, as after the quickstart (or made by hand).
-      token = (await server.signup("owner@gitops-e2e.test")).token;
+      token = (await suite.server.signup("owner@gitops-e2e.test")).token;
       org = (await api("POST", "/v1/organizations", { slug: "acme-gitops", name: "Acme", region: "eu" })).json;
       for (const name of ["Developer", "Finance"]) await api("POST", `/v1/organizations/${org.id}/roles`, { name });
       for (const name of ["Platform", "Frontend"]) await api("POST", `/v1/organizations/${org.id}/teams`, { name });
@@ -263,10 +251,10 @@ describe.skipIf(!!missing)(missing ? `examples with the Pulumi CLI — skipped: 
   describe("drift", () => {
     let e: EngineStack;
     let token: string;
-    const api = (method: string, path: string, body?: unknown) => server.call(token, method, path, body);
+    const api = (method: string, path: string, body?: unknown) => suite.server.call(token, method, path, body);
 
     beforeAll(async () => {
-      token = (await server.signup("owner@drift-e2e.test")).token;
+      token = (await suite.server.signup("owner@drift-e2e.test")).token;
       e = await engineStack(programDir("examples/drift"), "dev", config(token, { "orgs-e2e:slug": "drift-e2e" }));
     }, 2 * MIN);
 

@@ -22,6 +22,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { availableParallelism } from "node:os";
+import { PerformanceObserver } from "node:perf_hooks";
 import { OrgsClient } from "../client";
 import { privateTmpdir, startServerProcess, type ServerProcess } from "../test/support/process";
 import { engineStack, programDir, pulumiCli, type EngineStack } from "../test/support/pulumi";
@@ -78,7 +79,14 @@ function cpuSampler(serverPid: number) {
     return undefined;
   };
   const seen = new Map<number, { kind: string; first: number; last: number }>();
+  let heapPeak = 0; // the program's own heap and garbage collection (it runs in this process)
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  gc.observe({ entryTypes: ["gc"] });
   const sample = () => {
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
     for (const name of readdirSync("/proc")) {
       const pid = Number(name);
       if (!pid) continue;
@@ -99,10 +107,12 @@ function cpuSampler(serverPid: number) {
   const timer = setInterval(sample, 100);
   return () => {
     clearInterval(timer);
+    gc.disconnect();
     sample();
     const by: Record<string, number> = {};
     for (const { kind, first, last } of seen.values()) by[kind] = (by[kind] ?? 0) + last - first;
-    return ["engine", "host", "program", "server", "postgres"].map((k) => `${k} ${(by[k] ?? 0).toFixed(1)}`).join(", ");
+    const parts = ["engine", "host", "program", "server", "postgres"].map((k) => `${k} ${(by[k] ?? 0).toFixed(1)}`);
+    return `${parts.join(", ")} (program: GC ${(gcMs / 1000).toFixed(1)} s, heap peak ${Math.round(heapPeak / 1_048_576)} MB)`;
   };
 }
 

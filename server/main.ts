@@ -3,6 +3,7 @@
 // DATABASE_URL=postgres://… for a PostgreSQL server. Stops cleanly on SIGINT/SIGTERM: in-flight
 // requests finish, then the database closes (an unclosed PGlite can hang the process at exit).
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
 import { buildApp } from "./app";
 import { ensureOperator } from "./bootstrap";
 import { ConfigError, loadConfig, type MainConfig } from "./config";
@@ -12,6 +13,7 @@ import { openPglite, openPostgres } from "./store/db";
 
 async function main(): Promise<void> {
   const cfg = loadConfig(process.argv.slice(2));
+  await portIsFree(cfg);
   let unlock = () => {};
   if (!cfg.databaseUrl) {
     mkdirSync(cfg.dataDir, { recursive: true });
@@ -54,6 +56,24 @@ async function main(): Promise<void> {
   const url = cfg.app.publicUrl.replace(/:\d+$/, `:${port}`);
   const store = cfg.databaseUrl ? `PostgreSQL at ${redact(cfg.databaseUrl)}` : `embedded PGlite in ${cfg.dataDir}`;
   process.stdout.write(banner({ url, store, mail: mailer.kind, operator, operatorTokenFromEnv: Boolean(cfg.operatorToken) }).join("\n") + "\n");
+}
+
+/**
+ * A port that is taken stops the start before the database opens (seconds, on a first start), and
+ * before the data directory is created. The listen below still reports one taken in between.
+ */
+async function portIsFree(cfg: MainConfig): Promise<void> {
+  if (cfg.port === 0) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once("error", reject);
+      probe.listen({ host: cfg.host, port: cfg.port, exclusive: true }, () => probe.close(() => resolve()));
+    });
+  } catch (err) {
+    const why = listenError(err, cfg);
+    throw why ? new StartError(why) : err;
+  }
 }
 
 /**

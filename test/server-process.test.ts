@@ -118,8 +118,11 @@ describe("orgs-server on the embedded database", () => {
 
   it("a busy port is one line naming the port and how to pick another", async () => {
     const first = await started();
-    const r = await serverUntilExit({ PORT: String(first.port), ORGS_DATA_DIR: tempDataDir() });
+    const dataDir = join(tempDataDir(), "new");
+    const r = await serverUntilExit({ PORT: String(first.port), ORGS_DATA_DIR: dataDir });
     expect(r.code).toBe(1);
+    // Found before the database opens: nothing was created.
+    expect(existsSync(dataDir)).toBe(false);
     expect(r.output).toBe(
       `orgs-server: port ${first.port} on 127.0.0.1 is already in use: stop what listens there, or pick another port with --port <n> or PORT=<n> (0 picks a free one)\n`,
     );

@@ -1,7 +1,7 @@
 // Organizations, their billing sub-resources, subscriptions and ownership transfer.
 import { PERMISSIONS } from "../../api/common";
 import type { BillingAddress, BillingProfile } from "../../api/resources";
-import type { Caller, Handlers } from "../context";
+import type { Caller, Ctx, Handlers } from "../context";
 import { authorize, findOrg, orgAccess } from "../domain/access";
 import { audit, diffFields, newValues } from "../domain/audit";
 import { checkIfMatch } from "../http/etag";
@@ -151,20 +151,10 @@ export const organizationHandlers = {
   async putBillingAddress(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
     authorize(a, "admin", "billing");
-    const prev = await loadBilling<BillingAddress>(ctx.q, "billing_addresses", a.org.id, true);
-    checkIfMatch(ctx, prev.version, "the billing address");
     // PUT replaces: fields left out become null.
-    const next = Object.fromEntries(BILLING_ADDRESS_COLUMNS.map((f) => [f, ctx.body[f] ?? null]));
-    const changes = diffFields(prev as unknown as Record<string, unknown>, next);
-    if (!Object.keys(changes).length) return prev;
-    await updateVersioned(ctx.q, "billing_addresses", { organization_id: a.org.id }, next, ctx.now);
-    await audit(ctx, {
-      organizationId: a.org.id,
-      action: "billing.address_updated",
-      target: { type: "organization", id: a.org.id, display_name: a.org.slug },
-      changes,
-    });
-    return loadBilling<BillingAddress>(ctx.q, "billing_addresses", a.org.id);
+    return writeBilling<BillingAddress>(ctx, a.org, "billing_addresses", "billing.address_updated", () =>
+      Object.fromEntries(BILLING_ADDRESS_COLUMNS.map((f) => [f, ctx.body[f] ?? null])),
+    );
   },
 
   async getBillingProfile(ctx) {
@@ -176,19 +166,11 @@ export const organizationHandlers = {
   async updateBillingProfile(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
     authorize(a, "admin", "billing");
-    const prev = await loadBilling<BillingProfile>(ctx.q, "billing_profiles", a.org.id, true);
-    checkIfMatch(ctx, prev.version, "the billing profile");
-    const next = { ...Object.fromEntries(BILLING_PROFILE_COLUMNS.map((f) => [f, prev[f]])), ...ctx.body };
-    const changes = diffFields(prev as unknown as Record<string, unknown>, next);
-    if (!Object.keys(changes).length) return prev;
-    await updateVersioned(ctx.q, "billing_profiles", { organization_id: a.org.id }, next, ctx.now);
-    await audit(ctx, {
-      organizationId: a.org.id,
-      action: "billing.profile_updated",
-      target: { type: "organization", id: a.org.id, display_name: a.org.slug },
-      changes,
-    });
-    return loadBilling<BillingProfile>(ctx.q, "billing_profiles", a.org.id);
+    // PATCH merges: fields left out keep their value.
+    return writeBilling<BillingProfile>(ctx, a.org, "billing_profiles", "billing.profile_updated", (prev) => ({
+      ...Object.fromEntries(BILLING_PROFILE_COLUMNS.map((f) => [f, prev[f]])),
+      ...ctx.body,
+    }));
   },
 
   async listSubscriptions(ctx) {
@@ -221,6 +203,27 @@ function requireOwnTwoFactor(caller: Caller): void {
       errors: [{ field: "/require_two_factor", code: "invalid", message: "needs two-factor authentication on your own account" }],
     });
   }
+}
+
+/**
+ * Writes an organization's billing address or profile under If-Match: `next` is the whole record
+ * from the previous one; nothing changed is no write and no event.
+ */
+async function writeBilling<T extends { version: number }>(
+  ctx: Pick<Ctx, "q" | "now" | "headers" | "caller" | "requestId" | "ip" | "userAgent">,
+  org: { id: string; slug: string },
+  table: "billing_addresses" | "billing_profiles",
+  action: "billing.address_updated" | "billing.profile_updated",
+  next: (prev: T) => Record<string, unknown>,
+): Promise<T> {
+  const prev = await loadBilling<T>(ctx.q, table, org.id, true);
+  checkIfMatch(ctx, prev.version, table === "billing_addresses" ? "the billing address" : "the billing profile");
+  const record = next(prev);
+  const changes = diffFields(prev as Record<string, unknown>, record);
+  if (!Object.keys(changes).length) return prev;
+  await updateVersioned(ctx.q, table, { organization_id: org.id }, record, ctx.now);
+  await audit(ctx, { organizationId: org.id, action, target: { type: "organization", id: org.id, display_name: org.slug }, changes });
+  return loadBilling<T>(ctx.q, table, org.id);
 }
 
 async function loadBilling<T>(q: Queryable, table: "billing_addresses" | "billing_profiles", orgId: string, forUpdate = false): Promise<T> {

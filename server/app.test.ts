@@ -39,7 +39,8 @@ describe("database faults", () => {
       expect(r.statusCode).toBe(500);
       expect(r.json.code).toBe("internal");
       expect(r.body).not.toContain("cannot read properties");
-      expect(r.json.request_id ?? r.headers["x-request-id"]).toBeTruthy();
+      expect(r.json.request_id).toMatch(/^req_/);
+      expect(r.json.request_id).toBe(r.headers["x-request-id"]);
     } finally {
       s.db.query = query;
     }

@@ -245,8 +245,11 @@ describe("Organization", () => {
     const local = new Stack(await Host.start({ cwd: ROOT }));
     try {
       await local.host.configure(env.config);
-      await local.up("organization", "checkout", { slug: "from-checkout", name: "Checkout", region: "eu" });
+      expect((await local.up("organization", "checkout", { slug: "from-checkout", name: "Checkout", region: "eu" })).op).toBe("create");
+      const id = local.get("checkout").id;
+      expect((await get(id)).json).toMatchObject({ slug: "from-checkout", name: "Checkout" });
       await local.destroy("checkout");
+      expect((await get(id)).statusCode).toBe(404);
     } finally {
       await local.host.stop();
     }

@@ -12,6 +12,13 @@ import type * as sdkT from "../sdk";
 import { ROOT, TYPES, providerText, type Kind } from "./support/engine";
 
 const load = createRequire(join(ROOT, "package.json"));
+// What the provider would answer besides the inputs (each resource's state carries them all here).
+const SERVER_OUTPUTS = {
+  status: "invited",
+  invitationExpiresAt: "2026-12-13T00:00:00.000Z",
+  defaultTeamId: "team_default",
+  sandboxEnvironmentId: "env_sandbox",
+};
 
 describe("sdk", () => {
   it("registers each resource with its outputs and a small serialized provider", async () => {
@@ -22,7 +29,7 @@ describe("sdk", () => {
       {
         newResource: (args) => {
           registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-          return { id: `${args.name}-id`, state: { ...args.inputs, version: 1 } };
+          return { id: `${args.name}-id`, state: { ...args.inputs, version: 1, ...SERVER_OUTPUTS } };
         },
         call: () => ({}),
       },
@@ -55,10 +62,12 @@ describe("sdk", () => {
     }
     const m = registered.find((r) => r.name === "m")!;
     expect(Object.keys(m.inputs)).toEqual(expect.arrayContaining(["organization", "email", "roles", "teams"]));
-    expect(member.status).toBeDefined();
-    expect(member.invitationExpiresAt).toBeDefined();
-    expect(org.defaultTeamId).toBeDefined();
-    expect(project.sandboxEnvironmentId).toBeDefined();
+    // The classes hand the provider's outputs to the program under their own names.
+    const value = <T>(o: pulumiT.Output<T>) => new Promise<T>((resolve) => o.apply((v) => (resolve(v), v)));
+    expect(await value(member.status)).toBe(SERVER_OUTPUTS.status);
+    expect(await value(member.invitationExpiresAt)).toBe(SERVER_OUTPUTS.invitationExpiresAt);
+    expect(await value(org.defaultTeamId)).toBe(SERVER_OUTPUTS.defaultTeamId);
+    expect(await value(project.sandboxEnvironmentId)).toBe(SERVER_OUTPUTS.sandboxEnvironmentId);
   });
 
   it("types every Args like the inputs of api/pulumi.ts", () => {

@@ -13,6 +13,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultDispatcher, OrgsApiError, OrgsClient } from "../client";
+import { buildApp } from "../server/app";
+import { openPostgres } from "../server/store/db";
 import { ROOT, startServerProcess, type ServerProcess } from "./support/process";
 
 const run = promisify(execFile);
@@ -203,4 +205,41 @@ describe("PostgreSQL restarted under 8 writers", () => {
     expect(await server.stop("SIGTERM")).toBe(0);
     server = undefined;
   }, 120_000);
+
+  it("PostgreSQL down: the periodic clean-up and requests carry on (503) and recover; orgs-server refuses to start with one line", async () => {
+    // In this process, so that an unhandled rejection or 'error' would fail the test run: the app
+    // with its clean-up every 50 ms instead of 10 minutes.
+    const db = await openPostgres(pgUrl);
+    const app = await buildApp({ db, maintenanceEveryMs: 50 });
+    try {
+      const health = () => app.inject({ method: "GET", url: "/healthz" });
+      expect((await health()).statusCode).toBe(200);
+      await postgres("stop", pgDir);
+      await new Promise((r) => setTimeout(r, 300)); // several clean-ups fail meanwhile
+      const down = await health();
+      expect(down.statusCode).toBe(503);
+      expect(down.headers["retry-after"]).toBe("1");
+      expect(down.json()).toMatchObject({ code: "unavailable" });
+      const signup = await app.inject({ method: "POST", url: "/v1/accounts", payload: { email: "down@restart.test", name: "Down" } });
+      expect(signup.statusCode).toBe(503);
+      expect(signup.json().detail).toMatch(/nothing was changed/);
+
+      // The binary with PostgreSQL down: it says what to do, and exits 1 (a supervisor restarts it).
+      const start = await run(process.execPath, [join(ROOT, "dist", "server", "main.js")], {
+        env: { ...process.env, DATABASE_URL: pgUrl, PORT: "0" },
+        encoding: "utf8",
+        timeout: 30_000,
+      }).catch((e: { code?: number; stderr?: string }) => e);
+      expect((start as { code?: number }).code).toBe(1);
+      expect((start as { stderr: string }).stderr).toMatch(
+        /^orgs-server: cannot reach PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres \(.*ECONNREFUSED.*\): start it or fix DATABASE_URL, then start orgs-server again\n$/,
+      );
+
+      await postgres("start", pgDir, new URL(pgUrl).port);
+      await expect.poll(async () => (await health()).statusCode, { timeout: 15_000 }).toBe(200);
+    } finally {
+      await app.close();
+      await db.close();
+    }
+  }, 90_000);
 });

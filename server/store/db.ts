@@ -40,19 +40,27 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   const { PGlite } = await import("@electric-sql/pglite");
   const pg = new PGlite(dataDir);
   await pg.waitReady;
+  // PGlite runs in this process: an SQL error is PostgreSQL's answer as usual, but a closed
+  // instance, or an aborted WebAssembly one (out of memory, say), answers nothing again. Those are
+  // 503 (and /healthz fails with them, for a supervisor to restart the server), not a 500 per request.
+  const gone = (err: unknown): never => {
+    throw pg.closed || err instanceof WebAssembly.RuntimeError ? new DatabaseUnavailable(err) : err;
+  };
   const db: Db = {
     kind: "pglite",
     async query<T>(sql: string, params?: unknown[]) {
-      return (await pg.query<T>(sql, params)).rows;
+      return (await pg.query<T>(sql, params).catch(gone)).rows;
     },
     // PGlite has one connection; its transaction() serializes callers.
     tx: (fn) =>
-      pg.transaction((t) =>
-        fn({
-          query: async <T>(s: string, p?: unknown[]) => (await t.query<T>(s, p)).rows,
-          exec: async (script) => void (await t.exec(script)),
-        }),
-      ),
+      pg
+        .transaction((t) =>
+          fn({
+            query: async <T>(s: string, p?: unknown[]) => (await t.query<T>(s, p).catch(gone)).rows,
+            exec: async (script) => void (await t.exec(script).catch(gone)),
+          }),
+        )
+        .catch(gone),
     close: () => pg.close(),
   };
   await migrate(db);

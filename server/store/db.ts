@@ -109,6 +109,8 @@ export async function openPostgres(url: string, max = 20): Promise<Db> {
             // Without parameters node-postgres uses the simple query protocol, which runs a whole script.
             exec: async (script) => void (await query(script)),
           });
+          // A connection that broke before COMMIT was sent rolled back: nothing was written.
+          if (broken) throw new DatabaseUnavailable(broken);
           // A COMMIT without an answer may have committed: commitError says so (503, and the
           // request's Idempotency-Key tells on retry).
           await client.query("COMMIT").catch((e: unknown) => {

@@ -27,6 +27,7 @@ import { OrgsClient } from "../client";
 import { privateTmpdir, startServerProcess, type ServerProcess } from "../test/support/process";
 import { engineStack, programDir, pulumiCli, type EngineStack } from "../test/support/pulumi";
 import { freshPostgresDatabase } from "../test/support/server";
+import { postgresDurability } from "./durability";
 
 /** Sizes above this run without checkpoints only: with them, 10,000 + 10,000 would take hours. */
 const CHECKPOINTS_UP_TO = Number(process.env.BENCH_CHECKPOINTS_UP_TO ?? 1000);
@@ -237,7 +238,7 @@ async function main() {
     return { s, calls: (await logged()) - before, cpu: used };
   };
   console.log(
-    `reconcile bench: real Pulumi engine (${cli.dir}), ${pg ? "PostgreSQL" : "PGlite"}, parallelism ${PARALLEL} (4 × ${availableParallelism()} CPUs)`,
+    `reconcile bench: real Pulumi engine (${cli.dir}), ${pg ? `PostgreSQL (${await postgresDurability(pg.url)})` : "PGlite"}, parallelism ${PARALLEL} (4 × ${availableParallelism()} CPUs)`,
   );
 
   /** One program, through the engine: up, refresh, a no-op preview, destroy. */

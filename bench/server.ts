@@ -8,7 +8,8 @@
 //   npm run bench:server
 //
 // PostgreSQL: ORGS_BENCH_POSTGRES_URL (a server the bench may create a database on), else one is
-// started with scripts/postgres.sh and stopped afterwards; BENCH_ENGINES=pglite skips it.
+// started with scripts/postgres.sh (durable: its default) and stopped afterwards; BENCH_ENGINES=pglite
+// skips it. The durability settings of the one measured are printed beside the figures.
 // BENCH_SECONDS sets each cell's measuring time (default 3). Rate limiting is off in the server.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -20,6 +21,7 @@ import { newId } from "../server/domain/ids";
 import { openPglite, openPostgres, type Db } from "../server/store/db";
 import { ROOT, privateTmpdir, startServerProcess } from "../test/support/process";
 import { freshPostgresDatabase } from "../test/support/server";
+import { postgresDurability } from "./durability";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CLIENTS = [1, 8, 32];
@@ -235,9 +237,11 @@ async function main() {
       await db.close();
     }
   }
+  let durability = "";
   if (engines.includes("postgres")) {
     const pg = await postgres();
     try {
+      durability = `\nPostgreSQL: ${await postgresDurability(pg.url)}`;
       const { orgId, ownerAccountId } = await benchServer("PostgreSQL", { DATABASE_URL: pg.url });
       const db = await openPostgres(pg.url, Math.max(...CLIENTS));
       try {
@@ -249,7 +253,7 @@ async function main() {
       await pg.done();
     }
   }
-  process.stdout.write(`\n${SECONDS} s per cell; ÷ columns: this row's ops/s over the floor's at the same clients.\n${table()}\n`);
+  process.stdout.write(`\n${SECONDS} s per cell; ÷ columns: this row's ops/s over the floor's at the same clients.${durability}\n${table()}\n`);
 }
 
 const removeTmp = privateTmpdir("orgs-bench-");

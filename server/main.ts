@@ -9,7 +9,9 @@ import { ensureOperator } from "./bootstrap";
 import { ConfigError, loadConfig, type MainConfig } from "./config";
 import { DataDirInUse, lockDataDir } from "./data-dir-lock";
 import { outboxMailer, smtpMailer } from "./mailer";
+import { isTransient } from "./http/problems";
 import { openPglite, openPostgres } from "./store/db";
+import { DatabaseUnavailable } from "./store/unavailable";
 
 async function main(): Promise<void> {
   const cfg = loadConfig(process.argv.slice(2));
@@ -21,7 +23,7 @@ async function main(): Promise<void> {
     // Also on a fatal error after this point; a kill -9 leaves a stale lock, which the next start takes over.
     process.once("exit", () => unlock());
   }
-  const db = cfg.databaseUrl ? await openPostgres(cfg.databaseUrl) : await openPglite(cfg.dataDir);
+  const db = cfg.databaseUrl ? await openPostgresOrSay(cfg.databaseUrl) : await openPglite(cfg.dataDir);
   const mailer = cfg.smtpUrl ? await smtpMailer(cfg.smtpUrl, cfg.mailFrom) : outboxMailer;
   const app = await buildApp({ db, config: cfg.app, mailer, logger: cfg.logger });
   const operator = await ensureOperator(db, { email: cfg.operatorEmail, token: cfg.operatorToken });
@@ -101,6 +103,22 @@ function banner(o: { url: string; store: string; mail: string; operator: { email
   const w = Math.max(...steps.map(([c]) => c.length));
   lines.push(`  Use the CLI:  export ORGS_API_URL=${o.url}`, ...steps.map(([c, what]) => `    ${c.padEnd(w)}   ${what}`));
   return lines;
+}
+
+/**
+ * PostgreSQL down at start (or going down during the migrations): one line and exit 1, rather than
+ * waiting. A supervisor (systemd, Kubernetes, compose with restart) starts the server again; once
+ * running, the server rides out PostgreSQL's restarts by itself (503 until it is back).
+ */
+async function openPostgresOrSay(url: string) {
+  try {
+    return await openPostgres(url);
+  } catch (err) {
+    if (!DatabaseUnavailable.isInstance(err) && !isTransient((err as { code?: unknown }).code)) throw err;
+    const cause = (DatabaseUnavailable.isInstance(err) ? err.cause : err) as { message?: string; code?: string };
+    const why = cause.message || cause.code || String(cause);
+    throw new StartError(`cannot reach PostgreSQL at ${redact(url)} (${why}): start it or fix DATABASE_URL, then start orgs-server again`);
+  }
 }
 
 /** A failure to start that one line explains (no stack trace). */

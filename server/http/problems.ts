@@ -1,10 +1,12 @@
 // Every error is answered as an RFC 9457 problem with a catalogue code: an ApiError as raised;
 // Fastify's own refusals by their Fastify code (any other client error by its status); a unique
-// violation as already_exists; a database that is gone or busy as 503. Anything else is a bug:
+// violation as already_exists; a database that is gone or busy as 503 (saying whether the change
+// may have been applied). Anything else is a bug:
 // logged, and answered 500 without details.
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
 import type { ErrorCode } from "../../api/errors";
 import { ApiError } from "../errors";
+import { DatabaseUnavailable } from "../store/unavailable";
 
 /** Fastify's errors a request can cause, by Fastify's code: the catalogue code, and what the client is told. */
 export const FASTIFY_ERRORS: Readonly<Record<string, readonly [ErrorCode, string]>> = {
@@ -52,15 +54,25 @@ export const isTransient = (code: unknown) =>
   typeof code === "string" &&
   (/^(08|53|57P)/.test(code) || code === "40001" || code === "40P01" || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code));
 
+const RETRY_AFTER = { "retry-after": "1" };
+
 export function toApiError(err: unknown, log: Pick<FastifyBaseLogger, "warn" | "error">): ApiError {
   if (ApiError.isInstance(err)) return err;
   const client = clientProblem(err);
   if (client) return client;
   const code = (err as ErrorLike | null)?.code;
   if (code === "23505") return new ApiError("already_exists", "a resource with that name already exists");
-  if (isTransient(code)) {
+  if (DatabaseUnavailable.isInstance(err) && err.commitUnknown) {
+    log.warn(err, "connection to the database lost during COMMIT");
+    return new ApiError(
+      "unavailable",
+      "the connection to the database was lost while the change was being committed: it may have been applied. Retry with the same Idempotency-Key: the retry answers as the change did if it was applied, and applies it if it was not",
+      { headers: RETRY_AFTER },
+    );
+  }
+  if (DatabaseUnavailable.isInstance(err) || isTransient(code)) {
     log.warn(err, "database unavailable");
-    return new ApiError("unavailable", "the database is unavailable or busy; retry shortly", { headers: { "retry-after": "1" } });
+    return new ApiError("unavailable", "the database is unavailable or busy; nothing was changed: retry shortly", { headers: RETRY_AFTER });
   }
   log.error(err, "unhandled error");
   return new ApiError("internal", "the server failed to handle this request; it has been logged");

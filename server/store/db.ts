@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { QueryConfig } from "pg";
+import { commitError, DatabaseUnavailable, rethrowLost } from "./unavailable";
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -39,19 +40,27 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   const { PGlite } = await import("@electric-sql/pglite");
   const pg = new PGlite(dataDir);
   await pg.waitReady;
+  // PGlite runs in this process: an SQL error is PostgreSQL's answer as usual, but a closed
+  // instance, or an aborted WebAssembly one (out of memory, say), answers nothing again. Those are
+  // 503 (and /healthz fails with them, for a supervisor to restart the server), not a 500 per request.
+  const gone = (err: unknown): never => {
+    throw pg.closed || err instanceof WebAssembly.RuntimeError ? new DatabaseUnavailable(err) : err;
+  };
   const db: Db = {
     kind: "pglite",
     async query<T>(sql: string, params?: unknown[]) {
-      return (await pg.query<T>(sql, params)).rows;
+      return (await pg.query<T>(sql, params).catch(gone)).rows;
     },
     // PGlite has one connection; its transaction() serializes callers.
     tx: (fn) =>
-      pg.transaction((t) =>
-        fn({
-          query: async <T>(s: string, p?: unknown[]) => (await t.query<T>(s, p)).rows,
-          exec: async (script) => void (await t.exec(script)),
-        }),
-      ),
+      pg
+        .transaction((t) =>
+          fn({
+            query: async <T>(s: string, p?: unknown[]) => (await t.query<T>(s, p).catch(gone)).rows,
+            exec: async (script) => void (await t.exec(script).catch(gone)),
+          }),
+        )
+        .catch(gone),
     close: () => pg.close(),
   };
   await migrate(db);
@@ -72,30 +81,50 @@ function prepared(text: string, values: unknown[] | undefined): QueryConfig {
 
 export async function openPostgres(url: string, max = 20): Promise<Db> {
   const { Pool } = await import("pg");
-  const pool = new Pool({ connectionString: url, max });
+  // A connection that cannot be made in 10 s is answered 503 rather than held (an unreachable host
+  // would otherwise wait for TCP's own timeout, minutes).
+  const pool = new Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, keepAlive: true });
   pool.on("error", () => {}); // an idle client's error must not crash the server; the next query reports it
   const db: Db = {
     kind: "postgres",
     async query<T>(sql: string, params?: unknown[]) {
-      return (await pool.query(prepared(sql, params))).rows as T[];
+      return (await pool.query(prepared(sql, params)).catch(rethrowLost)).rows as T[];
     },
     tx: (fn) =>
       withRetry(async () => {
-        const client = await pool.connect();
+        const client = await pool.connect().catch(rethrowLost);
+        // pg-pool listens for the errors of idle clients only. A checked-out client whose
+        // connection drops (PostgreSQL restarted mid-transaction) emits 'error' too, and an
+        // 'error' nobody listens for kills the process: this listener keeps it, and the query
+        // under way (or the next one) fails with it.
+        let broken: Error | undefined;
+        const onError = (e: Error) => void (broken ??= e);
+        client.on("error", onError);
+        const query = async (config: QueryConfig | string) => (await client.query(config).catch(rethrowLost)).rows;
+        let failed: unknown;
         try {
-          await client.query("BEGIN");
+          await query("BEGIN");
           const out = await fn({
-            query: async <T>(s: string, p?: unknown[]) => (await client.query(prepared(s, p))).rows as T[],
+            query: async <T>(s: string, p?: unknown[]) => (await query(prepared(s, p))) as T[],
             // Without parameters node-postgres uses the simple query protocol, which runs a whole script.
-            exec: async (script) => void (await client.query(script)),
+            exec: async (script) => void (await query(script)),
           });
-          await client.query("COMMIT");
+          // A connection that broke before COMMIT was sent rolled back: nothing was written.
+          if (broken) throw new DatabaseUnavailable(broken);
+          // A COMMIT without an answer may have committed: commitError says so (503, and the
+          // request's Idempotency-Key tells on retry).
+          await client.query("COMMIT").catch((e: unknown) => {
+            throw commitError(e);
+          });
           return out;
         } catch (err) {
-          await client.query("ROLLBACK").catch(() => {});
+          failed = err;
+          if (!broken && !DatabaseUnavailable.isInstance(err)) await client.query("ROLLBACK").catch(() => {});
           throw err;
         } finally {
-          client.release();
+          client.removeListener("error", onError);
+          // A broken connection leaves the pool (release with an error ends it); the next request connects anew.
+          client.release(broken ?? (DatabaseUnavailable.isInstance(failed) ? failed : undefined));
         }
       }),
     close: () => pool.end(),

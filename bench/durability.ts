@@ -1,0 +1,16 @@
+// The durability settings of the PostgreSQL a bench measured, printed beside its figures: a server
+// that acknowledges commits before their WAL is on disk (synchronous_commit=off, fsync=off) is
+// faster, and loses acknowledged writes in a crash, so its figures are not PostgreSQL's as run for real.
+export async function postgresDurability(url: string): Promise<string> {
+  const { Client } = await import("pg");
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const settings = ["fsync", "synchronous_commit", "full_page_writes"];
+    const values = await Promise.all(settings.map(async (s) => `${s}=${(await c.query<Record<string, string>>(`SHOW ${s}`)).rows[0]![s]}`));
+    const durable = values.every((v) => !v.endsWith("=off"));
+    return `${values.join(", ")} (${durable ? "durable" : "NOT durable: acknowledged commits can be lost in a crash; these figures flatter PostgreSQL"})`;
+  } finally {
+    await c.end();
+  }
+}

@@ -169,7 +169,8 @@ function runPolicyPack(call) {
   const packDir = info.getProgramDirectory();
   const send = (field, chunk) => {
     const res = new language.RunPluginResponse();
-    res[field](chunk);
+    // A string in a bytes field would be read as base64: send bytes.
+    res[field](typeof chunk === "string" ? Buffer.from(chunk) : new Uint8Array(chunk));
     call.write(res);
   };
   const fail = (details) => call.emit("error", { code: grpc.status.UNKNOWN, details });

@@ -1,11 +1,11 @@
 // orgs resources as the engine hands them to a policy pack. Every orgs resource is a dynamic
 // resource whose type token names it (`pulumi-nodejs:dynamic/orgs:Member`: the SDK registers each
-// class with the module "orgs" and its own name), whose properties are the checked inputs (the
-// provider's check, then the serialized provider added back as `__provider`) for a resource policy
-// and the outputs for a stack policy, and in which a value a preview does not know yet is a
-// sentinel string that @pulumi/policy's proxy turns into an exception on access. inputsOf copies
-// the properties into plain data with UNKNOWN in those places, so a rule decides what an unknown
-// value means for it.
+// class with the module "orgs" and its own name), whose properties are the checked inputs for a
+// resource policy and the outputs for a stack policy, without the serialized provider (`__provider`:
+// the engine marshals no "__" key to an analyzer), and in which a value a preview does not know
+// yet is a sentinel string that @pulumi/policy's proxy turns into an exception on access. inputsOf
+// copies the properties into plain data with UNKNOWN in those places, so a rule decides what an
+// unknown value means for it. (test/policy.test.ts records what the engine sends.)
 
 /** The resources the rules look at, by class name (sdk/). Members is the authoritative member set (issue 20). */
 export type OrgsResource = "Organization" | "Project" | "Role" | "Team" | "Member" | "ProjectAccess" | "Members";
@@ -33,8 +33,8 @@ const isUnknownValueError = (e: unknown) => e instanceof Error && e.constructor.
 
 /**
  * The resource's properties as plain data: unknown values become UNKNOWN, secrets are already
- * plain (the analyzer unwraps them), and `__provider` (the serialized provider, kilobytes of
- * JavaScript text no rule reads) is dropped.
+ * plain (the analyzer unwraps them), and `__provider` is dropped should a harness pass it (the
+ * engine does not).
  */
 export function inputsOf(props: Record<string, unknown>): Record<string, unknown> {
   const out = plain(props) as Record<string, unknown>;

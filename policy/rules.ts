@@ -195,6 +195,7 @@ export const maxAdmins: StackValidationPolicy = {
       group.lastUrn = r.urn;
       byOrg.set(org.key, group);
     }
+    for (const g of byOrg.values()) g.admins.sort();
     for (const g of byOrg.values())
       if (g.admins.length > max)
         report(

@@ -66,10 +66,15 @@ export async function policyStack(pulumi: PulumiInDir, stack: string, apiUrl: st
   for (const [k, v] of Object.entries(config)) await pulumi.ok("config", "set", "--stack", stack, k, v);
 }
 
-/** The policy report of a preview's output, one entry per violation: level, rule, resource, message. */
+/**
+ * The policy report of a preview's output, one entry per violation: level, rule, resource, message.
+ * The CLI prints it as a "Policies:" summary, or (with --diff) inline among the steps, as
+ * `pack@vX [level]  rule  (type: name)description`, the message on the next line.
+ */
 export function violations(stdout: string): { level: string; rule: string; resource: string; message: string }[] {
-  const found: { level: string; rule: string; resource: string; message: string }[] = [];
-  const re = /- \[(\w+)\]\s+(\S+)\s+\(([^)]*)\)\n\s+.*\n\s+(.*)/g;
-  for (const m of stdout.matchAll(re)) found.push({ level: m[1]!, rule: m[2]!, resource: m[3]!, message: m[4]! });
-  return found;
+  const summary = /- \[(\w+)\]\s+(\S+)\s+\(([^)]*)\)\n\s+.*\n\s+(.*)/g;
+  const inline = /\S+@v[\d.]+ \[(\w+)\]\s+(\S+)\s+\(([^)]*)\).*\n(.*)/g;
+  const read = (re: RegExp) => [...stdout.matchAll(re)].map((m) => ({ level: m[1]!, rule: m[2]!, resource: m[3]!, message: m[4]!.trim() }));
+  const found = read(summary);
+  return found.length ? found : read(inline);
 }

@@ -8,7 +8,9 @@ const path = require("node:path");
 try {
   require.resolve("@pulumi/policy");
 } catch {
-  console.error(`The orgs policy pack needs @pulumi/policy: run npm install @pulumi/policy@^1.21.0 where orgs is installed (${path.resolve(__dirname, "..", "..")})`);
+  console.error(
+    `The orgs policy pack needs @pulumi/policy: run npm install @pulumi/policy@^1.21.0 where orgs is installed (${path.resolve(__dirname, "..", "..")})`,
+  );
   process.exit(1);
 }
 process.chdir(path.join(__dirname, ".."));

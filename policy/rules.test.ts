@@ -35,7 +35,7 @@ function validate(policy: ResourceValidationPolicy, cls: OrgsResource, name: str
   try {
     for (const v of [policy.validateResource!].flat()) v(args, (message) => out.violations.push(message));
   } catch (e) {
-    if (e instanceof UnknownValueError) out.unknown = e.message;
+    if (e instanceof UnknownValueError) out.unknown = (e as Error).message;
     else if ((e as { notApplicable?: string }).notApplicable) out.notApplicable = (e as { notApplicable: string }).notApplicable;
     else throw e;
   }
@@ -46,7 +46,13 @@ type StackResource = { cls: OrgsResource; name: string; props: Record<string, un
 function validateStack(policy: StackValidationPolicy, list: StackResource[], config: object = {}): { message: string; urn?: string }[] {
   const resources: PolicyResource[] = list.map(({ cls, name, props }) => {
     const type = orgsType(cls);
-    return { type, name, urn: `urn:pulumi:dev::p::${type}::${name}`, props: unknownCheckingProxy({ __provider: PROVIDER, ...props }), propertyDependencies: {} } as any;
+    return {
+      type,
+      name,
+      urn: `urn:pulumi:dev::p::${type}::${name}`,
+      props: unknownCheckingProxy({ __provider: PROVIDER, ...props }),
+      propertyDependencies: {},
+    } as any;
   });
   list.forEach((r, i) => {
     for (const [k, names] of Object.entries(r.deps ?? {})) resources[i]!.propertyDependencies[k] = names.map((n) => resources.find((x) => x.name === n)!);
@@ -87,31 +93,49 @@ describe("reading what the analyzer hands a rule", () => {
 
 describe("no-external-admins", () => {
   it('refuses an outside account with level "admin" or an admin environment role, naming resource, property and fix', () => {
-    const r = validate(noExternalAdmins, "ProjectAccess", "contractor-api", { project: "prj_1", account: "acct_9", level: "admin", environmentRoles: { live: "admin" } });
+    const r = validate(noExternalAdmins, "ProjectAccess", "contractor-api", {
+      project: "prj_1",
+      account: "acct_9",
+      level: "admin",
+      environmentRoles: { live: "admin" },
+    });
     expect(r.violations).toEqual([
       expect.stringMatching(/^ProjectAccess "contractor-api": level is "admin" for the outside account acct_9 \(account\).*Fix: set level: "viewer"/),
       expect.stringMatching(/^ProjectAccess "contractor-api": environmentRoles.live is "admin" .*Fix: set environmentRoles.live to "contributor"/),
     ]);
   });
   it("lets an outside viewer, and a member's or a team's admin grant, through", () => {
-    expect(validate(noExternalAdmins, "ProjectAccess", "g", { project: "prj_1", account: "acct_9", level: "viewer", environmentRoles: { sandbox: "contributor" } }).violations).toEqual([]);
+    expect(
+      validate(noExternalAdmins, "ProjectAccess", "g", { project: "prj_1", account: "acct_9", level: "viewer", environmentRoles: { sandbox: "contributor" } })
+        .violations,
+    ).toEqual([]);
     expect(validate(noExternalAdmins, "ProjectAccess", "g", { project: "prj_1", member: "mem_1", level: "admin" }).violations).toEqual([]);
     expect(validate(noExternalAdmins, "ProjectAccess", "g", { project: U, team: U, level: "admin" })).toEqual({ violations: [] });
   });
   it("with the company's domains: an ADMIN member or Members entry outside them", () => {
     const config = { domains: ["acme.example"] };
     expect(validate(noExternalAdmins, "Member", "eve", { organization: U, email: "eve@gmail.test", roles: ["ADMIN"] }, config).violations).toEqual([
-      expect.stringMatching(/^Member "eve": roles holds the ADMIN role for eve@gmail.test, outside the company's domains \(acme.example\)\. Fix: take ADMIN out of roles/),
+      expect.stringMatching(
+        /^Member "eve": roles holds the ADMIN role for eve@gmail.test, outside the company's domains \(acme.example\)\. Fix: take ADMIN out of roles/,
+      ),
     ]);
     expect(validate(noExternalAdmins, "Member", "ann", { email: "ann@acme.example", roles: ["ADMIN"] }, config).violations).toEqual([]);
     expect(validate(noExternalAdmins, "Member", "eve", { email: "eve@gmail.test", roles: ["DEFAULT"] }, config).violations).toEqual([]);
     // Without domains the rule cannot tell who is external among members.
     expect(validate(noExternalAdmins, "Member", "eve", { email: "eve@gmail.test", roles: ["ADMIN"] }).violations).toEqual([]);
-    const set = validate(noExternalAdmins, "Members", "people", { organization: "acme", members: { "ann@acme.example": { roles: ["ADMIN"] }, "eve@gmail.test": { roles: ["admin"] } } }, config);
+    const set = validate(
+      noExternalAdmins,
+      "Members",
+      "people",
+      { organization: "acme", members: { "ann@acme.example": { roles: ["ADMIN"] }, "eve@gmail.test": { roles: ["admin"] } } },
+      config,
+    );
     expect(set.violations).toEqual([expect.stringMatching(/^Members "people": members\["eve@gmail.test"\]\.roles holds the ADMIN role/)]);
   });
   it("an admin level unknown in preview is reported as not checkable (advisory), not passed", () => {
-    expect(validate(noExternalAdmins, "ProjectAccess", "g", { project: "prj_1", account: "acct_9", level: U }).unknown).toMatch(/\.level can't be known during preview/);
+    expect(validate(noExternalAdmins, "ProjectAccess", "g", { project: "prj_1", account: "acct_9", level: U }).unknown).toMatch(
+      /\.level can't be known during preview/,
+    );
     expect(validate(noExternalAdmins, "Member", "x", { email: "x@y.test", roles: [U] }, { domains: ["acme.example"] }).unknown).toMatch(/roles/);
   });
 });
@@ -131,7 +155,9 @@ describe("allowed-email-domains", () => {
   const config = { domains: ["acme.example", "*.acme.example"] };
   it("refuses a member, or Members entries, outside the configured domains", () => {
     expect(validate(allowedEmailDomains, "Member", "bob", { organization: U, email: "bob@gmail.test" }, config).violations).toEqual([
-      expect.stringMatching(/^Member "bob": email bob@gmail.test is not in an allowed domain\. Fix: use the person's address in acme.example, \*.acme.example, or add gmail.test to domains/),
+      expect.stringMatching(
+        /^Member "bob": email bob@gmail.test is not in an allowed domain\. Fix: use the person's address in acme.example, \*.acme.example, or add gmail.test to domains/,
+      ),
     ]);
     expect(validate(allowedEmailDomains, "Member", "ann", { email: "ann@eu.acme.example" }, config).violations).toEqual([]);
     const set = validate(allowedEmailDomains, "Members", "people", { members: { "ann@acme.example": {}, "bob@gmail.test": { roles: U } } }, config);
@@ -189,9 +215,14 @@ describe("max-admins", () => {
   it("keeps organizations apart, defaults to 5, and does not count what the preview cannot tell", () => {
     const six = Array.from({ length: 6 }, (_, i) => member(`m${i}`, ["ADMIN"], { organization: i % 2 ? "other" : "org_1" }));
     for (const m of six) if (m.props.organization === "other") delete m.deps;
-    expect(validateStack(maxAdmins, [org, ...six], { maxAdmins: 2 }).map((v) => v.message.split(" has ")[0])).toEqual(['Organization "acme"', "organization other"]);
+    expect(validateStack(maxAdmins, [org, ...six], { maxAdmins: 2 }).map((v) => v.message.split(" has ")[0])).toEqual([
+      'Organization "acme"',
+      "organization other",
+    ]);
     expect(validateStack(maxAdmins, [org, ...six])).toEqual([]);
-    expect(validateStack(maxAdmins, [org, ...six.map((m) => ({ ...m, props: { ...m.props, organization: "org_1" }, deps: { organization: ["acme"] } }))])).toHaveLength(1);
+    expect(
+      validateStack(maxAdmins, [org, ...six.map((m) => ({ ...m, props: { ...m.props, organization: "org_1" }, deps: { organization: ["acme"] } }))]),
+    ).toHaveLength(1);
     expect(validateStack(maxAdmins, [org, member("a", [U]), member("b", ["ADMIN"])], { maxAdmins: 1 })).toEqual([]);
   });
 });
@@ -207,7 +238,9 @@ describe("owner-team-on-every-project", () => {
       { cls: "ProjectAccess", name: "ann-docs", props: { project: "prj_d", member: "mem_1", level: "admin" }, deps: { project: ["docs"] } },
     ]);
     expect(found.map((f) => f.message)).toEqual([
-      expect.stringMatching(/^Project "web-site" has no owner team: .*Fix: add new orgs.ProjectAccess\("web-site-owners", \{ project: webSite.id, team: <team>.teamId, level: "admin" \}\)/),
+      expect.stringMatching(
+        /^Project "web-site" has no owner team: .*Fix: add new orgs.ProjectAccess\("web-site-owners", \{ project: webSite.id, team: <team>.teamId, level: "admin" \}\)/,
+      ),
       expect.stringMatching(/^Project "docs" has no owner team/),
     ]);
     expect(found[0]!.urn).toContain("Project::web-site");

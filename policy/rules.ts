@@ -33,7 +33,8 @@ export const noExternalAdmins: ResourceValidationPolicy = {
       domains: {
         type: "array",
         items: { type: "string" },
-        description: "The company's email domains ('acme.example', or '*.acme.example' for its subdomains): a member with the ADMIN role outside them is external.",
+        description:
+          "The company's email domains ('acme.example', or '*.acme.example' for its subdomains): a member with the ADMIN role outside them is external.",
       },
     },
   },
@@ -136,8 +137,7 @@ export const allowedEmailDomains: ResourceValidationPolicy = {
     }
     const entries = membersEntries(inputs);
     if (entries === UNKNOWN) undecided(args, ["members"]);
-    for (const e of entries.filter((e) => outside(e.email)))
-      report(`${named(args.type, args.name)}: ${e.path} is not in an allowed domain. ${fix(e.email)}`);
+    for (const e of entries.filter((e) => outside(e.email))) report(`${named(args.type, args.name)}: ${e.path} is not in an allowed domain. ${fix(e.email)}`);
   },
 };
 

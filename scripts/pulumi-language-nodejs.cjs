@@ -12,6 +12,7 @@
 // runPolicyPack below). Everything else a language host can do (pulumi new, install, package
 // generation, other plugins) answers "unimplemented".
 "use strict";
+const { Buffer } = require("node:buffer");
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const { createRequire } = require("node:module");

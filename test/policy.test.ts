@@ -102,20 +102,39 @@ describe.skipIf(!!suite.missing)(suite.missing ? `policy pack — skipped: ${sui
       expect(message("require-two-factor", "acme")).toBe(
         'Organization "acme": requireTwoFactor is not set (false). Fix: set requireTwoFactor: true (members without 2FA keep their membership but cannot act until they enrol).',
       );
-      expect(message("no-external-admins", "guest-api")).toMatch(/^ProjectAccess "guest-api": level is "admin" for the outside account acct_0guest \(account\).*Fix: set level: "viewer"/);
-      expect(message("no-external-admins", "bob")).toMatch(/^Member "bob": roles holds the ADMIN role for bob@gmail.test, outside the company's domains \(acme.example\)\. Fix:/);
-      expect(message("allowed-email-domains", "bob")).toMatch(/^Member "bob": email bob@gmail.test is not in an allowed domain\. Fix: .*add gmail.test to domains/);
-      expect(message("max-admins", "acme")).toMatch(/^Organization "acme" has 2 members with the ADMIN role, more than maxAdmins \(1\): Member "ann" \(roles\), Member "bob" \(roles\)\. Fix:/);
-      expect(message("owner-team-on-every-project", "api")).toMatch(/^Project "api" has no owner team: .*Fix: add new orgs.ProjectAccess\("api-owners", \{ project: api.id/);
+      expect(message("no-external-admins", "guest-api")).toMatch(
+        /^ProjectAccess "guest-api": level is "admin" for the outside account acct_0guest \(account\).*Fix: set level: "viewer"/,
+      );
+      expect(message("no-external-admins", "bob")).toMatch(
+        /^Member "bob": roles holds the ADMIN role for bob@gmail.test, outside the company's domains \(acme.example\)\. Fix:/,
+      );
+      expect(message("allowed-email-domains", "bob")).toMatch(
+        /^Member "bob": email bob@gmail.test is not in an allowed domain\. Fix: .*add gmail.test to domains/,
+      );
+      expect(message("max-admins", "acme")).toMatch(
+        /^Organization "acme" has 2 members with the ADMIN role, more than maxAdmins \(1\): Member "ann" \(roles\), Member "bob" \(roles\)\. Fix:/,
+      );
+      expect(message("owner-team-on-every-project", "api")).toMatch(
+        /^Project "api" has no owner team: .*Fix: add new orgs.ProjectAccess\("api-owners", \{ project: api.id/,
+      );
       expect(r.stdout).not.toMatch(/\+ \d+ created/);
     },
     5 * MIN,
   );
 
   it("hands the analyzer each orgs resource under its type, its inputs with the preview's unknowns as the sentinel and no serialized provider", () => {
-    const calls = readFileSync(probeOut(), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const calls = readFileSync(probeOut(), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const analyze = (name: string) => calls.find((c) => c.call === "Analyze" && c.name === name);
-    for (const [name, cls] of [["acme", "Organization"], ["api", "Project"], ["platform", "Team"], ["ann", "Member"], ["guest-api", "ProjectAccess"]])
+    for (const [name, cls] of [
+      ["acme", "Organization"],
+      ["api", "Project"],
+      ["platform", "Team"],
+      ["ann", "Member"],
+      ["guest-api", "ProjectAccess"],
+    ])
       expect(analyze(name)?.type, name).toBe(`pulumi-nodejs:dynamic/orgs:${cls}`);
     // The checked inputs, as the program declared them, an output of a resource not created yet as the
     // sentinel; the serialized provider (__provider) is not among them: the engine sends no "__" key.
@@ -157,47 +176,57 @@ describe.skipIf(!!suite.missing)(suite.missing ? `policy pack — skipped: ${sui
   );
 });
 
-describe.skipIf(!!suite.missing)(suite.missing ? `gitops with the pack — skipped: ${suite.missing}` : "examples/gitops's preview runs the pack, as its workflow does", () => {
-  it(
-    "the workflow's preview command passes on members.yaml and fails on a member from another domain",
-    async () => {
-      const wf = parse(readFileSync(join(ROOT, "examples/gitops/.github/workflows/orgs.yml"), "utf8"));
-      const command: string = wf.jobs.preview.steps.map((s: { run?: string }) => s.run ?? "").find((r: string) => r.startsWith("pulumi preview"));
-      expect(command).toMatch(/--policy-pack node_modules\/orgs\/policy --policy-pack-config policy-config\.json/);
-      const args = command.split(/\s+/).slice(1).map((a) => a.replace(/"?\$PULUMI_STACK"?/, "prod"));
+describe.skipIf(!!suite.missing)(
+  suite.missing ? `gitops with the pack — skipped: ${suite.missing}` : "examples/gitops's preview runs the pack, as its workflow does",
+  () => {
+    it(
+      "the workflow's preview command passes on members.yaml and fails on a member from another domain",
+      async () => {
+        const wf = parse(readFileSync(join(ROOT, "examples/gitops/.github/workflows/orgs.yml"), "utf8"));
+        const command: string = wf.jobs.preview.steps.map((s: { run?: string }) => s.run ?? "").find((r: string) => r.startsWith("pulumi preview"));
+        expect(command).toMatch(/--policy-pack node_modules\/orgs\/policy --policy-pack-config policy-config\.json/);
+        const args = command
+          .split(/\s+/)
+          .slice(1)
+          .map((a) => a.replace(/"?\$PULUMI_STACK"?/, "prod"));
 
-      // The organization exists before the program, as the gitops example expects (test/e2e.test.ts does the same).
-      const { token } = await suite.server.signup("owner@policy-gitops.test");
-      const api = (method: string, path: string, body?: unknown) => suite.server.call(token, method, path, body);
-      const org = (await api("POST", "/v1/organizations", { slug: "policy-gitops", name: "Acme", region: "eu" })).json;
-      for (const name of ["Developer", "Finance"]) await api("POST", `/v1/organizations/${org.id}/roles`, { name });
-      for (const name of ["Platform", "Frontend"]) await api("POST", `/v1/organizations/${org.id}/teams`, { name });
-      const projects: Record<string, string> = {};
-      for (const name of ["api", "web"]) projects[name] = (await api("POST", `/v1/organizations/${org.id}/projects`, { name })).json.id;
+        // The organization exists before the program, as the gitops example expects (test/e2e.test.ts does the same).
+        const { token } = await suite.server.signup("owner@policy-gitops.test");
+        const api = (method: string, path: string, body?: unknown) => suite.server.call(token, method, path, body);
+        const org = (await api("POST", "/v1/organizations", { slug: "policy-gitops", name: "Acme", region: "eu" })).json;
+        for (const name of ["Developer", "Finance"]) await api("POST", `/v1/organizations/${org.id}/roles`, { name });
+        for (const name of ["Platform", "Frontend"]) await api("POST", `/v1/organizations/${org.id}/teams`, { name });
+        const projects: Record<string, string> = {};
+        for (const name of ["api", "web"]) projects[name] = (await api("POST", `/v1/organizations/${org.id}/projects`, { name })).json.id;
 
-      const dir = programDir("examples/gitops");
-      installPack(dir);
-      // The example's Pulumi.yaml runs index.ts with the repository's tsconfig; here the program is compiled already.
-      writeFileSync(join(dir, "Pulumi.yaml"), "name: orgs-gitops\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
-      const members = readFileSync(join(dir, "members.yaml"), "utf8")
-        .replace(/^organization: acme/m, "organization: policy-gitops")
-        .replace("prj_01quickstartapi", projects.api!)
-        .replace("prj_01quickstartweb", projects.web!);
-      writeFileSync(join(dir, "members.yaml"), members);
-      const pulumi = pulumiIn("dir" in cli ? cli.dir : "", dir);
-      await policyStack(pulumi, "prod", suite.url, token);
+        const dir = programDir("examples/gitops");
+        installPack(dir);
+        // The example's Pulumi.yaml runs index.ts with the repository's tsconfig; here the program is compiled already.
+        writeFileSync(join(dir, "Pulumi.yaml"), "name: orgs-gitops\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+        const members = readFileSync(join(dir, "members.yaml"), "utf8")
+          .replace(/^organization: acme/m, "organization: policy-gitops")
+          .replace("prj_01quickstartapi", projects.api!)
+          .replace("prj_01quickstartweb", projects.web!);
+        writeFileSync(join(dir, "members.yaml"), members);
+        const pulumi = pulumiIn("dir" in cli ? cli.dir : "", dir);
+        await policyStack(pulumi, "prod", suite.url, token);
 
-      const ok = await pulumi(...args);
-      expect(ok.code, ok.stdout + ok.stderr).toBe(0);
-      expect(ok.stdout).toMatch(RAN_PACK);
+        const ok = await pulumi(...args);
+        expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+        expect(ok.stdout).toMatch(RAN_PACK);
 
-      appendFileSync(join(dir, "members.yaml"), "  - email: mallory@elsewhere.test\n    roles: [Developer]\n");
-      const refused = await pulumi(...args);
-      expect(refused.code).not.toBe(0);
-      expect(violations(refused.stdout), refused.stdout).toEqual([
-        expect.objectContaining({ level: "mandatory", rule: "allowed-email-domains", message: expect.stringMatching(/email mallory@elsewhere.test is not in an allowed domain/) }),
-      ]);
-    },
-    5 * MIN,
-  );
-});
+        appendFileSync(join(dir, "members.yaml"), "  - email: mallory@elsewhere.test\n    roles: [Developer]\n");
+        const refused = await pulumi(...args);
+        expect(refused.code).not.toBe(0);
+        expect(violations(refused.stdout), refused.stdout).toEqual([
+          expect.objectContaining({
+            level: "mandatory",
+            rule: "allowed-email-domains",
+            message: expect.stringMatching(/email mallory@elsewhere.test is not in an allowed domain/),
+          }),
+        ]);
+      },
+      5 * MIN,
+    );
+  },
+);

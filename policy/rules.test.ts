@@ -246,3 +246,23 @@ describe("owner-team-on-every-project", () => {
     expect(found[0]!.urn).toContain("Project::web-site");
   });
 });
+
+describe("a rule of one's own (the README's example)", () => {
+  it("reads orgs resources with the exported helpers", async () => {
+    const mod = await import("./rules");
+    const noBillingByHand: ResourceValidationPolicy = {
+      name: "no-direct-billing",
+      description: "Billing comes with the Finance role, never as a direct permission.",
+      validateResource: (args, report) => {
+        if (args.type !== mod.orgsType("Member")) return;
+        const { permissions } = mod.inputsOf(args.props);
+        if (Array.isArray(permissions) && permissions.includes("billing"))
+          report(`Member "${args.name}": permissions holds billing. Fix: give the person the Finance role instead.`);
+      },
+    };
+    expect(validate(noBillingByHand, "Member", "fatima", { email: "f@acme.example", permissions: ["billing", U] }).violations).toEqual([
+      'Member "fatima": permissions holds billing. Fix: give the person the Finance role instead.',
+    ]);
+    expect([...mod.policies, noBillingByHand]).toHaveLength(7);
+  });
+});

@@ -6,6 +6,7 @@ import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, 
 import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { allowedEmailDomains, maxAdmins, noExternalAdmins, noPruneWithoutGuard, ownerTeamOnEveryProject, policies, requireTwoFactor } from "./rules";
+import * as orgsPolicy from "./rules";
 import { holdsAdmin, inDomains, inputsOf, orgsType, UNKNOWN, type OrgsResource } from "./resources";
 
 /** What the engine sends for a value unknown during preview. */
@@ -248,8 +249,8 @@ describe("owner-team-on-every-project", () => {
 });
 
 describe("a rule of one's own (the README's example)", () => {
-  it("reads orgs resources with the exported helpers", async () => {
-    const mod = await import("./rules");
+  it("reads orgs resources with the exported helpers", () => {
+    const mod = orgsPolicy;
     const noBillingByHand: ResourceValidationPolicy = {
       name: "no-direct-billing",
       description: "Billing comes with the Finance role, never as a direct permission.",

@@ -161,8 +161,8 @@ function policyProxy() {
  * runs it: `node <@pulumi/pulumi/cmd/run-policy-pack of the pack's directory> <nodeargs> <engine
  * args> <pack directory>`, in the pack's directory (where @pulumi/policy reads its package.json),
  * with the engine's environment plus the stack's configuration from ConfigureStack. The pack prints
- * its own port on its first line of stdout; the engine already has the proxy's, so that line is
- * kept and the proxy connects to it. Everything else the pack writes is streamed back as it comes.
+ * its own port on its first line of stdout; the engine already has the proxy's, so that line goes
+ * to the proxy, which connects to it. Everything else the pack writes is streamed back as it comes.
  */
 function runPolicyPack(call) {
   const req = call.request;

@@ -4,7 +4,8 @@
 // set to advisory in the policy config (a warning, and the preview passes). A probe pack beside it
 // records what the engine hands an analyzer for orgs resources. The gitops example's preview runs
 // the pack as its workflow does. (no-prune-without-guard needs orgs.Members: test/pending/.)
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -171,6 +172,18 @@ describe.skipIf(!!suite.missing)(suite.missing ? `policy pack — skipped: ${sui
           message: expect.stringMatching(/^Organization "acme": requireTwoFactor is false\. Fix: set requireTwoFactor: true/),
         },
       ]);
+    },
+    5 * MIN,
+  );
+
+  it(
+    "a pack whose directory has no @pulumi/pulumi fails with what to do",
+    async () => {
+      const bare = mkdtempSync(join(tmpdir(), "orgs-bare-pack-"));
+      writeFileSync(join(bare, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+      const r = await pulumi("preview", "--stack", "clean", "--policy-pack", bare);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout + r.stderr).toContain(`It looks like the Pulumi SDK has not been installed. Have you run npm install in ${bare}?`);
     },
     5 * MIN,
   );

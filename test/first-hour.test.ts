@@ -110,7 +110,9 @@ describe("the package", () => {
   it("ships what a program and the two binaries need, and nothing else", () => {
     expect(readmeFiles()).toHaveProperty(["index.ts"]);
     for (const path of packed) {
-      expect(path, path).toMatch(/^(package\.json|README\.md|dist\/(api|cli|client|provider|sdk|server)\/.*\.(js|d\.ts|sql))$/);
+      expect(path, path).toMatch(
+        /^(package\.json|README\.md|policy\/(PulumiPolicy\.yaml|index\.js)|dist\/(api|cli|client|provider|sdk|server|policy)\/.*\.(js|d\.ts|sql))$/,
+      );
       expect(path).not.toMatch(/\.test\.|(^|\/)(test|bench|examples|scripts)\//);
     }
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));

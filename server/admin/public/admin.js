@@ -137,7 +137,13 @@ function dialog(title, body, submitLabel = "Save", { danger = false } = {}) {
   });
 }
 
-const field = (label, input, hint) => h("label", {}, label, h("br"), input, hint ? h("div", { class: "hint" }, hint) : null);
+let fieldIds = 0;
+/** A labelled input; a hint describes it (aria-describedby) without being part of its name. */
+function field(label, input, hint) {
+  input.id ||= `field-${++fieldIds}`;
+  if (hint) input.setAttribute("aria-describedby", `${input.id}-hint`);
+  return h("div", { class: "field" }, h("label", { for: input.id }, label), input, hint ? h("div", { class: "hint", id: `${input.id}-hint` }, hint) : null);
+}
 const checkbox = (name, value, label, { checked = false, disabled = false, title } = {}) =>
   h("label", { class: "inline", title }, h("input", { type: "checkbox", name, value, checked, disabled }), label);
 const date = (iso) => (iso ? new Date(iso).toISOString().slice(0, 10) : "");
@@ -165,9 +171,9 @@ function renderHeader(me, currentSlug) {
   const orgs = me.memberships;
   const switcher = orgs.length
     ? h(
-        "label",
-        { class: "inline" },
-        "Organization",
+        "span",
+        { class: "row" },
+        h("label", { for: "org-switcher" }, "Organization"),
         h(
           "select",
           { id: "org-switcher", onchange: (e) => navigate(`/admin?org=${encodeURIComponent(e.target.value)}`) },
@@ -1207,7 +1213,27 @@ function navigate(url) {
   rerender();
 }
 
-async function rerender() {
+let rendering = null;
+let renderAgain = false;
+/**
+ * Renders the view of the current URL, one render at a time: a fragment navigation fires both
+ * popstate and hashchange, and a sign-in link must be used once, not raced.
+ */
+function rerender() {
+  if (rendering) {
+    renderAgain = true;
+    return rendering;
+  }
+  rendering = (async () => {
+    do {
+      renderAgain = false;
+      await render();
+    } while (renderAgain);
+  })().finally(() => (rendering = null));
+  return rendering;
+}
+
+async function render() {
   const path = location.pathname.replace(/\/$/, "") || "/admin";
   const hash = new URLSearchParams(location.hash.slice(1));
   if (path === "/admin/sign-in" && hash.get("token")) return openSessionFromLink(hash.get("token"));
@@ -1244,4 +1270,6 @@ async function rerender() {
 }
 
 window.addEventListener("popstate", rerender);
+// A sign-in or invitation link opened in a tab already on the page changes only the fragment.
+window.addEventListener("hashchange", rerender);
 rerender();

@@ -165,7 +165,7 @@ describe("the Organization Admin page", () => {
     const team = (await s.call(ownerAccount.token, "GET", "/v1/organizations/acme/teams")).json.items.find((t: { name: string }) => t.name === "Platform");
     const teamChip = owner.locator(`[data-principal="${team.id}"]`);
     const carolChip = owner.locator(`[data-principal="${carol.accountId}"]`);
-    await expect(teamChip.innerText()).resolves.toMatch(/^MEMBER\s*Team Platform · admin/i);
+    await expect(teamChip.innerText()).resolves.toMatch(/^MEMBER\s*Team Platform · admin\s*\(sandbox admin, live admin\)/i);
     await expect(carolChip.innerText()).resolves.toMatch(/^EXTERNAL\s*Account acct_\w+ · viewer/i);
     const colour = (l: typeof teamChip) => l.evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(await colour(carolChip)).toBe("rgb(219, 234, 254)"); // blue: outside the organization
@@ -325,7 +325,8 @@ describe("the Organization Admin page", () => {
     await owner.goto(`${url}/admin/audit?org=acme&limit=3`);
     await owner.locator("#audit-next").click();
     await owner.waitForURL(/cursor=/);
-    await expect(owner.locator("tbody tr").count()).resolves.toBe(3);
+    await owner.getByRole("heading", { name: "Audit log" }).waitFor();
+    await expect.poll(() => owner.locator("tbody tr").count()).toBe(3);
   });
 
   it("switches organizations and moves a project to another one", async () => {

@@ -595,6 +595,7 @@ function projectsSection(ctx) {
         { class: `chip ${external ? "external" : "member"}`, "data-principal": g.principal_id },
         h("span", { class: "kind" }, external ? "external" : "member"),
         `${name} · ${g.role}`,
+        h("span", { class: "envs" }, ` (sandbox ${g.environment_roles.sandbox ?? "none"}, live ${g.environment_roles.live ?? "none"})`),
         manage
           ? h(
               "button",

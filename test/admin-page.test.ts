@@ -63,7 +63,8 @@ let ownerAccount: { token: string; accountId: string; email: string };
 let bob: Page;
 let org: { id: string; slug: string };
 
-describe("the Organization Admin page", () => {
+// Each step is seconds alone; a minute leaves room for a loaded CI machine.
+describe("the Organization Admin page", { timeout: 60_000 }, () => {
   it("signs in through the outbox link and creates an organization with its region", async () => {
     ownerAccount = await s.signup("ada@admin.test", "Ada");
     owner = await newPage();

@@ -18,4 +18,22 @@ export default tseslint.config(
     files: ["**/*.mjs", "**/*.js", "scripts/**"],
     languageOptions: { globals: { process: "readonly", console: "readonly", require: "readonly", __dirname: "readonly" } },
   },
+  {
+    // The admin page's script runs in the browser (server/admin/public).
+    files: ["server/admin/public/**/*.js"],
+    languageOptions: {
+      sourceType: "module",
+      globals: {
+        window: "readonly",
+        document: "readonly",
+        location: "readonly",
+        history: "readonly",
+        fetch: "readonly",
+        sessionStorage: "readonly",
+        FormData: "readonly",
+        URLSearchParams: "readonly",
+        Node: "readonly",
+      },
+    },
+  },
 );

@@ -223,7 +223,7 @@ export function openApiDocument(version = "0.1.0") {
     if (honoursIfNoneMatch(r)) parameters.push(ref("parameters", "IfNoneMatch"));
     if (honoursIdempotencyKey(r)) parameters.push(ref("parameters", "IdempotencyKey"));
     const op: Record<string, unknown> = { operationId, summary: r.summary, parameters, responses: responsesOf(r) };
-    if (r.auth === "none") op.security = [];
+    if (r.auth === "none") op.security = r.session ? [{ session: [] }] : [];
     // A token is welcome, not needed (closed sign-up: the operator's).
     if (r.auth === "optional") op.security = [{}, { bearer: [] }];
     if (r.body) op.requestBody = { required: true, content: { "application/json": { schema: schema(r.body, "input") } } };
@@ -246,13 +246,17 @@ export function openApiDocument(version = "0.1.0") {
     },
     servers: [{ url: "/" }],
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer" },
+        // The admin page's session (api/sessions.ts): unsafe requests with it also send X-CSRF-Token.
+        session: { type: "apiKey", in: "cookie", name: "orgs_session" },
+      },
       schemas: { Problem: schema(Problem, "output") },
       parameters: PARAMETERS,
       headers: Object.fromEntries(Object.entries(HEADERS).map(([name, h]) => [name.replace(/-/g, ""), h])),
       responses: sharedResponses,
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths,
   };
 }

@@ -6,6 +6,7 @@ import { page, PageQuery } from "./common";
 import type { ErrorCode } from "./errors";
 import * as Q from "./requests";
 import * as R from "./resources";
+import { sessionRoutes } from "./sessions";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export interface RouteDef {
@@ -33,6 +34,8 @@ export interface RouteDef {
   createOnly?: boolean;
   /** Whether a 201 carries a Location (default true): not when nothing addressable was created. */
   location?: boolean;
+  /** Authenticated by the browser session's cookie (api/sessions.ts), not by a bearer token. */
+  session?: boolean;
 }
 
 const org = "/v1/organizations/{org}";
@@ -112,6 +115,8 @@ export const routes = {
     query: PageQuery.extend({ to: z.string().optional() }),
     response: page(R.OutboxMessage),
   },
+  // Browser sign-in for the admin page
+  ...sessionRoutes,
 
   // Organizations
   createOrganization: {

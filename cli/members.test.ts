@@ -150,7 +150,8 @@ describe("invitations and the outbox", () => {
       .at(-1)!;
     expect(invitation).toBeTruthy();
     const table = await cli(["outbox:list"], { token: s.operatorToken });
-    expect(table.stdout).toMatch(/^ID\s+TO\s+SUBJECT\s+INVITATION TOKEN\s+SENT\n/);
+    expect(table.stdout).toMatch(/^ID\s+TO\s+SUBJECT\s+INVITATION TOKEN\s+LINK\s+SENT\n/);
+    expect(table.stdout).toMatch(/http:\/\/\S+\/admin\/accept#token=inv_/);
     const denied = await cli(["outbox:list"]);
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain("forbidden (403)");

@@ -22,6 +22,7 @@ import { newId } from "./domain/ids";
 import { handlers } from "./routes";
 import { pruneExpired } from "./maintenance";
 import { runOperation, type Services } from "./operation";
+import { adminPage } from "./admin/page";
 
 export interface AppOptions {
   db: Db;
@@ -69,6 +70,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await opts.db.query("SELECT 1");
     return { ok: true, database: opts.db.kind };
   });
+
+  // The Organization Admin page (/admin): static files, a client of the routes below.
+  await app.register(adminPage);
 
   // The route table, in a context of its own: its hooks do not run for the routes above.
   await app.register(async (api) => {

@@ -78,6 +78,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       maxTeamsPerOrg: int(env, "ORGS_MAX_TEAMS", DEFAULT_CONFIG.maxTeamsPerOrg, 1),
       publicUrl: env.ORGS_PUBLIC_URL ?? `http://${displayHost.includes(":") ? `[${displayHost}]` : displayHost}:${port}`,
       signup,
+      sessionTtlMs: int(env, "ORGS_SESSION_HOURS", DEFAULT_CONFIG.sessionTtlMs / 3600_000, 1) * 3600_000,
+      signInLinkTtlMs: int(env, "ORGS_SIGN_IN_LINK_MINUTES", DEFAULT_CONFIG.signInLinkTtlMs / 60_000, 1) * 60_000,
+      signInMailsPerHour: int(env, "ORGS_SIGN_IN_MAILS_PER_HOUR", DEFAULT_CONFIG.signInMailsPerHour, 1),
     },
   };
 }

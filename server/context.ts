@@ -25,6 +25,10 @@ export interface ServerConfig {
   publicUrl: string;
   /** Who may sign up through POST /v1/accounts: anyone, or nobody (the operator creates accounts). */
   signup: "open" | "closed";
+  /** Browser sessions (server/admin/sessions.ts): how long one lasts, how long a sign-in link works, mails per address per hour. */
+  sessionTtlMs: number;
+  signInLinkTtlMs: number;
+  signInMailsPerHour: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -34,6 +38,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   invitationTtlMs: 7 * 24 * 3600 * 1000,
   publicUrl: "http://127.0.0.1:8080",
   signup: "open",
+  sessionTtlMs: 12 * 3600 * 1000,
+  signInLinkTtlMs: 15 * 60 * 1000,
+  signInMailsPerHour: 5,
 };
 
 /** The caller a handler sees: null only on the routes anyone may call (`auth: "none"` or `"optional"`). */

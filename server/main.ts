@@ -84,7 +84,11 @@ async function portIsFree(cfg: MainConfig): Promise<void> {
  * on acting as the operator after signing up as themselves.
  */
 function banner(o: { url: string; store: string; mail: string; operator: { email: string; token: string | null }; operatorTokenFromEnv: boolean }): string[] {
-  const lines = [`orgs-server listening on ${o.url} (${o.store}, mail: ${o.mail})`, `  OpenAPI: ${o.url}/v1/openapi.json`];
+  const lines = [
+    `orgs-server listening on ${o.url} (${o.store}, mail: ${o.mail})`,
+    `  Admin page: ${o.url}/admin   (sign in by email link${o.mail === "outbox" ? "; without SMTP the operator reads it: orgs outbox:list" : ""})`,
+    `  OpenAPI: ${o.url}/v1/openapi.json`,
+  ];
   if (o.operator.token) {
     lines.push(`  Operator account ${o.operator.email} created. Its API token, shown this once:`, `    ${o.operator.token}`);
   } else if (o.operatorTokenFromEnv) {

@@ -112,6 +112,16 @@ describe("a scenario through every operation", () => {
     await want(204, call(owner, "DELETE", `/v1/me/tokens/${tok.id}`));
     await want(404, call(owner, "DELETE", `/v1/me/tokens/${tok.id}`));
 
+    // Browser sessions (the admin page): a sign-in link from the outbox, the cookie and its CSRF token, sign-out.
+    await want(202, call(null, "POST", "/v1/sessions/sign-in-link", { email: "alice@contract.test" }));
+    const linkMail = (await want(200, call(s.operatorToken, "GET", "/v1/outbox?to=alice@contract.test&limit=100"))).json.items.at(-1);
+    const opened = await want(201, call(null, "POST", "/v1/sessions", { token: /#token=(\S+)/.exec(linkMail.text)![1] }));
+    const withCookie = { cookie: String(opened.headers["set-cookie"]).split(";")[0]!, "x-csrf-token": opened.json.csrf_token };
+    await want(200, call(null, "GET", "/v1/session", undefined, withCookie));
+    await want(200, call(null, "POST", "/v1/session/two-factor", { code: "123456" }, withCookie));
+    await want(204, call(null, "DELETE", "/v1/session", undefined, withCookie));
+    await want(401, call(null, "GET", "/v1/session", undefined, withCookie));
+
     // Organizations: idempotent creation, ETags, conditional requests.
     const create = { slug: "contract", name: "Contract", region: "eu" };
     const org = (await want(201, call(owner, "POST", "/v1/organizations", create, { "idempotency-key": "org-1" }))).json;

@@ -109,6 +109,8 @@ export const auditCommands: CommandDef[] = [
           ["To", "to"],
           ["Subject", "subject"],
           ["Invitation token", "invitation_token"],
+          // The link a mail carries (an admin-page sign-in or invitation), so the outbox works as a mail client.
+          ["Link", (m: { text: string }) => /https?:\/\/\S+#token=\S+/.exec(m.text)?.[0] ?? ""],
           ["Sent", "created_at"],
         ],
         "No mail.",

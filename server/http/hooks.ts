@@ -8,6 +8,7 @@ import type { Caller } from "../context";
 import { fail } from "../errors";
 import type { Queryable } from "../store/db";
 import { authenticate } from "./auth";
+import { sessionCaller } from "../admin/sessions";
 import type { RateLimiter } from "./ratelimit";
 
 declare module "fastify" {
@@ -21,12 +22,13 @@ declare module "fastify" {
   }
 }
 
-/** Sets request.caller from the bearer token: 401 without a valid one, 403 on operator routes for anyone else. */
+/** Sets request.caller from the bearer token (or the session cookie): 401 without a valid one, 403 on operator routes for anyone else. */
 export function authenticationHook(db: Queryable, now: () => Date) {
   return async (req: FastifyRequest): Promise<void> => {
     const auth = req.routeOptions.config.route?.auth ?? "account";
     if (auth === "none" || (auth === "optional" && !req.headers.authorization)) return;
-    req.caller = await authenticate(db, req.headers.authorization, now());
+    // The admin page's session cookie when no Authorization header is sent (server/admin/sessions.ts), else the bearer token.
+    req.caller = (await sessionCaller(db, req, now())) ?? (await authenticate(db, req.headers.authorization, now()));
     if (auth === "operator" && !req.caller.isOperator) fail("forbidden", "only the server's operator can read this");
   };
 }

@@ -10,6 +10,7 @@ import { projectHandlers } from "./projects";
 import { projectAccessHandlers } from "./project-access";
 import { tokenHandlers } from "./tokens";
 import { auditHandlers } from "./audit-events";
+import { sessionHandlers } from "./sessions";
 
 export const handlers: Handlers = {
   ...accountHandlers,
@@ -22,4 +23,5 @@ export const handlers: Handlers = {
   ...projectAccessHandlers,
   ...tokenHandlers,
   ...auditHandlers,
+  ...sessionHandlers,
 };

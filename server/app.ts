@@ -89,13 +89,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const every = opts.maintenanceEveryMs ?? 10 * 60_000;
   const maintenance =
     every > 0
-      ? setInterval(
-          () =>
-            void cleanUp(opts.db, now(), every)
-              .then((pruned) => pruned && app.log.info({ pruned }, "clean-up ran"))
-              .catch((e) => app.log.warn(e, "pruning expired records failed")),
-          every,
-        ).unref()
+      ? setInterval(() => {
+          const at = now();
+          void cleanUp(opts.db, at, every)
+            .then((pruned) => pruned && app.log.info({ pruned, started_at: at.toISOString() }, "clean-up ran"))
+            .catch((e) => app.log.warn(e, "pruning expired records failed"));
+        }, every).unref()
       : undefined;
   app.addHook("onClose", async () => {
     counts.stop();

@@ -12,7 +12,7 @@ import type { SharedCounts } from "./shared-counts";
 /** Units one instance may count for a key before the others have seen them: the bound on overshoot is (N − 1) × this. */
 export const allowanceFor = (limit: number) => Math.max(1, Math.ceil(limit / 10));
 
-/** Waits for syncs while this instance holds `allowance` unsynced units of `key`; false once the store cannot be reached. */
+/** Waits for syncs while this instance holds `allowance` unsynced units of `key`; returns at once when the store cannot be reached. */
 async function withinAllowance(counts: SharedCounts, key: string, windowMs: number, allowance: number): Promise<void> {
   while (counts.unsynced(key, windowMs, Date.now()) >= allowance) {
     if (!(await counts.sync())) return; // the database is away: decide on this instance's counts
@@ -32,23 +32,25 @@ export class RateLimiter {
   async check(key: string, res: FastifyReply, headers = true): Promise<void> {
     if (this.limit <= 0) return;
     const k = `req:${key}`;
-    let nowMs = Date.now();
-    // Refusals need no sync: within a window a count only grows.
-    if (this.counts.used(k, 1000, nowMs) < this.limit) {
-      await withinAllowance(this.counts, k, 1000, this.allowance);
-      nowMs = Date.now();
+    for (;;) {
+      const nowMs = Date.now();
+      const used = this.counts.used(k, 1000, nowMs) + 1;
+      // Over the limit needs no sync (within a window a count only grows). Under it, the check and
+      // the count happen in one turn of the event loop, so concurrent requests cannot both pass on
+      // one unit of allowance; past the allowance, wait for a sync and decide again.
+      if (used <= this.limit && this.counts.unsynced(k, 1000, nowMs) >= this.allowance && (await this.counts.sync())) continue;
+      const reset = Math.max(1, Math.ceil((1000 - (nowMs % 1000)) / 1000));
+      if (headers || used > this.limit) {
+        res.header("ratelimit-limit", String(this.limit));
+        res.header("ratelimit-remaining", String(Math.max(0, this.limit - used)));
+        res.header("ratelimit-reset", String(reset));
+      }
+      if (used > this.limit) {
+        fail("rate_limited", `more than ${this.limit} requests per second: retry after ${reset} s`, { headers: { "retry-after": String(reset) } });
+      }
+      this.counts.add(k, 1000, nowMs);
+      return;
     }
-    const used = this.counts.used(k, 1000, nowMs) + 1;
-    const reset = Math.max(1, Math.ceil((1000 - (nowMs % 1000)) / 1000));
-    if (headers || used > this.limit) {
-      res.header("ratelimit-limit", String(this.limit));
-      res.header("ratelimit-remaining", String(Math.max(0, this.limit - used)));
-      res.header("ratelimit-reset", String(reset));
-    }
-    if (used > this.limit) {
-      fail("rate_limited", `more than ${this.limit} requests per second: retry after ${reset} s`, { headers: { "retry-after": String(reset) } });
-    }
-    this.counts.add(k, 1000, nowMs);
   }
 }
 
@@ -56,8 +58,6 @@ const MINUTE = 60_000;
 
 export class AuthFailureLimiter {
   private readonly allowance: number;
-  /** Lookups in progress per IP: each may turn out a failure, so each holds a place in the budget. */
-  private inflight = new Map<string, number>();
   constructor(
     private readonly limit: number,
     private readonly counts: SharedCounts,
@@ -67,25 +67,22 @@ export class AuthFailureLimiter {
 
   /**
    * Before a token from `ip` is looked up: 429 when the IP has used its failure budget this
-   * minute. Returns what to call with the lookup's outcome.
+   * minute. Returns what to call with the lookup's outcome. Lookups already in flight when the
+   * budget runs out still answer (a valid token's requests are not held back by their own
+   * concurrency), so a client guessing C tokens at once gets at most C more answers per instance.
    */
   async admit(ip: string): Promise<(failed: boolean) => void> {
     if (this.limit <= 0) return () => {};
     const k = `authfail:${ip}`;
     await withinAllowance(this.counts, k, MINUTE, this.allowance);
     const nowMs = Date.now();
-    const busy = this.inflight.get(ip) ?? 0;
-    if (this.counts.used(k, MINUTE, nowMs) + busy >= this.limit) {
+    if (this.counts.used(k, MINUTE, nowMs) >= this.limit) {
       const reset = Math.max(1, Math.ceil((MINUTE - (nowMs % MINUTE)) / 1000));
       fail("rate_limited", `more than ${this.limit} failed authentications from ${ip} in a minute: retry after ${reset} s with a valid token`, {
         headers: { "retry-after": String(reset) },
       });
     }
-    this.inflight.set(ip, busy + 1);
     return (failed) => {
-      const left = (this.inflight.get(ip) ?? 1) - 1;
-      if (left > 0) this.inflight.set(ip, left);
-      else this.inflight.delete(ip);
       if (failed) this.counts.add(k, MINUTE, Date.now());
     };
   }

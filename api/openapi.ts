@@ -100,7 +100,8 @@ const HEADERS = {
   Link: { description: 'The next page: `<url>; rel="next"`. Absent on the last page.', required: false, schema: { type: "string" } },
   "Retry-After": { description: "Seconds to wait before retrying.", required: true, schema: { type: "integer", minimum: 0 } },
   "RateLimit-Limit": {
-    description: "Requests allowed per second for this account (per IP before authentication). Sent when rate limiting is on.",
+    description:
+      "Requests allowed per second for this account (per IP for a request without a valid token), counted across every server instance. Sent when rate limiting is on; not on a 429 for failed authentications, whose budget is per minute (Retry-After says when it ends).",
     required: false,
     schema: { type: "integer", minimum: 0 },
   },

@@ -81,7 +81,7 @@ export const routes = {
     response: R.TwoFactorEnrollment,
     status: 201,
     location: false,
-    errors: ["already_exists"],
+    errors: ["already_exists", "forbidden"],
   },
   confirmTwoFactor: {
     method: "POST",
@@ -89,7 +89,7 @@ export const routes = {
     summary: "Confirm enrolment with a current code; enables 2FA",
     body: Q.TwoFactorCode,
     response: R.Account,
-    errors: ["invalid_two_factor_code"],
+    errors: ["invalid_two_factor_code", "forbidden"],
   },
   disableTwoFactor: {
     method: "DELETE",
@@ -97,7 +97,7 @@ export const routes = {
     summary: "Disable 2FA with a current code",
     body: Q.TwoFactorCode,
     status: 204,
-    errors: ["invalid_two_factor_code", "not_found"],
+    errors: ["invalid_two_factor_code", "not_found", "forbidden"],
   },
   acceptInvitation: {
     method: "POST",
@@ -105,7 +105,7 @@ export const routes = {
     summary: "Accept an invitation with the token from its email",
     body: Q.InvitationAccept,
     response: R.Member,
-    errors: ["email_mismatch", "two_factor_required", "not_found", "invitation_expired", "already_member"],
+    errors: ["email_mismatch", "two_factor_required", "not_found", "invitation_expired", "already_member", "forbidden"],
   },
   listOutbox: {
     method: "GET",
@@ -126,7 +126,7 @@ export const routes = {
     body: Q.OrganizationCreate,
     response: R.Organization,
     status: 201,
-    errors: ["already_exists", "two_factor_required"],
+    errors: ["already_exists", "two_factor_required", "forbidden"],
   },
   listOrganizations: {
     method: "GET",

@@ -11,9 +11,11 @@
 // started with scripts/postgres.sh (durable: its default) and stopped afterwards; BENCH_ENGINES=pglite
 // skips it. The durability settings of the one measured are printed beside the figures.
 // BENCH_SECONDS sets each cell's measuring time (default 3). Rate limiting is off in the server.
+// BENCH_ENGINES=cluster (alone or with the others) runs 1, 2 and 3 instances on one PostgreSQL
+// database at 32 clients, with PostgreSQL's CPU per operation (benchCluster).
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "undici";
@@ -224,6 +226,152 @@ function table(): string {
   return [line(rows[0]!), `|${widths.map((w, i) => (i >= 2 ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
 }
 
+// ---- cluster mode (BENCH_ENGINES=cluster): 1, 2 and 3 orgs-server instances on one PostgreSQL ----
+
+interface ClusterCell {
+  instances: number;
+  op: string;
+  perSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** CPU ms per operation: PostgreSQL's processes, and the orgs-server instances'. */
+  pgCpuMs: number;
+  serverCpuMs: number;
+}
+const clusterCells: ClusterCell[] = [];
+
+/** utime + stime of a process in ms (clock ticks of 10 ms), 0 when it is gone. */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL server's processes: its postmaster (from the data directory's postmaster.pid) and every child. */
+async function postgresPids(url: string): Promise<() => number[]> {
+  const db = await openPostgres(url, 1);
+  let postmaster: number;
+  try {
+    const [row] = await db.query<{ setting: string }>("SELECT setting FROM pg_settings WHERE name = 'data_directory'");
+    postmaster = Number(readFileSync(join(row!.setting, "postmaster.pid"), "utf8").split("\n")[0]);
+  } finally {
+    await db.close();
+  }
+  return () => [
+    postmaster,
+    ...readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+          return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmaster;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number),
+  ];
+}
+
+/**
+ * Invitations and member PATCHes at 32 clients spread round robin over N instances (1, 2, 3) on one
+ * PostgreSQL database, with the CPU PostgreSQL and the servers spent per operation. Rate limiting
+ * is on (a limit never reached), so the figures include the shared counts' syncs.
+ */
+async function benchCluster(url: string): Promise<void> {
+  const clients = Math.max(...CLIENTS);
+  const pgPids = await postgresPids(url);
+  for (const n of [1, 2, 3]) {
+    const servers = await Promise.all(
+      Array.from({ length: n }, () => startServerProcess({ env: { DATABASE_URL: url, ORGS_INVITATION_QUOTA: "100000000", ORGS_RATE_LIMIT: "1000000" } })),
+    );
+    const pools = servers.map((x) => new Pool(x.url, { connections: clients, pipelining: 1 }));
+    const call = async (i: number, method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
+      const r = await pools[i % n]!.request({
+        method: method as "GET",
+        path,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await r.body.text();
+      return { status: r.statusCode, etag: r.headers.etag as string | undefined, json: text ? JSON.parse(text) : undefined };
+    };
+    try {
+      const signup = await call(0, "POST", "/v1/accounts", null, { email: `cluster-${uniq()}@bench.test`, name: "Bench" });
+      const token: string = signup.json.token.token;
+      const org = (await call(0, "POST", "/v1/organizations", token, { slug: `cluster-${uniq()}`, name: "Bench", region: "eu" })).json;
+      const members = `/v1/organizations/${org.id}/members`;
+      const targets: Array<{ url: string; etag: string; on: boolean }> = [];
+      for (let i = 0; i < clients; i++) {
+        const m = await call(0, "POST", members, token, { email: `target-${i}-${uniq()}@bench.test` });
+        targets.push({ url: `${members}/${m.json.id}`, etag: m.etag!, on: false });
+      }
+      const invite = async (w: number) => (await call(w, "POST", members, token, { email: `inv-${uniq()}@bench.test` })).status === 201;
+      const update = async (w: number) => {
+        const t = targets[w]!;
+        const r = await call(w, "PATCH", t.url, token, { permissions: t.on ? [] : ["billing"] }, { "if-match": t.etag });
+        if (r.status !== 200) return false;
+        t.etag = r.etag!;
+        t.on = !t.on;
+        return true;
+      };
+      for (let i = 0; i < 30 * n; i++) await Promise.all([invite(i), update(i % clients)]); // warm-up, every instance
+      for (const [op, one] of [
+        ["invite POST members", invite],
+        ["update PATCH member", update],
+      ] as const) {
+        const pids = pgPids();
+        const cpu = () => ({ pg: pids.reduce((a, p) => a + cpuMsOf(p), 0), servers: servers.reduce((a, x) => a + cpuMsOf(x.proc.pid!), 0) });
+        const before = cpu();
+        const c = await measure(`PostgreSQL × ${n}`, op, clients, one);
+        const after = cpu();
+        clusterCells.push({
+          instances: n,
+          op,
+          perSec: c.perSec,
+          p50: c.p50,
+          p99: c.p99,
+          errors: c.errors,
+          pgCpuMs: (after.pg - before.pg) / c.ops,
+          serverCpuMs: (after.servers - before.servers) / c.ops,
+        });
+        cells.pop(); // the cluster's cells have a table of their own
+      }
+    } finally {
+      await Promise.all(pools.map((p) => p.close()));
+      await Promise.all(servers.map((x) => x.stop()));
+    }
+  }
+}
+
+function clusterTable(): string {
+  const rows = [["instances", "operation", "ops/s", "× 1 instance", "p50 ms", "p99 ms", "errors", "PostgreSQL CPU ms/op", "servers CPU ms/op"]];
+  for (const c of clusterCells) {
+    const one = clusterCells.find((x) => x.instances === 1 && x.op === c.op)!;
+    rows.push([
+      String(c.instances),
+      c.op,
+      c.perSec.toFixed(0),
+      (c.perSec / one.perSec).toFixed(2),
+      c.p50.toFixed(1),
+      c.p99.toFixed(1),
+      String(c.errors),
+      c.pgCpuMs.toFixed(2),
+      c.serverCpuMs.toFixed(2),
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((v, i) => (i === 1 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(" | ")} |`;
+  return [line(rows[0]!), `|${widths.map((w, i) => (i === 1 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|")}|`, ...rows.slice(1).map(line)].join(
+    "\n",
+  );
+}
+
 async function main() {
   const engines = (process.env.BENCH_ENGINES ?? "pglite,postgres").split(",");
   if (engines.includes("pglite")) {
@@ -253,7 +401,21 @@ async function main() {
       await pg.done();
     }
   }
-  process.stdout.write(`\n${SECONDS} s per cell; ÷ columns: this row's ops/s over the floor's at the same clients.${durability}\n${table()}\n`);
+  if (engines.includes("cluster")) {
+    const pg = await postgres();
+    try {
+      await benchCluster(pg.url);
+    } finally {
+      await pg.done();
+    }
+  }
+  if (cells.length)
+    process.stdout.write(`\n${SECONDS} s per cell; ÷ columns: this row's ops/s over the floor's at the same clients.${durability}\n${table()}\n`);
+  if (clusterCells.length) {
+    process.stdout.write(
+      `\nCluster: ${Math.max(...CLIENTS)} clients round robin over N orgs-server instances on one PostgreSQL database, ${SECONDS} s per cell; CPU from /proc.\n${clusterTable()}\n`,
+    );
+  }
 }
 
 const removeTmp = privateTmpdir("orgs-bench-");

@@ -9,9 +9,11 @@ import { routes, type OperationId, type RouteDef } from "../api/routes";
 import { acceptJsonBodies } from "./http/bodies";
 import { BODY_LIMIT, discardBody } from "./http/body-limit";
 import { handleClientError } from "./http/client-error";
-import { authenticationHook, rateLimitHook } from "./http/hooks";
+import { authenticateAndLimit } from "./http/hooks";
 import { sendProblem, toApiError } from "./http/problems";
-import { RateLimiter } from "./http/ratelimit";
+import { AuthFailureLimiter, RateLimiter } from "./http/ratelimit";
+import { SharedCounts } from "./http/shared-counts";
+import { postgresCountStore } from "./store/rate-counts";
 import { send } from "./http/reply";
 import { parseInput } from "./http/validation";
 import { ApiError } from "./errors";
@@ -20,7 +22,7 @@ import { outboxMailer, type Mailer } from "./mailer";
 import type { Db } from "./store/db";
 import { newId } from "./domain/ids";
 import { handlers } from "./routes";
-import { pruneExpired } from "./maintenance";
+import { cleanUp } from "./maintenance";
 import { runOperation, type Services } from "./operation";
 import { adminPage } from "./admin/page";
 
@@ -33,14 +35,16 @@ export interface AppOptions {
   now?: () => Date;
   /** How often expired records are pruned (server/maintenance.ts); 0 never. Default: 10 minutes. */
   maintenanceEveryMs?: number;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For gives the client's IP (the per-IP limits count by it). */
+  trustProxy?: string;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const services: Services = { db: opts.db, config: { ...DEFAULT_CONFIG, ...opts.config }, mailer: opts.mailer ?? outboxMailer };
   const now = opts.now ?? (() => new Date());
-  const limiter = new RateLimiter(services.config.rateLimit);
   const app: FastifyInstance = Fastify({
     logger: opts.logger ?? false,
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
     bodyLimit: BODY_LIMIT,
     genReqId: () => newId("req"),
     requestIdHeader: false,
@@ -52,6 +56,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       sendProblem(req, res, toApiError(err, req.log));
     },
   });
+  // Rate counts are shared through PostgreSQL by every instance on it; PGlite's are this process's.
+  const counts = new SharedCounts(opts.db.kind === "postgres" ? postgresCountStore(opts.db) : null, (e) => app.log.warn(e, "syncing rate-limit counts failed"));
+  const limits = {
+    requests: new RateLimiter(services.config.rateLimit, counts),
+    authFailures: new AuthFailureLimiter(services.config.authFailureLimit, counts),
+  };
   acceptJsonBodies(app);
   app.decorateRequest("caller", null);
   app.addHook("onRequest", async (req, res) => {
@@ -76,16 +86,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // The route table, in a context of its own: its hooks do not run for the routes above.
   await app.register(async (api) => {
-    api.addHook("preValidation", authenticationHook(opts.db, now));
-    api.addHook("preValidation", rateLimitHook(limiter));
+    api.addHook("preValidation", authenticateAndLimit(opts.db, now, limits));
     for (const operationId of Object.keys(routes) as OperationId[]) registerOperation(api, operationId, services, now);
   });
 
   const every = opts.maintenanceEveryMs ?? 10 * 60_000;
   const maintenance =
-    every > 0 ? setInterval(() => void pruneExpired(opts.db, now()).catch((e) => app.log.warn(e, "pruning expired records failed")), every).unref() : undefined;
+    every > 0
+      ? setInterval(() => {
+          const at = now();
+          void cleanUp(opts.db, at, every)
+            .then((pruned) => pruned && app.log.info({ pruned, started_at: at.toISOString() }, "clean-up ran"))
+            .catch((e) => app.log.warn(e, "pruning expired records failed"));
+        }, every).unref()
+      : undefined;
   app.addHook("onClose", async () => {
-    limiter.stop();
+    counts.stop();
     clearInterval(maintenance);
   });
   return app;

@@ -13,6 +13,9 @@ export interface Bootstrap {
 export async function ensureOperator(db: Db, opts: { email: string; token?: string; now?: Date }): Promise<Bootstrap> {
   const now = opts.now ?? new Date();
   return db.tx(async (q) => {
+    // Instances starting together on one PostgreSQL take turns: the first creates the operator,
+    // the others find it (without the lock, a second INSERT of the operator would find nothing to return).
+    if (db.kind === "postgres") await q.query("SELECT pg_advisory_xact_lock(7274213)");
     const [existing] = await q.query<{ id: string; email: string }>("SELECT id, email FROM accounts WHERE is_operator ORDER BY created_at LIMIT 1");
     const tenYears = new Date(now.getTime() + 10 * 365 * 24 * 3600 * 1000);
     if (existing) {

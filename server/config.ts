@@ -23,6 +23,10 @@ export interface MainConfig {
   smtpUrl: string | undefined;
   mailFrom: string;
   logger: boolean;
+  /** Fastify's trustProxy: the proxies (addresses and CIDRs) whose X-Forwarded-For names the client. */
+  trustProxy: string | undefined;
+  /** How often the periodic clean-up runs, in ms. */
+  cleanupEveryMs: number;
   app: ServerConfig;
 }
 
@@ -60,6 +64,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const operatorEmail = env.ORGS_OPERATOR_EMAIL || DEFAULT_OPERATOR_EMAIL;
   if (!Email.safeParse(operatorEmail).success)
     throw new ConfigError(`ORGS_OPERATOR_EMAIL must be an email address the API accepts (such as ${DEFAULT_OPERATOR_EMAIL}), got "${operatorEmail}"`);
+  const proxy = env.ORGS_TRUST_PROXY?.trim() || undefined;
+  if (proxy && !/^[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*$/.test(proxy))
+    throw new ConfigError(`ORGS_TRUST_PROXY must be a comma-separated list of the proxies' addresses (CIDRs allowed, e.g. 10.0.0.0/8), got "${proxy}"`);
   const displayHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return {
     host,
@@ -71,9 +78,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     smtpUrl: env.ORGS_SMTP_URL || undefined,
     mailFrom: env.ORGS_MAIL_FROM ?? "orgs <no-reply@localhost>",
     logger: env.ORGS_LOG === "1" || env.ORGS_LOG === "true",
+    trustProxy: proxy,
+    cleanupEveryMs: int(env, "ORGS_CLEANUP_EVERY", 600, 1) * 1000,
     app: {
       ...DEFAULT_CONFIG,
       rateLimit: int(env, "ORGS_RATE_LIMIT", DEFAULT_CONFIG.rateLimit),
+      authFailureLimit: int(env, "ORGS_AUTH_FAILURE_LIMIT", DEFAULT_CONFIG.authFailureLimit),
       invitationQuota: int(env, "ORGS_INVITATION_QUOTA", DEFAULT_CONFIG.invitationQuota),
       maxTeamsPerOrg: int(env, "ORGS_MAX_TEAMS", DEFAULT_CONFIG.maxTeamsPerOrg, 1),
       publicUrl: env.ORGS_PUBLIC_URL ?? `http://${displayHost.includes(":") ? `[${displayHost}]` : displayHost}:${port}`,

@@ -18,8 +18,10 @@ export interface Caller {
 export interface ServerConfig {
   /** Invitations an organization may send per 24 hours. */
   invitationQuota: number;
-  /** Requests per second per account; 0 turns rate limiting off. */
+  /** Requests per second per account (per IP without a valid token); 0 turns rate limiting off. */
   rateLimit: number;
+  /** Failed authentications per minute per IP before its requests with a token are refused; 0: no limit. */
+  authFailureLimit: number;
   maxTeamsPerOrg: number;
   invitationTtlMs: number;
   publicUrl: string;
@@ -34,6 +36,7 @@ export interface ServerConfig {
 export const DEFAULT_CONFIG: ServerConfig = {
   invitationQuota: 50,
   rateLimit: 30,
+  authFailureLimit: 60,
   maxTeamsPerOrg: 250,
   invitationTtlMs: 7 * 24 * 3600 * 1000,
   publicUrl: "http://127.0.0.1:8080",

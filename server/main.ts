@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   }
   const db = cfg.databaseUrl ? await openPostgresOrSay(cfg.databaseUrl) : await openPglite(cfg.dataDir);
   const mailer = cfg.smtpUrl ? await smtpMailer(cfg.smtpUrl, cfg.mailFrom) : outboxMailer;
-  const app = await buildApp({ db, config: cfg.app, mailer, logger: cfg.logger });
+  const app = await buildApp({ db, config: cfg.app, mailer, logger: cfg.logger, trustProxy: cfg.trustProxy, maintenanceEveryMs: cfg.cleanupEveryMs });
   const operator = await ensureOperator(db, { email: cfg.operatorEmail, token: cfg.operatorToken });
 
   let stopping = false;

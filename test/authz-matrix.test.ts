@@ -449,6 +449,28 @@ describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgr
     const admin = await fx.enrol(w, await s.signup(`${fx.uniq("admin")}@authz.test`), { role_ids: [w.roles.ADMIN], ...body(w) });
     return { w, admin, url: (path = "") => `/v1/organizations/${w.id}/members/${admin.memberId}${path}` };
   };
+  const inADay = () => new Date(s.clock.current().getTime() + 86400_000).toISOString();
+  const restrictedToken = async (col: Col, orgIds: string[]) => {
+    const t = await as(col, "POST", "/v1/me/tokens", { name: fx.uniq("scoped"), organization_ids: orgIds, expires_at: inADay() });
+    fx.expectOk(t, "restricted token", 201);
+    return t.json.token as string;
+  };
+  /** A fresh org that m belongs to (or belonged to, removed first), deleted by its owner; get() reads it as a column. */
+  const deletedOrg = async (o: { removeFirst?: boolean } = {}) => {
+    const w = await fx.freshWorld("m");
+    if (o.removeFirst) fx.expectOk(await s.call(w.owner.token, "DELETE", `/v1/organizations/${w.id}/members/${w.members.m!.memberId}`), "remove m");
+    fx.expectOk(await s.call(w.owner.token, "DELETE", `/v1/organizations/${w.id}`), "delete org", 204);
+    return { id: w.id, get: (col: Col, path = "") => as(col, "GET", `/v1/organizations/${w.id}${path}`) };
+  };
+  /** A project of main that Ext held a viewer grant on (revoked, as a delete needs), deleted by main's owner. */
+  const deletedProject = async () => {
+    const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("doomed") });
+    const grant = `/v1/projects/${p.json.id}/access/accounts/${fx.accounts.ext!.accountId}`;
+    fx.expectOk(await s.call(fx.main.owner.token, "PUT", grant, { role: "viewer" }), "ext grant");
+    fx.expectOk(await s.call(fx.main.owner.token, "DELETE", grant), "revoke ext grant", 204);
+    fx.expectOk(await s.call(fx.main.owner.token, "DELETE", `/v1/projects/${p.json.id}`), "delete project", 204);
+    return { get: (col: Col, path = "") => as(col, "GET", `/v1/projects/${p.json.id}${path}`) };
+  };
   const memberOf = async (w: World, id: string) => (await s.call(w.owner.token, "GET", `/v1/organizations/${w.id}/members/${id}`)).json;
   const NOTES: [string, () => Promise<Res>, number, string?][] = [
     // Note 1: nobody can act on the owner.
@@ -962,6 +984,114 @@ describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgr
       },
       409,
       "already_exists",
+    ],
+    // §3.1 "does not reveal that it exists", for deleted objects too: 404 `deleted` only to the
+    // accounts that could see the object when it was deleted (its organization's active members),
+    // the same `not_found` as for an ID that never existed to everyone else.
+    [
+      "member when the org was deleted → 404 deleted with deleted_at",
+      async () => {
+        const r = await (await deletedOrg()).get("m");
+        expect(new Date(r.json.deleted_at).getTime()).toBeGreaterThan(0);
+        return r;
+      },
+      404,
+      "deleted",
+    ],
+    ["member when the org was deleted, its members path → 404 deleted", async () => (await deletedOrg()).get("m", "/members"), 404, "deleted"],
+    ["the owner who deleted the org → 404 deleted", async () => (await deletedOrg()).get("own"), 404, "deleted"],
+    ["never a member, deleted org → 404 not_found (as for an ID that never existed)", async () => (await deletedOrg()).get("out"), 404, "not_found"],
+    ["never a member, deleted org's members path → 404 not_found", async () => (await deletedOrg()).get("out", "/members"), 404, "not_found"],
+    ["removed before the org was deleted → 404 not_found", async () => (await deletedOrg({ removeFirst: true })).get("m"), 404, "not_found"],
+    [
+      "member when the org was deleted, with a token restricted to another org → 404 not_found",
+      async () => {
+        const d = await deletedOrg();
+        return s.call(await restrictedToken("m", [fx.dest.id]), "GET", `/v1/organizations/${d.id}`);
+      },
+      404,
+      "not_found",
+    ],
+    ["member of the project's org when it was deleted → 404 deleted", async () => (await deletedProject()).get("m"), 404, "deleted"],
+    ["member when the project was deleted, its grants → 404 deleted", async () => (await deletedProject()).get("m", "/access"), 404, "deleted"],
+    ["outsider, deleted project → 404 not_found", async () => (await deletedProject()).get("out"), 404, "not_found"],
+    ["outsider, deleted project's grants → 404 not_found", async () => (await deletedProject()).get("out", "/access"), 404, "not_found"],
+    ["Ext whose grant was revoked before the project was deleted → 404 not_found", async () => (await deletedProject()).get("ext"), 404, "not_found"],
+    // §1 API token, restricted: it sees only its organizations and manages nothing beyond them.
+    [
+      "restricted token, GET /v1/me → only its organizations' memberships",
+      async () => {
+        const r = await s.call(await restrictedToken("own", [fx.dest.id]), "GET", "/v1/me");
+        expect(r.json.memberships.map((m: { organization_id: string }) => m.organization_id)).toEqual([fx.dest.id]);
+        return r;
+      },
+      200,
+    ],
+    [
+      "restricted token, a project of another org of the account → 404 naming neither that org nor its ID",
+      async () => {
+        const p = await s.call(fx.main.owner.token, "POST", inMain("/projects"), { name: fx.uniq("elsewhere") });
+        const r = await s.call(await restrictedToken("own", [fx.dest.id]), "GET", `/v1/projects/${p.json.id}/access`);
+        expect(r.body).not.toContain(fx.main.id);
+        expect(r.body).not.toContain(fx.main.slug);
+        return r;
+      },
+      404,
+      "not_found",
+    ],
+    [
+      "restricted token revokes the account's unrestricted token → 404, which still works",
+      async () => {
+        const broad = await s.call(fx.tokenOf("m"), "POST", "/v1/me/tokens", { name: fx.uniq("broad"), expires_at: inADay() });
+        const r = await s.call(await restrictedToken("m", [fx.main.id]), "DELETE", `/v1/me/tokens/${broad.json.id}`);
+        expect((await s.call(broad.json.token, "GET", "/v1/me")).statusCode).toBe(200);
+        return r;
+      },
+      404,
+      "not_found",
+    ],
+    [
+      "restricted token revokes a token restricted to its organizations → 204",
+      async () => {
+        const mine = await restrictedToken("m", [fx.main.id]);
+        const narrow = await s.call(mine, "POST", "/v1/me/tokens", { name: fx.uniq("narrow"), organization_ids: [fx.main.id], expires_at: inADay() });
+        return s.call(mine, "DELETE", `/v1/me/tokens/${narrow.json.id}`);
+      },
+      204,
+    ],
+    [
+      "restricted token lists tokens → only those restricted to its organizations",
+      async () => {
+        const mine = await restrictedToken("own", [fx.dest.id]);
+        const r = await s.call(mine, "GET", "/v1/me/tokens?limit=100");
+        expect(r.json.items.length).toBeGreaterThan(0);
+        for (const t of r.json.items) expect(t.organization_ids).toEqual([fx.dest.id]);
+        return r;
+      },
+      200,
+    ],
+    [
+      "restricted token creates an organization → 403",
+      async () => s.call(await restrictedToken("own", [fx.main.id]), "POST", "/v1/organizations", { slug: fx.uniq("nope"), name: "Nope", region: "eu" }),
+      403,
+      "forbidden",
+    ],
+    ["restricted token enrols two-factor → 403", async () => s.call(await restrictedToken("m", [fx.main.id]), "POST", "/v1/me/two-factor"), 403, "forbidden"],
+    [
+      "restricted token accepts an invitation to another org → 403, still invited",
+      async () => {
+        const acct = await s.signup(`${fx.uniq("scoped-invitee")}@authz.test`);
+        await fx.enrol(fx.dest, acct);
+        const t = await s.call(acct.token, "POST", "/v1/me/tokens", { name: "scoped", organization_ids: [fx.dest.id], expires_at: inADay() });
+        await fx.invite(fx.inviter, acct.email);
+        const invitations = await s.call(t.json.token, "GET", "/v1/me/invitations");
+        expect(invitations.json.items, "a restricted token lists no other org's invitation").toEqual([]);
+        const r = await s.call(t.json.token, "POST", "/v1/invitations/accept", { token: await s.invitationToken(acct.email) });
+        expect((await s.call(acct.token, "GET", "/v1/me/invitations")).json.items).toHaveLength(1);
+        return r;
+      },
+      403,
+      "forbidden",
     ],
     // Note 8: an outside account with an admin grant sees the project it was granted, nothing else of the org.
     [

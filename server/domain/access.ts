@@ -17,6 +17,17 @@ export interface OrgAccess {
   permissions: Set<Permission>;
 }
 
+/** Whether the caller's token may see `orgId` at all: a restricted token sees only its organizations. */
+export const tokenMaySee = (caller: Caller, orgId: string): boolean => !caller.tokenOrgIds || caller.tokenOrgIds.includes(orgId);
+
+/**
+ * 403 for a token restricted to some organizations: what reaches beyond them (the account's other
+ * tokens, its two-factor authentication, new organizations, joining another) needs an unrestricted token.
+ */
+export function requireUnrestrictedToken(caller: Caller, what: string): void {
+  if (caller.tokenOrgIds) fail("forbidden", `this token is restricted to some organizations and cannot ${what}: use a token without organization_ids`);
+}
+
 /** SQL condition on organizations `o`: the org that `$1` names, by ID or by slug. */
 const orgNamedBy = (ref: string) => (ref.startsWith("org_") ? "o.id = $1" : "o.slug = lower($1)");
 
@@ -43,9 +54,9 @@ export async function orgAccess(ctx: Pick<Ctx, "q" | "caller">, ref: string, opt
     [ref, caller.accountId],
   );
   const notFound = (): never => fail("not_found", `organization ${ref} not found`);
-  if (!row) return ref.startsWith("org_") ? notFoundOrDeleted(ctx.q, "organization", ref, `organization ${ref} not found`) : notFound();
+  if (!row) return ref.startsWith("org_") ? notFoundOrDeleted(ctx, "organization", ref, `organization ${ref} not found`) : notFound();
   const { member_id: memberId, member_permissions, role_permissions, is_admin, ...org } = row;
-  if (caller.tokenOrgIds && !caller.tokenOrgIds.includes(org.id)) notFound();
+  if (!tokenMaySee(caller, org.id)) notFound();
   if (!memberId) {
     if (opts.allowOutsider) return { org, memberId: null, isOwner: false, isAdmin: false, permissions: new Set() };
     notFound();

@@ -1,23 +1,42 @@
-// "Not found" for an organization or project ID, told apart from "deleted". IDs are never reused
-// and every deletion leaves an audit event, so a lookup by ID that finds nothing can say which:
-// 404 `deleted` when the object was deleted, 404 `not_found` otherwise (never existed, or not
-// visible to the caller). Only IDs are answered this way: a slug can be taken again.
+// "Not found" for an organization or project ID, told apart from "deleted" for those who could
+// see the object. IDs are never reused, and the transaction that deletes an organization or a
+// project records who could see it then (recordDeletion): its organization's active members.
+// A lookup by ID that finds nothing answers 404 `deleted` to them (with the token allowed in that
+// organization), which lets a client that managed the object tell "gone" from "not visible to me";
+// everyone else gets the `not_found` of an ID that never existed. Only IDs are answered this way:
+// a slug can be taken again.
+import type { Caller, Ctx } from "../context";
 import type { Queryable } from "../store/db";
 import { fail } from "../errors";
 
-/** When the organization or project with this ID was deleted, if it was. */
-export async function deletedAt(q: Queryable, id: string): Promise<Date | undefined> {
-  // The action is a literal, not a parameter, so the partial index (migration 005) applies to
-  // the statement prepared once per connection.
-  const action = id.startsWith("org_") ? "organization.deleted" : id.startsWith("prj_") ? "project.deleted" : undefined;
-  if (!action) return undefined;
-  const [row] = await q.query<{ occurred_at: Date }>(`SELECT occurred_at FROM audit_events WHERE (target->>'id') = $1 AND action = '${action}' LIMIT 1`, [id]);
-  return row ? new Date(row.occurred_at) : undefined;
+/**
+ * Records who may learn that the object was deleted: every active member of `organizationId`
+ * (a project's grants are all revoked before it can be deleted, and an organization's projects
+ * are gone before it can be, so no outside grantee could see it at that point).
+ */
+export async function recordDeletion(ctx: Pick<Ctx, "q" | "now">, objectId: string, organizationId: string): Promise<void> {
+  await ctx.q.query(
+    `INSERT INTO deletion_viewers (object_id, account_id, organization_id, deleted_at)
+     SELECT $1, m.account_id, $2, $3 FROM members m WHERE m.organization_id = $2 AND m.account_id IS NOT NULL AND m.joined_at IS NOT NULL
+     ON CONFLICT DO NOTHING`,
+    [objectId, organizationId, ctx.now],
+  );
 }
 
-/** Fails with 404: `deleted` when `id` names a deleted organization or project, else `not_found` with `detail`. */
-export async function notFoundOrDeleted(q: Queryable, kind: "organization" | "project", id: string, detail: string): Promise<never> {
-  const at = await deletedAt(q, id);
+/** When the organization or project with this ID was deleted, if the caller could see it then (and its token may see that organization). */
+export async function deletedAt(q: Queryable, caller: Caller | null, id: string): Promise<Date | undefined> {
+  if (!caller || !(id.startsWith("org_") || id.startsWith("prj_"))) return undefined;
+  const [row] = await q.query<{ deleted_at: Date; organization_id: string }>(
+    "SELECT deleted_at, organization_id FROM deletion_viewers WHERE object_id = $1 AND account_id = $2",
+    [id, caller.accountId],
+  );
+  if (!row || (caller.tokenOrgIds && !caller.tokenOrgIds.includes(row.organization_id))) return undefined;
+  return new Date(row.deleted_at);
+}
+
+/** Fails with 404: `deleted` when `id` names an organization or project the caller saw deleted, else `not_found` with `detail`. */
+export async function notFoundOrDeleted(ctx: Pick<Ctx, "q" | "caller">, kind: "organization" | "project", id: string, detail: string): Promise<never> {
+  const at = await deletedAt(ctx.q, ctx.caller, id);
   if (at) fail("deleted", `${kind} ${id} was deleted at ${at.toISOString()}`, { deleted_at: at.toISOString() });
   return fail("not_found", detail);
 }

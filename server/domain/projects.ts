@@ -5,7 +5,7 @@ import type { Environment, PrincipalType, Project, ProjectAccess } from "../../a
 import type { Ctx } from "../context";
 import { fail } from "../errors";
 import type { Queryable } from "../store/db";
-import { orgAccess, type OrgAccess } from "./access";
+import { orgAccess, tokenMaySee, type OrgAccess } from "./access";
 import { audit } from "./audit";
 import { notFoundOrDeleted } from "./deleted";
 import { iso } from "./rows";
@@ -189,7 +189,9 @@ export async function projectFor(
   const notFound = (): never => fail("not_found", `project ${projectId} not found`);
   if (!projectId.startsWith("prj_")) notFound();
   const project = await loadProject(ctx.q, projectId, opts.lock);
-  if (!project) return notFoundOrDeleted(ctx.q, "project", projectId, `project ${projectId} not found`);
+  if (!project) return notFoundOrDeleted(ctx, "project", projectId, `project ${projectId} not found`);
+  // A token restricted to other organizations sees no project of this one, not even its organization's ID.
+  if (!tokenMaySee(ctx.caller!, project.organization_id)) notFound();
   const org = await orgAccess(ctx, project.organization_id, { allowOutsider: true });
   // The owner and ADMIN members are project admins everywhere in their org: no grants to look at.
   if (org.isAdmin) return { project, org };

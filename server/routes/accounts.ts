@@ -25,8 +25,9 @@ export const accountHandlers = {
     const memberships = await ctx.q.query<{ organization_id: string; organization_slug: string; member_id: string; is_owner: boolean }>(
       `SELECT o.id AS organization_id, o.slug AS organization_slug, m.id AS member_id, o.owner_account_id = m.account_id AS is_owner
          FROM members m JOIN organizations o ON o.id = m.organization_id
-        WHERE m.account_id = $1 AND m.joined_at IS NOT NULL ORDER BY o.id`,
-      [ctx.caller.accountId],
+        WHERE m.account_id = $1 AND m.joined_at IS NOT NULL AND ($2::text[] IS NULL OR o.id = ANY($2)) ORDER BY o.id`,
+      // A restricted token sees only its organizations.
+      [ctx.caller.accountId, ctx.caller.tokenOrgIds],
     );
     return { ...toAccount(account!), memberships };
   },

@@ -5,6 +5,7 @@ import { decodeCursor, pageOf } from "../http/pages";
 import { MEMBER_COLUMNS, MEMBER_FROM, loadMember, memberStatus, toMember, type MemberRow } from "../domain/members";
 import { iso } from "../domain/rows";
 import { fail } from "../errors";
+import { requireUnrestrictedToken } from "../domain/access";
 import { hashToken } from "../http/auth";
 import { updateVersioned } from "../store/versioned";
 
@@ -26,6 +27,7 @@ export const invitationHandlers = {
     );
     // Unknown, revoked, re-sent (the old token) and used tokens all look the same.
     if (!inv) fail("not_found", "no pending invitation has this token: it may have been used, revoked or re-sent");
+    requireUnrestrictedToken(ctx.caller, "join another organization");
     if (inv.email.toLowerCase() !== ctx.caller.email.toLowerCase()) {
       fail("email_mismatch", `this invitation is addressed to ${inv.email}, and you are signed in as ${ctx.caller.email}: sign in with that address`);
     }
@@ -51,8 +53,10 @@ export const invitationHandlers = {
     const rows = await ctx.q.query<MemberRow & { organization_slug: string; organization_name: string }>(
       `SELECT ${MEMBER_COLUMNS}, o.slug AS organization_slug, o.name AS organization_name FROM ${MEMBER_FROM}
         WHERE m.email_normalized = lower($1) AND m.joined_at IS NULL AND ($2::text IS NULL OR m.id > $2)
+          AND ($4::text[] IS NULL OR m.organization_id = ANY($4))
         ORDER BY m.id LIMIT $3`,
-      [ctx.caller.email, after, limit + 1],
+      // A restricted token sees only its organizations, which it is a member of already: none.
+      [ctx.caller.email, after, limit + 1, ctx.caller.tokenOrgIds],
     );
     return pageOf(
       rows,

@@ -2,8 +2,9 @@
 import { PERMISSIONS } from "../../api/common";
 import type { BillingAddress, BillingProfile } from "../../api/resources";
 import type { Caller, Ctx, Handlers } from "../context";
-import { authorize, findOrg, orgAccess } from "../domain/access";
+import { authorize, findOrg, orgAccess, requireUnrestrictedToken } from "../domain/access";
 import { audit, diffFields, newValues } from "../domain/audit";
+import { recordDeletion } from "../domain/deleted";
 import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
@@ -25,6 +26,8 @@ async function slugTaken(q: Queryable, slug: string, exceptId?: string) {
 export const organizationHandlers = {
   async createOrganization(ctx) {
     const b = ctx.body;
+    // The new organization would be outside the token's own: only an unrestricted token creates one.
+    requireUnrestrictedToken(ctx.caller, "create an organization");
     if (b.require_two_factor) requireOwnTwoFactor(ctx.caller);
     if (await slugTaken(ctx.q, b.slug))
       fail("already_exists", `organization slug ${b.slug} is taken`, { errors: [{ field: "/slug", code: "already_exists", message: "is taken" }] });
@@ -106,6 +109,7 @@ export const organizationHandlers = {
     const [{ n }] = (await ctx.q.query<{ n: number }>("SELECT count(*)::int AS n FROM projects WHERE organization_id = $1", [a.org.id])) as [{ n: number }];
     if (n > 0) fail("organization_has_projects", `organization ${a.org.slug} still has ${n} project(s): delete or transfer them first`, { project_count: n });
     await audit(ctx, { organizationId: a.org.id, action: "organization.deleted", target: { type: "organization", id: a.org.id, display_name: a.org.slug } });
+    await recordDeletion(ctx, a.org.id, a.org.id);
     await ctx.q.query("DELETE FROM organizations WHERE id = $1", [a.org.id]);
   },
 

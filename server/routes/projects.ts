@@ -1,11 +1,11 @@
 // Projects and their environments: create, read, rename, delete, and transfer between organizations.
 // A project lives at a flat URL, so its ID and its environment IDs survive a transfer.
 import type { Ctx, Handlers } from "../context";
-import { authorize, orgAccess, type OrgAccess } from "../domain/access";
+import { authorize, orgAccess, tokenMaySee, type OrgAccess } from "../domain/access";
 import { audit, diffFields, newValues } from "../domain/audit";
 import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
-import { notFoundOrDeleted } from "../domain/deleted";
+import { notFoundOrDeleted, recordDeletion } from "../domain/deleted";
 import { newId } from "../domain/ids";
 import { PROJECT_COLUMNS, canView, effectiveAccess, loadProject, projectFor, subjectOf, toProject, visibleTo, type ProjectRow } from "../domain/projects";
 import { fail } from "../errors";
@@ -124,6 +124,7 @@ export const projectHandlers = {
       );
     }
     await audit(ctx, { organizationId: p.organization_id, action: "project.deleted", target: target(p), projectId: p.id });
+    await recordDeletion(ctx, p.id, p.organization_id);
     await ctx.q.query("DELETE FROM projects WHERE id = $1", [p.id]);
   },
 
@@ -131,7 +132,8 @@ export const projectHandlers = {
     const id = ctx.params.project_id;
     const notFound = (): never => fail("not_found", `project ${id} not found`);
     const p = id.startsWith("prj_") ? await loadProject(ctx.q, id, "update") : undefined;
-    if (!p) return id.startsWith("prj_") ? notFoundOrDeleted(ctx.q, "project", id, `project ${id} not found`) : notFound();
+    if (!p) return id.startsWith("prj_") ? notFoundOrDeleted(ctx, "project", id, `project ${id} not found`) : notFound();
+    if (!tokenMaySee(ctx.caller, p.organization_id)) notFound();
     const src = await orgAccess(ctx, p.organization_id, { allowOutsider: true });
     if (!src.memberId) {
       // Outside collaborators know the project, not its organization; they still cannot move it.

@@ -4,17 +4,25 @@ import { issueToken, toAccount, toToken, type AccountRow, type TokenRow } from "
 import { decodeCursor, pageOf } from "../http/pages";
 import { newTotpSecret, otpauthUrl, verifyTotp } from "../domain/totp";
 import { fail, invalid } from "../errors";
+import { requireUnrestrictedToken } from "../domain/access";
 import { reply } from "../http/reply";
 
 const YEAR_MS = 366 * 24 * 3600 * 1000;
 const TOKEN_COLUMNS = "id, name, organization_ids, expires_at, last4, created_at, last_used_at";
+/**
+ * SQL: the token row is one the caller's token may see and revoke (`scope`: the parameter with the
+ * caller's token's organizations): any, for an unrestricted token; for a restricted one, only tokens restricted to
+ * some of its own organizations (those it could have created), so it neither lists the account's
+ * other organizations nor revokes the account's broader tokens.
+ */
+const withinScope = (scope: string) => `(${scope}::text[] IS NULL OR (organization_ids IS NOT NULL AND organization_ids <@ ${scope}::text[]))`;
 
 export const tokenHandlers = {
   async listTokens(ctx) {
     const limit = ctx.query.limit ?? 30;
     const rows = await ctx.q.query<TokenRow>(
-      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE account_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
-      [ctx.caller.accountId, decodeCursor(ctx.query.cursor), limit + 1],
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE account_id = $1 AND ($2::text IS NULL OR id > $2) AND ${withinScope("$4")} ORDER BY id LIMIT $3`,
+      [ctx.caller.accountId, decodeCursor(ctx.query.cursor), limit + 1, ctx.caller.tokenOrgIds],
     );
     return pageOf(rows, limit, (r) => r.id, toToken);
   },
@@ -48,11 +56,23 @@ export const tokenHandlers = {
   },
 
   async deleteToken(ctx) {
-    const gone = await ctx.q.query("DELETE FROM api_tokens WHERE id = $1 AND account_id = $2 RETURNING id", [ctx.params.token_id, ctx.caller.accountId]);
-    if (!gone.length) fail("not_found", `you have no token ${ctx.params.token_id}`);
+    const gone = await ctx.q.query(`DELETE FROM api_tokens WHERE id = $1 AND account_id = $2 AND ${withinScope("$3")} RETURNING id`, [
+      ctx.params.token_id,
+      ctx.caller.accountId,
+      ctx.caller.tokenOrgIds,
+    ]);
+    if (!gone.length) {
+      fail(
+        "not_found",
+        ctx.caller.tokenOrgIds
+          ? `you have no token ${ctx.params.token_id} restricted to this token's organizations (a restricted token sees and revokes only those)`
+          : `you have no token ${ctx.params.token_id}`,
+      );
+    }
   },
 
   async enrollTwoFactor(ctx) {
+    requireUnrestrictedToken(ctx.caller, "change the account's two-factor authentication");
     const [acct] = await ctx.q.query<{ totp_secret: string | null }>("SELECT totp_secret FROM accounts WHERE id = $1 FOR UPDATE", [ctx.caller.accountId]);
     if (acct!.totp_secret) fail("already_exists", "two-factor authentication is already enabled: disable it first to enrol a new authenticator");
     // Pending until confirmed with a code, so a half-done enrolment never locks anyone out.
@@ -62,6 +82,7 @@ export const tokenHandlers = {
   },
 
   async confirmTwoFactor(ctx) {
+    requireUnrestrictedToken(ctx.caller, "change the account's two-factor authentication");
     const [acct] = await ctx.q.query<AccountRow & { totp_pending_secret: string | null }>(
       "SELECT id, email, name, totp_secret, totp_pending_secret, created_at FROM accounts WHERE id = $1 FOR UPDATE",
       [ctx.caller.accountId],
@@ -79,6 +100,7 @@ export const tokenHandlers = {
   },
 
   async disableTwoFactor(ctx) {
+    requireUnrestrictedToken(ctx.caller, "change the account's two-factor authentication");
     const [acct] = await ctx.q.query<{ totp_secret: string | null; totp_last_step: string | null }>(
       "SELECT totp_secret, totp_last_step FROM accounts WHERE id = $1 FOR UPDATE",
       [ctx.caller.accountId],

@@ -58,6 +58,7 @@ export function startServerProcess(
     PORT: String(opts.port ?? 0),
     ORGS_DATA_DIR: dataDir,
     ORGS_RATE_LIMIT: "0",
+    ORGS_AUTH_FAILURE_LIMIT: "0",
     DATABASE_URL: undefined,
     ...opts.env,
   };

@@ -81,7 +81,12 @@ export async function startTestServer(
     current: () => new Date(clock.now.getTime() + (Date.now() - started)),
   };
   const now = () => clock.current();
-  const app = await buildApp({ db, now, config: { rateLimit: 0, invitationQuota: 10_000, ...opts.config }, maintenanceEveryMs: opts.maintenanceEveryMs ?? 0 });
+  const app = await buildApp({
+    db,
+    now,
+    config: { rateLimit: 0, authFailureLimit: 0, invitationQuota: 10_000, ...opts.config },
+    maintenanceEveryMs: opts.maintenanceEveryMs ?? 0,
+  });
   const op = await ensureOperator(db, { email: "operator@orgs.test" });
 
   const call: TestServer["call"] = async (token, method, url, body, headers = {}) => {

@@ -1,0 +1,25 @@
+// The rate-limit counts every instance on one PostgreSQL adds to (server/http/shared-counts.ts):
+// one row per key in an unlogged table (no WAL; emptied by a PostgreSQL crash, which only
+// forgets counts of the current second or minute), updated in place by one statement per sync.
+import type { CountStore } from "../http/shared-counts";
+import type { Queryable } from "./db";
+
+export function postgresCountStore(db: Queryable): CountStore {
+  return {
+    async add(deltas) {
+      // Keys in order, so two instances' syncs lock the rows they share in the same order (no deadlock).
+      const sorted = [...deltas].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const rows = await db.query<{ key: string; window_start: string; used: number }>(
+        `INSERT INTO rate_counts AS r (key, window_start, used)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[])
+         ON CONFLICT (key) DO UPDATE SET
+           used = CASE WHEN excluded.window_start > r.window_start THEN excluded.used
+                       WHEN excluded.window_start = r.window_start THEN r.used + excluded.used ELSE r.used END,
+           window_start = GREATEST(r.window_start, excluded.window_start)
+         RETURNING key, window_start, used`,
+        [sorted.map((d) => d.key), sorted.map((d) => d.windowStart), sorted.map((d) => d.n)],
+      );
+      return rows.map((r) => ({ key: r.key, windowStart: Number(r.window_start), used: r.used }));
+    },
+  };
+}

@@ -185,7 +185,9 @@ export const ProjectAccessInputs = z
     role: RoleRef.optional().describe(
       "Grant to everyone holding a role: the Role's id (org_…/role_…), its role ID (role_…) or its name (resolved in the project's organization).",
     ),
-    team: TeamRef.optional().describe("Grant to a team: the Team's id (org_…/team_…), its team ID (team_…) or its name (resolved in the project's organization)."),
+    team: TeamRef.optional().describe(
+      "Grant to a team: the Team's id (org_…/team_…), its team ID (team_…) or its name (resolved in the project's organization).",
+    ),
     account: AccountId.optional().describe("Grant to an external account that is not a member (account ID, acct_…)."),
     level: z.enum(PROJECT_ROLES).describe("admin or viewer. A change is an update."),
     environmentRoles: EnvironmentRolesInput.optional(),

@@ -48,7 +48,7 @@ export interface ClientOptions {
   maxRetryWaitMs?: number;
   /** The longest a call keeps retrying, in all, in ms (default 60 s; a call's `deadline` can end it sooner). */
   maxRetryTimeMs?: number;
-  /** How long a call keeps retrying when no server answers at all (connection refused, unknown host), in ms (default 3 s). */
+  /** How long a call keeps retrying when no server has answered this client yet and none answers now (connection refused, unknown host), in ms (default 3 s). */
   connectRetryMs?: number;
   /** Per-request headers and body timeout, in ms. */
   timeoutMs?: number;
@@ -93,6 +93,8 @@ interface RetryClock {
   startedAt?: number;
   /** When its retries must end (epoch ms). */
   retryUntil?: number;
+  /** This client has had an answer from the server before: a refused connection is then a restart, retried like a reset. */
+  answeredBefore?: boolean;
 }
 
 /** Retry-After as milliseconds (delta-seconds or an HTTP date); undefined when absent or unreadable. */
@@ -132,7 +134,8 @@ export function retryPolicy(o: Pick<ClientOptions, "maxRetries" | "maxRetryWaitM
       // Both bounds are on the whole call: a wrong URL fails in seconds, and nothing retries past its deadline.
       const clock = opts as RetryClock;
       const now = Date.now();
-      if (code !== undefined && CONNECT_ERRORS.includes(code) && now + wait > (clock.startedAt ?? now) + connectRetry) return callback(err);
+      if (code !== undefined && CONNECT_ERRORS.includes(code) && !clock.answeredBefore && now + wait > (clock.startedAt ?? now) + connectRetry)
+        return callback(err);
       if (clock.retryUntil !== undefined && now + wait > clock.retryUntil) return callback(err);
       return setTimeout(() => callback(null), wait);
     },
@@ -155,6 +158,8 @@ export class OrgsClient {
   readonly baseUrl: string;
   private readonly dispatcher: Dispatcher;
   private readonly owned: boolean;
+  /** Whether any answer came from the server yet (a refused connection after one is a restart). */
+  private answered = false;
 
   constructor(private readonly opts: ClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
@@ -187,7 +192,11 @@ export class OrgsClient {
     let res: Dispatcher.ResponseData;
     try {
       const startedAt = Date.now();
-      const clock: RetryClock = { startedAt, retryUntil: Math.min(args.deadline ?? Infinity, startedAt + (this.opts.maxRetryTimeMs ?? 60_000)) };
+      const clock: RetryClock = {
+        startedAt,
+        retryUntil: Math.min(args.deadline ?? Infinity, startedAt + (this.opts.maxRetryTimeMs ?? 60_000)),
+        answeredBefore: this.answered,
+      };
       res = await this.dispatcher.request({
         origin: new URL(url).origin,
         path: path + (qs.size ? `?${qs}` : ""),
@@ -200,6 +209,7 @@ export class OrgsClient {
       const e = err as { code?: string; message?: string };
       throw new OrgsApiError(0, e.code ?? "network_error", `cannot reach the org API at ${this.baseUrl}: ${e.message ?? String(err)}`);
     }
+    this.answered = true;
     const text = await res.body.text();
     const status = res.statusCode;
     if (status >= 400) throw problemError(status, text);

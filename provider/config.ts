@@ -38,7 +38,17 @@ export function api(): OrgsClient {
     // 429 storms during a large `pulumi up` are expected: wait them out, honouring Retry-After,
     // within the step's retry budget (provider/steps.ts). An API that is not there at all
     // (connection refused, an unknown host) fails within seconds.
-    cached = { key, client: new OrgsClient({ baseUrl, token, maxRetries: 30, maxRetryWaitMs: 10_000, maxRetryTimeMs: STEP_RETRY_BUDGET_MS, userAgent: "orgs-pulumi-provider" }) };
+    cached = {
+      key,
+      client: new OrgsClient({
+        baseUrl,
+        token,
+        maxRetries: 30,
+        maxRetryWaitMs: 10_000,
+        maxRetryTimeMs: STEP_RETRY_BUDGET_MS,
+        userAgent: "orgs-pulumi-provider",
+      }),
+    };
     clearReadCache();
   }
   return cached.client;

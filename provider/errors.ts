@@ -121,7 +121,7 @@ export class PartialError extends ProviderError {
  * when an error leaves check, diff, update or delete: `${error}: ${error.stack}`. For an expected
  * refusal that line is neither a stack trace nor the message a second time.
  */
-export const HOST_LINE = "orgs: the step was refused";
+export const HOST_LINE = "orgs: a step was refused; the resource's error says why and what to do";
 
 /** True for a refusal the provider expects: its own errors, and the API's answers (or its absence). */
 export const isRefusal = (e: unknown): boolean => ProviderError.isInstance(e) || OrgsApiError.isInstance(e);
@@ -135,7 +135,8 @@ export const isRefusal = (e: unknown): boolean => ProviderError.isInstance(e) ||
 export function asReported(e: unknown): unknown {
   if (!isRefusal(e)) return e;
   const err = ProviderError.isInstance(e) ? e : new ProviderError((e as Error).message, { cause: e });
-  const [name, rest] = HOST_LINE.split(": ");
+  const at = HOST_LINE.indexOf(": ");
+  const [name, rest] = [HOST_LINE.slice(0, at), HOST_LINE.slice(at + 2)];
   Object.defineProperty(err, "stack", { value: rest, configurable: true, writable: true });
   Object.defineProperty(err, "toString", { value: () => name, configurable: true, writable: true });
   return err;

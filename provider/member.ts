@@ -53,7 +53,13 @@ async function outputs(m: Member, declared: Partial<Inputs>, keys: readonly stri
     asDeclared("team", m.organization_id, m.team_ids, declared.teams),
   ]);
   return outputsOf(
-    { organization: declared.organization ?? m.organization_id, email: m.email, roles, teams, permissions: inDeclaredOrder(m.permissions, declared.permissions) },
+    {
+      organization: declared.organization ?? m.organization_id,
+      email: m.email,
+      roles,
+      teams,
+      permissions: inDeclaredOrder(m.permissions, declared.permissions),
+    },
     keys,
     carry(declared, FLAGS),
     {

@@ -128,21 +128,21 @@ async function principalFailure(olds: Partial<Inputs>, news: Inputs): Promise<dy
 }
 
 /** How the declared principal relates to the state's: the same one, another, or not known yet (preview). */
-async function principalChange(olds: State, news: Inputs): Promise<{ key: PrincipalKey; replace: boolean } | undefined> {
+async function principalChange(olds: State, news: Inputs): Promise<PrincipalKey[]> {
   const was = principalOf(olds);
   const now = principalOf(news);
-  // Naming another kind of principal (team instead of member) leaves the old key undeclared.
-  if (!was || !now || was.key !== now.key) return { key: was?.key ?? now?.key ?? "member", replace: true };
-  if (was.id === now.id) return undefined;
-  if (hasUnknown(now.id)) return { key: now.key, replace: true };
+  // Naming another kind of principal (team instead of member) changes both keys.
+  if (!was || !now || was.key !== now.key) return [was?.key, now?.key].filter((k): k is PrincipalKey => k !== undefined);
+  if (was.id === now.id) return [];
+  if (hasUnknown(now.id)) return [now.key];
   const id = await principalId(olds.project, now);
-  return id === olds.principalId ? undefined : { key: now.key, replace: true };
+  return id === olds.principalId ? [] : [now.key];
 }
 
 export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
-  const d = diffInputs(olds, news, RULES);
-  const changed = await principalChange(olds, news);
-  return changed ? withChange(d, changed.key, changed.replace && REPLACE_ON.includes(changed.key)) : d;
+  let d = diffInputs(olds, news, RULES);
+  for (const key of await principalChange(olds, news)) d = withChange(d, key, REPLACE_ON.includes(key));
+  return d;
 }
 
 export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State>> {

@@ -28,10 +28,10 @@ async function specStack(name: string, token: string, resources: R[]): Promise<E
 
 describe.skipIf(!!missing)(missing ? `behaviours with the Pulumi CLI — skipped: ${missing}` : "behaviours with the Pulumi CLI", () => {
   it(
-    "shows a region change as a replacement, and makes it (deleting first: the slug stays)",
+    "shows an allowed region change as a replacement, and makes it (deleting first: the slug stays)",
     async () => {
       const { token } = await suite.server.signup("owner@region-e2e.test");
-      const org = (region: string) => [{ type: "Organization", name: "org", args: { slug: "region-e2e", name: "Region", region } }];
+      const org = (region: string) => [{ type: "Organization", name: "org", args: { slug: "region-e2e", name: "Region", region, allowRegionChange: true } }];
       const e = await specStack("region", token, org("eu"));
       const first = ((await e.stack.up(e.opts())).outputs.ids!.value as Record<string, string>).org!;
       await e.declare(org("us"));

@@ -44,7 +44,11 @@ describe.skipIf(!!missing)(missing ? `references with the Pulumi CLI — skipped
             permissions: ["members", "billing"],
           },
         },
-        { type: "Member", name: "bob", args: { organization: org.id, email: "bob@refs-e2e.test", roles: changes.bobRoles ?? ["${dev.roleId}"], teams: ["${ops.teamId}"] } },
+        {
+          type: "Member",
+          name: "bob",
+          args: { organization: org.id, email: "bob@refs-e2e.test", roles: changes.bobRoles ?? ["${dev.roleId}"], teams: ["${ops.teamId}"] },
+        },
         { type: "Project", name: "web", args: { organization: org.id, name: "web" } },
         { type: "Project", name: "api", args: { organization: org.id, name: "api" } },
         // Each grant input three ways: the resource's .id, its bare ID, its name (a member's email).
@@ -86,8 +90,14 @@ describe.skipIf(!!missing)(missing ? `references with the Pulumi CLI — skipped
       const bob = (await api("GET", `/v1/organizations/${org.id}/members/${ids.bob!.split("/")[1]}`)).json;
       expect(bob).toMatchObject({ role_ids: [devId], team_ids: [opsId] });
       const grants = async (project: string) =>
-        new Set(((await api("GET", `/v1/projects/${project}/access`)).json.items as { principal_type: string; principal_id: string }[]).map((g) => `${g.principal_type}/${g.principal_id}`));
-      expect(await grants(ids.web!)).toEqual(new Set([`members/${adaId}`, `roles/${devId}`, `teams/${opsId}`, `members/${carol.id}`, `roles/${auditor.id}`, `teams/${data.id}`]));
+        new Set(
+          ((await api("GET", `/v1/projects/${project}/access`)).json.items as { principal_type: string; principal_id: string }[]).map(
+            (g) => `${g.principal_type}/${g.principal_id}`,
+          ),
+        );
+      expect(await grants(ids.web!)).toEqual(
+        new Set([`members/${adaId}`, `roles/${devId}`, `teams/${opsId}`, `members/${carol.id}`, `roles/${auditor.id}`, `teams/${data.id}`]),
+      );
       expect(await grants(ids.api!)).toEqual(new Set([`members/${adaId}`, `roles/${devId}`, `teams/${opsId}`]));
       // A grant's ID holds the principal's bare ID, whichever way the program named it.
       expect(ids["web-ops"]).toBe(`${ids.web}/teams/${opsId}`);
@@ -112,7 +122,9 @@ describe.skipIf(!!missing)(missing ? `references with the Pulumi CLI — skipped
       // 2. A wrong role name fails the preview, naming the organization by slug; up is never reached.
       await redeclare(declare({ bobRoles: ["Auditr"] }));
       expect(await e.stack.preview(e.opts()).catch((x) => x)).toBeInstanceOf(Error);
-      expect(last(e)).toMatch(/Member resource 'bob': property roles\[0\] value \{<nil>\} has a problem: no role named "Auditr" in refs-e2e \(its roles: [^)]*Auditor[^)]*\)/);
+      expect(last(e)).toMatch(
+        /Member resource 'bob': property roles\[0\] value \{<nil>\} has a problem: no role named "Auditr" in refs-e2e \(its roles: [^)]*Auditor[^)]*\)/,
+      );
       expect(last(e)).not.toContain(org.id + " (its roles");
 
       // 6. A region change is refused at preview, saying what it would do; no stack trace.
@@ -131,6 +143,8 @@ describe.skipIf(!!missing)(missing ? `references with the Pulumi CLI — skipped
       expect(failed).toMatch(/organization_has_projects \(409\)[\s\S]*an organization is deleted only once it has no projects: transfer them/);
       expect(failed).not.toContain("this stack does not declare");
       expect(failed).not.toMatch(STACK_FRAME);
+      // What the dynamic-provider host prints beside a refused delete: one line of ours, not the message again.
+      expect(failed).toContain("orgs: a step was refused; the resource's error says why and what to do");
       expect((await api("GET", "/v1/organizations/moving-e2e")).json.region).toBe("eu");
       // Back as it was: nothing was lost.
       await redeclare(declare());

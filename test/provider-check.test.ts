@@ -62,8 +62,22 @@ const CASES: Case[] = [
   { resource: "ProjectAccess", check: access.check, base: B.access, field: "level", api: Q.ProjectAccessPut.shape.role },
   { resource: "ProjectAccess", check: access.check, base: B.access, field: "project", api: ProjectId },
   // Members, roles and teams of a grant are IDs, resource IDs (org_…/<id>) or names: the API receives the ID.
-  { resource: "ProjectAccess", check: access.check, base: { ...B.access, team: undefined, member: "mem_01x" }, field: "member", api: MemberId, toApi: idOnly("mem_") },
-  { resource: "ProjectAccess", check: access.check, base: { ...B.access, team: undefined, role: "role_01x" }, field: "role", api: RoleId, toApi: idOnly("role_") },
+  {
+    resource: "ProjectAccess",
+    check: access.check,
+    base: { ...B.access, team: undefined, member: "mem_01x" },
+    field: "member",
+    api: MemberId,
+    toApi: idOnly("mem_"),
+  },
+  {
+    resource: "ProjectAccess",
+    check: access.check,
+    base: { ...B.access, team: undefined, role: "role_01x" },
+    field: "role",
+    api: RoleId,
+    toApi: idOnly("role_"),
+  },
   { resource: "ProjectAccess", check: access.check, base: B.access, field: "team", api: TeamId, toApi: idOnly("team_") },
   { resource: "ProjectAccess", check: access.check, base: { ...B.access, team: undefined, account: "acct_01x" }, field: "account", api: AccountId },
 ];

@@ -152,7 +152,8 @@ describe.skipIf(!!missing)(missing ? `behaviours with the Pulumi CLI — skipped
       const admin = await suite.server.join(owner.token, org.id, "admin@token-e2e.test", { role_ids: [org.admin_role_id] });
       const e = await specStack("token", admin.token, [
         { type: "Team", name: "t", args: { organization: "token-e2e", name: "Ops" } },
-        { type: "Member", name: "m", args: { organization: "token-e2e", email: "m@token-e2e.test", teams: ["Ops"] } },
+        // The team by its output: a literal name of a team this run creates makes no dependency.
+        { type: "Member", name: "m", args: { organization: "token-e2e", email: "m@token-e2e.test", teams: ["${t.name}"] } },
       ]);
       await e.stack.up(e.opts());
       const rotated = (

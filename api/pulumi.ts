@@ -4,7 +4,7 @@
 // has the rules of both forms. The provider's check() validates with these schemas, schema.json is
 // generated from them, and the SDK's hand-written Args types are checked against them by a test.
 import { z } from "zod";
-import { AccountId, MemberId, Name, OrgId, Permission, ProjectId, Region, RoleId, Slug, TeamId, uniqueSet } from "./common";
+import { AccountId, Email, MemberId, Name, OrgId, Permission, ProjectId, Region, RoleId, Slug, TeamId, uniqueSet } from "./common";
 import { ENVIRONMENT_ROLES, MemberStatus, PROJECT_ROLES } from "./resources";
 import * as Q from "./requests";
 
@@ -22,8 +22,28 @@ const OrgRef = idOr(OrgId, "org_", Slug).describe(
   "The organization: its ID (org_…) or slug. A slug is resolved by the provider: renaming the organization, or naming it by ID instead, is no change; " +
     "a reference to another organization replaces the resource.",
 );
-const RoleRef = idOr(RoleId, "role_", Name);
-const TeamRef = idOr(TeamId, "team_", Name);
+/**
+ * A role, team or member: its resource's own ID (org_…/team_…, what `team.id` gives), its bare ID
+ * (team_…, what `team.teamId` gives), or its name (a member's: its email). The resource ID is
+ * checked part by part; the provider checks that its organization is the right one.
+ */
+const objectRef = (idSchema: z.ZodType<string>, prefix: string, other: z.ZodType<string>) =>
+  z.string().superRefine((v, ctx) => {
+    const composite = /^org_[^/]*\//.test(v);
+    const parts: [z.ZodType<string>, string][] = composite
+      ? [
+          [OrgId, v.slice(0, v.indexOf("/"))],
+          [idSchema, v.slice(v.indexOf("/") + 1)],
+        ]
+      : [[v.startsWith(prefix) ? idSchema : other, v]];
+    for (const [schema, part] of parts) {
+      const r = schema.safeParse(part);
+      if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ code: "custom", message: composite ? `${part}: ${issue.message}` : issue.message });
+    }
+  });
+const RoleRef = objectRef(RoleId, "role_", Name);
+const TeamRef = objectRef(TeamId, "team_", Name);
+const MemberRef = objectRef(MemberId, "mem_", Email);
 const Adopt = z
   .boolean()
   .optional()
@@ -35,11 +55,19 @@ const Description = Q.RoleCreate.shape.description;
 export const OrganizationInputs = z.strictObject({
   slug: Q.OrganizationCreate.shape.slug.describe("URL name, globally unique, lowercase (1-39 letters, digits or hyphens). Renaming is an update."),
   name: Q.OrganizationCreate.shape.name.describe("Display name, 1-64 characters."),
-  region: Region.describe("Data-center region, us or eu. Fixed at creation: a change replaces the organization (which fails safely while it has projects)."),
+  region: Region.describe(
+    "Data-center region, us or eu. Fixed at creation: a change makes a new organization, refused at preview unless allowRegionChange is set.",
+  ),
   websiteUrl: Q.OrganizationCreate.shape.website_url.describe("https URL of the organization's website; null removes it."),
   plan: Q.OrganizationCreate.shape.plan.describe("Pricing plan. Default free."),
   requireTwoFactor: z.boolean().optional().describe("Refuse members without two-factor authentication. Never removes anyone. Default false."),
   adopt: Adopt,
+  allowRegionChange: z
+    .boolean()
+    .optional()
+    .describe(
+      "Allow a change of region, which makes a new organization: a new ID, every member invited again, every team, role and grant made again, and its projects moved out or deleted first. Default false: a region change fails the preview.",
+    ),
 });
 
 export const OrganizationOutputs = z.object({
@@ -111,13 +139,13 @@ export const MemberInputs = z.strictObject({
     .min(1, "must hold at least one role")
     .optional()
     .describe(
-      "Roles, each by ID (role_…) or by name (resolved in the organization, case-insensitively); at least one. Default: the DEFAULT role. Replaces the whole set.",
+      "Roles, each by the Role's id (org_…/role_…), its role ID (role_…) or its name (resolved in the organization, case-insensitively); at least one. Default: the DEFAULT role. Replaces the whole set.",
     ),
   teams: uniqueSet(TeamRef)
     .min(1, "must hold at least one team")
     .optional()
     .describe(
-      "Teams, each by ID (team_…) or by name (resolved in the organization, case-insensitively); at least one. Default: the organization's default team. Replaces the whole set.",
+      "Teams, each by the Team's id (org_…/team_…), its team ID (team_…) or its name (resolved in the organization, case-insensitively); at least one. Default: the organization's default team. Replaces the whole set.",
     ),
   permissions: Q.MemberCreate.shape.permissions.describe("Direct organization permissions: billing, plans, projects:create, members. Replaces the whole set."),
   note: Q.MemberCreate.shape.note.describe("Message added to the invitation email (sent once, with the first invitation)."),
@@ -151,9 +179,15 @@ const PRINCIPAL_INPUTS = ["member", "role", "team", "account"] as const;
 export const ProjectAccessInputs = z
   .strictObject({
     project: ProjectId.describe("Project ID (prj_…)."),
-    member: MemberId.optional().describe("Grant to a member (member ID, mem_…)."),
-    role: RoleId.optional().describe("Grant to everyone holding a role (role ID, role_…)."),
-    team: TeamId.optional().describe("Grant to a team (team ID, team_…)."),
+    member: MemberRef.optional().describe(
+      "Grant to a member: the Member's id (org_…/mem_…), its member ID (mem_…) or its email (resolved in the project's organization).",
+    ),
+    role: RoleRef.optional().describe(
+      "Grant to everyone holding a role: the Role's id (org_…/role_…), its role ID (role_…) or its name (resolved in the project's organization).",
+    ),
+    team: TeamRef.optional().describe(
+      "Grant to a team: the Team's id (org_…/team_…), its team ID (team_…) or its name (resolved in the project's organization).",
+    ),
     account: AccountId.optional().describe("Grant to an external account that is not a member (account ID, acct_…)."),
     level: z.enum(PROJECT_ROLES).describe("admin or viewer. A change is an update."),
     environmentRoles: EnvironmentRolesInput.optional(),

@@ -46,6 +46,10 @@ export interface ClientOptions {
   maxRetries?: number;
   /** The longest single wait between retries (also caps Retry-After), in ms. */
   maxRetryWaitMs?: number;
+  /** The longest a call keeps retrying, in all, in ms (default 60 s; a call's `deadline` can end it sooner). */
+  maxRetryTimeMs?: number;
+  /** How long a call keeps retrying when no server has answered this client yet and none answers now (connection refused, unknown host), in ms (default 3 s). */
+  connectRetryMs?: number;
   /** Per-request headers and body timeout, in ms. */
   timeoutMs?: number;
   connections?: number;
@@ -66,6 +70,8 @@ export interface CallArgs<K extends OperationId> {
    */
   idempotencyKey?: string;
   headers?: Record<string, string>;
+  /** When retries of this call must end (epoch ms): a caller's bound over several calls. */
+  deadline?: number;
 }
 
 export interface CallResult<K extends OperationId> {
@@ -75,19 +81,21 @@ export interface CallResult<K extends OperationId> {
 }
 
 const RETRY_STATUS = [429, 502, 503, 504];
-const RETRY_ERRORS = [
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "ENETDOWN",
-  "ENETUNREACH",
-  "EHOSTDOWN",
-  "EHOSTUNREACH",
-  "EPIPE",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-];
+/** Nobody answers at this address: a wrong URL, or a server down. Retried for seconds only. */
+const CONNECT_ERRORS = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETDOWN", "ENETUNREACH", "EHOSTDOWN", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"];
+/** A server that is there dropped the request (a restart, a reset): retried like a 503. */
+const DROP_ERRORS = ["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_HEADERS_TIMEOUT"];
+const RETRY_ERRORS = [...CONNECT_ERRORS, ...DROP_ERRORS];
+
+/** What each request carries for the retry policy (undici passes dispatch options through). */
+interface RetryClock {
+  /** When the call's first attempt started (epoch ms). */
+  startedAt?: number;
+  /** When its retries must end (epoch ms). */
+  retryUntil?: number;
+  /** This client has had an answer from the server before: a refused connection is then a restart, retried like a reset. */
+  answeredBefore?: boolean;
+}
 
 /** Retry-After as milliseconds (delta-seconds or an HTTP date); undefined when absent or unreadable. */
 function retryAfterMs(value: string | string[] | undefined): number | undefined {
@@ -103,9 +111,10 @@ function retryAfterMs(value: string | string[] | undefined): number | undefined 
  * wait is not shortened and retried: the server said when (an exhausted invitation quota frees
  * up hours later), so its answer is returned at once instead of after a string of doomed retries.
  */
-export function retryPolicy(o: Pick<ClientOptions, "maxRetries" | "maxRetryWaitMs"> = {}): Dispatcher.DispatcherComposeInterceptor {
+export function retryPolicy(o: Pick<ClientOptions, "maxRetries" | "maxRetryWaitMs" | "connectRetryMs"> = {}): Dispatcher.DispatcherComposeInterceptor {
   const maxRetries = o.maxRetries ?? 8;
   const maxWait = o.maxRetryWaitMs ?? 10_000;
+  const connectRetry = o.connectRetryMs ?? 3_000;
   return interceptors.retry({
     maxRetries,
     // Every method: POSTs carry an Idempotency-Key, the rest are idempotent by design.
@@ -115,20 +124,26 @@ export function retryPolicy(o: Pick<ClientOptions, "maxRetries" | "maxRetryWaitM
     // When retries end, the caller gets the server's last answer (its problem body), not a bare
     // "retries exhausted".
     throwOnError: false,
-    retry(err, { state }, callback) {
+    retry(err, { state, opts }, callback) {
       const { statusCode, code, headers } = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> };
       const retriable = statusCode != null ? RETRY_STATUS.includes(statusCode) : code === undefined || RETRY_ERRORS.includes(code);
       if (!retriable || state.counter > maxRetries) return callback(err);
       const after = retryAfterMs(headers?.["retry-after"]);
       if (after !== undefined && after > maxWait) return callback(err);
       const wait = after ?? Math.min(200 * 2 ** (state.counter - 1), maxWait);
+      // Both bounds are on the whole call: a wrong URL fails in seconds, and nothing retries past its deadline.
+      const clock = opts as RetryClock;
+      const now = Date.now();
+      if (code !== undefined && CONNECT_ERRORS.includes(code) && !clock.answeredBefore && now + wait > (clock.startedAt ?? now) + connectRetry)
+        return callback(err);
+      if (clock.retryUntil !== undefined && now + wait > clock.retryUntil) return callback(err);
       return setTimeout(() => callback(null), wait);
     },
   });
 }
 
 /** A keep-alive Agent with the retry policy composed on. */
-export function defaultDispatcher(o: Pick<ClientOptions, "maxRetries" | "maxRetryWaitMs" | "timeoutMs" | "connections"> = {}): Dispatcher {
+export function defaultDispatcher(o: Pick<ClientOptions, "maxRetries" | "maxRetryWaitMs" | "connectRetryMs" | "timeoutMs" | "connections"> = {}): Dispatcher {
   const timeout = o.timeoutMs ?? 30_000;
   return new Agent({
     connections: o.connections ?? 64,
@@ -143,6 +158,8 @@ export class OrgsClient {
   readonly baseUrl: string;
   private readonly dispatcher: Dispatcher;
   private readonly owned: boolean;
+  /** Whether any answer came from the server yet (a refused connection after one is a restart). */
+  private answered = false;
 
   constructor(private readonly opts: ClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
@@ -174,11 +191,25 @@ export class OrgsClient {
     const url = `${this.baseUrl}${path}${qs.size ? `?${qs}` : ""}`;
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.dispatcher.request({ origin: new URL(url).origin, path: path + (qs.size ? `?${qs}` : ""), method: route.method, headers, body });
+      const startedAt = Date.now();
+      const clock: RetryClock = {
+        startedAt,
+        retryUntil: Math.min(args.deadline ?? Infinity, startedAt + (this.opts.maxRetryTimeMs ?? 60_000)),
+        answeredBefore: this.answered,
+      };
+      res = await this.dispatcher.request({
+        origin: new URL(url).origin,
+        path: path + (qs.size ? `?${qs}` : ""),
+        method: route.method,
+        headers,
+        body,
+        ...(clock as object),
+      });
     } catch (err) {
       const e = err as { code?: string; message?: string };
       throw new OrgsApiError(0, e.code ?? "network_error", `cannot reach the org API at ${this.baseUrl}: ${e.message ?? String(err)}`);
     }
+    this.answered = true;
     const text = await res.body.text();
     const status = res.statusCode;
     if (status >= 400) throw problemError(status, text);

@@ -3,10 +3,11 @@
 // 404 on a read means.
 import { randomUUID } from "node:crypto";
 import { routes, type OperationId } from "../api/routes";
-import { OrgsApiError, type CallArgs, type CallResult } from "../client";
+import { OrgsApiError, type CallArgs, type CallResult, type ItemOf } from "../client";
 import { api } from "./config";
 import { codeOf, explain, ProviderError, type FieldNames } from "./errors";
 import { fromList } from "./read-cache";
+import { stepDeadline } from "./steps";
 
 /** A new Idempotency-Key for one logical write, marked as the provider's in the server's records. */
 export const idempotencyKey = () => `pulumi-${randomUUID()}`;
@@ -19,12 +20,13 @@ export const idempotencyKey = () => `pulumi-${randomUUID()}`;
  * first answer instead of repeating the change.
  */
 export async function call<K extends OperationId>(op: K, args: CallArgs<K>, what: string, fields: FieldNames = {}): Promise<CallResult<K>> {
-  const once = routes[op].method === "POST" && !args.idempotencyKey ? { ...args, idempotencyKey: idempotencyKey() } : args;
+  const keyed = routes[op].method === "POST" && !args.idempotencyKey ? { ...args, idempotencyKey: idempotencyKey() } : args;
+  const once = withDeadline(keyed);
   for (let attempt = 0; ; attempt++) {
     try {
       return await api().call(op, once);
     } catch (e) {
-      if (OrgsApiError.isInstance(e) && e.code === "idempotency_key_in_use" && attempt < 20) {
+      if (OrgsApiError.isInstance(e) && e.code === "idempotency_key_in_use" && attempt < 20 && Date.now() < (once.deadline ?? Infinity)) {
         await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
         continue;
       }
@@ -33,10 +35,21 @@ export async function call<K extends OperationId>(op: K, args: CallArgs<K>, what
   }
 }
 
+/** The call's arguments with the running step's deadline (provider/steps.ts): one retry bound for the whole step. */
+function withDeadline<K extends OperationId>(args: CallArgs<K>): CallArgs<K> {
+  const deadline = stepDeadline();
+  return deadline === undefined || args.deadline !== undefined ? args : { ...args, deadline };
+}
+
+/** Every item of a paged list, within the running step's retry bound (errors as the client throws them). */
+export function listAll<K extends OperationId>(op: K, args: CallArgs<K>): Promise<ItemOf<K>[]> {
+  return api().listAll(op, withDeadline(args));
+}
+
 /** A read: the answer, or the 404 that came instead (every other failure throws, explained). */
 export async function readOr404<K extends OperationId>(op: K, args: CallArgs<K>, what: string): Promise<CallResult<K> | OrgsApiError> {
   try {
-    return await api().call(op, args);
+    return await api().call(op, withDeadline(args));
   } catch (e) {
     if (OrgsApiError.isInstance(e) && e.status === 404) return e;
     throw explain(e, what);

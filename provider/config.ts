@@ -3,7 +3,9 @@
 // lives in this host process only: it is never returned in outputs, so it never reaches the state.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { OrgsClient } from "../client";
+import { ProviderError } from "./errors";
 import { clearReadCache } from "./read-cache";
+import { STEP_RETRY_BUDGET_MS } from "./steps";
 
 let stackConfig: { apiUrl?: string; apiToken?: string } = {};
 
@@ -20,19 +22,33 @@ export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   stackConfig = { apiUrl: get("orgs:apiUrl"), apiToken: get("orgs:apiToken") };
 }
 
+/** True when an API URL and token are set: without them no step can call the API (and each says so). */
+export const configured = (): boolean => !!(stackConfig.apiUrl ?? process.env.ORGS_API_URL) && !!(stackConfig.apiToken ?? process.env.ORGS_API_TOKEN);
+
 let cached: { key: string; client: OrgsClient } | undefined;
 
 /** The API client for the current configuration; rebuilt when the URL or token changes. */
 export function api(): OrgsClient {
   const baseUrl = stackConfig.apiUrl ?? process.env.ORGS_API_URL;
   const token = stackConfig.apiToken ?? process.env.ORGS_API_TOKEN;
-  if (!baseUrl) throw new Error("the orgs provider has no API URL: run `pulumi config set orgs:apiUrl https://…` or set ORGS_API_URL");
-  if (!token) throw new Error("the orgs provider has no API token: run `pulumi config set --secret orgs:apiToken omt_…` or set ORGS_API_TOKEN");
+  if (!baseUrl) throw new ProviderError("the orgs provider has no API URL: run `pulumi config set orgs:apiUrl https://…` or set ORGS_API_URL");
+  if (!token) throw new ProviderError("the orgs provider has no API token: run `pulumi config set --secret orgs:apiToken omt_…` or set ORGS_API_TOKEN");
   const key = `${baseUrl}\n${token}`;
   if (cached?.key !== key) {
     // 429 storms during a large `pulumi up` are expected: wait them out, honouring Retry-After,
-    // for up to about five minutes per call before giving up.
-    cached = { key, client: new OrgsClient({ baseUrl, token, maxRetries: 30, maxRetryWaitMs: 10_000, userAgent: "orgs-pulumi-provider" }) };
+    // within the step's retry budget (provider/steps.ts). An API that is not there at all
+    // (connection refused, an unknown host) fails within seconds.
+    cached = {
+      key,
+      client: new OrgsClient({
+        baseUrl,
+        token,
+        maxRetries: 30,
+        maxRetryWaitMs: 10_000,
+        maxRetryTimeMs: STEP_RETRY_BUDGET_MS,
+        userAgent: "orgs-pulumi-provider",
+      }),
+    };
     clearReadCache();
   }
   return cached.client;

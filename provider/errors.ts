@@ -115,3 +115,29 @@ export class PartialError extends ProviderError {
     this.properties = { ...outputs, __provider: (request as { __provider?: unknown }).__provider };
   }
 }
+
+/**
+ * What the dynamic-provider host prints to stderr (which the engine shows beside the step's error)
+ * when an error leaves check, diff, update or delete: `${error}: ${error.stack}`. For an expected
+ * refusal that line is neither a stack trace nor the message a second time.
+ */
+export const HOST_LINE = "orgs: a step was refused; the resource's error says why and what to do";
+
+/** True for a refusal the provider expects: its own errors, and the API's answers (or its absence). */
+export const isRefusal = (e: unknown): boolean => ProviderError.isInstance(e) || OrgsApiError.isInstance(e);
+
+/**
+ * The error a provider step leaves with. An expected refusal is reported once, as its message,
+ * never with a JavaScript stack trace: the host sends `message` to the engine, and prints
+ * `${error}: ${error.stack}` to stderr for some steps, which here reads as HOST_LINE. Anything
+ * else (a bug) keeps its stack.
+ */
+export function asReported(e: unknown): unknown {
+  if (!isRefusal(e)) return e;
+  const err = ProviderError.isInstance(e) ? e : new ProviderError((e as Error).message, { cause: e });
+  const at = HOST_LINE.indexOf(": ");
+  const [name, rest] = [HOST_LINE.slice(0, at), HOST_LINE.slice(at + 2)];
+  Object.defineProperty(err, "stack", { value: rest, configurable: true, writable: true });
+  Object.defineProperty(err, "toString", { value: () => name, configurable: true, writable: true });
+  return err;
+}

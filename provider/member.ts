@@ -6,16 +6,18 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { MemberInputs, PULUMI_RESOURCES, type MemberOutputs } from "../api/pulumi";
 import type { Member } from "../api/resources";
-import { adoptedInThisRun, call, idParts, readOr404, readThrough, recordAdopted, withVersion } from "./call";
-import { hasUnknown, validate } from "./check";
-import { api } from "./config";
+import { adoptedInThisRun, call, idParts, listAll, readOr404, readThrough, recordAdopted, withVersion } from "./call";
+import { hasUnknown, propertyPath, validate } from "./check";
 import { diffInputs, sameSet, withChange, type DiffOutcome, type FieldRule } from "./diff";
 import { adoptionRefused, codeOf, PartialError, ProviderError, type FieldNames } from "./errors";
 import { invalidate } from "./read-cache";
-import { asDeclared, orgChange, orgIdOf, resolveNamed, sameOrganization, tryResolveNamed, type Named } from "./refs";
-import { carry, DECLARED, declaredKeys, found, gone, outputsOf, redeclared, setKeys } from "./state";
+import { asDeclared, namedFailures, orgChange, orgIdOf, resolveNamed, sameOrganization, tryResolveNamed, type Named } from "./refs";
+import { carry, DECLARED, declaredKeys, found, gone, inDeclaredOrder, outputsOf, redeclared, setKeys } from "./state";
 
-export { configure } from "./config";
+import { configure, configured } from "./config";
+import { providerSteps } from "./steps";
+
+export { configure };
 
 type Inputs = z.output<typeof MemberInputs>;
 type State = MemberOutputs & { [DECLARED]?: string[] };
@@ -51,7 +53,13 @@ async function outputs(m: Member, declared: Partial<Inputs>, keys: readonly stri
     asDeclared("team", m.organization_id, m.team_ids, declared.teams),
   ]);
   return outputsOf(
-    { organization: declared.organization ?? m.organization_id, email: m.email, roles, teams, permissions: m.permissions },
+    {
+      organization: declared.organization ?? m.organization_id,
+      email: m.email,
+      roles,
+      teams,
+      permissions: inDeclaredOrder(m.permissions, declared.permissions),
+    },
     keys,
     carry(declared, FLAGS),
     {
@@ -105,8 +113,27 @@ function unchangedSince(m: Member, olds: State): boolean {
   return same("roles", m.role_ids, olds.roleIds) && same("teams", m.team_ids, olds.teamIds) && same("permissions", m.permissions, olds.permissions);
 }
 
-export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
-  return validate(MemberInputs, news);
+export async function check(olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
+  const r = validate(MemberInputs, news);
+  if (r.failures?.length) return r;
+  const failures = await referenceFailures((olds ?? {}) as Partial<Inputs>, r.inputs!);
+  return failures.length ? { inputs: r.inputs, failures } : r;
+}
+
+/**
+ * Roles and teams that name nothing in the member's organization, found at preview: resolved when
+ * the organization is known and the lists differ from the previous inputs (a preview with nothing
+ * to do makes no API call), with one list per organization per run.
+ */
+async function referenceFailures(olds: Partial<Inputs>, news: Inputs): Promise<dynamic.CheckFailure[]> {
+  if (hasUnknown(news.organization) || !configured()) return [];
+  const wanted = SETS.filter((s) => news[s.key] !== undefined && !(olds.organization === news.organization && sameSet(olds[s.key], news[s.key])));
+  if (!wanted.length) return [];
+  const org = await orgIdOf(news.organization);
+  // A slug no organization visible to the token has (yet): create and update say so.
+  if (org === undefined) return [];
+  const failures = await Promise.all(wanted.map((s) => namedFailures(s.kind, org, news.organization, news[s.key]!, s.key)));
+  return failures.flat().map((f) => ({ property: propertyPath(f.path), reason: f.reason }));
 }
 
 export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
@@ -177,7 +204,7 @@ export async function read(id: string, props: State = {} as State): Promise<dyna
   const [org, memberId] = idParts(id, 2, "Member");
   const w = what(props, org);
   const m = await readThrough<Member>({
-    list: { scope: `members:${org}`, key: memberId, all: () => api().listAll("listMembers", { params: { org } }), keyOf: (x) => x.id },
+    list: { scope: `members:${org}`, key: memberId, all: () => listAll("listMembers", { params: { org } }), keyOf: (x) => x.id },
     get: () => readOr404("getMember", { params: { org, member_id: memberId } }, w),
     what: w,
     parent: { kind: "organization", id: org },
@@ -255,3 +282,6 @@ export { del as delete };
 
 /** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
 export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };
+
+/** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
+export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });

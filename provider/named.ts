@@ -7,11 +7,11 @@ import type { z } from "zod";
 import { PULUMI_RESOURCES, type PulumiToken } from "../api/pulumi";
 import { adoptedInThisRun, idParts, readThrough, recordAdopted, withVersion } from "./call";
 import { OrgsApiError } from "../client";
-import { validate } from "./check";
+import { hasUnknown, validate } from "./check";
 import { diffInputs, patchOf, sameText, withChange, type DiffOutcome, type FieldRule } from "./diff";
 import { adoptionRefused, codeOf, explain, PartialError, ProviderError, withAdvice } from "./errors";
 import { invalidate } from "./read-cache";
-import { forgetCatalog, orgChange, sameOrganization, type Named } from "./refs";
+import { forgetCatalog, orgChange, planName, sameOrganization, type Named } from "./refs";
 import { carry, DECLARED, declaredKeys, declaredPart, found, gone, outputsOf, redeclared, setKeys } from "./state";
 
 /** The server's view of a role or a team, as far as the shared steps need it. */
@@ -46,8 +46,8 @@ export interface NamedSpec<T extends NamedObject, I extends NamedInputs> {
   idOutput: "roleId" | "teamId";
   /** Compared fields beyond name and description. */
   extraRules?: FieldRule<Exclude<keyof I & string, keyof NamedInputs>>[];
-  /** Server fields beyond name and description, as inputs. */
-  extraInputs?: (r: T) => Partial<I>;
+  /** Server fields beyond name and description, as inputs (sets in the order `declared` gives them). */
+  extraInputs?: (r: T, declared?: Partial<I>) => Partial<I>;
   /** The create body beyond name and description. */
   extraCreateBody?: (inputs: I) => Record<string, unknown>;
   /** Refuses to adopt objects that are not the program's to manage (built-in roles). */
@@ -78,9 +78,14 @@ export function namedProvider<T extends NamedObject, I extends NamedInputs, S ex
     const p = o as Partial<NamedState> & Record<string, unknown>;
     return `${kind} ${p.name ?? p[spec.idOutput]} in ${org ?? p.organizationId ?? p.organization}`;
   };
-  const serverInputs = (r: T, organization: string) => ({ organization, name: r.name, description: r.description, ...spec.extraInputs?.(r) });
-  const outputs = (r: T, declared: Partial<NamedInputs>, keys: readonly string[]): S => {
-    return outputsOf(serverInputs(r, declared.organization ?? r.organization_id), keys, carry(declared, FLAGS), {
+  const serverInputs = (r: T, organization: string, declared?: Partial<I>) => ({
+    organization,
+    name: r.name,
+    description: r.description,
+    ...spec.extraInputs?.(r, declared),
+  });
+  const outputs = (r: T, declared: Partial<I>, keys: readonly string[]): S => {
+    return outputsOf(serverInputs(r, declared.organization ?? r.organization_id, declared), keys, carry(declared, FLAGS), {
       organizationId: r.organization_id,
       [spec.idOutput]: r.id,
       version: r.version,
@@ -100,7 +105,11 @@ export function namedProvider<T extends NamedObject, I extends NamedInputs, S ex
   };
 
   async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<I>> {
-    return validate(spec.inputs, news);
+    const r = validate(spec.inputs, news);
+    // This run makes (or renames to) this name: a Member or grant naming it is not refused at preview.
+    const { organization, name } = r.inputs as Partial<I>;
+    if (typeof organization === "string" && typeof name === "string" && !hasUnknown(organization) && !hasUnknown(name)) planName(kind, organization, name);
+    return r;
   }
 
   async function diff(_id: string, olds: S, news: I): Promise<DiffOutcome> {
@@ -154,7 +163,7 @@ export function namedProvider<T extends NamedObject, I extends NamedInputs, S ex
     });
     if (!r) return gone();
     const keys = declaredKeys(props, inputKeys);
-    return found(id, outputs(r, props, keys), keys);
+    return found(id, outputs(r, props as unknown as Partial<I>, keys), keys);
   }
 
   async function update(id: string, olds: S, news: I): Promise<dynamic.UpdateResult<S>> {

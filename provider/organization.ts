@@ -1,7 +1,8 @@
-// The Organization resource: ID org_…; a region change replaces it (the server refuses to delete
-// an organization that still has projects, so a replacement fails safely). A slug rename is an
-// update, and resources that name the organization by its old slug, its new one or its ID all
-// still name the same organization.
+// The Organization resource: ID org_…; a region change replaces it with a new organization, which
+// the preview refuses unless the program sets allowRegionChange (the server refuses to delete an
+// organization that still has projects, so even then a replacement fails safely). A slug rename
+// is an update, and resources that name the organization by its old slug, its new one or its ID
+// all still name the same organization.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { OrganizationInputs, PULUMI_RESOURCES, type OrganizationOutputs } from "../api/pulumi";
@@ -13,13 +14,16 @@ import { adoptionRefused, codeOf, PartialError, ProviderError, withAdvice, type 
 import { forgetOrgSlugs } from "./refs";
 import { carry, DECLARED, declaredKeys, declaredPart, found, gone, outputsOf, redeclared, setKeys } from "./state";
 
-export { configure } from "./config";
+import { configure } from "./config";
+import { providerSteps } from "./steps";
+
+export { configure };
 
 type Inputs = z.output<typeof OrganizationInputs>;
 type State = OrganizationOutputs & { [DECLARED]?: string[] };
 
 const INPUT_KEYS = Object.keys(OrganizationInputs.shape);
-const FLAGS = ["adopt"];
+const FLAGS = ["adopt", "allowRegionChange"];
 const REPLACE_ON: readonly string[] = PULUMI_RESOURCES["orgs:index:Organization"].replaceOn;
 const FIELDS: FieldNames = { "/website_url": "websiteUrl", "/require_two_factor": "requireTwoFactor" };
 const API_NAMES = { websiteUrl: "website_url", requireTwoFactor: "require_two_factor" };
@@ -72,8 +76,20 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
   return validate(OrganizationInputs, news);
 }
 
-export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
+/** What a region change is, said before anything is done (the preview shows the members, teams and roles only as updates). */
+export function regionChangeRefused(olds: State, news: Inputs, id: string): ProviderError {
+  return new ProviderError(
+    `${what(news, id)}: region ${olds.region} → ${news.region} cannot be changed in place: the region is fixed at creation, so this makes a new organization ` +
+      `with a new ID. Every member is invited again (and must accept again), every role, team and project grant of this stack is made again in it, ` +
+      `and its projects must first be transferred to another organization or deleted (an organization with projects cannot be deleted); ` +
+      `its audit log stays with the old one. If that is what you want, set \`allowRegionChange: true\` on this Organization and run pulumi again; ` +
+      `otherwise put region back to "${olds.region}"`,
+  );
+}
+
+export async function diff(id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
   const d = diffInputs(olds, news, RULES);
+  if (d.replaces!.includes("region") && news.allowRegionChange !== true) throw regionChangeRefused(olds, news, id);
   // Slugs are unique on the server: a replacement that keeps the slug must delete the old
   // organization first (the server refuses while it has projects, so nothing is lost silently).
   const keepsSlug = news.slug === undefined || news.slug === olds.slug;
@@ -157,9 +173,12 @@ export async function del(id: string, props: State): Promise<void> {
     const code = codeOf(e);
     if (code?.status === 404) return;
     if (code?.code === "organization_has_projects") {
+      // Declared or not: a replacement (a region change) deletes the old organization before its
+      // projects have moved, and a destroy meets projects this stack does not manage.
       throw withAdvice(
         e,
-        "projects this stack does not declare (or another stack manages) keep the organization alive: delete or transfer them, then run pulumi again",
+        "an organization is deleted only once it has no projects: transfer them to another organization (a Project's organization, or `orgs project:transfer`) " +
+          "or delete them (remove their Project resources, or by hand), then run pulumi again; nothing was deleted",
       );
     }
     throw e;
@@ -169,3 +188,6 @@ export { del as delete };
 
 /** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
 export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };
+
+/** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
+export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });

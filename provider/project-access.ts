@@ -1,20 +1,25 @@
 // The ProjectAccess resource: a grant on one project to exactly one member, role, team or
 // external account. ID prj_…/{members|roles|teams|accounts}/{principal ID}. Another project or
-// principal replaces it; level and environment roles are updates (PUT with If-Match).
+// principal replaces it; level and environment roles are updates (PUT with If-Match). A member,
+// role or team is named by its resource's ID (member.id), its bare ID (member.memberId) or its
+// name (a member's email), resolved in the project's organization; how it is named is no change.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { PULUMI_RESOURCES, ProjectAccessInputs, type ProjectAccessOutputs } from "../api/pulumi";
 import type { ProjectAccess } from "../api/resources";
-import { adoptedInThisRun, call, idempotencyKey, idParts, readOr404, readThrough, recordAdopted, withVersion } from "./call";
+import { adoptedInThisRun, call, idempotencyKey, idParts, listAll, readOr404, readThrough, recordAdopted, withVersion } from "./call";
 import { OrgsApiError } from "../client";
-import { validate } from "./check";
-import { api } from "./config";
+import { hasUnknown, propertyPath, validate } from "./check";
 import { diffInputs, withChange, type DiffOutcome, type FieldRule } from "./diff";
 import { ADOPT_ADVICE, codeOf, PartialError, ProviderError, type FieldNames } from "./errors";
 import { invalidate } from "./read-cache";
+import { idIn, resolvePrincipal, type Referenced } from "./refs";
 import { carry, DECLARED, declaredKeys, declaredPart, found, gone, outputsOf, redeclared, setKeys } from "./state";
 
-export { configure } from "./config";
+import { configure, configured } from "./config";
+import { providerSteps } from "./steps";
+
+export { configure };
 
 type Inputs = z.output<typeof ProjectAccessInputs>;
 type State = ProjectAccessOutputs & { [DECLARED]?: string[] };
@@ -30,11 +35,9 @@ const FIELDS: FieldNames = { "/role": "level", "/environment_roles/sandbox": "en
 /** Declared environment roles match when every declared environment has that role. */
 const sameEnvRoles = (old: Record<string, unknown> | undefined, next: Record<string, unknown>) =>
   Object.entries(next).every(([k, v]) => v === undefined || (old ?? {})[k] === v);
-const RULES: FieldRule[] = [
-  ...["project", ...PRINCIPAL_KEYS].map((key) => ({ key, replace: REPLACE_ON.includes(key) })),
-  { key: "level" },
-  { key: "environmentRoles", eq: sameEnvRoles },
-];
+// The principal is compared by what it resolves to (principalChange), not by its text.
+const SETTINGS: FieldRule[] = [{ key: "level" }, { key: "environmentRoles", eq: sameEnvRoles }];
+const RULES: FieldRule[] = [{ key: "project", replace: REPLACE_ON.includes("project") }, ...SETTINGS];
 
 function principalOf(p: Partial<Record<PrincipalKey, string>>): { key: PrincipalKey; type: string; id: string } | undefined {
   const key = PRINCIPAL_KEYS.find((k) => p[k] !== undefined);
@@ -45,9 +48,14 @@ const what = (p: Partial<Inputs>) => {
   return `access of ${pr?.key ?? "?"} ${pr?.id ?? "?"} to project ${p.project}`;
 };
 
+/**
+ * The outputs. The principal keeps the program's reference (resource ID, bare ID or name): a
+ * grant's principal never changes (another one is another grant), so the text names it still.
+ */
 function outputs(g: ProjectAccess, declared: Partial<Inputs>, keys: readonly string[]): State {
   const key = PRINCIPAL_KEYS.find((k) => PRINCIPALS[k] === g.principal_type)!;
-  return outputsOf({ project: g.project_id, [key]: g.principal_id, level: g.role, environmentRoles: g.environment_roles }, keys, carry(declared, FLAGS), {
+  const principal = typeof declared[key] === "string" && !hasUnknown(declared[key]) ? declared[key] : g.principal_id;
+  return outputsOf({ project: g.project_id, [key]: principal, level: g.role, environmentRoles: g.environment_roles }, keys, carry(declared, FLAGS), {
     organizationId: g.organization_id,
     principalType: g.principal_type,
     principalId: g.principal_id,
@@ -64,7 +72,7 @@ function putBody(i: Inputs) {
 
 const params = (project: string, type: string, id: string) => ({ project_id: project, principal_type: type, principal_id: id });
 
-export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
+export async function check(olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
   const r = validate(ProjectAccessInputs, news);
   // The schema's exactly-one rule runs only once the rest is valid: report it alongside the rest.
   const set = PRINCIPAL_KEYS.filter((k) => (r.inputs as Record<string, unknown>)[k] !== undefined);
@@ -72,20 +80,76 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
   if (set.length !== 1 && !failures.some((f) => f.reason.startsWith("set exactly one"))) {
     failures.push({ property: set[1] ?? "member", reason: "set exactly one of member, role, team or account" });
   }
+  if (!failures.length) {
+    const refused = await principalFailure((olds ?? {}) as Partial<Inputs>, r.inputs!);
+    if (refused) failures.push(refused);
+  }
   return { inputs: r.inputs, failures };
 }
 
-export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
-  const d = diffInputs(olds, news, RULES);
-  // Naming another kind of principal (team instead of member) leaves the old key undeclared.
+/** The organization of a project, once per project per run (the organization a grant's names resolve in). */
+const projectOrgs = new Map<string, Promise<string>>();
+function projectOrg(project: string): Promise<string> {
+  let org = projectOrgs.get(project);
+  if (!org) {
+    org = call("getProject", { params: { project_id: project } }, `project ${project}`).then((r) => r.body.organization_id);
+    org.catch(() => projectOrgs.delete(project));
+    projectOrgs.set(project, org);
+  }
+  return org;
+}
+
+/** The principal's ID: as given, or resolved (a resource ID or a name) in the project's organization. */
+async function principalId(project: string, pr: { key: PrincipalKey; id: string }): Promise<string> {
+  if (pr.key === "account") return pr.id;
+  const bare = idIn(pr.key, pr.id);
+  if (bare && bare.org === undefined) return bare.id;
+  return resolvePrincipal(pr.key as Referenced, await projectOrg(project), pr.id, pr.key);
+}
+
+/**
+ * A principal named by resource ID or by name that names nothing in the project's organization,
+ * found at preview: checked when the project is known and the reference differs from the previous
+ * inputs (a preview with nothing to do makes no API call).
+ */
+async function principalFailure(olds: Partial<Inputs>, news: Inputs): Promise<dynamic.CheckFailure | undefined> {
+  const pr = principalOf(news);
+  if (!pr || pr.key === "account" || hasUnknown(pr.id) || hasUnknown(news.project) || !configured()) return undefined;
+  if (olds.project === news.project && olds[pr.key] === pr.id) return undefined;
+  const bare = idIn(pr.key, pr.id);
+  if (bare && bare.org === undefined) return undefined;
+  try {
+    await principalId(news.project, pr);
+    return undefined;
+  } catch (e) {
+    if (!ProviderError.isInstance(e) || e.api) throw e;
+    return { property: propertyPath([pr.key]), reason: e.message.replace(/^\w+: /, "") };
+  }
+}
+
+/** How the declared principal relates to the state's: the same one, another, or not known yet (preview). */
+async function principalChange(olds: State, news: Inputs): Promise<PrincipalKey[]> {
   const was = principalOf(olds);
-  return was && news[was.key] === undefined ? withChange(d, was.key, true) : d;
+  const now = principalOf(news);
+  // Naming another kind of principal (team instead of member) changes both keys.
+  if (!was || !now || was.key !== now.key) return [was?.key, now?.key].filter((k): k is PrincipalKey => k !== undefined);
+  if (was.id === now.id) return [];
+  if (hasUnknown(now.id)) return [now.key];
+  const id = await principalId(olds.project, now);
+  return id === olds.principalId ? [] : [now.key];
+}
+
+export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
+  let d = diffInputs(olds, news, RULES);
+  for (const key of await principalChange(olds, news)) d = withChange(d, key, REPLACE_ON.includes(key));
+  return d;
 }
 
 export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State>> {
   const pr = principalOf(inputs)!;
-  const id = `${inputs.project}/${pr.type}/${pr.id}`;
-  const at = params(inputs.project, pr.type, pr.id);
+  const principal = await principalId(inputs.project, pr);
+  const id = `${inputs.project}/${pr.type}/${principal}`;
+  const at = params(inputs.project, pr.type, principal);
   const keys = setKeys(inputs);
   const body = putBody(inputs);
   // Create-only (If-None-Match: *), with an Idempotency-Key: a retry after the server committed
@@ -105,7 +169,7 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
   const existing = (await call("getProjectAccess", { params: at }, what(inputs))).body;
   recordAdopted(id);
   const current = outputs(existing, inputs, keys);
-  if (!diffInputs(current, inputs, RULES).changes) return { id, outs: current };
+  if (!diffInputs(current, inputs, SETTINGS).changes) return { id, outs: current };
   try {
     const { body: g } = await call("putProjectAccess", { params: at, body, ifMatch: existing.version }, what(inputs), FIELDS);
     return { id, outs: outputs(g, inputs, keys) };
@@ -122,7 +186,7 @@ export async function read(id: string, props: State = {} as State): Promise<dyna
     list: {
       scope: `access:${project}`,
       key: `${type}/${principal}`,
-      all: () => api().listAll("listProjectAccess", { params: { project_id: project } }),
+      all: () => listAll("listProjectAccess", { params: { project_id: project } }),
       keyOf: (x) => `${x.principal_type}/${x.principal_id}`,
     },
     get: () => readOr404("getProjectAccess", { params: params(project, type, principal) }, w),
@@ -138,15 +202,17 @@ export async function update(id: string, olds: State, news: Inputs): Promise<dyn
   const [project, type, principal] = idParts(id, 3, "ProjectAccess");
   const w = what(news);
   const keys = setKeys(news);
-  if (!diffInputs(olds, news, RULES).changes) {
-    return { outs: redeclared(olds, news, FLAGS) };
+  if (!diffInputs(olds, news, SETTINGS).changes) {
+    // Nothing to change on the server (a flag, or the principal written another way).
+    const pr = principalOf(news);
+    return { outs: redeclared(olds, news, FLAGS, pr ? { [pr.key]: pr.id } : {}) };
   }
   const g = await withVersion(
     olds.version,
     async (v) => (await call("putProjectAccess", { params: params(project, type, principal), body: putBody(news), ifMatch: v }, w, FIELDS)).body,
     async () => {
       const { body } = await call("getProjectAccess", { params: params(project, type, principal) }, w);
-      return { version: body.version, unchanged: !diffInputs(outputs(body, olds, []), declaredPart(olds, INPUT_KEYS), RULES).changes };
+      return { version: body.version, unchanged: !diffInputs(outputs(body, olds, []), declaredPart(olds, INPUT_KEYS), SETTINGS).changes };
     },
   );
   return { outs: outputs(g, news, keys) };
@@ -165,7 +231,7 @@ export async function del(id: string, props: State): Promise<void> {
       },
       async () => {
         const { body } = await call("getProjectAccess", { params: params(project, type, principal) }, w);
-        return { version: body.version, unchanged: !diffInputs(outputs(body, props, []), declaredPart(props, INPUT_KEYS), RULES).changes };
+        return { version: body.version, unchanged: !diffInputs(outputs(body, props, []), declaredPart(props, INPUT_KEYS), SETTINGS).changes };
       },
     );
   } catch (e) {
@@ -177,3 +243,6 @@ export { del as delete };
 
 /** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
 export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };
+
+/** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
+export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });

@@ -5,16 +5,18 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { ProjectInputs, type ProjectOutputs } from "../api/pulumi";
 import type { Project } from "../api/resources";
-import { adoptedInThisRun, call, readOr404, readThrough, recordAdopted, withVersion } from "./call";
+import { adoptedInThisRun, call, listAll, readOr404, readThrough, recordAdopted, withVersion } from "./call";
 import { validate } from "./check";
-import { api } from "./config";
 import { diffInputs, patchOf, sameText, withChange, type DiffOutcome, type FieldRule } from "./diff";
 import { adoptionRefused, codeOf, PartialError, ProviderError, withAdvice } from "./errors";
 import { invalidate } from "./read-cache";
 import { orgChange } from "./refs";
 import { carry, DECLARED, declaredKeys, declaredPart, found, gone, outputsOf, redeclared, setKeys } from "./state";
 
-export { configure } from "./config";
+import { configure } from "./config";
+import { providerSteps } from "./steps";
+
+export { configure };
 
 type Inputs = z.output<typeof ProjectInputs>;
 type State = ProjectOutputs & { [DECLARED]?: string[] };
@@ -99,7 +101,7 @@ export async function read(id: string, props: State = {} as State): Promise<dyna
   // account lost access to, still exists; only a project the server says was deleted is gone.
   const p = await readThrough<Project>({
     ...(orgId
-      ? { list: { scope: `projects:${orgId}`, key: id, all: () => api().listAll("listProjects", { params: { org: orgId } }), keyOf: (x: Project) => x.id } }
+      ? { list: { scope: `projects:${orgId}`, key: id, all: () => listAll("listProjects", { params: { org: orgId } }), keyOf: (x: Project) => x.id } }
       : {}),
     get: () => readOr404("getProject", { params: { project_id: id } }, w),
     what: w,
@@ -185,3 +187,6 @@ export { del as delete };
 
 /** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
 export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };
+
+/** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
+export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });

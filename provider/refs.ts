@@ -5,8 +5,9 @@
 // are kept for the host process, which lives for one engine run.
 import { OrgsApiError } from "../client";
 import { call, readOr404 } from "./call";
-import { hasUnknown } from "./check";
+import { hasUnknown, type Failure } from "./check";
 import { ProviderError } from "./errors";
+import { inDeclaredOrder } from "./state";
 
 export const isOrgId = (ref: string) => ref.startsWith("org_");
 
@@ -66,15 +67,42 @@ export async function sameOrganization(state: { organization?: unknown; organiza
   }
 }
 
-// Roles and teams by name ---------------------------------------------------------------------------
+/** The organization's slug, for messages (its ID when the token cannot read it). */
+export async function orgLabel(org: string): Promise<string> {
+  if (!isOrgId(org)) return org;
+  try {
+    const r = await readOr404("getOrganization", { params: { org } }, `organization ${org}`);
+    return OrgsApiError.isInstance(r) ? org : r.body.slug;
+  } catch {
+    return org;
+  }
+}
+
+// Roles, teams and members by reference ----------------------------------------------------------------
+//
+// A reference is the resource's own ID (org_…/team_…, what `team.id` gives and what a Pulumi user
+// writes first), the bare ID (team_…, `team.teamId`), or the name (a member's: its email).
 
 export type Named = "role" | "team";
+export type Referenced = Named | "member";
+const PREFIX: Record<Referenced, string> = { role: "role_", team: "team_", member: "mem_" };
+
+/** The bare ID `ref` holds when it is an ID of `kind` (bare or the resource's org_…/<id>), with the organization the latter names. */
+export function idIn(kind: Referenced, ref: string): { id: string; org?: string } | undefined {
+  const slash = ref.indexOf("/");
+  if (ref.startsWith("org_") && slash > 0) {
+    const id = ref.slice(slash + 1);
+    return id.startsWith(PREFIX[kind]) ? { id, org: ref.slice(0, slash) } : undefined;
+  }
+  return ref.startsWith(PREFIX[kind]) ? { id: ref } : undefined;
+}
+const isIdOf = (kind: Referenced, ref: string) => idIn(kind, ref) !== undefined;
+
 interface Catalog {
   byName: Map<string, string>;
   byId: Map<string, string>;
 }
 const catalogs = new Map<string, Promise<Catalog>>();
-const isIdOf = (kind: Named, ref: string) => ref.startsWith(`${kind}_`);
 
 function catalog(kind: Named, org: string, fresh = false): Promise<Catalog> {
   const key = `${kind}:${org}`;
@@ -107,24 +135,64 @@ export function forgetCatalog(kind: Named, org: string): void {
   catalogs.delete(`${kind}:${org}`);
 }
 
+// Names this run's plan makes: a Role or Team checked in this engine run with a name the server does
+// not have yet (created, or renamed to it). A reference to one is not refused at preview, where
+// the Role or Team has not been made yet; `up` resolves it once it has.
+const planned = new Set<string>();
+
+/** Records that this run declares a role or team named `name` in the organization `org` (an ID or a slug). */
+export function planName(kind: Named, org: string, name: string): void {
+  planned.add(`${kind}:${org}:${name.toLowerCase()}`);
+}
+const isPlanned = (kind: Named, orgs: readonly string[], name: string) => orgs.some((o) => planned.has(`${kind}:${o}:${name.toLowerCase()}`));
+
+/** Why a reference is refused: the organization named by slug, and what to do. */
+async function refusal(kind: Referenced, org: string, ref: string, known?: Iterable<string>): Promise<string> {
+  const slug = await orgLabel(org);
+  const other = idIn(kind, ref)?.org;
+  if (other !== undefined) return `${ref} is a ${kind} of another organization (${await orgLabel(other)}), not of ${slug}: name a ${kind} of ${slug}`;
+  const what = kind === "member" ? `no member with email ${ref}` : `no ${kind} named "${ref}"`;
+  const list = known ? ` (its ${kind}s: ${[...known].join(", ") || "none"})` : "";
+  const advice =
+    kind === "member"
+      ? "invite them with a Member resource (and reference it as member.id), or correct the email"
+      : `create it, or correct the name; a ${kind} this program creates or renames is best referenced by its resource (${kind}.id), so that this waits for it`;
+  return `${what} in ${slug}${list}: ${advice}`;
+}
+
 /**
- * The IDs that `refs` (IDs, or names compared case-insensitively) name in the organization. A name
- * not found is looked up once more in a fresh list (it may have been created since), then it is
- * an error naming the input and the names there are.
+ * The IDs that `refs` (resource IDs, bare IDs, or names compared case-insensitively) name in the
+ * organization `org` (an ID). A name not found is looked up once more in a fresh list (it may
+ * have been created since), then it is an error naming the input's place, the organization by
+ * slug, and the names there are.
  */
 export async function resolveNamed(kind: Named, org: string, refs: readonly string[], input: string): Promise<string[]> {
-  if (refs.every((r) => isIdOf(kind, r))) return [...refs];
-  let c = await catalog(kind, org);
-  if (refs.some((r) => !isIdOf(kind, r) && !c.byName.has(r.toLowerCase()))) c = await catalog(kind, org, true);
-  return refs.map((r, i) => {
-    if (isIdOf(kind, r)) return r;
-    const id = c.byName.get(r.toLowerCase());
-    if (id === undefined) {
-      const names = [...c.byId.values()].join(", ");
-      throw new ProviderError(`${input}[${i}]: no ${kind} named "${r}" in ${org} (its ${kind}s: ${names || "none"}); create it, or correct the name`);
+  const failures = await refFailures(kind, org, refs, () => false);
+  if (failures.length) throw new ProviderError(`${input}[${failures[0]!.index}]: ${failures[0]!.reason}`);
+  const c = refs.every((r) => isIdOf(kind, r)) ? undefined : await catalog(kind, org);
+  return refs.map((r) => idIn(kind, r)?.id ?? c!.byName.get(r.toLowerCase())!);
+}
+
+/** Each reference of `refs` that names nothing in `org` (and is not `excused`), with its index and why. */
+async function refFailures(kind: Named, org: string, refs: readonly string[], excused: (name: string) => boolean) {
+  const failures: { index: number; reason: string }[] = [];
+  let c: Catalog | undefined;
+  let fresh = false;
+  for (const [index, r] of refs.entries()) {
+    const given = idIn(kind, r);
+    if (given) {
+      if (given.org !== undefined && given.org !== org) failures.push({ index, reason: await refusal(kind, org, r) });
+      continue;
     }
-    return id;
-  });
+    if (excused(r)) continue;
+    c ??= await catalog(kind, org);
+    if (!c.byName.has(r.toLowerCase()) && !fresh) {
+      c = await catalog(kind, org, true);
+      fresh = true;
+    }
+    if (!c.byName.has(r.toLowerCase())) failures.push({ index, reason: await refusal(kind, org, r, c.byId.values()) });
+  }
+  return failures;
 }
 
 /** Like resolveNamed, but undefined when a name is not found (yet: the run may create it). */
@@ -138,17 +206,50 @@ export async function tryResolveNamed(kind: Named, org: string, refs: readonly s
 }
 
 /**
+ * check()'s part for references: the failures of `refs` in the organization `org` (an ID), by
+ * property path; a name this run's plan makes (a Role or Team checked earlier in the run) is not
+ * refused. `orgRef` is the organization as declared.
+ */
+export async function namedFailures(kind: Named, org: string, orgRef: string, refs: readonly string[], input: string): Promise<Failure[]> {
+  // A value not known yet (preview) is checked when it is.
+  const failures = await refFailures(kind, org, refs, (name) => hasUnknown(name) || isPlanned(kind, [org, orgRef], name));
+  return failures.map((f) => ({ path: [input, f.index], reason: f.reason }));
+}
+
+/** The member ID that `ref` (a resource ID, a bare ID, or an email) names in `org`; an error when there is none. */
+export async function resolveMember(org: string, ref: string, place: string): Promise<string> {
+  const given = idIn("member", ref);
+  if (given) {
+    if (given.org !== undefined && given.org !== org) throw new ProviderError(`${place}: ${await refusal("member", org, ref)}`);
+    return given.id;
+  }
+  const { body } = await call("listMembers", { params: { org }, query: { email: ref } }, `member ${ref} of ${org}`);
+  const m = body.items.find((x) => x.email.toLowerCase() === ref.toLowerCase());
+  if (!m) throw new ProviderError(`${place}: ${await refusal("member", org, ref)}`);
+  return m.id;
+}
+
+/** A grant's principal reference as the ID the API takes, in the organization `org` (an ID). */
+export function resolvePrincipal(kind: Referenced, org: string, ref: string, place: string): Promise<string> {
+  if (kind === "member") return resolveMember(org, ref, place);
+  return resolveNamed(kind, org, [ref], place).then(([id]) => id!);
+}
+
+/**
  * The server's set of IDs written the way the program writes it: each declared reference that names
  * one of `ids` as declared, and the rest (added outside the program) by name when the program uses
- * names, else by ID. Only lists the organization's roles or teams when names are needed.
+ * names, else by ID. When the set is the declared one, the declared order is kept (the server
+ * lists by ID), so a refresh never shows order as a change. Only lists the organization's roles or
+ * teams when names are needed.
  */
 export async function asDeclared(kind: Named, org: string, ids: readonly string[], declared: readonly string[] | undefined): Promise<string[]> {
-  if (!declared || declared.every((r) => isIdOf(kind, r))) return [...ids];
-  const c = await catalog(kind, org);
+  if (!declared) return [...ids];
   const byId = new Map<string, string>();
+  const c = declared.every((r) => isIdOf(kind, r)) ? undefined : await catalog(kind, org);
   for (const ref of declared) {
-    const id = isIdOf(kind, ref) ? ref : c.byName.get(ref.toLowerCase());
+    const id = idIn(kind, ref)?.id ?? c?.byName.get(ref.toLowerCase());
     if (id !== undefined) byId.set(id, ref);
   }
-  return ids.map((id) => byId.get(id) ?? c.byId.get(id) ?? id);
+  const written = ids.map((id) => byId.get(id) ?? c?.byId.get(id) ?? id);
+  return inDeclaredOrder(written, declared);
 }

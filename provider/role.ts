@@ -3,13 +3,16 @@
 import type { z } from "zod";
 import { RoleInputs } from "../api/pulumi";
 import type { Role } from "../api/resources";
-import { call, readOr404 } from "./call";
-import { api } from "./config";
+import { call, listAll, readOr404 } from "./call";
 import { sameSet } from "./diff";
 import { ProviderError } from "./errors";
 import { namedProvider } from "./named";
+import { inDeclaredOrder } from "./state";
 
-export { configure } from "./config";
+import { configure } from "./config";
+import { providerSteps } from "./steps";
+
+export { configure };
 
 export const {
   check,
@@ -24,7 +27,7 @@ export const {
   inputs: RoleInputs,
   idOutput: "roleId",
   extraRules: [{ key: "permissions", eq: sameSet }],
-  extraInputs: (r) => ({ permissions: r.permissions }),
+  extraInputs: (r, declared) => ({ permissions: inDeclaredOrder(r.permissions, declared?.permissions) }),
   extraCreateBody: (inputs) => ({ permissions: inputs.permissions ?? [] }),
   refuseAdopt(found, what) {
     if (found.builtin)
@@ -36,7 +39,7 @@ export const {
     code === "role_in_use" ? "members or project grants this stack does not declare still use it: reassign or revoke them, then run pulumi again" : undefined,
   api: {
     create: (org, body, w) => call("createRole", { params: { org }, body: body as { name: string } }, w),
-    list: (org) => api().listAll("listRoles", { params: { org } }),
+    list: (org) => listAll("listRoles", { params: { org } }),
     get: (org, id, w) => call("getRole", { params: { org, role_id: id } }, w),
     getOr404: (org, id, w) => readOr404("getRole", { params: { org, role_id: id } }, w),
     update: (org, id, patch, ifMatch, w) => call("updateRole", { params: { org, role_id: id }, body: patch, ifMatch }, w),
@@ -44,3 +47,6 @@ export const {
   },
 });
 export { del as delete };
+
+/** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
+export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });

@@ -44,20 +44,23 @@ export function dynamicProvider(name: ProviderName): dynamic.ResourceProvider {
  * Runs inside the host, serialized by value: it may use only its arguments, `require` and
  * globals. The package installed in the program's directory (the host's working directory) wins;
  * the path recorded at serialization time serves programs that load this package from a
- * checkout. The module found is kept on a global, so later calls skip resolving it.
+ * checkout. The module's `steps` (each step bounded in time, refusals reported without a stack
+ * trace) are kept on a global, so later calls skip resolving them.
  */
 function loadProvider(at: { name: string; fallback: string }): ProviderModule {
   const g = globalThis as unknown as Record<string, any>;
   const key = "__orgsProvider:" + at.name;
   if (g[key]) return g[key];
   const request = "orgs/provider/" + at.name;
+  let m: any;
   try {
-    return (g[key] = require(request));
+    m = require(request);
   } catch (e) {
     const err = e as { code?: string; message?: string };
     if (!(err && err.code === "MODULE_NOT_FOUND" && String(err.message).indexOf("'" + request + "'") >= 0)) throw e;
+    m = require(at.fallback);
   }
-  return (g[key] = require(at.fallback));
+  return (g[key] = m.steps || m);
 }
 
 function implementationPath(name: ProviderName): string {

@@ -57,3 +57,17 @@ export function redeclared<T extends object>(olds: T, news: object, flags: reado
   const kept = Object.fromEntries(Object.entries(olds).filter(([k]) => !flags.includes(k)));
   return { ...kept, ...carry(news, flags), ...overrides, [DECLARED]: setKeys(news).sort() } as T;
 }
+
+/**
+ * A set-valued list as the server holds it (`server`), in the program's order (`declared`): the
+ * server lists sets sorted its own way, and the engine compares lists item by item, so a refresh
+ * would show order as drift. Equal as sets: the declared list itself. Otherwise the declared items
+ * still there, in their order, then the rest in the server's order.
+ */
+export function inDeclaredOrder<T>(server: readonly T[], declared: readonly unknown[] | undefined): T[] {
+  if (!Array.isArray(declared)) return [...server];
+  const have = new Set<unknown>(server);
+  const kept = declared.filter((d) => have.has(d)) as T[];
+  const keptSet = new Set<unknown>(kept);
+  return [...kept, ...server.filter((s) => !keptSet.has(s))];
+}

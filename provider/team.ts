@@ -3,11 +3,13 @@
 import type { z } from "zod";
 import { TeamInputs } from "../api/pulumi";
 import type { Team } from "../api/resources";
-import { call, readOr404 } from "./call";
-import { api } from "./config";
+import { call, listAll, readOr404 } from "./call";
 import { namedProvider } from "./named";
 
-export { configure } from "./config";
+import { configure } from "./config";
+import { providerSteps } from "./steps";
+
+export { configure };
 
 export const {
   check,
@@ -28,7 +30,7 @@ export const {
   },
   api: {
     create: (org, body, w) => call("createTeam", { params: { org }, body: body as { name: string } }, w),
-    list: (org) => api().listAll("listTeams", { params: { org } }),
+    list: (org) => listAll("listTeams", { params: { org } }),
     get: (org, id, w) => call("getTeam", { params: { org, team_id: id } }, w),
     getOr404: (org, id, w) => readOr404("getTeam", { params: { org, team_id: id } }, w),
     update: (org, id, patch, ifMatch, w) => call("updateTeam", { params: { org, team_id: id }, body: patch, ifMatch }, w),
@@ -36,3 +38,6 @@ export const {
   },
 });
 export { del as delete };
+
+/** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
+export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });

@@ -10,9 +10,9 @@ export interface MemberArgs {
   organization: pulumi.Input<string>;
   /** The person's email. Compared case-insensitively: a change of case only is no change; another address replaces the member. */
   email: pulumi.Input<string>;
-  /** Roles, each by ID (role_…) or by name (resolved in the organization, case-insensitively); at least one. Default: the DEFAULT role. Replaces the whole set. */
+  /** Roles, each by the Role's `id` (org_…/role_…), its `roleId` (role_…) or its name (resolved in the organization, case-insensitively); at least one. Default: the DEFAULT role. Replaces the whole set. */
   roles?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Teams, each by ID (team_…) or by name (resolved in the organization, case-insensitively); at least one. Default: the organization's default team. Replaces the whole set. */
+  /** Teams, each by the Team's `id` (org_…/team_…), its `teamId` (team_…) or its name (resolved in the organization, case-insensitively); at least one. Default: the organization's default team. Replaces the whole set. */
   teams?: pulumi.Input<pulumi.Input<string>[]>;
   /** Direct organization permissions: billing, plans, projects:create, members. Replaces the whole set. */
   permissions?: pulumi.Input<pulumi.Input<Permission>[]>;

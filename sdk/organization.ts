@@ -8,7 +8,7 @@ export interface OrganizationArgs {
   slug: pulumi.Input<string>;
   /** Display name, 1-64 characters. */
   name: pulumi.Input<string>;
-  /** Data-center region, `us` or `eu`. Fixed at creation: a change replaces the organization (which fails safely while it has projects). */
+  /** Data-center region, `us` or `eu`. Fixed at creation: a change makes a new organization, refused at preview unless `allowRegionChange` is set. */
   region: pulumi.Input<"us" | "eu">;
   /** https URL of the organization's website; null removes it. */
   websiteUrl?: pulumi.Input<string | null>;
@@ -18,6 +18,12 @@ export interface OrganizationArgs {
   requireTwoFactor?: pulumi.Input<boolean>;
   /** Adopt an organization with this slug that already exists (your account must belong to it) instead of failing. Default false. */
   adopt?: pulumi.Input<boolean>;
+  /**
+   * Allow a change of region, which makes a new organization: a new ID, every member invited
+   * again, every team, role and grant made again, and its projects moved out or deleted first.
+   * Default false: a region change fails the preview.
+   */
+  allowRegionChange?: pulumi.Input<boolean>;
 }
 
 /**
@@ -39,6 +45,8 @@ export class Organization extends DynamicResource {
   declare public readonly requireTwoFactor: pulumi.Output<boolean>;
   /** Whether the organization was allowed to be adopted. */
   declare public readonly adopt: pulumi.Output<boolean | undefined>;
+  /** Whether a change of region (a new organization) is allowed. */
+  declare public readonly allowRegionChange: pulumi.Output<boolean | undefined>;
   /** The owner's account ID (acct_…). */
   declare public readonly ownerAccountId: pulumi.Output<string>;
   /** The owner's member ID (mem_…). */
@@ -61,6 +69,7 @@ export class Organization extends DynamicResource {
         plan: undefined,
         requireTwoFactor: undefined,
         adopt: undefined,
+        allowRegionChange: undefined,
         ...args,
         ownerAccountId: undefined,
         ownerMemberId: undefined,

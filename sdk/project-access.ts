@@ -18,11 +18,11 @@ export interface EnvironmentRolesArgs {
 export interface ProjectAccessArgs {
   /** Project ID (prj_…). Changing it replaces the grant. */
   project: pulumi.Input<string>;
-  /** Grant to a member (member ID, mem_…). Changing the grantee replaces the grant. */
+  /** Grant to a member: the Member's `id` (org_…/mem_…), its `memberId` (mem_…) or its email. Changing the grantee replaces the grant; naming it another way does not. */
   member?: pulumi.Input<string>;
-  /** Grant to everyone holding a role (role ID, role_…). */
+  /** Grant to everyone holding a role: the Role's `id` (org_…/role_…), its `roleId` (role_…) or its name. */
   role?: pulumi.Input<string>;
-  /** Grant to a team (team ID, team_…). */
+  /** Grant to a team: the Team's `id` (org_…/team_…), its `teamId` (team_…) or its name. */
   team?: pulumi.Input<string>;
   /** Grant to an external account that is not a member (account ID, acct_…). */
   account?: pulumi.Input<string>;
@@ -38,7 +38,7 @@ export interface ProjectAccessArgs {
 export class ProjectAccess extends DynamicResource {
   /** Project ID. */
   declare public readonly project: pulumi.Output<string>;
-  /** The member granted, when the grantee is a member. */
+  /** The member granted, when the grantee is a member, as the program names it. */
   declare public readonly member: pulumi.Output<string | undefined>;
   /** The role granted, when the grantee is a role. */
   declare public readonly role: pulumi.Output<string | undefined>;

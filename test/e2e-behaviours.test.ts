@@ -28,10 +28,10 @@ async function specStack(name: string, token: string, resources: R[]): Promise<E
 
 describe.skipIf(!!missing)(missing ? `behaviours with the Pulumi CLI — skipped: ${missing}` : "behaviours with the Pulumi CLI", () => {
   it(
-    "shows a region change as a replacement, and makes it (deleting first: the slug stays)",
+    "shows an allowed region change as a replacement, and makes it (deleting first: the slug stays)",
     async () => {
       const { token } = await suite.server.signup("owner@region-e2e.test");
-      const org = (region: string) => [{ type: "Organization", name: "org", args: { slug: "region-e2e", name: "Region", region } }];
+      const org = (region: string) => [{ type: "Organization", name: "org", args: { slug: "region-e2e", name: "Region", region, allowRegionChange: true } }];
       const e = await specStack("region", token, org("eu"));
       const first = ((await e.stack.up(e.opts())).outputs.ids!.value as Record<string, string>).org!;
       await e.declare(org("us"));
@@ -152,7 +152,8 @@ describe.skipIf(!!missing)(missing ? `behaviours with the Pulumi CLI — skipped
       const admin = await suite.server.join(owner.token, org.id, "admin@token-e2e.test", { role_ids: [org.admin_role_id] });
       const e = await specStack("token", admin.token, [
         { type: "Team", name: "t", args: { organization: "token-e2e", name: "Ops" } },
-        { type: "Member", name: "m", args: { organization: "token-e2e", email: "m@token-e2e.test", teams: ["Ops"] } },
+        // The team by its output: a literal name of a team this run creates makes no dependency.
+        { type: "Member", name: "m", args: { organization: "token-e2e", email: "m@token-e2e.test", teams: ["${t.name}"] } },
       ]);
       await e.stack.up(e.opts());
       const rotated = (

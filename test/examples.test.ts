@@ -306,7 +306,7 @@ members:
         .map((s: any) => s.run)
         .filter(Boolean)
         .join("\n");
-    expect(runs("drift")).toMatch(/pulumi preview .*--refresh --expect-no-changes/);
+    expect(runs("drift")).toMatch(/pulumi preview .*--refresh --run-program --expect-no-changes/);
     expect(wf.jobs.drift.if).toContain("schedule");
     expect(runs("up")).toMatch(/pulumi up .*--yes/);
     expect(wf.jobs.up.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");

@@ -93,6 +93,8 @@ async function programDir(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "my-org-"));
   for (const [name, text] of Object.entries(readmeFiles())) writeFileSync(join(dir, name), text);
   await npm(["init", "-y"], dir);
+  // As the README says: npm's "main": "index.js" names a file the program does not have.
+  await npm(["pkg", "delete", "main"], dir);
   return dir;
 }
 
@@ -196,6 +198,8 @@ describe("from an empty directory, as the README says", () => {
         expect(preview.stdout).toMatch(/\+ 6 to create/);
         const up = await pulumi("up", "--yes");
         expect(up.stdout).toMatch(/\+ 6 created/);
+        // The README's steps give a program that runs with no warning (npm's "main": "index.js" made one).
+        for (const run of [preview, up]) expect(run.stdout + run.stderr).not.toMatch(/warning/i);
         const org = await server.call(token, "GET", "/v1/organizations/my-acme");
         expect(org.statusCode).toBe(200);
         expect((await server.call(token, "GET", `/v1/organizations/${org.json.id}/members?email=alice@example.com`)).json.items).toHaveLength(1);

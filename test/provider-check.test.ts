@@ -61,11 +61,35 @@ const CASES: Case[] = [
   { resource: "Member", check: member.check, base: B.member, field: "teams", api: Q.MemberCreate.shape.team_ids, toApi: idsOnly("team_") },
   { resource: "ProjectAccess", check: access.check, base: B.access, field: "level", api: Q.ProjectAccessPut.shape.role },
   { resource: "ProjectAccess", check: access.check, base: B.access, field: "project", api: ProjectId },
-  { resource: "ProjectAccess", check: access.check, base: { ...B.access, team: undefined, member: "mem_01x" }, field: "member", api: MemberId },
-  { resource: "ProjectAccess", check: access.check, base: { ...B.access, team: undefined, role: "role_01x" }, field: "role", api: RoleId },
-  { resource: "ProjectAccess", check: access.check, base: B.access, field: "team", api: TeamId },
+  // Members, roles and teams of a grant are IDs, resource IDs (org_…/<id>) or names: the API receives the ID.
+  {
+    resource: "ProjectAccess",
+    check: access.check,
+    base: { ...B.access, team: undefined, member: "mem_01x" },
+    field: "member",
+    api: MemberId,
+    toApi: idOnly("mem_"),
+  },
+  {
+    resource: "ProjectAccess",
+    check: access.check,
+    base: { ...B.access, team: undefined, role: "role_01x" },
+    field: "role",
+    api: RoleId,
+    toApi: idOnly("role_"),
+  },
+  { resource: "ProjectAccess", check: access.check, base: B.access, field: "team", api: TeamId, toApi: idOnly("team_") },
   { resource: "ProjectAccess", check: access.check, base: { ...B.access, team: undefined, account: "acct_01x" }, field: "account", api: AccountId },
 ];
+
+/** A reference as the API sees it when it is an ID, bare or in a resource ID (names are resolved first). */
+function idOnly(prefix: string) {
+  return (v: unknown) => {
+    if (typeof v !== "string") return v;
+    const bare = /^org_[^/]*\//.test(v) ? v.slice(v.indexOf("/") + 1) : v;
+    return bare.startsWith(prefix) ? bare : undefined;
+  };
+}
 
 /** A set of references as the API sees it when every item is an ID (names are resolved first). */
 function idsOnly(prefix: string) {

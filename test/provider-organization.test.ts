@@ -93,20 +93,23 @@ describe("Organization", () => {
     expect((await get(id)).json).toMatchObject({ name: "Program edit", plan: "enterprise" });
   });
 
-  it("replaces on a region change, deleting first because the slug stays", async () => {
+  it("replaces on a region change when allowed, deleting first because the slug stays", async () => {
     const { stack } = env;
     await stack.up("organization", "moving", { slug: "moving", name: "Moving", region: "us" });
     const oldId = stack.get("moving").id;
-    const p = await stack.preview("organization", "moving", { slug: "moving", name: "Moving", region: "eu" });
+    // Not allowed: refused at preview, saying what it means.
+    const refused = await stack.preview("organization", "moving", { slug: "moving", name: "Moving", region: "eu" }).catch((e) => e);
+    expect(refused.message).toMatch(/region us → eu cannot be changed in place.*makes a new organization.*set `allowRegionChange: true`/);
+    const p = await stack.preview("organization", "moving", { slug: "moving", name: "Moving", region: "eu", allowRegionChange: true });
     expect(p).toMatchObject({ op: "replace", replaces: ["region"], deleteBeforeReplace: true });
-    const step = await stack.up("organization", "moving", { slug: "moving", name: "Moving", region: "eu" });
+    const step = await stack.up("organization", "moving", { slug: "moving", name: "Moving", region: "eu", allowRegionChange: true });
     expect(step).toMatchObject({ op: "replace", deleteBeforeReplace: true });
     const fresh = stack.get("moving");
     expect(fresh.id).not.toBe(oldId);
     expect((await get(oldId)).statusCode).toBe(404);
     expect((await get(fresh.id)).json.region).toBe("eu");
     // With a new slug too, nothing collides: create first, then delete.
-    const p2 = await stack.preview("organization", "moving", { slug: "moved", name: "Moving", region: "us" });
+    const p2 = await stack.preview("organization", "moving", { slug: "moved", name: "Moving", region: "us", allowRegionChange: true });
     expect(p2).toMatchObject({ op: "replace", deleteBeforeReplace: false });
   });
 
@@ -116,8 +119,8 @@ describe("Organization", () => {
     const id = stack.get("busy").id;
     const prj = await env.server.call(env.owner.token, "POST", `/v1/organizations/${id}/projects`, { name: "undeclared" });
     expect(prj.statusCode).toBe(201);
-    const err = await stack.up("organization", "busy", { slug: "busy", name: "Busy", region: "eu" }).catch((e) => e);
-    expect(err.message).toMatch(/organization_has_projects.*delete or transfer them/);
+    const err = await stack.up("organization", "busy", { slug: "busy", name: "Busy", region: "eu", allowRegionChange: true }).catch((e) => e);
+    expect(err.message).toMatch(/organization_has_projects.*an organization is deleted only once it has no projects: transfer them/);
     expect((await get(id)).statusCode).toBe(200);
     await env.server.call(env.owner.token, "DELETE", `/v1/projects/${prj.json.id}`);
   });

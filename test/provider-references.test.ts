@@ -228,7 +228,7 @@ describe("roles and teams by name", () => {
     expect((await call("GET", `/v1/organizations/${org.id}/members/${m.outputs.memberId}`)).json.role_ids).toEqual([stack.get("names-dev").outputs.roleId]);
 
     const missing = await stack.up("member", "n2", { ...inputs, email: "n2@ref.test", roles: ["Developer", "Auditor"] }).catch((e) => e);
-    expect(missing.message).toMatch(/roles\[1\]: no role named "Auditor" in org_\w+ \(its roles: .*Developer.*\)/);
+    expect(missing.message).toMatch(/roles\[1\]: no role named "Auditor" in names-ref \(its roles: .*Developer.*\)/);
     expect(stack.state.has("n2")).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 // Who the caller is in an organization, and the authorization matrix of org-api.md §4.
 import { PERMISSIONS, type Permission } from "../../api/common";
 import type { Caller, Ctx } from "../context";
+import { tokenRowSql, type TokenCheck, type TokenRow } from "../http/auth";
 import { fail } from "../errors";
 import { notFoundOrDeleted } from "./deleted";
 import type { Queryable } from "../store/db";
@@ -27,21 +28,38 @@ export async function findOrg(q: Queryable, ref: string): Promise<OrgRow | undef
 }
 
 /**
- * Resolves `{org}` for the caller, with the caller's membership in the same query. Outsiders get
- * 404 (the org's existence is not revealed); members of an org that requires 2FA get 403
+ * Resolves `{org}` for the caller, with the caller's membership in the same query (and, when the
+ * request still owes its token check, the token's row: one statement instead of two). Outsiders
+ * get 404 (the org's existence is not revealed); members of an org that requires 2FA get 403
  * two_factor_required until they enrol.
  */
-export async function orgAccess(ctx: Pick<Ctx, "q" | "caller">, ref: string, opts: { forUpdate?: boolean; allowOutsider?: boolean } = {}): Promise<OrgAccess> {
-  const caller = ctx.caller as Caller;
-  const [row] = await ctx.q.query<
-    OrgRow & { member_id: string | null; member_permissions: Permission[] | null; role_permissions: Permission[] | null; is_admin: boolean }
-  >(
-    `SELECT ${ORG_COLUMNS}, m.id AS member_id, m.permissions AS member_permissions,
+export async function orgAccess(
+  ctx: Pick<Ctx, "q" | "caller"> & { token?: TokenCheck | null },
+  ref: string,
+  opts: { forUpdate?: boolean; allowOutsider?: boolean } = {},
+): Promise<OrgAccess> {
+  const check = ctx.token ?? null;
+  const accountId = (ctx.caller as Caller).accountId;
+  const access = `SELECT ${ORG_COLUMNS}, m.id AS member_id, m.permissions AS member_permissions,
             ${ROLE_PERMISSIONS_OF_M} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_M} AS is_admin
        FROM organizations o LEFT JOIN members m ON m.organization_id = o.id AND m.account_id = $2 AND m.joined_at IS NOT NULL
-      WHERE ${orgNamedBy(ref)}${opts.forUpdate ? " FOR UPDATE OF o" : ""}`,
-    [ref, caller.accountId],
-  );
+      WHERE ${orgNamedBy(ref)}${opts.forUpdate ? " FOR UPDATE OF o" : ""}`;
+  type Row = OrgRow & { member_id: string | null; member_permissions: Permission[] | null; role_permissions: Permission[] | null; is_admin: boolean };
+  let row: Row | undefined;
+  let caller = ctx.caller as Caller;
+  if (check) {
+    // The token's row whether or not the organization exists: a bad token is a 401 before any 404.
+    const [r] = await ctx.q.query<Row & { token: TokenRow | null }>(
+      `SELECT (SELECT row_to_json(tok) FROM (${tokenRowSql("$3")}) tok) AS token, x.*
+         FROM (VALUES (1)) one LEFT JOIN (${access}) x ON true`,
+      [ref, accountId, check.take()],
+    );
+    const { token, ...rest } = r!;
+    caller = check.settle(token);
+    row = rest.id === null ? undefined : rest;
+  } else {
+    [row] = await ctx.q.query<Row>(access, [ref, accountId]);
+  }
   const notFound = (): never => fail("not_found", `organization ${ref} not found`);
   if (!row) return ref.startsWith("org_") ? notFoundOrDeleted(ctx.q, "organization", ref, `organization ${ref} not found`) : notFound();
   const { member_id: memberId, member_permissions, role_permissions, is_admin, ...org } = row;

@@ -210,7 +210,10 @@ export const memberHandlers = {
           has_admin_role: roles.some((r) => r.builtin === "ADMIN"),
         }
       : {};
-    return toMember({ ...m, ...roleRow, role_ids: [...new Set(roleIds)].sort(), team_ids: [...new Set(teamIds)].sort(), permissions, version: u.version }, ctx.now);
+    return toMember(
+      { ...m, ...roleRow, role_ids: [...new Set(roleIds)].sort(), team_ids: [...new Set(teamIds)].sort(), permissions, version: u.version },
+      ctx.now,
+    );
   },
 
   async deleteMember(ctx) {

@@ -150,7 +150,7 @@ async function measure(label: string, url: string, sample: number[]): Promise<vo
       (o) => call("GET", `/v1/organizations/${orgId(o)}/members?limit=30&cursor=${Buffer.from(memberId(o, 59)).toString("base64url")}`, o),
     ],
     ["member read", (o, i) => call("GET", `/v1/organizations/${orgId(o)}/members/${memberId(o, i % PER_ORG)}`, o)],
-    ["invitation (POST)", (o) => call("POST", `/v1/organizations/${orgId(o)}/members`, o, { email: `new-${label}-${seq++}@scale.test` })],
+    ["invitation (POST)", (o) => call("POST", `/v1/organizations/${orgId(o)}/members`, o, { email: `new-${label.replace(/\W+/g, "-")}-${seq++}@scale.test` })],
     ["audit-log page (30)", (o) => call("GET", `/v1/organizations/${orgId(o)}/audit-events?limit=30`, o)],
   ];
   try {

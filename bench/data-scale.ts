@@ -89,14 +89,14 @@ async function generate(db: Db, orgs: number[] | number, perOrg: number, events:
   );
   await step(
     `${count * perOrg} member roles`,
-    `INSERT INTO member_roles (member_id, role_id)
-     SELECT ${hex(`o * ${perOrg} + k`, "mem")}, ${hex(`o * 2 + CASE WHEN k = 0 THEN 1 ELSE 0 END`, "role")}
+    `INSERT INTO member_roles (member_id, role_id, organization_id)
+     SELECT ${hex(`o * ${perOrg} + k`, "mem")}, ${hex(`o * 2 + CASE WHEN k = 0 THEN 1 ELSE 0 END`, "role")}, ${hex("o", "org")}
        FROM ${orgSet} o, generate_series(0, ${perOrg - 1}) k`,
   );
   await step(
     `${count * perOrg} team memberships`,
-    `INSERT INTO team_members (team_id, member_id, role)
-     SELECT ${hex("o", "team")}, ${hex(`o * ${perOrg} + k`, "mem")}, CASE WHEN k = 0 THEN 'maintainer' ELSE 'member' END
+    `INSERT INTO team_members (team_id, member_id, role, organization_id)
+     SELECT ${hex("o", "team")}, ${hex(`o * ${perOrg} + k`, "mem")}, CASE WHEN k = 0 THEN 'maintainer' ELSE 'member' END, ${hex("o", "org")}
        FROM ${orgSet} o, generate_series(0, ${perOrg - 1}) k`,
   );
   await step(

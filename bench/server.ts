@@ -135,8 +135,8 @@ async function benchSql(engine: string, db: Db, orgId: string, accountId: string
     await db.query(
       `WITH m AS (INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at, invited_by_account_id, invitation_sent_count, created_at)
                   VALUES ($1, $2, $3, lower($3), '{}', $4, now() + interval '7 days', $5, 1, now()) RETURNING id),
-            r AS (INSERT INTO member_roles (member_id, role_id) SELECT id, $6 FROM m),
-            t AS (INSERT INTO team_members (team_id, member_id, created_at) SELECT $7, id, now() FROM m),
+            r AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT id, $6, $2 FROM m),
+            t AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id) SELECT $7, id, now(), $2 FROM m),
             o AS (INSERT INTO outbox (id, organization_id, to_address, subject, text, invitation_token) VALUES ($8, $2, $3, 'Invitation', 'Join us', 'tok')),
             q AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent) VALUES ($2, date_trunc('minute', now()), 1)
                   ON CONFLICT (organization_id, minute) DO UPDATE SET sent = s.sent + 1)

@@ -96,8 +96,9 @@ export const memberHandlers = {
          VALUES (${s.p(id)}, ${s.p(a.org.id)}, ${s.p(b.email)}, lower(${s.p(b.email)}), ${s.p(permissions)}, ${s.p(hash)}, ${s.p(expiresAt)},
                  ${s.p(ctx.caller.accountId)}, ${s.p(note)}, 1, ${s.p(ctx.now)})
          ON CONFLICT (organization_id, email_normalized) DO NOTHING RETURNING *),
-       r AS (INSERT INTO member_roles (member_id, role_id) SELECT m.id, unnest(${roleParam}::text[]) FROM m ON CONFLICT DO NOTHING),
-       t AS (INSERT INTO team_members (team_id, member_id, created_at) SELECT unnest(${s.p(teamIds)}::text[]), m.id, m.created_at FROM m ON CONFLICT DO NOTHING),
+       r AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT m.id, unnest(${roleParam}::text[]), m.organization_id FROM m ON CONFLICT DO NOTHING),
+       t AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id)
+             SELECT unnest(${s.p(teamIds)}::text[]), m.id, m.created_at, m.organization_id FROM m ON CONFLICT DO NOTHING),
        ${ctx.mailer.kind === "outbox" ? `mail AS (${outboxInsert(s, mail, "m")}),` : ""}
        event AS (${auditInsert(
          s,
@@ -182,6 +183,7 @@ export const memberHandlers = {
     // against the version read under the lock), the audit event; it returns the new version.
     const s = new Statement();
     const id = s.p(m.id);
+    const org = s.p(a.org.id);
     const parts = [
       `u AS (UPDATE members SET ${permissionsChange ? `permissions = ${s.p(permissions)}, ` : ""}version = version + 1
               WHERE id = ${id} AND version = ${s.p(m.version)} RETURNING version)`,
@@ -190,14 +192,15 @@ export const memberHandlers = {
       const r = s.p(roleIds);
       parts.push(
         `rd AS (DELETE FROM member_roles WHERE member_id = ${id} AND NOT (role_id = ANY(${r}::text[])))`,
-        `ri AS (INSERT INTO member_roles (member_id, role_id) SELECT ${id}, unnest(${r}::text[]) FROM u ON CONFLICT DO NOTHING)`,
+        `ri AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT ${id}, unnest(${r}::text[]), ${org} FROM u ON CONFLICT DO NOTHING)`,
       );
     }
     if (teamsChange) {
       const t = s.p(teamIds);
       parts.push(
         `td AS (DELETE FROM team_members WHERE member_id = ${id} AND NOT (team_id = ANY(${t}::text[])))`,
-        `ti AS (INSERT INTO team_members (team_id, member_id, created_at) SELECT unnest(${t}::text[]), ${id}, ${s.p(ctx.now)} FROM u ON CONFLICT DO NOTHING)`,
+        `ti AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id)
+              SELECT unnest(${t}::text[]), ${id}, ${s.p(ctx.now)}, ${org} FROM u ON CONFLICT DO NOTHING)`,
       );
     }
     parts.push(`event AS (${auditInsert(s, ctx, { organizationId: a.org.id, action, target: target(m), changes }, "u")})`);

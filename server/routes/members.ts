@@ -183,11 +183,12 @@ export const memberHandlers = {
     // against the version read under the lock), the audit event; it returns the new version.
     const s = new Statement();
     const id = s.p(m.id);
-    const org = s.p(a.org.id);
     const parts = [
       `u AS (UPDATE members SET ${permissionsChange ? `permissions = ${s.p(permissions)}, ` : ""}version = version + 1
               WHERE id = ${id} AND version = ${s.p(m.version)} RETURNING version)`,
     ];
+    // Every parameter must be used (PostgreSQL cannot type one that is not): the organization only with a role or team change.
+    const org = rolesChange || teamsChange ? s.p(a.org.id) : "";
     if (rolesChange) {
       const r = s.p(roleIds);
       parts.push(

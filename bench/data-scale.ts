@@ -172,7 +172,7 @@ async function measure(label: string, url: string, sample: number[]): Promise<vo
   }
 }
 
-/** EXPLAIN (ANALYZE, BUFFERS) of each hot query, with and without migration 006's indexes; a summary line each. */
+/** EXPLAIN (ANALYZE, BUFFERS) of each hot query, with and without migration 010's indexes; a summary line each. */
 async function explain(db: Db, o: number): Promise<string[]> {
   const org = orgId(o);
   const queries: Array<[string, string, unknown[]]> = [
@@ -225,8 +225,8 @@ async function explain(db: Db, o: number): Promise<string[]> {
             ),
           ];
           const time = plan.find((l) => l.startsWith("Execution Time"))!;
-          lines.push(`${withIndexes ? "with 006" : "without 006"} | ${name} | ${scans.slice(0, 4).join("; ")} | ${time.replace("Execution Time: ", "")}`);
-          process.stderr.write(`\n-- ${name} (${withIndexes ? "with" : "without"} migration 006)\n${plan.join("\n")}\n`);
+          lines.push(`${withIndexes ? "with 010" : "without 010"} | ${name} | ${scans.slice(0, 4).join("; ")} | ${time.replace("Execution Time: ", "")}`);
+          process.stderr.write(`\n-- ${name} (${withIndexes ? "with" : "without"} migration 010)\n${plan.join("\n")}\n`);
         }
         if (!withIndexes) throw Object.assign(new Error("rollback"), { rollback: true });
       })

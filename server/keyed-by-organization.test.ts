@@ -1,4 +1,4 @@
-// Every row of an organization's data carries its organization_id (migration 007), whichever
+// Every row of an organization's data carries its organization_id (migration 011), whichever
 // writer made it, and a project's rows follow it to another organization: the key a distributed
 // PostgreSQL would place them by (README "Past one PostgreSQL").
 import { afterAll, beforeAll, expect, it } from "vitest";

@@ -2,8 +2,9 @@
 // second, with p50/p99 latency, at 1, 8 and 32 concurrent clients, on the embedded PGlite and on
 // PostgreSQL, through a real socket (undici) to the orgs-server binary in its own process.
 // Two floors give the figures a ratio: GET /v1/me at the same concurrency (the HTTP, auth and
-// routing cost, no write), and the same rows written by raw SQL in one transaction per
-// operation, in-process (the database's cost, without HTTP, validation or authorization).
+// routing cost, no write), and the same rows written by raw SQL in one statement per operation
+// (one round trip, one commit), in-process (the database's cost, without HTTP, validation or
+// authorization). It also counts the statements the server makes per operation.
 //
 //   npm run bench:server
 //
@@ -19,8 +20,9 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "undici";
+import { buildApp } from "../server/app";
 import { newId } from "../server/domain/ids";
-import { openPglite, openPostgres, type Db } from "../server/store/db";
+import { openPglite, openPostgres, type Db, type Queryable } from "../server/store/db";
 import { ROOT, privateTmpdir, startServerProcess } from "../test/support/process";
 import { freshPostgresDatabase } from "../test/support/server";
 import { postgresDurability } from "./durability";
@@ -129,52 +131,97 @@ async function benchSql(engine: string, db: Db, orgId: string, accountId: string
     [orgId],
   );
   const actor = JSON.stringify({ type: "token", account_id: accountId, email: "bench@bench.test", token_id: null });
+  // Each operation's rows in one statement (a data-modifying CTE, committed on its own): one round
+  // trip and one commit, the least the database can be asked for them.
   const invite = async () => {
     const id = newId("mem");
     const email = `sql-${uniq()}@bench.test`;
-    await db.tx(async (q) => {
-      await q.query(
-        `INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at, invited_by_account_id, invitation_sent_count, created_at)
-         VALUES ($1, $2, $3, lower($3), '{}', $4, now() + interval '7 days', $5, 1, now())`,
-        [id, orgId, email, randomBytes(16).toString("hex"), accountId],
-      );
-      await q.query("INSERT INTO member_roles (member_id, role_id) VALUES ($1, $2)", [id, ids!.role]);
-      await q.query("INSERT INTO team_members (team_id, member_id, created_at) VALUES ($1, $2, now())", [ids!.team, id]);
-      await q.query(
-        "INSERT INTO outbox (id, organization_id, to_address, subject, text, invitation_token) VALUES ($1, $2, $3, 'Invitation', 'Join us', 'tok')",
-        [newId("msg"), orgId, email],
-      );
-      await q.query(
-        `INSERT INTO audit_events (id, organization_id, occurred_at, action, actor, target, changes) VALUES ($1, $2, now(), 'invitation.created', $3, $4, NULL)`,
-        [newId("evt"), orgId, actor, JSON.stringify({ type: "member", id, display_name: email })],
-      );
-    });
+    await db.query(
+      `WITH m AS (INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at, invited_by_account_id, invitation_sent_count, created_at)
+                  VALUES ($1, $2, $3, lower($3), '{}', $4, now() + interval '7 days', $5, 1, now()) RETURNING id),
+            r AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT id, $6, $2 FROM m),
+            t AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id) SELECT $7, id, now(), $2 FROM m),
+            o AS (INSERT INTO outbox (id, organization_id, to_address, subject, text, invitation_token) VALUES ($8, $2, $3, 'Invitation', 'Join us', 'tok')),
+            q AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent) VALUES ($2, date_trunc('minute', now()), 1)
+                  ON CONFLICT (organization_id, minute) DO UPDATE SET sent = s.sent + 1)
+       INSERT INTO audit_events (id, organization_id, occurred_at, action, actor, target, changes) VALUES ($9, $2, now(), 'invitation.created', $10, $11, NULL)`,
+      [
+        id,
+        orgId,
+        email,
+        randomBytes(16).toString("hex"),
+        accountId,
+        ids!.role,
+        ids!.team,
+        newId("msg"),
+        newId("evt"),
+        actor,
+        JSON.stringify({ type: "member", id, display_name: email }),
+      ],
+    );
     return true;
   };
   const targets = (await db.query<{ id: string }>("SELECT id FROM members WHERE organization_id = $1 ORDER BY id LIMIT $2", [orgId, Math.max(...CLIENTS)])).map(
     (r) => r.id,
   );
   const update = async (w: number) => {
-    await db.tx(async (q) => {
-      const [m] = await q.query<{ version: number; permissions: string[] }>("SELECT version, permissions FROM members WHERE id = $1 FOR UPDATE", [targets[w]]);
-      const next = m!.permissions.length ? [] : ["billing"];
-      await q.query("UPDATE members SET permissions = $2, version = version + 1 WHERE id = $1 AND version = $3", [targets[w], next, m!.version]);
-      await q.query(
-        `INSERT INTO audit_events (id, organization_id, occurred_at, action, actor, target, changes) VALUES ($1, $2, now(), 'member.updated', $3, $4, $5)`,
-        [
-          newId("evt"),
-          orgId,
-          actor,
-          JSON.stringify({ type: "member", id: targets[w], display_name: null }),
-          JSON.stringify({ permissions: [m!.permissions, next] }),
-        ],
-      );
-    });
+    await db.query(
+      `WITH old AS (SELECT id, version, permissions FROM members WHERE id = $1 FOR UPDATE),
+            u AS (UPDATE members m SET permissions = CASE WHEN cardinality(old.permissions) = 0 THEN '{billing}'::text[] ELSE '{}' END, version = m.version + 1
+                    FROM old WHERE m.id = old.id AND m.version = old.version RETURNING old.permissions AS before, m.permissions AS after)
+       INSERT INTO audit_events (id, organization_id, occurred_at, action, actor, target, changes)
+       SELECT $2, $3, now(), 'member.updated', $4, $5, jsonb_build_object('permissions', jsonb_build_array(to_jsonb(before), to_jsonb(after))) FROM u`,
+      [targets[w], newId("evt"), orgId, actor, JSON.stringify({ type: "member", id: targets[w], display_name: null })],
+    );
     return true;
   };
   for (const clients of CLIENTS) {
     await measure(engine, "invite rows by SQL (floor)", clients, invite);
     await measure(engine, "update rows by SQL (floor)", clients, update);
+  }
+}
+
+/**
+ * Statements per operation: the round trips the server's database handle makes for one
+ * invitation and one member PATCH (BEGIN and COMMIT included), counted on the same app
+ * in-process over `db`, after a first request with the token (as in the measured loops).
+ */
+const statements: Array<{ engine: string; op: string; n: number }> = [];
+async function countStatements(engine: string, db: Db) {
+  let n = 0;
+  const counted = (q: Queryable): Queryable => ({ query: (sql, params) => (n++, q.query(sql, params)) });
+  const counting: Db = {
+    kind: db.kind,
+    query: (sql, params) => (n++, db.query(sql, params)),
+    tx: (fn) => ((n += 2), db.tx((t) => fn({ ...counted(t), exec: (x) => t.exec(x) }))),
+    close: async () => {},
+  };
+  const app = await buildApp({ db: counting, config: { rateLimit: 0, invitationQuota: 1e8 }, maintenanceEveryMs: 0 });
+  const call = async (method: string, url: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
+    const r = await app.inject({
+      method: method as "GET",
+      url,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      payload: body as object,
+    });
+    return { status: r.statusCode, etag: r.headers.etag as string | undefined, json: r.body ? JSON.parse(r.body) : undefined };
+  };
+  try {
+    const signup = await call("POST", "/v1/accounts", null, { email: `count-${uniq()}@bench.test`, name: "Count" });
+    const token: string = signup.json.token.token;
+    const org = (await call("POST", "/v1/organizations", token, { slug: `count-${uniq()}`, name: "Count", region: "eu" })).json;
+    const members = `/v1/organizations/${org.id}/members`;
+    const first = await call("POST", members, token, { email: `count-${uniq()}@bench.test` });
+    n = 0;
+    const invited = await call("POST", members, token, { email: `count-${uniq()}@bench.test` });
+    if (invited.status !== 201) throw new Error(`counting statements: invitation answered ${invited.status}`);
+    statements.push({ engine, op: "invite POST members", n });
+    n = 0;
+    const patched = await call("PATCH", `${members}/${first.json.id}`, token, { permissions: ["billing"] }, { "if-match": first.etag! });
+    if (patched.status !== 200) throw new Error(`counting statements: PATCH answered ${patched.status}`);
+    statements.push({ engine, op: "update PATCH member", n });
+  } finally {
+    await app.close();
   }
 }
 
@@ -380,6 +427,7 @@ async function main() {
     // The server has stopped; the same data directory, opened in this process, for the floor.
     const db = await openPglite(dataDir);
     try {
+      await countStatements("PGlite", db);
       await benchSql("PGlite", db, orgId, ownerAccountId);
     } finally {
       await db.close();
@@ -393,6 +441,7 @@ async function main() {
       const { orgId, ownerAccountId } = await benchServer("PostgreSQL", { DATABASE_URL: pg.url });
       const db = await openPostgres(pg.url, Math.max(...CLIENTS));
       try {
+        await countStatements("PostgreSQL", db);
         await benchSql("PostgreSQL", db, orgId, ownerAccountId);
       } finally {
         await db.close();
@@ -411,6 +460,10 @@ async function main() {
   }
   if (cells.length)
     process.stdout.write(`\n${SECONDS} s per cell; ÷ columns: this row's ops/s over the floor's at the same clients.${durability}\n${table()}\n`);
+  if (statements.length) {
+    process.stdout.write(`\nStatements (round trips to the database, BEGIN and COMMIT included) per operation:\n`);
+    for (const x of statements) process.stdout.write(`  ${x.engine}, ${x.op}: ${x.n}\n`);
+  }
   if (clusterCells.length) {
     process.stdout.write(
       `\nCluster: ${Math.max(...CLIENTS)} clients round robin over N orgs-server instances on one PostgreSQL database, ${SECONDS} s per cell; CPU from /proc.\n${clusterTable()}\n`,

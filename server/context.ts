@@ -3,6 +3,7 @@
 import type { OperationId, ParamsOf, ParsedBodyOf, ParsedQueryOf, Routes } from "../api/routes";
 import type { Queryable } from "./store/db";
 import type { Mailer } from "./mailer";
+import type { TokenCheck } from "./http/auth";
 
 export interface Caller {
   accountId: string;
@@ -55,7 +56,13 @@ export interface Ctx<K extends OperationId = OperationId> {
    * the database: work that must wait for the commit goes to afterCommit.
    */
   q: Queryable;
+  /** The caller, as the request's first statement confirmed it (server/http/auth.ts). */
   caller: CallerOf<K>;
+  /**
+   * The token check the request's first statement owes, while it owes one (a token this instance
+   * has seen valid before): orgAccess folds it into its query. Null when there is none.
+   */
+  token: TokenCheck | null;
   params: ParamsOf<K>;
   query: ParsedQueryOf<K>;
   body: ParsedBodyOf<K>;

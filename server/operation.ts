@@ -1,10 +1,13 @@
 // The core every operation of the route table runs through, once Fastify's hooks have
 // authenticated and rate-limited the request and its input is parsed: the handler with its
 // context, in one transaction (reads run on the database itself), under the request's
-// Idempotency-Key, then the work it left for after the commit.
+// Idempotency-Key, then the work it left for after the commit. A caller the authentication hook
+// took from memory is confirmed by the request's first statement: orgAccess's, which folds the
+// token's row in, or a statement of its own just before the handler's first one.
 import type { FastifyRequest } from "fastify";
 import type { OperationId, RouteDef } from "../api/routes";
 import type { CallerOf, Ctx, Handler, ServerConfig } from "./context";
+import { StaleCaller, TokenCheck, tokenToConfirm } from "./http/auth";
 import { runIdempotent } from "./http/idempotency";
 import { normalize, type ReplyValue } from "./http/reply";
 import type { Input } from "./http/validation";
@@ -27,10 +30,33 @@ export async function runOperation<K extends OperationId>(
   now: Date,
 ): Promise<ReplyValue> {
   const afterCommit: Array<() => Promise<void> | void> = [];
+  let hash = tokenToConfirm(req.caller);
+  let check: TokenCheck | null = null;
+  /** The statements of one attempt: the token is checked by the first, or alone before it. */
+  const confirming = (q: Queryable): Queryable => {
+    check = hash ? new TokenCheck(hash, now, req.caller!) : null;
+    if (!check) return q;
+    const owed = check;
+    return {
+      async query<T>(sql: string, params?: unknown[]) {
+        if (!owed.done) await owed.run(q);
+        return q.query<T>(sql, params);
+      },
+    };
+  };
+  const settle = async (q: Queryable) => {
+    if (check && !check.done) await check.run(q);
+  };
   const contextOn = (q: Queryable): Ctx<K> => ({
     q,
-    // The authentication hook set it on every route that is not `auth: "none"` (nor "optional" without a token).
-    caller: req.caller as CallerOf<K>,
+    // The authentication hook set it on every route that is not `auth: "none"` (nor "optional"
+    // without a token); once the token's check has run, the caller it read.
+    get caller() {
+      return (check?.caller ?? req.caller) as CallerOf<K>;
+    },
+    get token() {
+      return check && !check.done ? check : null;
+    },
     params: input.params,
     query: input.query,
     body: input.body,
@@ -47,21 +73,38 @@ export async function runOperation<K extends OperationId>(
     // A transaction retried (a serialization failure on PostgreSQL) runs the handler again: only
     // the attempt that commits leaves work for after the commit (a mail sent once).
     afterCommit.length = 0;
-    return normalize(await handler(contextOn(q)), route);
+    try {
+      return normalize(await handler(contextOn(q)), route);
+    } finally {
+      // A handler that made no statement (or failed before one) still answers only a valid token.
+      await settle(q);
+    }
   };
 
-  let out: ReplyValue;
-  if (route.method === "GET") {
-    out = await run(services.db);
-  } else {
+  const attempt = (): Promise<ReplyValue> => {
+    if (route.method === "GET") return run(confirming(services.db));
     const key = req.headers["idempotency-key"];
     const caller = req.caller;
-    out = await services.db.tx((q) =>
-      caller && typeof key === "string"
+    return services.db.tx((tx) => {
+      const q = confirming(tx);
+      return caller && typeof key === "string"
         ? runIdempotent(q, { accountId: caller.accountId, method: route.method, path: req.url.split("?")[0]!, key, body: req.body, now }, () => run(q))
-        : run(q),
-    );
+        : run(q);
+    });
+  };
+  let out: ReplyValue;
+  for (;;) {
+    try {
+      out = await attempt();
+      break;
+    } catch (err) {
+      if (!(err instanceof StaleCaller)) throw err;
+      // Rolled back: run again as the caller the database holds (rare: its account changed).
+      req.caller = err.caller;
+      hash = undefined;
+    }
   }
+  if (check) await (check as TokenCheck).touch(services.db).catch((e) => req.log.warn(e, "recording the token's last use failed"));
   for (const fn of afterCommit) await Promise.resolve(fn()).catch((e) => req.log.error(e, "after-commit hook failed"));
   return out;
 }

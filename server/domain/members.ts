@@ -3,6 +3,8 @@
 import { PERMISSIONS, type Permission } from "../../api/common";
 import type { Member } from "../../api/resources";
 import type { Ctx } from "../context";
+import type { Mail } from "../mailer";
+import { Statement } from "../store/statement";
 import { fail, invalid } from "../errors";
 import type { Queryable } from "../store/db";
 import { HOLDS_ADMIN_ROLE_OF_M, ROLE_PERMISSIONS_OF_M } from "../store/permissions";
@@ -170,22 +172,26 @@ export function checkEscalation(a: OrgAccess, permissions: Permission[], roles: 
 export const QUOTA_WINDOW_MS = 24 * 3600 * 1000;
 
 /**
- * Counts one invitation (or re-send) against the organization's quota per 24 hours, and answers
- * 429 when it goes over (the caller's transaction then rolls back, count included). Call it last
- * before commit: the counter row of this minute stays locked until then, so concurrent
- * invitations of one organization are counted one after another.
+ * The CTEs that count one invitation (or re-send) against the organization's quota per 24 hours,
+ * as parts of statement `s`: `quota_bump` bumps this minute's counter (once per row of `from`,
+ * when given), `quota` holds the window's total (`sent`) and its oldest minute (`oldest`). Put
+ * them last in the request's writes: the counter row of this minute stays locked until the
+ * commit, so concurrent invitations of one organization are counted one after another.
  */
-export async function countInvitation(ctx: Pick<Ctx, "q" | "now" | "config">, orgId: string): Promise<void> {
-  const since = new Date(ctx.now.getTime() - QUOTA_WINDOW_MS);
-  const [row] = await ctx.q.query<{ sent: number; oldest: Date }>(
-    `WITH bump AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent) VALUES ($1, date_trunc('minute', $2::timestamptz), 1)
-                   ON CONFLICT (organization_id, minute) DO UPDATE SET sent = s.sent + 1 RETURNING minute, sent)
-     SELECT (b.sent + coalesce(sum(s.sent), 0))::int AS sent, least(min(s.minute), b.minute) AS oldest
-       FROM bump b LEFT JOIN invitation_sends s ON s.organization_id = $1 AND s.minute > $3 AND s.minute <> b.minute
-      GROUP BY b.sent, b.minute`,
-    [orgId, ctx.now, since],
-  );
-  const { sent, oldest } = row!;
+export function quotaCtes(s: Statement, ctx: Pick<Ctx, "now">, orgId: string, from?: string): string {
+  const org = s.p(orgId);
+  const now = s.p(ctx.now);
+  const since = s.p(new Date(ctx.now.getTime() - QUOTA_WINDOW_MS));
+  return `quota_bump AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent)
+                   SELECT ${org}, date_trunc('minute', ${now}::timestamptz), 1${from ? ` FROM ${from}` : ""}
+                   ON CONFLICT (organization_id, minute) DO UPDATE SET sent = s.sent + 1 RETURNING minute, sent),
+     quota AS (SELECT (b.sent + coalesce(sum(s.sent), 0))::int AS sent, least(min(s.minute), b.minute) AS oldest
+       FROM quota_bump b LEFT JOIN invitation_sends s ON s.organization_id = ${org} AND s.minute > ${since} AND s.minute <> b.minute
+      GROUP BY b.sent, b.minute)`;
+}
+
+/** 429 when the count quotaCtes returned is over the quota (the caller's transaction then rolls back, count included). */
+export function checkQuota(ctx: Pick<Ctx, "now" | "config">, { sent, oldest }: { sent: number; oldest: Date | string }): void {
   if (sent <= ctx.config.invitationQuota) return;
   // The oldest minute in the window leaves it a day after it began.
   const retryAfter = Math.max(1, Math.ceil((new Date(oldest).getTime() + QUOTA_WINDOW_MS - ctx.now.getTime()) / 1000));
@@ -198,20 +204,31 @@ export async function countInvitation(ctx: Pick<Ctx, "q" | "now" | "config">, or
   );
 }
 
+/**
+ * Counts one invitation (or re-send) against the organization's quota, in a statement of its own;
+ * 429 over it. Call it last before commit (see quotaCtes).
+ */
+export async function countInvitation(ctx: Pick<Ctx, "q" | "now" | "config">, orgId: string): Promise<void> {
+  const s = new Statement();
+  const [row] = await ctx.q.query<{ sent: number; oldest: Date }>(`WITH ${quotaCtes(s, ctx, orgId)} SELECT sent, oldest FROM quota`, s.values);
+  checkQuota(ctx, row!);
+}
+
 /** A fresh single-use invitation token: the secret goes into the mail, its hash into the row. */
 export function newInvitationToken(): { token: string; hash: string } {
   const token = newSecret("inv");
   return { token, hash: hashToken(token) };
 }
 
-export async function sendInvitation(
-  ctx: Pick<Ctx, "q" | "mailer" | "afterCommit" | "config" | "caller">,
+/** The invitation's mail: who invites, to what, the token, until when. */
+export function invitationMail(
+  ctx: Pick<Ctx, "config" | "caller">,
   org: { id: string; name: string; slug: string },
   email: string,
   token: string,
   expiresAt: Date,
   note: string | null,
-): Promise<void> {
+): Mail {
   const inviter = ctx.caller ? `${ctx.caller.name} (${ctx.caller.email})` : "An administrator";
   const text = [
     `${inviter} invited you to join the organization ${org.name} (${org.slug}) on orgs.`,
@@ -225,9 +242,16 @@ export async function sendInvitation(
     "",
     `The invitation expires on ${expiresAt.toISOString()}.`,
   ].join("\n");
-  await ctx.mailer.send(
-    ctx.q,
-    { organizationId: org.id, to: email, subject: `You're invited to join ${org.name} on orgs`, text, invitationToken: token },
-    ctx.afterCommit,
-  );
+  return { organizationId: org.id, to: email, subject: `You're invited to join ${org.name} on orgs`, text, invitationToken: token };
+}
+
+export async function sendInvitation(
+  ctx: Pick<Ctx, "q" | "mailer" | "afterCommit" | "config" | "caller">,
+  org: { id: string; name: string; slug: string },
+  email: string,
+  token: string,
+  expiresAt: Date,
+  note: string | null,
+): Promise<void> {
+  await ctx.mailer.send(ctx.q, invitationMail(ctx, org, email, token, expiresAt, note), ctx.afterCommit);
 }

@@ -4,7 +4,7 @@
 import type { Permission } from "../../api/common";
 import type { Handlers } from "../context";
 import { authorize, orgAccess } from "../domain/access";
-import { audit } from "../domain/audit";
+import { audit, auditInsert } from "../domain/audit";
 import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
@@ -12,11 +12,14 @@ import {
   MEMBER_COLUMNS,
   MEMBER_FROM,
   checkEscalation,
+  checkQuota,
   checkTeams,
   countInvitation,
+  invitationMail,
   loadMember,
   mayActOn,
   newInvitationToken,
+  quotaCtes,
   rolesOf,
   sendInvitation,
   toMember,
@@ -26,21 +29,13 @@ import {
 import { revokeGrantsOf } from "../domain/projects";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
-import type { Queryable } from "../store/db";
+import { HOLDS_ADMIN_ROLE_OF_IDS, ROLE_PERMISSIONS_OF_IDS } from "../store/permissions";
+import { Statement } from "../store/statement";
 import { updateVersioned } from "../store/versioned";
+import { outboxInsert } from "../mailer";
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 const target = (m: Pick<MemberRow, "id" | "email">) => ({ type: "member", id: m.id, display_name: m.email });
-
-async function replaceRoles(q: Queryable, memberId: string, roleIds: string[]) {
-  await q.query("DELETE FROM member_roles WHERE member_id = $1 AND NOT (role_id = ANY($2))", [memberId, roleIds]);
-  await q.query("INSERT INTO member_roles (member_id, role_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING", [memberId, roleIds]);
-}
-
-async function replaceTeams(q: Queryable, memberId: string, teamIds: string[], now: Date) {
-  await q.query("DELETE FROM team_members WHERE member_id = $1 AND NOT (team_id = ANY($2))", [memberId, teamIds]);
-  await q.query("INSERT INTO team_members (team_id, member_id, created_at) SELECT unnest($2::text[]), $1, $3 ON CONFLICT DO NOTHING", [memberId, teamIds, now]);
-}
 
 export const memberHandlers = {
   async listMembers(ctx) {
@@ -86,18 +81,47 @@ export const memberHandlers = {
     const id = newId("mem");
     const { token, hash } = newInvitationToken();
     const expiresAt = new Date(ctx.now.getTime() + ctx.config.invitationTtlMs);
-    const inserted = await ctx.q.query<{ id: string }>(
+    const note = b.note ?? null;
+    // One statement writes the invitation: the member, its roles and teams, its mail (when the
+    // mailer is the outbox; SMTP sends after the commit), its audit event and its count against
+    // the quota, each only when the member was inserted; it returns the member as a read would
+    // (role_permissions and has_admin_role from the roles named, which exist already).
+    const s = new Statement();
+    const roleParam = s.p(roleIds);
+    const mail = invitationMail(ctx, a.org, b.email, token, expiresAt, note);
+    const [row] = await ctx.q.query<MemberRow & { sent: number; oldest: Date }>(
       `WITH m AS (
          INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at,
                               invited_by_account_id, invitation_note, invitation_sent_count, created_at)
-         VALUES ($1, $2, $3, lower($3), $4, $5, $6, $7, $8, 1, $9)
-         ON CONFLICT (organization_id, email_normalized) DO NOTHING RETURNING id),
-       r AS (INSERT INTO member_roles (member_id, role_id) SELECT m.id, unnest($10::text[]) FROM m ON CONFLICT DO NOTHING),
-       t AS (INSERT INTO team_members (team_id, member_id, created_at) SELECT unnest($11::text[]), m.id, $9 FROM m ON CONFLICT DO NOTHING)
-       SELECT id FROM m`,
-      [id, a.org.id, b.email, permissions, hash, expiresAt, ctx.caller.accountId, b.note ?? null, ctx.now, roleIds, teamIds],
+         VALUES (${s.p(id)}, ${s.p(a.org.id)}, ${s.p(b.email)}, lower(${s.p(b.email)}), ${s.p(permissions)}, ${s.p(hash)}, ${s.p(expiresAt)},
+                 ${s.p(ctx.caller.accountId)}, ${s.p(note)}, 1, ${s.p(ctx.now)})
+         ON CONFLICT (organization_id, email_normalized) DO NOTHING RETURNING *),
+       r AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT m.id, unnest(${roleParam}::text[]), m.organization_id FROM m ON CONFLICT DO NOTHING),
+       t AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id)
+             SELECT unnest(${s.p(teamIds)}::text[]), m.id, m.created_at, m.organization_id FROM m ON CONFLICT DO NOTHING),
+       ${ctx.mailer.kind === "outbox" ? `mail AS (${outboxInsert(s, mail, "m")}),` : ""}
+       event AS (${auditInsert(
+         s,
+         ctx,
+         {
+           organizationId: a.org.id,
+           action: "invitation.created",
+           target: { type: "member", id, display_name: b.email },
+           changes: { role_ids: [null, roleIds], team_ids: [null, teamIds], permissions: [null, permissions] },
+         },
+         "m",
+       )}),
+       ${quotaCtes(s, ctx, a.org.id, "m")}
+       SELECT m.id, m.organization_id, m.email, m.account_id, m.permissions,
+              ARRAY(SELECT DISTINCT x FROM unnest(${roleParam}::text[]) x ORDER BY x) AS role_ids,
+              ARRAY(SELECT DISTINCT x FROM unnest(${s.p(teamIds)}::text[]) x ORDER BY x) AS team_ids,
+              ${ROLE_PERMISSIONS_OF_IDS(`${roleParam}::text[]`)} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_IDS(`${roleParam}::text[]`)} AS has_admin_role,
+              false AS is_owner, m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_sent_count,
+              false AS two_factor_enabled, m.joined_at, m.created_at, m.version, quota.sent, quota.oldest
+         FROM m, quota`,
+      s.values,
     );
-    if (!inserted.length) {
+    if (!row) {
       const [existing] = await ctx.q.query<{ id: string; email: string; joined_at: Date | null }>(
         "SELECT id, email, joined_at FROM members WHERE organization_id = $1 AND email_normalized = lower($2)",
         [a.org.id, b.email],
@@ -107,16 +131,10 @@ export const memberHandlers = {
         errors: [{ field: "/email", code: "already_exists", message: `is already ${existing!.joined_at ? "a member" : "invited"}` }],
       });
     }
-    await sendInvitation(ctx, a.org, b.email, token, expiresAt, b.note ?? null);
-    await audit(ctx, {
-      organizationId: a.org.id,
-      action: "invitation.created",
-      target: { type: "member", id, display_name: b.email },
-      changes: { role_ids: [null, roleIds], team_ids: [null, teamIds], permissions: [null, permissions] },
-    });
-    const member = toMember(await loadMember(ctx.q, a.org.id, id), ctx.now);
-    await countInvitation(ctx, a.org.id);
-    return reply({ status: 201, body: member, headers: { location: `/v1/organizations/${a.org.id}/members/${id}` } });
+    checkQuota(ctx, row);
+    if (ctx.mailer.kind !== "outbox") await ctx.mailer.send(ctx.q, mail, ctx.afterCommit);
+    const { sent: _sent, oldest: _oldest, ...member } = row;
+    return reply({ status: 201, body: toMember(member, ctx.now), headers: { location: `/v1/organizations/${a.org.id}/members/${id}` } });
   },
 
   async getMember(ctx) {
@@ -125,8 +143,9 @@ export const memberHandlers = {
   },
 
   async updateMember(ctx) {
-    const a = await orgAccess(ctx, ctx.params.org);
-    const m = await loadMember(ctx.q, a.org.id, ctx.params.member_id, true);
+    // The member is locked by orgAccess's statement and read by the next one (what the lock holds).
+    const a = await orgAccess(ctx, ctx.params.org, { lockMember: ctx.params.member_id });
+    const m = await loadMember(ctx.q, a.org.id, ctx.params.member_id);
     const b = ctx.body;
     authorize(a, "admin", "members");
     const acts: MemberAct[] = [];
@@ -145,7 +164,8 @@ export const memberHandlers = {
     if (roleIds.length === 0) invalid("/role_ids", "a member keeps at least one role", "last_role");
     if (teamIds.length === 0)
       fail("last_team", "a member keeps at least one team", { errors: [{ field: "/team_ids", code: "invalid", message: "must hold at least one team" }] });
-    const roles = await rolesOf(ctx.q, a.org.id, roleIds);
+    // The roles are looked up only when the request names them (its own roles are the member's, known to exist).
+    const roles = rolesChange ? await rolesOf(ctx.q, a.org.id, roleIds) : [];
     if (teamsChange) await checkTeams(ctx.q, a.org.id, teamIds);
     // Only what is being added must be held by the caller; taking away is always allowed.
     checkEscalation(
@@ -155,19 +175,49 @@ export const memberHandlers = {
     );
 
     const changes: Record<string, [unknown, unknown]> = {};
+    if (rolesChange) changes.role_ids = [m.role_ids, [...roleIds].sort()];
+    if (teamsChange) changes.team_ids = [m.team_ids, [...teamIds].sort()];
+    if (permissionsChange) changes.permissions = [m.permissions, permissions];
+    const action = permissionsChange && !rolesChange && !teamsChange ? "member.permissions_changed" : "member.updated";
+    // One statement writes the change: the roles and teams replaced, the versioned row (checked
+    // against the version read under the lock), the audit event; it returns the new version.
+    const s = new Statement();
+    const id = s.p(m.id);
+    const parts = [
+      `u AS (UPDATE members SET ${permissionsChange ? `permissions = ${s.p(permissions)}, ` : ""}version = version + 1
+              WHERE id = ${id} AND version = ${s.p(m.version)} RETURNING version)`,
+    ];
+    // Every parameter must be used (PostgreSQL cannot type one that is not): the organization only with a role or team change.
+    const org = rolesChange || teamsChange ? s.p(a.org.id) : "";
     if (rolesChange) {
-      await replaceRoles(ctx.q, m.id, roleIds);
-      changes.role_ids = [m.role_ids, [...roleIds].sort()];
+      const r = s.p(roleIds);
+      parts.push(
+        `rd AS (DELETE FROM member_roles WHERE member_id = ${id} AND NOT (role_id = ANY(${r}::text[])))`,
+        `ri AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT ${id}, unnest(${r}::text[]), ${org} FROM u ON CONFLICT DO NOTHING)`,
+      );
     }
     if (teamsChange) {
-      await replaceTeams(ctx.q, m.id, teamIds, ctx.now);
-      changes.team_ids = [m.team_ids, [...teamIds].sort()];
+      const t = s.p(teamIds);
+      parts.push(
+        `td AS (DELETE FROM team_members WHERE member_id = ${id} AND NOT (team_id = ANY(${t}::text[])))`,
+        `ti AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id)
+              SELECT unnest(${t}::text[]), ${id}, ${s.p(ctx.now)}, ${org} FROM u ON CONFLICT DO NOTHING)`,
+      );
     }
-    if (permissionsChange) changes.permissions = [m.permissions, permissions];
-    await updateVersioned(ctx.q, "members", { id: m.id }, { permissions: permissionsChange ? permissions : undefined }, ctx.now);
-    const action = permissionsChange && !rolesChange && !teamsChange ? "member.permissions_changed" : "member.updated";
-    await audit(ctx, { organizationId: a.org.id, action, target: target(m), changes });
-    return toMember(await loadMember(ctx.q, a.org.id, m.id), ctx.now);
+    parts.push(`event AS (${auditInsert(s, ctx, { organizationId: a.org.id, action, target: target(m), changes }, "u")})`);
+    const [u] = await ctx.q.query<{ version: number }>(`WITH ${parts.join(",\n     ")} SELECT version FROM u`, s.values);
+    // The row is locked: the version cannot have moved since it was read.
+    if (!u) throw new Error(`member ${m.id} changed under its lock`);
+    const roleRow = rolesChange
+      ? {
+          role_permissions: [...new Set(roles.flatMap((r) => r.permissions))],
+          has_admin_role: roles.some((r) => r.builtin === "ADMIN"),
+        }
+      : {};
+    return toMember(
+      { ...m, ...roleRow, role_ids: [...new Set(roleIds)].sort(), team_ids: [...new Set(teamIds)].sort(), permissions, version: u.version },
+      ctx.now,
+    );
   },
 
   async deleteMember(ctx) {

@@ -13,6 +13,7 @@ import { diffInputs, sameSet, withChange, type DiffOutcome, type FieldRule } fro
 import { adoptionRefused, codeOf, PartialError, ProviderError, type FieldNames } from "./errors";
 import { invalidate } from "./read-cache";
 import { asDeclared, orgChange, orgIdOf, resolveNamed, sameOrganization, tryResolveNamed, type Named } from "./refs";
+import { warn } from "./warn";
 import { carry, DECLARED, declaredKeys, found, gone, outputsOf, redeclared, setKeys } from "./state";
 
 export { configure } from "./config";
@@ -105,8 +106,30 @@ function unchangedSince(m: Member, olds: State): boolean {
   return same("roles", m.role_ids, olds.roleIds) && same("teams", m.team_ids, olds.teamIds) && same("permissions", m.permissions, olds.permissions);
 }
 
-export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
-  return validate(MemberInputs, news);
+export async function check(olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
+  const checked = validate(MemberInputs, news);
+  // A takeover looks like any create in a preview: say so while there is time to review it.
+  if (!checked.failures?.length && news.adopt === true && Object.keys((olds as object | undefined) ?? {}).length === 0) await warnIfAdopting(news);
+  return checked;
+}
+
+/** Warns when the create of a Member with `adopt: true` will take over an existing member or invitation. */
+async function warnIfAdopting(news: Record<string, unknown>): Promise<void> {
+  const { organization, email } = news;
+  if (typeof organization !== "string" || typeof email !== "string" || hasUnknown({ organization, email })) return;
+  try {
+    const org = await orgIdOf(organization);
+    if (!org) return;
+    const m = (await api().call("listMembers", { params: { org }, query: { email } })).body.items[0];
+    if (!m) return;
+    await warn(
+      `orgs: the Member for ${email} adopts ${m.status === "invited" ? "the pending invitation" : "the existing member"} ${m.id} of ${organization} ` +
+        "(shown as a create): `pulumi up` takes it over and updates it to the program, and `pulumi destroy` (or removing it from the program) " +
+        "will remove it from the organization; add the resource option `retainOnDelete: true` to leave it there instead",
+    );
+  } catch {
+    // A check that cannot look says nothing: the create reports what it meets.
+  }
 }
 
 export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {

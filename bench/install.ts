@@ -79,7 +79,9 @@ function main() {
         const warm = install(c.specs, cache);
         samples.get(c.name)!.cold.push(cold);
         samples.get(c.name)!.warm.push(warm);
-        process.stderr.write(`  run ${i + 1}/${RUNS} ${c.name}: cold ${cold.seconds.toFixed(1)} s, warm ${warm.seconds.toFixed(1)} s, ${(cold.bytes / 1e6).toFixed(1)} MB\n`);
+        process.stderr.write(
+          `  run ${i + 1}/${RUNS} ${c.name}: cold ${cold.seconds.toFixed(1)} s, warm ${warm.seconds.toFixed(1)} s, ${(cold.bytes / 1e6).toFixed(1)} MB\n`,
+        );
       }
     }
     const floor = samples.get(cases[0]!.name)!;
@@ -89,7 +91,11 @@ function main() {
       const mb = median(s.cold.map((x) => x.bytes)) / 1e6;
       const cold = median(s.cold.map((x) => x.seconds));
       const warm = median(s.warm.map((x) => x.seconds));
-      const f = { mb: median(floor.cold.map((x) => x.bytes)) / 1e6, cold: median(floor.cold.map((x) => x.seconds)), warm: median(floor.warm.map((x) => x.seconds)) };
+      const f = {
+        mb: median(floor.cold.map((x) => x.bytes)) / 1e6,
+        cold: median(floor.cold.map((x) => x.seconds)),
+        warm: median(floor.warm.map((x) => x.seconds)),
+      };
       rows.push([
         c.name,
         mb.toFixed(1),

@@ -4,6 +4,8 @@
 import { GET_NODE_22, nodeTooOld } from "../api/node-version";
 
 if (nodeTooOld()) {
-  process.stderr.write(`orgs: needs Node 22 or newer; this is Node ${process.versions.node}. ${GET_NODE_22}; or run ./dev orgs from a checkout, which fetches one.\n`);
+  process.stderr.write(
+    `orgs: needs Node 22 or newer; this is Node ${process.versions.node}. ${GET_NODE_22}; or run ./dev orgs from a checkout, which fetches one.\n`,
+  );
   process.exit(1);
 }

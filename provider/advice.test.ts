@@ -26,7 +26,10 @@ describe("advice after a 401", () => {
   it.each([
     ["up --yes", /^set a valid token with `pulumi config set --secret orgs:apiToken …`, then run `pulumi up` again$/],
     ["preview", /^set a valid token with `pulumi config set --secret orgs:apiToken …`, then run `pulumi preview` again$/],
-    ["refresh --yes", /^`pulumi refresh` uses the token the last `pulumi up` saved in the state, not the stack's configuration: .*then run `pulumi refresh --run-program`/],
+    [
+      "refresh --yes",
+      /^`pulumi refresh` uses the token the last `pulumi up` saved in the state, not the stack's configuration: .*then run `pulumi refresh --run-program`/,
+    ],
     ["destroy --yes", /^`pulumi destroy` uses the token the last `pulumi up` saved in the state.*then run `pulumi destroy --run-program`/],
     ["preview --refresh", /^a refresh uses the token the last `pulumi up` saved in the state.*then run `pulumi preview --refresh --run-program`/],
     ["refresh --run-program", /^set a valid token .*, then run `pulumi refresh --run-program` again$/],
@@ -37,7 +40,9 @@ describe("advice after a 401", () => {
 
   it("names ORGS_API_TOKEN when the token came from it, and covers every command when the command is unknown", () => {
     expect(tokenAdvice(cmd("refresh"), "env")).toMatch(/ORGS_API_TOKEN: set a valid one/);
-    expect(tokenAdvice(undefined, "config")).toMatch(/run the command again; `pulumi refresh`, `pulumi destroy` and `--refresh` use the token the last `pulumi up` saved/);
+    expect(tokenAdvice(undefined, "config")).toMatch(
+      /run the command again; `pulumi refresh`, `pulumi destroy` and `--refresh` use the token the last `pulumi up` saved/,
+    );
   });
 });
 

@@ -37,4 +37,3 @@ export function preconditionAdvice(cmd: PulumiCommand | undefined = pulumiComman
   if (cmd?.name === "up") return `${changed}: run \`pulumi refresh\`, review the drift, then ${commandText(cmd)} again`;
   return `${changed}: run \`pulumi refresh\`, review the drift, then run the command again`;
 }
-

@@ -7,7 +7,9 @@ import { GET_NODE_22, nodeTooOld } from "../api/node-version";
 // recognises one), so the program's runner prints the message without this file's stack.
 if (nodeTooOld()) {
   throw Object.assign(
-    new Error(`orgs needs Node.js 22 or newer, as @pulumi/pulumi does; this is Node.js ${process.versions.node} (${process.execPath}). ${GET_NODE_22}; then run pulumi again.`),
+    new Error(
+      `orgs needs Node.js 22 or newer, as @pulumi/pulumi does; this is Node.js ${process.versions.node} (${process.execPath}). ${GET_NODE_22}; then run pulumi again.`,
+    ),
     { __pulumiRunError: true },
   );
 }

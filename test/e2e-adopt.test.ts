@@ -27,7 +27,9 @@ describe.skipIf(!!missing)(missing ? `adoption at preview with the Pulumi CLI â€
       expect(preview.code, preview.stdout + preview.stderr).toBe(0);
       expect(preview.stdout).toMatch(/\+ 1 to create/);
       expect(preview.stdout).toMatch(
-        new RegExp(`warning: orgs: the Member for bob@adopt-preview\\.test adopts the pending invitation ${byHand.id} of adopt-preview \\(shown as a create\\).*\`pulumi destroy\`.*retainOnDelete`),
+        new RegExp(
+          `warning: orgs: the Member for bob@adopt-preview\\.test adopts the pending invitation ${byHand.id} of adopt-preview \\(shown as a create\\).*\`pulumi destroy\`.*retainOnDelete`,
+        ),
       );
       // Without adopt there is nothing to warn about: the create will be refused with its advice.
       await e.stack.setConfig("orgs-e2e:resources", { value: JSON.stringify(member(false)) });

@@ -93,10 +93,14 @@ describe.skipIf(!!missing)(missing ? `advice per command with the Pulumi CLI —
       await revoke(second);
       const destroy = await e.cli(["destroy", "--yes"]);
       expect(destroy.code).not.toBe(0);
-      expect(text(destroy)).toMatch(/unauthenticated \(401\).* — `pulumi destroy` uses the token the last `pulumi up` saved in the state.* `pulumi destroy --run-program`/);
+      expect(text(destroy)).toMatch(
+        /unauthenticated \(401\).* — `pulumi destroy` uses the token the last `pulumi up` saved in the state.* `pulumi destroy --run-program`/,
+      );
       const gone = await e.cli(["destroy", "--run-program", "--yes"]);
       expect(gone.code, text(gone)).toBe(0);
-      expect((await suite.server.call(owner.token, "GET", `/v1/organizations/${org.id}/teams`)).json.items.map((t: { name: string }) => t.name)).not.toContain("Ops");
+      expect((await suite.server.call(owner.token, "GET", `/v1/organizations/${org.id}/teams`)).json.items.map((t: { name: string }) => t.name)).not.toContain(
+        "Ops",
+      );
     },
     5 * MIN,
   );

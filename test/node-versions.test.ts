@@ -63,7 +63,10 @@ describe("Node versions", () => {
 
   it("the one-shell recipe the message gives puts Node 22 first on PATH", async () => {
     const { NPX_NODE_22 } = require(join(ROOT, "dist", "api", "node-version.js"));
-    const { stdout } = await run("bash", ["-c", `${NPX_NODE_22} && node -v && node -p 'require(${JSON.stringify(join(ROOT, "dist", "sdk", "index.js"))}) && "loaded"'`]);
+    const { stdout } = await run("bash", [
+      "-c",
+      `${NPX_NODE_22} && node -v && node -p 'require(${JSON.stringify(join(ROOT, "dist", "sdk", "index.js"))}) && "loaded"'`,
+    ]);
     expect(stdout).toMatch(/^v22\.\d+\.\d+\nloaded\n$/);
   }, 120_000);
 });

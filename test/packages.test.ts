@@ -92,7 +92,9 @@ describe("three packages, one version", () => {
     expect(Object.keys(root.dependencies).sort()).toEqual(["undici", "zod"]);
     expect(root.peerDependencies).toHaveProperty(["@pulumi/pulumi"]);
     expect(root.bin).toBeUndefined();
-    expect(Object.keys(manifest(join(ROOT, "packages", "orgs-server")).dependencies)).toEqual(expect.arrayContaining(["fastify", "@electric-sql/pglite", "pg"]));
+    expect(Object.keys(manifest(join(ROOT, "packages", "orgs-server")).dependencies)).toEqual(
+      expect.arrayContaining(["fastify", "@electric-sql/pglite", "pg"]),
+    );
     expect(Object.keys(manifest(join(ROOT, "packages", "orgs-cli")).dependencies).sort()).toEqual(["undici", "zod"]);
   });
 });
@@ -107,7 +109,10 @@ describe("a Pulumi program's install", () => {
   it("has one @pulumi/pulumi in `npm ls`, and none of the server's libraries", async () => {
     const { stdout } = await sh("npm", ["ls", "@pulumi/pulumi", "--all"], dir);
     const lines = stdout.split("\n").filter((l) => l.includes("@pulumi/pulumi@"));
-    expect(lines.filter((l) => !l.includes("deduped")), stdout).toHaveLength(1);
+    expect(
+      lines.filter((l) => !l.includes("deduped")),
+      stdout,
+    ).toHaveLength(1);
     expect(stdout).toMatch(/orgs@\S+\n\s+└── @pulumi\/pulumi@\S+ deduped/);
     const all = installed(dir);
     expect(all.get("@pulumi/pulumi")).toEqual([join(dir, "node_modules", "@pulumi", "pulumi")]);
@@ -170,7 +175,8 @@ describe("the server and the CLI, each installed from its own package", () => {
         server.stderr.on("data", onData);
         server.once("exit", (code) => reject(new Error(`orgs-server exited with ${code}:\n${out}`)));
       });
-      const orgs = (...args: string[]) => sh(join(cliDir, "node_modules", ".bin", "orgs"), args, cliDir, { ORGS_API_URL: url, XDG_CONFIG_HOME: join(cliDir, "config") });
+      const orgs = (...args: string[]) =>
+        sh(join(cliDir, "node_modules", ".bin", "orgs"), args, cliDir, { ORGS_API_URL: url, XDG_CONFIG_HOME: join(cliDir, "config") });
       expect((await orgs("--version")).stdout.trim()).toBe(`orgs ${manifest(ROOT).version}`);
       expect((await orgs("auth:signup", "ada@packages.test", "--login")).stdout).toMatch(/email\s+ada@packages\.test/);
       expect((await orgs("auth:whoami")).stdout).toMatch(/ada@packages\.test/);

@@ -95,7 +95,10 @@ describe.skipIf(!!missing)(missing ? `the README's step 3 with the Pulumi CLI â€
       const provider = state.checkpoint.latest.resources.find((r: { urn: string }) => r.urn.endsWith("::pulumi:providers:pulumi-nodejs::default"));
       expect(README).toContain("`pulumi:providers:pulumi-nodejs::default`");
       for (const props of [provider.inputs, provider.outputs]) {
-        expect(props["orgs:apiToken"]).toMatchObject({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: expect.any(String) });
+        expect(props["orgs:apiToken"]).toMatchObject({
+          "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+          ciphertext: expect.any(String),
+        });
         expect(props["orgs:apiUrl"]).toBe(suite.url);
       }
       // The plaintext: in no file of the backend, its history and backups, Pulumi's home and logs, or the project.

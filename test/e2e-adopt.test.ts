@@ -25,7 +25,7 @@ describe.skipIf(!!missing)(missing ? `adoption at preview with the Pulumi CLI â€
       });
       const preview = await e.cli(["preview"]);
       expect(preview.code, preview.stdout + preview.stderr).toBe(0);
-      expect(preview.stdout).toMatch(/\+ 1 to create/);
+      expect(preview.stdout).toMatch(/\+\s+pulumi-nodejs:dynamic\/orgs:Member bob create/);
       expect(preview.stdout).toMatch(
         new RegExp(
           `warning: orgs: the Member for bob@adopt-preview\\.test adopts the pending invitation ${byHand.id} of adopt-preview \\(shown as a create\\).*\`pulumi destroy\`.*retainOnDelete`,

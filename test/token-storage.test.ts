@@ -67,7 +67,10 @@ describe.skipIf(!!missing)(missing ? `the README's step 3 with the Pulumi CLI â€
       const bash = (script: string) => run("bash", ["-c", script], { cwd: dir, env, maxBuffer: 64 << 20 }).catch((e) => e);
 
       // No terminal, no passphrase: stack init stops, and says which variable it wants.
-      const bare = await bash("pulumi login --local && pulumi stack init dev < /dev/null");
+      // `pulumi login --local` is the file backend in the account's home directory (from the user
+      // database, not $HOME): the test logs in to the same backend in a directory of its own.
+      const login = `pulumi login file://${home}`;
+      const bare = await bash(`${login} && pulumi stack init dev < /dev/null`);
       expect(bare.code).not.toBe(0);
       expect(bare.stderr).toMatch(/passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE/);
 
@@ -79,6 +82,7 @@ describe.skipIf(!!missing)(missing ? `the README's step 3 with the Pulumi CLI â€
         .filter((l) => l && !/\btsc\b/.test(l))
         .map((l) =>
           l
+            .replace("pulumi login --local", login)
             .replace("PULUMI_CONFIG_PASSPHRASE=â€¦", "PULUMI_CONFIG_PASSPHRASE=step-3")
             .replace("http://127.0.0.1:8080", suite.url)
             .replace("omt_â€¦", token)

@@ -1,9 +1,10 @@
 // Lint: ESLint's and typescript-eslint's recommended rules (syntax-level; tsc does the typing).
+// The workspaces' dist/ (packages/*/dist) are copies of the build, like dist/.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".tools/**", "coverage/**"] },
+  { ignores: ["dist/**", "packages/*/dist/**", "node_modules/**", ".tools/**", "coverage/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -89,8 +89,8 @@ describe("usage errors exit 2 before any call", () => {
     writeFileSync(preload, 'Object.defineProperty(process, "versions", { value: { ...process.versions, node: "20.11.1" } });\n');
     const r = await cli(["organization:list"], { env: { ...offline.env, NODE_OPTIONS: `--require ${preload}` } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(
-      "orgs: needs Node 22 or newer; this is Node 20.11.1. Install a newer Node (https://nodejs.org), or run ./dev orgs from a checkout, which fetches one.\n",
+    expect(r.stderr).toMatch(
+      /^orgs: needs Node 22 or newer; this is Node 20\.11\.1\. Get it with nvm \(`nvm install 22`.*an official installer \(https:\/\/nodejs\.org\/en\/download\).*npx -y node@22.*; or run \.\/dev orgs from a checkout, which fetches one\.\n$/,
     );
   });
 

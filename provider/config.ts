@@ -3,6 +3,7 @@
 // lives in this host process only: it is never returned in outputs, so it never reaches the state.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { OrgsClient } from "../client";
+import { noteTokenSource } from "./advice";
 import { ProviderError } from "./errors";
 import { clearReadCache } from "./read-cache";
 import { STEP_RETRY_BUDGET_MS } from "./steps";
@@ -31,6 +32,7 @@ let cached: { key: string; client: OrgsClient } | undefined;
 export function api(): OrgsClient {
   const baseUrl = stackConfig.apiUrl ?? process.env.ORGS_API_URL;
   const token = stackConfig.apiToken ?? process.env.ORGS_API_TOKEN;
+  noteTokenSource(stackConfig.apiToken ? "config" : token ? "env" : undefined);
   if (!baseUrl) throw new ProviderError("the orgs provider has no API URL: run `pulumi config set orgs:apiUrl https://…` or set ORGS_API_URL");
   if (!token) throw new ProviderError("the orgs provider has no API token: run `pulumi config set --secret orgs:apiToken omt_…` or set ORGS_API_TOKEN");
   const key = `${baseUrl}\n${token}`;

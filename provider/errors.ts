@@ -4,6 +4,7 @@
 // half-created resource in the state.
 import { fieldLabel } from "../api/common";
 import { OrgsApiError } from "../client";
+import { preconditionAdvice, tokenAdvice } from "./advice";
 
 /** API field names (JSON pointers) to the resource's input names, for messages. */
 export type FieldNames = Record<string, string>;
@@ -51,7 +52,7 @@ export function explain(e: unknown, what: string, fields: FieldNames = {}): Erro
 
 function adviceFor(e: OrgsApiError): string {
   if (e.status === 0) return "check orgs:apiUrl (or ORGS_API_URL) and that the org API is running";
-  if (e.status === 401) return "set a valid token with `pulumi config set --secret orgs:apiToken …` or ORGS_API_TOKEN";
+  if (e.status === 401) return tokenAdvice();
   if (e.code === "two_factor_required")
     return "the organization requires two-factor authentication: enrol the token's account (`orgs 2fa:enroll`), then run pulumi again";
   // Only the owner and ADMIN members act on admins and on the owner (org-api.md §4 note 1).
@@ -69,7 +70,7 @@ function adviceFor(e: OrgsApiError): string {
   }
   if (e.status === 403)
     return "the token's account may not make this change: use a token of an account that may (the owner or an ADMIN), or ask one to grant what is missing";
-  if (e.status === 412) return "it was changed outside Pulumi since the last refresh: run `pulumi refresh`, review the drift, then `pulumi up` again";
+  if (e.status === 412) return preconditionAdvice();
   if (e.code === "invitation_quota_exceeded")
     return "the organization's invitations for the last 24 hours are used up: run `pulumi up` again later; the members already invited are kept";
   if (e.status === 429) return "still rate limited after retrying: run with a lower --parallel or raise the server's limit";

@@ -12,9 +12,10 @@ import { diffInputs, sameSet, withChange, type DiffOutcome, type FieldRule } fro
 import { adoptionRefused, codeOf, PartialError, ProviderError, type FieldNames } from "./errors";
 import { invalidate } from "./read-cache";
 import { asDeclared, namedFailures, orgChange, orgIdOf, resolveNamed, sameOrganization, tryResolveNamed, type Named } from "./refs";
+import { warn } from "./warn";
 import { carry, DECLARED, declaredKeys, found, gone, inDeclaredOrder, outputsOf, redeclared, setKeys } from "./state";
 
-import { configure, configured } from "./config";
+import { api, configure, configured } from "./config";
 import { providerSteps } from "./steps";
 
 export { configure };
@@ -116,6 +117,8 @@ function unchangedSince(m: Member, olds: State): boolean {
 export async function check(olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
   const r = validate(MemberInputs, news);
   if (r.failures?.length) return r;
+  // A takeover looks like any create in a preview: say so while there is time to review it.
+  if (news.adopt === true && Object.keys((olds as object | undefined) ?? {}).length === 0) await warnIfAdopting(news);
   const failures = await referenceFailures((olds ?? {}) as Partial<Inputs>, r.inputs!);
   return failures.length ? { inputs: r.inputs, failures } : r;
 }
@@ -134,6 +137,25 @@ async function referenceFailures(olds: Partial<Inputs>, news: Inputs): Promise<d
   if (org === undefined) return [];
   const failures = await Promise.all(wanted.map((s) => namedFailures(s.kind, org, news.organization, news[s.key]!, s.key)));
   return failures.flat().map((f) => ({ property: propertyPath(f.path), reason: f.reason }));
+}
+
+/** Warns when the create of a Member with `adopt: true` will take over an existing member or invitation. */
+async function warnIfAdopting(news: Record<string, unknown>): Promise<void> {
+  const { organization, email } = news;
+  if (typeof organization !== "string" || typeof email !== "string" || hasUnknown({ organization, email })) return;
+  try {
+    const org = await orgIdOf(organization);
+    if (!org) return;
+    const m = (await api().call("listMembers", { params: { org }, query: { email } })).body.items[0];
+    if (!m) return;
+    await warn(
+      `orgs: the Member for ${email} adopts ${m.status === "invited" ? "the pending invitation" : "the existing member"} ${m.id} of ${organization} ` +
+        "(shown as a create): `pulumi up` takes it over and updates it to the program, and `pulumi destroy` (or removing it from the program) " +
+        "will remove it from the organization; add the resource option `retainOnDelete: true` to leave it there instead",
+    );
+  } catch {
+    // A check that cannot look says nothing: the create reports what it meets.
+  }
 }
 
 export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {

@@ -1,9 +1,17 @@
 // The Node.js this package needs, and the @pulumi/pulumi a program's resources belong to.
 import type * as Pulumi from "@pulumi/pulumi";
+import { GET_NODE_22, nodeTooOld } from "../api/node-version";
 
-// @pulumi/pulumi itself needs Node 22; say so in one line instead of failing somewhere inside it.
-if (Number(process.versions.node.split(".")[0]) < 22) {
-  throw new Error(`orgs needs Node.js 22 or newer, as @pulumi/pulumi does; this is Node.js ${process.versions.node}`);
+// @pulumi/pulumi itself needs Node 22; say so, and how to get it, instead of failing somewhere
+// inside it. The error carries the brand of Pulumi's RunError (how every copy of @pulumi/pulumi
+// recognises one), so the program's runner prints the message without this file's stack.
+if (nodeTooOld()) {
+  throw Object.assign(
+    new Error(
+      `orgs needs Node.js 22 or newer, as @pulumi/pulumi does; this is Node.js ${process.versions.node} (${process.execPath}). ${GET_NODE_22}; then run pulumi again.`,
+    ),
+    { __pulumiRunError: true },
+  );
 }
 
 /**

@@ -48,6 +48,25 @@ describe("Node versions", () => {
     writeFileSync(preload, 'Object.defineProperty(process, "versions", { value: { ...process.versions, node: "20.18.1" } });\n');
     const err = await run(process.execPath, ["--require", preload, "-e", `require(${JSON.stringify(join(ROOT, "dist", "sdk", "index.js"))})`]).catch((e) => e);
     expect(err.code).toBe(1);
-    expect(err.stderr).toMatch(/Error: orgs needs Node\.js 22 or newer, as @pulumi\/pulumi does; this is Node\.js 20\.18\.1\n/);
+    expect(err.stderr).toMatch(/Error: orgs needs Node\.js 22 or newer, as @pulumi\/pulumi does; this is Node\.js 20\.18\.1 \(.*\)\. Get it with nvm/);
+    // How to get it (issue 25): nvm, the official installers, or npx node@22; and no stack of the SDK's own lines.
+    expect(err.stderr).toMatch(/`nvm install 22`.*https:\/\/nodejs\.org\/en\/download.*npx -y node@22.*; then run pulumi again\.\n/);
+    // Pulumi's runner prints a RunError without its stack.
+    const runError = await run(process.execPath, [
+      "--require",
+      preload,
+      "-e",
+      `try { require(${JSON.stringify(join(ROOT, "dist", "sdk", "index.js"))}) } catch (e) { process.stdout.write(String(require("@pulumi/pulumi/errors").RunError.isInstance(e))) }`,
+    ]);
+    expect(runError.stdout).toBe("true");
   });
+
+  it("the one-shell recipe the message gives puts Node 22 first on PATH", async () => {
+    const { NPX_NODE_22 } = require(join(ROOT, "dist", "api", "node-version.js"));
+    const { stdout } = await run("bash", [
+      "-c",
+      `${NPX_NODE_22} && node -v && node -p 'require(${JSON.stringify(join(ROOT, "dist", "sdk", "index.js"))}) && "loaded"'`,
+    ]);
+    expect(stdout).toMatch(/^v22\.\d+\.\d+\nloaded\n$/);
+  }, 120_000);
 });

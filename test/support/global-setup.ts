@@ -15,7 +15,9 @@ export default function setup() {
   const root = join(__dirname, "..", "..");
   const r = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
   if (r.status !== 0) process.stderr.write("global-setup: tsc reported errors (above); dist/ was emitted anyway\n");
+  // What npm run build copies beside the compiled code: the migrations and the admin page's files.
   cpSync(join(root, "server/store/migrations"), join(root, "dist/server/store/migrations"), { recursive: true });
+  cpSync(join(root, "server/admin/public"), join(root, "dist/server/admin/public"), { recursive: true });
 
   try {
     const dir = execFileSync("bash", [join(root, "scripts", "pulumi.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();

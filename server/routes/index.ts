@@ -10,6 +10,8 @@ import { projectHandlers } from "./projects";
 import { projectAccessHandlers } from "./project-access";
 import { tokenHandlers } from "./tokens";
 import { auditHandlers } from "./audit-events";
+import { memberSetHandlers } from "./member-sets";
+import { accessSetHandlers } from "./access-sets";
 
 export const handlers: Handlers = {
   ...accountHandlers,
@@ -22,4 +24,6 @@ export const handlers: Handlers = {
   ...projectAccessHandlers,
   ...tokenHandlers,
   ...auditHandlers,
+  ...memberSetHandlers,
+  ...accessSetHandlers,
 };

@@ -111,7 +111,8 @@ export const AccessSetEntry = z
   })
   .superRefine((v, ctx) => {
     const set = (["member", "role", "team", "account"] as const).filter((k) => v[k] !== undefined);
-    if (set.length !== 1) ctx.addIssue({ code: "custom", path: set.length ? [set[1]!] : ["member"], message: "set exactly one of member, role, team or account" });
+    if (set.length !== 1)
+      ctx.addIssue({ code: "custom", path: set.length ? [set[1]!] : ["member"], message: "set exactly one of member, role, team or account" });
   });
 export type AccessSetEntry = z.infer<typeof AccessSetEntry>;
 

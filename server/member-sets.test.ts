@@ -153,7 +153,12 @@ describe("access:plan and access:apply", () => {
     const other = await s.invite(owner.token, org.id, "w@example.com");
     const prj = (await s.call(owner.token, "POST", `/v1/organizations/${org.id}/projects`, { name: "api" })).json;
     await s.call(owner.token, "PUT", `/v1/projects/${prj.id}/access/members/${other.id}`, { role: "viewer" });
-    const body = { grants: [{ member: "V@example.com", level: "admin" }, { team: "My Team", level: "viewer", environment_roles: { sandbox: "contributor" } }] };
+    const body = {
+      grants: [
+        { member: "V@example.com", level: "admin" },
+        { team: "My Team", level: "viewer", environment_roles: { sandbox: "contributor" } },
+      ],
+    };
     const p = await s.call(owner.token, "POST", `/v1/projects/${prj.id}/access:plan`, body);
     expect(p.statusCode).toBe(200);
     expect(p.json.grant).toMatchObject([

@@ -72,8 +72,14 @@ export function planAccess(req: AccessSetRequest, state: AccessState, project: {
     const isId = /^(mem|role|team|acct)_/.test(ref);
     const row = isId ? l.byId.get(ref) : type === "accounts" ? undefined : l.byName.get(ref.toLowerCase());
     if (!row) {
-      if (type === "accounts") refusals.add("account_not_found", `${at}/account`, `no account ${ref}: outside collaborators are granted by account ID (acct_…)`);
-      else refusals.add("principal_not_in_organization", `${at}/${field}`, `${field} ${ref} is not a ${field} of ${orgSlug}, the organization of project ${project.name}`);
+      if (type === "accounts")
+        refusals.add("account_not_found", `${at}/account`, `no account ${ref}: outside collaborators are granted by account ID (acct_…)`);
+      else
+        refusals.add(
+          "principal_not_in_organization",
+          `${at}/${field}`,
+          `${field} ${ref} is not a ${field} of ${orgSlug}, the organization of project ${project.name}`,
+        );
       return;
     }
     const key = `${type}/${row.id}`;
@@ -86,7 +92,11 @@ export function planAccess(req: AccessSetRequest, state: AccessState, project: {
     if (e.level === "admin")
       for (const t of ["sandbox", "live"] as const)
         if (env[t] !== "admin")
-          refusals.add("validation_failed", `${at}/environment_roles/${t}`, "project admins are admin on every environment: leave environment_roles out, or grant viewer with environment roles");
+          refusals.add(
+            "validation_failed",
+            `${at}/environment_roles/${t}`,
+            "project admins are admin on every environment: leave environment_roles out, or grant viewer with environment roles",
+          );
     const step: GrantStep = { index: i, type, id: row.id, name: nameOf(type, row.id), level: e.level, env };
     const prev = current.get(key);
     if (!prev) return void grants.push(step);

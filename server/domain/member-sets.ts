@@ -102,14 +102,7 @@ export interface Planned {
  * per-member endpoints, decided on what the apply would change (an entry that already matches
  * does nothing, and is not refused), and max_removals. Throws the refusals, naming each entry.
  */
-export function planMembers(
-  req: MemberSetRequest,
-  state: SetState,
-  a: OrgAccess,
-  callerAccountId: string,
-  now: Date,
-  quotaRemaining: number,
-): Planned {
+export function planMembers(req: MemberSetRequest, state: SetState, a: OrgAccess, callerAccountId: string, now: Date, quotaRemaining: number): Planned {
   const refusals = new Refusals();
   const roleOf = resolver("role", state.roles, a.org.slug);
   const teamOf = resolver("team", state.teams, a.org.slug);
@@ -132,7 +125,8 @@ export function planMembers(
     const m = byEmail.get(key);
     if (!m) {
       const roleIds = roles ? roles.map((r) => r.id) : [a.org.default_role_id];
-      if (!teams && !a.org.default_team_id) refusals.add("validation_failed", `${at}/team_ids`, "the organization has no default team any more: name the teams to join");
+      if (!teams && !a.org.default_team_id)
+        refusals.add("validation_failed", `${at}/team_ids`, "the organization has no default team any more: name the teams to join");
       const teamIds = teams ? teams.map((t) => t.id) : [a.org.default_team_id];
       const permissions = entry.permissions ?? [];
       const given = roles ?? state.roles.filter((r) => r.id === a.org.default_role_id);
@@ -142,12 +136,24 @@ export function planMembers(
     }
     const step: UpdateStep = { index: i, member: m, changes: {} };
     const acts: MemberAct[] = [];
-    if (roles && !sameSet(roles.map((r) => r.id), m.role_ids)) {
+    if (
+      roles &&
+      !sameSet(
+        roles.map((r) => r.id),
+        m.role_ids,
+      )
+    ) {
       step.roleIds = roles.map((r) => r.id);
       step.changes.role_ids = [m.role_ids, [...step.roleIds].sort()];
       acts.push("roles");
     }
-    if (teams && !sameSet(teams.map((t) => t.id), m.team_ids)) {
+    if (
+      teams &&
+      !sameSet(
+        teams.map((t) => t.id),
+        m.team_ids,
+      )
+    ) {
       step.teamIds = teams.map((t) => t.id);
       step.changes.team_ids = [m.team_ids, [...step.teamIds].sort()];
       acts.push("teams");
@@ -193,7 +199,13 @@ export function planMembers(
     removals,
     plan: {
       membership_version: membershipVersion(state.members),
-      invite: invites.map((s) => ({ pointer: `/members/${s.index}`, email: s.entry.email, role_ids: s.roleIds, team_ids: s.teamIds, permissions: s.permissions })),
+      invite: invites.map((s) => ({
+        pointer: `/members/${s.index}`,
+        email: s.entry.email,
+        role_ids: s.roleIds,
+        team_ids: s.teamIds,
+        permissions: s.permissions,
+      })),
       update: updates.map((s) => ({ pointer: `/members/${s.index}`, email: s.member.email, member_id: s.member.id, changes: s.changes })),
       remove: removals.map(listed),
       unchanged,

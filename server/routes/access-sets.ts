@@ -11,7 +11,11 @@ import { deleteGrants, insertGrants, loadAccessSet, updateGrants } from "../stor
 import { checkSetVersion } from "./member-sets";
 
 const accountIdsOf = (ctx: Ctx<"planProjectAccess" | "applyProjectAccess">) => ctx.body.grants.flatMap((g) => (g.account ? [g.account] : []));
-const grantTarget = (projectId: string, type: string, id: string, name: string | null) => ({ type: "project_access", id: `${projectId}/${type}/${id}`, display_name: name });
+const grantTarget = (projectId: string, type: string, id: string, name: string | null) => ({
+  type: "project_access",
+  id: `${projectId}/${type}/${id}`,
+  display_name: name,
+});
 
 export const accessSetHandlers = {
   async planProjectAccess(ctx) {

@@ -78,7 +78,10 @@ export const memberSetHandlers = {
       const inserted = await insertMembers(ctx, orgId, expiresAt, rows);
       if (inserted.length !== rows.length) {
         const missed = rows.filter((r) => !inserted.includes(r.id)).map((r) => r.email);
-        fail("precondition_failed", `the membership of ${a.org.slug} changed since the plan: ${missed.slice(0, 5).join(", ")} was invited meanwhile: plan again`);
+        fail(
+          "precondition_failed",
+          `the membership of ${a.org.slug} changed since the plan: ${missed.slice(0, 5).join(", ")} was invited meanwhile: plan again`,
+        );
       }
       await insertOutbox(ctx.q, mails);
     }
@@ -101,7 +104,11 @@ export const memberSetHandlers = {
 
     if (removals.length) {
       const byId = new Map(removals.map((m) => [m.id, m]));
-      const grants = await deleteMembers(ctx.q, orgId, removals.map((m) => m.id));
+      const grants = await deleteMembers(
+        ctx.q,
+        orgId,
+        removals.map((m) => m.id),
+      );
       // Their direct project grants go with them, each with its own event (org-api.md §1 Member).
       for (const g of grants) {
         events.push({

@@ -88,7 +88,10 @@ export async function updateMembers(ctx: Pick<Ctx, "q" | "now">, rows: MemberCha
   await ctx.q.query(`DELETE FROM member_roles x USING ${SET} WHERE x.member_id = v.id AND NOT (x.role_id = ANY(v.ids))`, [roles]);
   await ctx.q.query(`INSERT INTO member_roles (member_id, role_id) SELECT v.id, unnest(v.ids) FROM ${SET} ON CONFLICT DO NOTHING`, [roles]);
   await ctx.q.query(`DELETE FROM team_members x USING ${SET} WHERE x.member_id = v.id AND NOT (x.team_id = ANY(v.ids))`, [teams]);
-  await ctx.q.query(`INSERT INTO team_members (team_id, member_id, created_at) SELECT unnest(v.ids), v.id, $2 FROM ${SET} ON CONFLICT DO NOTHING`, [teams, ctx.now]);
+  await ctx.q.query(`INSERT INTO team_members (team_id, member_id, created_at) SELECT unnest(v.ids), v.id, $2 FROM ${SET} ON CONFLICT DO NOTHING`, [
+    teams,
+    ctx.now,
+  ]);
   await ctx.q.query(
     `UPDATE members m SET version = m.version + 1, permissions = coalesce(v.permissions, m.permissions)
        FROM jsonb_to_recordset($1::jsonb) AS v(id text, permissions text[]) WHERE m.id = v.id`,

@@ -49,7 +49,9 @@ export const MembersInputs = z.strictObject({
   prune: z
     .boolean()
     .optional()
-    .describe("Remove members (and revoke invitations) the map does not list. Default false: they are left, listed in `unmanaged`. The owner is never removed."),
+    .describe(
+      "Remove members (and revoke invitations) the map does not list. Default false: they are left, listed in `unmanaged`. The owner is never removed.",
+    ),
   maxRemovals: z
     .number()
     .int()

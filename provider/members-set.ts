@@ -164,7 +164,9 @@ async function applySet(org: string, inputs: Inputs): Promise<MemberSetResult> {
   try {
     const { body } = await call("applyMembers", { params: { org }, body: req, ifMatch: `"${planned.membership_version}"` }, what(org));
     if (body.unmanaged.length)
-      console.warn(`${what(org)}: ${body.unmanaged.length} members are not in the program and were left (prune is off): ${body.unmanaged.map((m) => m.email).join(", ")}`);
+      console.warn(
+        `${what(org)}: ${body.unmanaged.length} members are not in the program and were left (prune is off): ${body.unmanaged.map((m) => m.email).join(", ")}`,
+      );
     return body;
   } catch (e) {
     if (codeOf(e)?.status === 412)
@@ -221,7 +223,13 @@ export async function read(id: string, props: Partial<State> = {}): Promise<dyna
     const d = declared.get(low(m.email));
     if (m.is_owner && !d) continue;
     const asDeclared = (kind: "role" | "team", ids: string[], refs: string[] | undefined) =>
-      refs && sameSet(refs.map((r) => idOf(kind, r)), ids) ? refs : ids.map((i) => (kind === "role" ? roleName : teamName).get(i) ?? i);
+      refs &&
+      sameSet(
+        refs.map((r) => idOf(kind, r)),
+        ids,
+      )
+        ? refs
+        : ids.map((i) => (kind === "role" ? roleName : teamName).get(i) ?? i);
     const base = { id: m.id, status: m.status };
     if (d) {
       const [email, e] = d;
@@ -242,7 +250,14 @@ export async function read(id: string, props: Partial<State> = {}): Promise<dyna
       };
     }
   }
-  const state = { ...props, organization: props.organization ?? org, members, organizationId: org, unmanaged, membershipVersion: props.membershipVersion ?? "" } as State;
+  const state = {
+    ...props,
+    organization: props.organization ?? org,
+    members,
+    organizationId: org,
+    unmanaged,
+    membershipVersion: props.membershipVersion ?? "",
+  } as State;
   const inputs: Record<string, unknown> = {
     organization: state.organization,
     members: Object.fromEntries(Object.entries(members).map(([k, { id: _i, status: _s, ...e }]) => [k, e])),

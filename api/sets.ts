@@ -119,6 +119,10 @@ export type AccessSetEntry = z.infer<typeof AccessSetEntry>;
 export const AccessSetRequest = z.strictObject({
   grants: z.array(AccessSetEntry).max(MAX_SET_ENTRIES).describe("The project's desired grants, one per principal."),
   prune: Prune.describe("true: revoke grants the body does not list. false: leave them, listed as unmanaged."),
+  principal_types: uniqueSet(PrincipalType)
+    .min(1)
+    .optional()
+    .describe("The kinds of principal the set covers (default all): grants to other kinds are neither listed as unmanaged nor revoked."),
   max_removals: MaxRemovals,
 });
 export type AccessSetRequest = z.infer<typeof AccessSetRequest>;

@@ -40,7 +40,17 @@ function requestOf(inputs: Inputs): { req: AccessSetRequest; places: string[] } 
       } as AccessSetRequest["grants"][number]);
     }
   }
-  return { req: { grants, prune: inputs.prune ?? false, ...(inputs.maxRemovals !== undefined ? { max_removals: inputs.maxRemovals } : {}) }, places };
+  // The set covers the kinds of principal the program declares a map for: grants to other kinds are not its own.
+  const principal_types = KINDS.filter(([kind]) => inputs[kind] !== undefined).map(([kind]) => kind);
+  return {
+    req: {
+      grants,
+      prune: inputs.prune ?? false,
+      ...(principal_types.length ? { principal_types } : {}),
+      ...(inputs.maxRemovals !== undefined ? { max_removals: inputs.maxRemovals } : {}),
+    },
+    places,
+  };
 }
 
 const plans = new Map<string, AccessSetPlan>();
@@ -153,7 +163,9 @@ export async function read(id: string, props: Partial<State> = {}): Promise<dyna
     throw e;
   }
   const maps: Record<string, Record<string, Grant>> = {};
+  const covered = KINDS.filter(([kind]) => props[kind] !== undefined).map(([kind]) => kind as string);
   for (const [kind] of KINDS) {
+    if (covered.length && !covered.includes(kind)) continue;
     const declared = Object.keys((props[kind] ?? {}) as Record<string, Grant>);
     for (const u of p.unmanaged.filter((x) => x.principal_type === kind)) {
       const names = [u.principal_id, u.display_name ?? ""].map(low);
@@ -184,12 +196,22 @@ export async function del(id: string, props: State): Promise<void> {
   }
   const declared = new Set(KINDS.flatMap(([kind]) => Object.keys((props[kind] ?? {}) as object).map((k) => `${kind}/${low(k)}`)));
   const field = Object.fromEntries(KINDS) as Record<string, string>;
+  const covered = KINDS.filter(([kind]) => props[kind] !== undefined).map(([kind]) => kind as string);
   const keep = p.unmanaged
+    .filter((u) => !covered.length || covered.includes(u.principal_type))
     .filter((u) => !declared.has(`${u.principal_type}/${low(u.principal_id)}`) && !declared.has(`${u.principal_type}/${low(u.display_name ?? "")}`))
     .map((u) => ({ [field[u.principal_type]!]: u.principal_id, level: u.level, environment_roles: u.environment_roles }));
   await call(
     "applyProjectAccess",
-    { params: { project_id: project }, body: { grants: keep as AccessSetRequest["grants"], prune: true }, ifMatch: `"${p.access_version}"` },
+    {
+      params: { project_id: project },
+      body: {
+        grants: keep as AccessSetRequest["grants"],
+        prune: true,
+        ...(covered.length ? { principal_types: covered as AccessSetRequest["principal_types"] } : {}),
+      },
+      ifMatch: `"${p.access_version}"`,
+    },
     what(project),
   );
 }

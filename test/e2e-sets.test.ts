@@ -81,7 +81,7 @@ describe.skipIf(!!missing)(missing ? `gitops on orgs.Members with the Pulumi CLI
   it(
     "the nightly gate fails on a member invited by hand, a role changed by hand and a member removed by hand, naming each; up --refresh repairs all three",
     async () => {
-      expect((await api("POST", `/v1/organizations/${org.id}/members`, { email: "carol@example.com" })).statusCode).toBe(201);
+      expect((await api("POST", `/v1/organizations/${org.id}/members`, { email: "mallory@example.com" })).statusCode).toBe(201);
       const members = (await api("GET", `/v1/organizations/${org.id}/members`)).json.items as { id: string; email: string }[];
       const erik = members.find((m) => m.email === "erik@example.com")!;
       const fatima = members.find((m) => m.email === "fatima@example.com")!;
@@ -90,13 +90,21 @@ describe.skipIf(!!missing)(missing ? `gitops on orgs.Members with the Pulumi CLI
       const gate = await e.stack.preview(e.opts({ refresh: true, expectNoChanges: true, diff: true })).catch((err) => err);
       expect(gate).toBeInstanceOf(Error);
       const out = last(e) + String(gate);
-      expect(out).toMatch(/\+ carol@example.com\s*: \{/);
+      expect(out).toMatch(/\+ mallory@example.com\s*: \{/);
       expect(out).toMatch(/"DEFAULT" => "Developer"/);
       expect(out).toMatch(/- fatima@example.com\s*: \{/);
       expect(out).toMatch(/no changes were expected for preview but changes were proposed/);
       const up = await e.stack.up(e.opts({ refresh: true }));
       expect(up.summary.resourceChanges).toEqual({ update: 1, same: 3 }); // the members; fatima had no grants
-      expect(await emails()).toEqual(["dana@example.com", "erik@example.com", "fatima@example.com", "owner@sets-e2e.test"]);
+      expect(await emails()).toEqual([
+        "alice@example.com",
+        "bob@example.com",
+        "carol@example.com",
+        "dana@example.com",
+        "erik@example.com",
+        "fatima@example.com",
+        "owner@sets-e2e.test",
+      ]);
       const erikNow = (await api("GET", `/v1/organizations/${org.id}/members/${erik.id}`)).json;
       expect(erikNow.role_ids).not.toContain(org.default_role_id);
       expect((await e.stack.preview(e.opts({ expectNoChanges: true, refresh: true }))).changeSummary).toEqual({ same: 4 });
@@ -109,17 +117,17 @@ describe.skipIf(!!missing)(missing ? `gitops on orgs.Members with the Pulumi CLI
     async () => {
       writeFileSync(join(e.dir, "members.yaml"), membersFile(tenMore));
       await e.stack.up(e.opts());
-      expect(await emails()).toHaveLength(14);
+      expect(await emails()).toHaveLength(17);
       const full = membersFile(tenMore).split("\n");
       writeFileSync(join(e.dir, "members.yaml"), full.slice(0, full.length - 41).join("\n") + "\n");
       const refused = await e.stack.up(e.opts()).catch((err) => err);
       expect(refused).toBeInstanceOf(Error);
       expect(last(e)).toMatch(/too_many_removals: the plan removes 10 members, more than max_removals \(5\): extra0@example.com/);
-      expect(await emails()).toHaveLength(14);
+      expect(await emails()).toHaveLength(17);
       // Meant: the removals are allowed by raising the guard for this run.
       writeFileSync(join(e.dir, "members.yaml"), membersFile().replace("max_removals: 5", "max_removals: 10"));
       await e.stack.up(e.opts());
-      expect(await emails()).toHaveLength(4);
+      expect(await emails()).toHaveLength(7);
     },
     10 * MIN,
   );

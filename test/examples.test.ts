@@ -72,7 +72,10 @@ function fakeOutputs(kind: string, name: string, inputs: Record<string, any>): {
     }
     case "Members": {
       const members = Object.fromEntries(
-        Object.entries(inputs.members as Record<string, object>).map(([email, e]) => [email, { ...e, id: `mem_${email.replace(/[^a-z0-9]/gi, "")}`, status: "invited" }]),
+        Object.entries(inputs.members as Record<string, object>).map(([email, e]) => [
+          email,
+          { ...e, id: `mem_${email.replace(/[^a-z0-9]/gi, "")}`, status: "invited" },
+        ]),
       );
       return { id: `${org}/members`, state: { members, organizationId: org, unmanaged: [], membershipVersion: "m1" } };
     }
@@ -212,7 +215,14 @@ describe("gitops", () => {
     expect([...rs.keys()].sort()).toEqual(["access/api", "access/web", "members"]);
     const members = get(rs, "members").inputs;
     expect(members).toMatchObject({ organization: "acme", prune: true, maxRemovals: 5 });
-    expect(Object.keys(members.members).sort()).toEqual(["dana@example.com", "erik@example.com", "fatima@example.com"]);
+    expect(Object.keys(members.members).sort()).toEqual([
+      "alice@example.com",
+      "bob@example.com",
+      "carol@example.com",
+      "dana@example.com",
+      "erik@example.com",
+      "fatima@example.com",
+    ]);
     expect(members.members["erik@example.com"]).toMatchObject({ roles: ["Developer"], teams: ["Frontend"] });
     expect(members.members["fatima@example.com"]).toMatchObject({ permissions: ["billing", "plans"], note: "Welcome! You look after invoices and plans." });
     const api = get(rs, "access/api");

@@ -108,7 +108,8 @@ export function planAccess(req: AccessSetRequest, state: AccessState, project: {
     updates.push({ ...step, prev, changes });
   });
 
-  const undeclared = state.grants.filter((g) => !seen.has(`${g.principal_type}/${g.principal_id}`));
+  const covered = new Set<PrincipalType>(req.principal_types ?? ["members", "roles", "teams", "accounts"]);
+  const undeclared = state.grants.filter((g) => covered.has(g.principal_type) && !seen.has(`${g.principal_type}/${g.principal_id}`));
   const revokes = req.prune ? undeclared : [];
   const listed = (g: GrantRow) => ({
     principal_type: g.principal_type,

@@ -54,7 +54,9 @@ export async function setsMode(ctx: SetsContext, n: number): Promise<string[]> {
     "orgs-e2e:domain": "bench.test",
     "orgs-e2e:changed": String(changed),
   });
-  const e = await engineStack(programDir("test/programs/many-set"), `sets${n}`, config(0), { env: { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_EXPERIMENTAL: "true" } });
+  const e = await engineStack(programDir("test/programs/many-set"), `sets${n}`, config(0), {
+    env: { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_EXPERIMENTAL: "true" },
+  });
   const heap: Record<string, number> = {};
   const phase = async (name: string, run: () => Promise<unknown>) => {
     const { value, mb } = await peakHeap(() => ctx.measure(`sets ${name} ${n}`, run));

@@ -17,6 +17,12 @@ import { hasUnknown, validate, withoutProvider } from "./check";
 import { api } from "./config";
 import { codeOf, ProviderError } from "./errors";
 
+/** JSON with object keys sorted and undefined left out: a refresh's map order is the server's, the program's its own. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
+
 export { configure } from "./config";
 
 type Inputs = z.output<typeof MembersInputs>;
@@ -83,7 +89,7 @@ export async function check(olds: Partial<Inputs> | undefined, news: Record<stri
   if (result.failures?.length || !result.inputs) return result;
   const inputs = result.inputs as Inputs;
   // Nothing changed since the state (a no-op preview): no call.
-  if (olds && JSON.stringify(withoutProvider(olds)) === JSON.stringify(withoutProvider(news))) return result;
+  if (olds && canonical(withoutProvider(olds)) === canonical(withoutProvider(news))) return result;
   if (hasUnknown(inputs.organization) || hasUnknown(inputs.members)) return result;
   const req = requestOf(inputs);
   let p: MemberSetPlan;

@@ -164,8 +164,9 @@ function outputsOf(inputs: Inputs, orgId: string, r: MemberSetResult): State {
 /** Plans (or takes check's plan) and applies it with its version; a 412 gets advice for the command that met it. */
 async function applySet(org: string, inputs: Inputs): Promise<MemberSetResult> {
   const req = requestOf(inputs);
-  const key = planKey(org, req);
-  const planned = plans.get(key) ?? (await plan(org, req));
+  // Check planned with the organization as declared (a slug, say): the same key finds its plan.
+  const key = planKey(inputs.organization, req);
+  const planned = plans.get(key) ?? (await plan(inputs.organization, req));
   plans.delete(key);
   try {
     const { body } = await call("applyMembers", { params: { org }, body: req, ifMatch: `"${planned.membership_version}"` }, what(org));

@@ -49,6 +49,7 @@ export const ERRORS = {
   idempotency_key_reused: { status: 422, title: "The idempotency key was used with another request" },
   invalid_two_factor_code: { status: 422, title: "The two-factor code is not valid" },
   team_limit_reached: { status: 422, title: "The organization has reached its team limit" },
+  too_many_removals: { status: 422, title: "The plan removes more than max_removals allows" },
   // 429 / 5xx
   rate_limited: { status: 429, title: "Too many requests" },
   invitation_quota_exceeded: { status: 429, title: "Too many invitations sent" },

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { AccountId, Email, MemberId, Name, OrgId, Permission, ProjectId, Region, RoleId, Slug, TeamId, uniqueSet } from "./common";
 import { ENVIRONMENT_ROLES, MemberStatus, PROJECT_ROLES } from "./resources";
 import * as Q from "./requests";
+import { MembersInputs, MembersOutputs, ProjectAccessSetInputs, ProjectAccessSetOutputs } from "./pulumi-sets";
 
 /**
  * A string that is either an ID (when it has the ID's prefix, checked as one) or another form
@@ -255,6 +256,20 @@ export const PULUMI_RESOURCES = {
     inputs: ProjectAccessInputs,
     outputs: ProjectAccessOutputs,
     replaceOn: ["project", "member", "role", "team", "account"],
+  },
+  "orgs:index:Members": {
+    description:
+      "An organization's whole membership, keyed by email: planned and applied by the server as one set (members:plan, members:apply). " +
+      "Members the program does not list show in a refresh; prune removes them. Do not manage a member with both Members and Member.",
+    inputs: MembersInputs,
+    outputs: MembersOutputs,
+    replaceOn: ["organization"],
+  },
+  "orgs:index:ProjectAccessSet": {
+    description: "A project's whole set of grants (members by email, roles and teams by name, outside accounts by ID), applied by the server as one set.",
+    inputs: ProjectAccessSetInputs,
+    outputs: ProjectAccessSetOutputs,
+    replaceOn: ["project"],
   },
 } as const satisfies Record<string, PulumiResourceSpec>;
 

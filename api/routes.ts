@@ -7,6 +7,7 @@ import type { ErrorCode } from "./errors";
 import * as Q from "./requests";
 import * as R from "./resources";
 import { sessionRoutes } from "./sessions";
+import * as S from "./sets";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export interface RouteDef {
@@ -36,6 +37,8 @@ export interface RouteDef {
   location?: boolean;
   /** Authenticated by the browser session's cookie (api/sessions.ts), not by a bearer token. */
   session?: boolean;
+  /** A body limit of its own (default 1 MiB): the set endpoints take whole memberships. */
+  bodyLimit?: number;
 }
 
 const org = "/v1/organizations/{org}";
@@ -243,6 +246,33 @@ export const routes = {
     response: R.Member,
     errors: ["forbidden", "member_active", "invitation_quota_exceeded", "precondition_failed"],
   },
+  planMembers: {
+    method: "POST",
+    path: `${org}/members:plan`,
+    summary: "Plan the organization's whole membership: what an apply of the same body would invite, update and remove (writes nothing)",
+    body: S.MemberSetRequest,
+    response: S.MemberSetPlan,
+    bodyLimit: S.SET_BODY_LIMIT,
+    errors: ["forbidden", "too_many_removals"],
+  },
+  applyMembers: {
+    method: "POST",
+    path: `${org}/members:apply`,
+    summary: "Apply the organization's whole membership in one transaction, if it is still at the plan's membership_version (If-Match)",
+    body: S.MemberSetRequest,
+    response: S.MemberSetResult,
+    bodyLimit: S.SET_BODY_LIMIT,
+    errors: [
+      "forbidden",
+      "self_modification",
+      "privilege_escalation",
+      "owner_has_all_permissions",
+      "cannot_remove_owner",
+      "too_many_removals",
+      "invitation_quota_exceeded",
+      "precondition_failed",
+    ],
+  },
   listMemberProjectAccess: {
     method: "GET",
     path: `${member}/project-access`,
@@ -400,6 +430,25 @@ export const routes = {
     summary: "Revoke a grant",
     status: 204,
     errors: ["forbidden", "precondition_failed"],
+  },
+
+  planProjectAccess: {
+    method: "POST",
+    path: `${project}/access:plan`,
+    summary: "Plan the project's whole set of grants: what an apply of the same body would grant, change and revoke (writes nothing)",
+    body: S.AccessSetRequest,
+    response: S.AccessSetPlan,
+    bodyLimit: S.SET_BODY_LIMIT,
+    errors: ["forbidden", "principal_not_in_organization", "account_not_found", "too_many_removals"],
+  },
+  applyProjectAccess: {
+    method: "POST",
+    path: `${project}/access:apply`,
+    summary: "Apply the project's whole set of grants in one transaction, if it is still at the plan's access_version (If-Match)",
+    body: S.AccessSetRequest,
+    response: S.AccessSetResult,
+    bodyLimit: S.SET_BODY_LIMIT,
+    errors: ["forbidden", "principal_not_in_organization", "account_not_found", "too_many_removals", "precondition_failed"],
   },
 
   // Audit

@@ -28,6 +28,10 @@ import { privateTmpdir, startServerProcess, type ServerProcess } from "../test/s
 import { engineStack, programDir, pulumiCli, type EngineStack } from "../test/support/pulumi";
 import { freshPostgresDatabase } from "../test/support/server";
 import { postgresDurability } from "./durability";
+import { setsMode } from "./reconcile-sets";
+
+/** BENCH_MODES: resources (a Member and a ProjectAccess per member), sets (one orgs.Members), or both (the default). */
+const MODES = (process.env.BENCH_MODES ?? "resources,sets").split(",");
 
 /** Sizes above this run without checkpoints only: with them, 10,000 + 10,000 would take hours. */
 const CHECKPOINTS_UP_TO = Number(process.env.BENCH_CHECKPOINTS_UP_TO ?? 1000);
@@ -334,6 +338,8 @@ async function main() {
 
   const rows: string[] = [];
   for (const n of sizes.length ? sizes : [1000]) {
+    if (MODES.includes("sets")) rows.push(...(await setsMode({ client, token, url: server.url, newOrg, measure }, n)));
+    if (!MODES.includes("resources")) continue;
     const floor = await apiFloor(n);
     for (const checkpoints of [false, true]) {
       if (checkpoints && n > CHECKPOINTS_UP_TO) {

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-export type ProviderName = "organization" | "project" | "role" | "team" | "member" | "project-access";
+export type ProviderName = "organization" | "project" | "role" | "team" | "member" | "project-access" | "members-set" | "access-set";
 
 /** What each provider module (provider/<name>.ts) exports, as the shell calls it. */
 export interface ProviderModule {

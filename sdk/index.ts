@@ -6,6 +6,8 @@ export { Project, type ProjectArgs } from "./project";
 export { Role, type RoleArgs } from "./role";
 export { Team, type TeamArgs } from "./team";
 export { Member, type MemberArgs } from "./member";
+export { Members, type MembersArgs, type MembersEntryArgs, type MembersEntry } from "./members-set";
+export { ProjectAccessSet, type ProjectAccessSetArgs, type AccessSetGrantArgs } from "./access-set";
 export { ProjectAccess, type ProjectAccessArgs, type EnvironmentRolesArgs, type EnvironmentRole } from "./project-access";
 
 export type { Permission } from "./types";

@@ -113,8 +113,10 @@ function registerOperation<K extends OperationId>(app: FastifyInstance, operatio
   const handler = handlers[operationId];
   app.route({
     method: route.method,
-    url: route.path.replace(/\{(\w+)\}/g, ":$1"),
+    // A literal colon (members:plan) is written twice in a Fastify path; {name} is a parameter.
+    url: route.path.replace(/:/g, "::").replace(/\{(\w+)\}/g, ":$1"),
     config: { route },
+    ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
     handler: async (req, res) => send(req, res, await runOperation(services, route, handler, req, parseInput<K>(route, req), now())),
   });
 }

@@ -88,6 +88,8 @@ const OPS = {
     get("GET team members", "org", (c) => `${org(c)}/teams/${c.w.teams.default}/members`),
     get("GET roles", "org", (c) => `${org(c)}/roles`),
     get("GET role", "org", (c) => `${org(c)}/roles/${c.w.roles.DEFAULT}`),
+    // A plan that changes nothing reads the membership; one that changes something needs what its apply needs.
+    { name: "POST members:plan (no change)", scope: "org", request: async (c) => ({ method: "POST", url: `${org(c)}/members:plan`, body: { members: [] } }) },
   ],
   editOrg: [
     {
@@ -129,6 +131,11 @@ const OPS = {
     },
     { name: "DELETE invited member (revoke)", scope: "org", request: async (c) => ({ method: "DELETE", url: `${org(c)}/members/${await invitee(c)}` }) },
     { name: "DELETE active member (remove)", scope: "org", request: async (c) => ({ method: "DELETE", url: `${org(c)}/members/${await activeMember(c)}` }) },
+    {
+      name: "POST members:apply (a set inviting one more)",
+      scope: "org",
+      request: async (c) => ({ method: "POST", url: `${org(c)}/members:apply`, body: { members: [{ email: `${fx.uniq("set")}@authz.test` }] } }),
+    },
     {
       name: "POST member invitation (re-send)",
       scope: "org",
@@ -220,6 +227,11 @@ const OPS = {
       return `/v1/projects/${p.id}/environments/${p.environments[1]!.id}`;
     }),
     get("GET project access", "project", async (c) => `/v1/projects/${(await project(c)).id}/access`),
+    {
+      name: "POST project access:plan (no change)",
+      scope: "project",
+      request: async (c) => ({ method: "POST", url: `/v1/projects/${(await project(c)).id}/access:plan`, body: { grants: [] } }),
+    },
     get("GET project access grant", "project", async (c) => {
       const p = await project(c);
       await customRoleGrant(c, p.id);
@@ -238,6 +250,15 @@ const OPS = {
       // PA's own grant is a grant: the delete is refused by the "no grants" rule (§1 Project), past authorization.
       allowedAs: { pa: { status: 409, code: "project_has_access_grants" }, extAdmin: { status: 409, code: "project_has_access_grants" } },
       request: async (c) => ({ method: "DELETE", url: `/v1/projects/${(await project(c)).id}` }),
+    },
+    {
+      name: "POST project access:apply (a set granting one more)",
+      scope: "project",
+      request: async (c) => ({
+        method: "POST",
+        url: `/v1/projects/${(await project(c)).id}/access:apply`,
+        body: { grants: [{ role: c.w.roles.custom, level: "viewer" }] },
+      }),
     },
     {
       name: "PUT project access grant",

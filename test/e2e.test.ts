@@ -4,7 +4,7 @@
 // `pulumi` binary itself — against a real org server on a loopback socket (PGlite, or PostgreSQL
 // when ORGS_TEST_POSTGRES_URL is set), with `orgs:apiUrl` and a secret `orgs:apiToken` in the
 // stack's config. See test/support/pulumi.ts for how programs run here.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { engineStack, programDir, type EngineStack } from "./support/pulumi";
@@ -142,111 +142,7 @@ describe.skipIf(!!missing)(missing ? `examples with the Pulumi CLI — skipped: 
     );
   });
 
-  describe("gitops", () => {
-    let e: EngineStack;
-    let token: string;
-    let org: any;
-    let before: Record<string, unknown>;
-    const api = (method: string, path: string, body?: unknown) => suite.server.call(token, method, path, body);
-    /** What the program must leave as it found it: everything of the organization but its members and grants. */
-    const snapshot = async () => {
-      const o = (await api("GET", `/v1/organizations/${org.id}`)).json;
-      const list = async (path: string) =>
-        (await api("GET", path)).json.items.map((x: Record<string, unknown>) => ({ ...x, version: undefined, updated_at: undefined }));
-      return {
-        org: { ...o, version: undefined, updated_at: undefined, slug: undefined },
-        roles: await list(`/v1/organizations/${org.id}/roles`),
-        teams: (await list(`/v1/organizations/${org.id}/teams`)).map((t: Record<string, unknown>) => ({ ...t, member_count: undefined })),
-        projects: await list(`/v1/organizations/${org.id}/projects`),
-        members: (await list(`/v1/organizations/${org.id}/members`)).map((m: { email: string }) => m.email),
-        grants: [...(await list(`/v1/projects/${org.projects.api}/access`)), ...(await list(`/v1/projects/${org.projects.web}/access`))],
-      };
-    };
-    const membersFile = (slug: string) =>
-      readFileSync(join(__dirname, "..", "examples/gitops/members.yaml"), "utf8")
-        .replace("organization: acme", `organization: ${slug}`)
-        .replace("prj_01quickstartapi", org.projects.api)
-        .replace("prj_01quickstartweb", org.projects.web);
-
-    beforeAll(async () => {
-      // The organization exists before the program, as after the quickstart (or made by hand).
-      token = (await suite.server.signup("owner@gitops-e2e.test")).token;
-      org = (await api("POST", "/v1/organizations", { slug: "acme-gitops", name: "Acme", region: "eu" })).json;
-      for (const name of ["Developer", "Finance"]) await api("POST", `/v1/organizations/${org.id}/roles`, { name });
-      for (const name of ["Platform", "Frontend"]) await api("POST", `/v1/organizations/${org.id}/teams`, { name });
-      org.projects = {};
-      for (const name of ["api", "web"]) org.projects[name] = (await api("POST", `/v1/organizations/${org.id}/projects`, { name })).json.id;
-      before = await snapshot();
-      const dir = programDir("examples/gitops");
-      writeFileSync(join(dir, "members.yaml"), membersFile("acme-gitops"));
-      e = await engineStack(dir, "prod", config(token));
-    }, 2 * MIN);
-
-    it(
-      "previews, applies members.yaml with roles and teams by name, and previews clean",
-      async () => {
-        const preview = await e.stack.preview(e.opts({ diff: true }));
-        expect(preview.changeSummary).toEqual({ create: 7 }); // 3 members, 3 grants, the stack
-        expect(last(e)).toMatch(/roles\s*: \[\s*\[0\]: "Developer"/);
-        const up = await e.stack.up(e.opts());
-        expect(up.summary.resourceChanges).toEqual({ create: 7 });
-        const roles = Object.fromEntries(
-          (await api("GET", `/v1/organizations/${org.id}/roles`)).json.items.map((r: { name: string; id: string }) => [r.name, r.id]),
-        );
-        const dana = (await api("GET", `/v1/organizations/${org.id}/members?email=dana@example.com`)).json.items[0];
-        expect(dana).toMatchObject({ status: "invited", role_ids: [roles.Developer] });
-        expect((await e.stack.preview(e.opts({ expectNoChanges: true }))).changeSummary).toEqual({ same: 7 });
-      },
-      5 * MIN,
-    );
-
-    it(
-      "an organization renamed by hand is no change, whichever slug members.yaml says: nobody is removed",
-      async () => {
-        expect((await api("PATCH", `/v1/organizations/${org.id}`, { slug: "acme-renamed" })).statusCode).toBe(200);
-        expect((await e.stack.preview(e.opts({ expectNoChanges: true, refresh: true }))).changeSummary).toEqual({ same: 7 });
-        writeFileSync(join(e.dir, "members.yaml"), membersFile("acme-renamed"));
-        expect((await e.stack.preview(e.opts({ expectNoChanges: true, refresh: true }))).changeSummary).toEqual({ same: 7 });
-        const up = await e.stack.up(e.opts({ refresh: true }));
-        expect(up.summary.resourceChanges).toEqual({ same: 7 });
-        expect((await api("GET", `/v1/organizations/${org.id}/members`)).json.items).toHaveLength(4);
-      },
-      5 * MIN,
-    );
-
-    it(
-      "catches drift on members and grants, and up puts it back",
-      async () => {
-        const members = (await api("GET", `/v1/organizations/${org.id}/members`)).json.items as { id: string; email: string; role_ids: string[] }[];
-        const erik = members.find((m) => m.email === "erik@example.com")!;
-        const fatima = members.find((m) => m.email === "fatima@example.com")!;
-        const dana = members.find((m) => m.email === "dana@example.com")!;
-        const defaultRole = (await api("GET", `/v1/organizations/${org.id}`)).json.default_role_id;
-        expect((await api("PATCH", `/v1/organizations/${org.id}/members/${erik.id}`, { role_ids: [defaultRole] })).statusCode).toBe(200);
-        expect((await api("PUT", `/v1/projects/${org.projects.api}/access/members/${dana.id}`, { role: "viewer" })).statusCode).toBe(200);
-        expect((await api("DELETE", `/v1/organizations/${org.id}/members/${fatima.id}`)).statusCode).toBe(204);
-        const drift = await e.stack.preview(e.opts({ refresh: true, expectNoChanges: true, diff: true })).catch((err) => err);
-        expect(drift).toBeInstanceOf(Error);
-        expect(last(e)).toMatch(/Member::erik@example.com\][\s\S]*?~ roles\s*: \[\s*~ \[0\]: "DEFAULT" => "Developer"/);
-        expect(last(e)).toMatch(/ProjectAccess::dana@example.com\/api\][\s\S]*?~ level\s*: "viewer" => "admin"/);
-        expect(last(e)).toMatch(/\+ pulumi-nodejs:dynamic\/orgs:Member: \(create\)[\s\S]*?Member::fatima@example.com/);
-        await e.stack.up(e.opts({ refresh: true }));
-        expect((await e.stack.preview(e.opts({ expectNoChanges: true, refresh: true }))).changeSummary).toEqual({ same: 7 });
-      },
-      10 * MIN,
-    );
-
-    it(
-      "refresh and destroy with the `pulumi` binary leave the organization as it was before the program",
-      async () => {
-        expect((await e.cli(["refresh", "--yes"])).code).toBe(0);
-        const destroy = await e.cli(["destroy", "--yes"]);
-        expect(destroy.code, destroy.stdout + destroy.stderr).toBe(0);
-        expect(await snapshot()).toEqual(before);
-      },
-      5 * MIN,
-    );
-  });
+  // examples/gitops (orgs.Members and ProjectAccessSet) runs in test/e2e-sets.test.ts.
 
   describe("drift", () => {
     let e: EngineStack;

@@ -70,6 +70,17 @@ function fakeOutputs(kind: string, name: string, inputs: Record<string, any>): {
       const type = (["member", "role", "team", "account"] as const).find((k) => inputs[k] !== undefined)!;
       return { id: `${inputs.project}/${type}s/${inputs[type]}`, state: { principalType: `${type}s`, principalId: inputs[type], external: false, version: 1 } };
     }
+    case "Members": {
+      const members = Object.fromEntries(
+        Object.entries(inputs.members as Record<string, object>).map(([email, e]) => [
+          email,
+          { ...e, id: `mem_${email.replace(/[^a-z0-9]/gi, "")}`, status: "invited" },
+        ]),
+      );
+      return { id: `${org}/members`, state: { members, organizationId: org, unmanaged: [], membershipVersion: "m1" } };
+    }
+    case "ProjectAccessSet":
+      return { id: `${inputs.project}/access`, state: { organizationId: "org_1", unmanaged: [], accessVersion: "a1" } };
     default:
       throw new Error(`the examples declared an unexpected resource type ${kind} (${name})`);
   }
@@ -198,40 +209,39 @@ describe("quickstart", () => {
 describe("gitops", () => {
   const example = readFileSync(join(ROOT, "examples/gitops/members.yaml"), "utf8");
 
-  it("declares a Member per entry and a ProjectAccess per listed project, each grant after its member", async () => {
+  it("declares one Members keyed by email and one ProjectAccessSet per listed project, after the members", async () => {
     const { resources: rs, exports: out } = await runProgram(() => import("../examples/gitops/index.js"));
     expectValidInputs(rs);
-    expect(ofKind(rs, "Organization")).toEqual([]);
-    expect(
-      ofKind(rs, "Member")
-        .map((m) => m.name)
-        .sort(),
-    ).toEqual(["dana@example.com", "erik@example.com", "fatima@example.com"]);
-    expect(get(rs, "erik@example.com").inputs).toMatchObject({ organization: "acme", adopt: true, roles: ["Developer"], teams: ["Frontend"] });
-    expect(get(rs, "fatima@example.com").inputs).toMatchObject({ permissions: ["billing", "plans"], note: "Welcome! You look after invoices and plans." });
-    expect(
-      ofKind(rs, "ProjectAccess")
-        .map((g) => g.name)
-        .sort(),
-    ).toEqual(["dana@example.com/api", "erik@example.com/api", "erik@example.com/web"]);
-    const grant = get(rs, "erik@example.com/api");
-    expect(grant.inputs).toMatchObject({
+    expect([...rs.keys()].sort()).toEqual(["access/api", "access/web", "members"]);
+    const members = get(rs, "members").inputs;
+    expect(members).toMatchObject({ organization: "acme", prune: true, maxRemovals: 5 });
+    expect(Object.keys(members.members).sort()).toEqual([
+      "alice@example.com",
+      "bob@example.com",
+      "carol@example.com",
+      "dana@example.com",
+      "erik@example.com",
+      "fatima@example.com",
+    ]);
+    expect(members.members["erik@example.com"]).toMatchObject({ roles: ["Developer"], teams: ["Frontend"] });
+    expect(members.members["fatima@example.com"]).toMatchObject({ permissions: ["billing", "plans"], note: "Welcome! You look after invoices and plans." });
+    const api = get(rs, "access/api");
+    expect(api.inputs).toMatchObject({
       project: "prj_01quickstartapi",
-      member: "mem_erikexamplecom",
-      level: "viewer",
-      environmentRoles: { sandbox: "contributor", live: null },
+      prune: true,
+      members: { "dana@example.com": { level: "admin" }, "erik@example.com": { level: "viewer", environmentRoles: { sandbox: "contributor", live: null } } },
     });
-    expect(grant.deps).toContain("erik@example.com");
-    expect(out.members["dana@example.com"]).toBe("mem_danaexamplecom");
+    expect(api.deps).toContain("members");
+    expect(out.memberIds["dana@example.com"]).toBe("mem_danaexamplecom");
   });
 
-  it("reads another file from config, and names members by lowercased email", async () => {
+  it("reads another file from config", async () => {
     const dir = mkdtempSync(join(tmpdir(), "orgs-gitops-"));
     const file = join(dir, "team.yaml");
     writeFileSync(file, "organization: org_123\nmembers:\n  - email: Zoe@Example.com\n");
     const { resources: rs } = await runProgram(() => import("../examples/gitops/index.js"), { membersFile: file });
-    expect([...rs.keys()]).toEqual(["zoe@example.com"]);
-    expect(get(rs, "zoe@example.com").inputs).toMatchObject({ organization: "org_123", email: "Zoe@Example.com", adopt: false });
+    expect([...rs.keys()]).toEqual(["members"]);
+    expect(get(rs, "members").inputs).toMatchObject({ organization: "org_123", members: { "Zoe@Example.com": {} }, prune: false });
   });
 
   it("parses the example file, resolving project names to IDs (roles and teams stay names, for the provider)", () => {

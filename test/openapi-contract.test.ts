@@ -187,6 +187,17 @@ describe("a scenario through every operation", () => {
     await want(200, call(owner, "POST", `${o}/members/${bob.id}/invitation`));
     expect((await want(409, call(owner, "POST", `${o}/members/${invited.id}/invitation`))).json.code).toBe("member_active");
     await want(200, call(owner, "GET", `${o}/members/${invited.id}/project-access`));
+    // The whole membership as a set: a plan, a stale apply, a refusal naming its entry, the apply.
+    const set = { members: [{ email: "alice@contract.test" }, { email: "bob@contract.test" }, { email: "carol@contract.test", team_ids: ["My Team"] }] };
+    const planned = (await want(200, call(owner, "POST", `${o}/members:plan`, set))).json;
+    await want(412, call(owner, "POST", `${o}/members:apply`, set, { "if-match": '"m-stale"' }));
+    expect(
+      (await want(422, call(owner, "POST", `${o}/members:plan`, { members: [{ email: "x@contract.test", role_ids: ["Nope"] }] }))).json.errors[0].field,
+    ).toBe("/members/0/role_ids/0");
+    expect((await want(422, call(owner, "POST", `${o}/members:plan`, { members: set.members.slice(0, 1), prune: true, max_removals: 0 }))).json.code).toBe(
+      "too_many_removals",
+    );
+    await want(200, call(owner, "POST", `${o}/members:apply`, set, { "if-match": `"${planned.membership_version}"` }));
 
     // Projects, environments and grants.
     const project = (await want(201, call(owner, "POST", `${o}/projects`, { name: "Web" }))).json;
@@ -205,6 +216,16 @@ describe("a scenario through every operation", () => {
     await want(200, call(alice, "GET", p));
     await want(200, call(owner, "GET", `${p}/access?principal_type=members`));
     await want(200, call(owner, "GET", grant));
+    const grants = {
+      grants: [
+        { member: "alice@contract.test", level: "admin" },
+        { team: "My Team", level: "viewer" },
+      ],
+    };
+    const accessPlan = (await want(200, call(owner, "POST", `${p}/access:plan`, grants))).json;
+    await want(412, call(owner, "POST", `${p}/access:apply`, grants, { "if-match": '"a-stale"' }));
+    await want(200, call(owner, "POST", `${p}/access:apply`, grants, { "if-match": `"${accessPlan.access_version}"` }));
+    await want(200, call(owner, "POST", `${p}/access:apply`, { grants: grants.grants.slice(0, 1), prune: true }));
     await want(404, call(owner, "GET", `${p}/access/accounts/acct_nope`));
     expect((await want(422, call(owner, "PUT", `${p}/access/teams/team_nope`, { role: "viewer" }))).json.code).toBe("principal_not_in_organization");
     expect((await want(409, call(owner, "DELETE", p))).json.code).toBe("project_has_access_grants");

@@ -8,6 +8,7 @@ import { nearest, synonymsOf } from "../suggest";
 import { accountCommands } from "./account";
 import { auditCommands } from "./audit";
 import { memberCommands } from "./members";
+import { memberSyncCommands } from "./member-sync";
 import { organizationCommands } from "./organization";
 import { accessCommands, projectCommands } from "./projects";
 import { roleCommands, teamCommands } from "./roles-teams";
@@ -60,6 +61,7 @@ const metaCommands: CommandDef[] = [
 export const COMMANDS: CommandDef[] = [
   ...organizationCommands,
   ...memberCommands,
+  ...memberSyncCommands,
   ...projectCommands,
   ...accessCommands,
   ...roleCommands,

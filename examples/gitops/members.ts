@@ -23,6 +23,8 @@ const Entry = z.strictObject({
 const File = z.strictObject({
   organization: z.string().min(1),
   adopt: z.boolean().default(false),
+  prune: z.boolean().default(false),
+  max_removals: z.number().int().min(0).optional(),
   projects: z.record(z.string(), z.string()).default({}),
   members: z.array(Entry),
 });
@@ -48,6 +50,10 @@ export interface MemberEntry {
 export interface MembersFile {
   organization: string;
   adopt: boolean;
+  /** Remove members the file does not list (the owner excepted). */
+  prune: boolean;
+  /** Refuse a run that would remove more members than this. */
+  maxRemovals?: number;
   members: MemberEntry[];
 }
 
@@ -109,7 +115,13 @@ export function parseMembers(text: string, file = "members.yaml"): MembersFile {
     };
   });
   if (problems.length) throw new MembersFileError(file, problems);
-  return { organization: doc.organization, adopt: doc.adopt, members };
+  return {
+    organization: doc.organization,
+    adopt: doc.adopt,
+    prune: doc.prune,
+    ...(doc.max_removals !== undefined ? { maxRemovals: doc.max_removals } : {}),
+    members,
+  };
 }
 
 /** A place in the file as Pulumi writes property paths: members[1].roles[0]. */

@@ -11,6 +11,8 @@ import { projectAccessHandlers } from "./project-access";
 import { tokenHandlers } from "./tokens";
 import { auditHandlers } from "./audit-events";
 import { sessionHandlers } from "./sessions";
+import { memberSetHandlers } from "./member-sets";
+import { accessSetHandlers } from "./access-sets";
 
 export const handlers: Handlers = {
   ...accountHandlers,
@@ -24,4 +26,6 @@ export const handlers: Handlers = {
   ...tokenHandlers,
   ...auditHandlers,
   ...sessionHandlers,
+  ...memberSetHandlers,
+  ...accessSetHandlers,
 };

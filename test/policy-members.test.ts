@@ -35,14 +35,19 @@ describe.skipIf(!!suite.missing)(suite.missing ? `policy on Members — skipped:
     expect(typeof Members).toBe("function");
     const dir = policyProject("policy-members", {
       "index.js": PROGRAM,
-      "policy-config.json": JSON.stringify({ "max-admins": { maxAdmins: 1 }, "allowed-email-domains": { domains: ["acme.example"] }, "no-external-admins": { domains: ["acme.example"] } }),
+      "policy-config.json": JSON.stringify({
+        "max-admins": { maxAdmins: 1 },
+        "allowed-email-domains": { domains: ["acme.example"] },
+        "no-external-admins": { domains: ["acme.example"] },
+      }),
     });
     pulumi = pulumiIn("dir" in cli ? cli.dir : "", dir);
     const { token } = await suite.server.signup("owner@policy-members.test");
     await policyStack(pulumi, "breaking", suite.url, token, { "policy-members:case": "breaking", "policy-members:slug": "policy-members-b" });
     await policyStack(pulumi, "clean", suite.url, token, { "policy-members:case": "clean", "policy-members:slug": "policy-members-c" });
   }, 5 * MIN);
-  const preview = (stack: string) => pulumi("preview", "--stack", stack, "--policy-pack", "node_modules/orgs/policy", "--policy-pack-config", "policy-config.json");
+  const preview = (stack: string) =>
+    pulumi("preview", "--stack", stack, "--policy-pack", "node_modules/orgs/policy", "--policy-pack-config", "policy-config.json");
 
   it(
     "fails on prune without maxRemovals and on the set's entries, naming each entry",
@@ -52,13 +57,20 @@ describe.skipIf(!!suite.missing)(suite.missing ? `policy on Members — skipped:
       const found = violations(r.stdout);
       const T = "pulumi-nodejs:dynamic/orgs:Members: people";
       expect(found.map((v) => `${v.rule} ${v.resource}`).sort()).toEqual(
-        [`allowed-email-domains ${T}`, "max-admins pulumi-nodejs:dynamic/orgs:Organization: acme", `no-external-admins ${T}`, `no-prune-without-guard ${T}`].sort(),
+        [
+          `allowed-email-domains ${T}`,
+          "max-admins pulumi-nodejs:dynamic/orgs:Organization: acme",
+          `no-external-admins ${T}`,
+          `no-prune-without-guard ${T}`,
+        ].sort(),
       );
       const message = (rule: string) => found.find((v) => v.rule === rule)!.message;
       expect(message("no-prune-without-guard")).toMatch(/^Members "people": prune is true and maxRemovals is not set.*Fix: set maxRemovals/);
       expect(message("allowed-email-domains")).toMatch(/^Members "people": members\["eve@gmail.test"\] is not in an allowed domain/);
       expect(message("no-external-admins")).toMatch(/^Members "people": members\["eve@gmail.test"\]\.roles holds the ADMIN role/);
-      expect(message("max-admins")).toMatch(/has 2 members with the ADMIN role, more than maxAdmins \(1\): Members "people" members\["ann@acme.example"\]\.roles, Members "people" members\["eve@gmail.test"\]\.roles/);
+      expect(message("max-admins")).toMatch(
+        /has 2 members with the ADMIN role, more than maxAdmins \(1\): Members "people" members\["ann@acme.example"\]\.roles, Members "people" members\["eve@gmail.test"\]\.roles/,
+      );
     },
     5 * MIN,
   );

@@ -1,0 +1,150 @@
+// The SQL of the set endpoints: each reads or writes a whole set in one statement, with the rows
+// passed as one JSON array (jsonb_to_recordset), whatever the set's size. What is written is what
+// the per-member and per-grant handlers write, row for row, and one audit event per change.
+import type { Ctx } from "../context";
+import { newId } from "../domain/ids";
+import { MEMBER_COLUMNS, MEMBER_FROM, QUOTA_WINDOW_MS, type MemberRow, type RoleRef } from "../domain/members";
+import type { AuditInput } from "../domain/audit";
+import type { SetState } from "../domain/member-sets";
+import type { Mail } from "../mailer";
+import type { Queryable } from "./db";
+
+type AuditCtx = Pick<Ctx, "q" | "caller" | "ip" | "userAgent" | "requestId" | "now">;
+
+/** The organization's members, roles and teams; the members locked for update when asked (an apply). */
+export async function loadMemberSet(q: Queryable, orgId: string, lock: boolean): Promise<SetState> {
+  if (lock) await q.query("SELECT 1 FROM members WHERE organization_id = $1 FOR UPDATE", [orgId]);
+  const members = await q.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.organization_id = $1 ORDER BY m.email_normalized`, [orgId]);
+  const roles = await q.query<RoleRef>("SELECT id, builtin, permissions, name FROM roles WHERE organization_id = $1", [orgId]);
+  const teams = await q.query<{ id: string; name: string }>("SELECT id, name FROM teams WHERE organization_id = $1", [orgId]);
+  return { members, roles, teams };
+}
+
+/** Invitations the organization may still send in the quota's 24-hour window. */
+export async function invitationQuotaLeft(ctx: Pick<Ctx, "q" | "now" | "config">, orgId: string): Promise<number> {
+  const since = new Date(ctx.now.getTime() - QUOTA_WINDOW_MS);
+  const [row] = await ctx.q.query<{ sent: number }>(
+    "SELECT coalesce(sum(sent), 0)::int AS sent FROM invitation_sends WHERE organization_id = $1 AND minute > $2",
+    [orgId, since],
+  );
+  return Math.max(0, ctx.config.invitationQuota - row!.sent);
+}
+
+/** Counts `n` invitations in this minute's quota row (locked until commit, as countInvitation does); answers the total in the window. */
+export async function countInvitations(ctx: Pick<Ctx, "q" | "now">, orgId: string, n: number): Promise<number> {
+  const since = new Date(ctx.now.getTime() - QUOTA_WINDOW_MS);
+  const [row] = await ctx.q.query<{ sent: number }>(
+    `WITH bump AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent) VALUES ($1, date_trunc('minute', $2::timestamptz), $4)
+                   ON CONFLICT (organization_id, minute) DO UPDATE SET sent = s.sent + $4 RETURNING minute, sent)
+     SELECT (b.sent + coalesce(sum(s.sent), 0))::int AS sent
+       FROM bump b LEFT JOIN invitation_sends s ON s.organization_id = $1 AND s.minute > $3 AND s.minute <> b.minute
+      GROUP BY b.sent`,
+    [orgId, ctx.now, since, n],
+  );
+  return row!.sent;
+}
+
+export interface NewMember {
+  id: string;
+  email: string;
+  permissions: string[];
+  hash: string;
+  note: string | null;
+  role_ids: string[];
+  team_ids: string[];
+}
+
+/** Inserts the invitations with their roles and teams; answers the IDs inserted (an email invited meanwhile is left out). */
+export async function insertMembers(ctx: Pick<Ctx, "q" | "now" | "caller">, orgId: string, expiresAt: Date, rows: NewMember[]): Promise<string[]> {
+  if (!rows.length) return [];
+  const inserted = await ctx.q.query<{ id: string }>(
+    `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id text, email text, permissions text[], hash text, note text, role_ids text[], team_ids text[])),
+       m AS (
+         INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at,
+                              invited_by_account_id, invitation_note, invitation_sent_count, created_at)
+         SELECT v.id, $2, v.email, lower(v.email), v.permissions, v.hash, $3, $4, v.note, 1, $5 FROM v
+         ON CONFLICT (organization_id, email_normalized) DO NOTHING RETURNING id),
+       r AS (INSERT INTO member_roles (member_id, role_id) SELECT v.id, unnest(v.role_ids) FROM v JOIN m ON m.id = v.id ON CONFLICT DO NOTHING),
+       t AS (INSERT INTO team_members (team_id, member_id, created_at) SELECT unnest(v.team_ids), v.id, $5 FROM v JOIN m ON m.id = v.id ON CONFLICT DO NOTHING)
+     SELECT id FROM m`,
+    [JSON.stringify(rows), orgId, expiresAt, ctx.caller!.accountId, ctx.now],
+  );
+  return inserted.map((r) => r.id);
+}
+
+export interface MemberChange {
+  id: string;
+  role_ids?: string[];
+  team_ids?: string[];
+  permissions?: string[];
+}
+
+/** Replaces the roles, teams and permissions each change names, and moves each member's version. */
+export async function updateMembers(ctx: Pick<Ctx, "q" | "now">, rows: MemberChange[]): Promise<void> {
+  if (!rows.length) return;
+  const roles = JSON.stringify(rows.filter((r) => r.role_ids).map((r) => ({ id: r.id, ids: r.role_ids })));
+  const teams = JSON.stringify(rows.filter((r) => r.team_ids).map((r) => ({ id: r.id, ids: r.team_ids })));
+  const SET = "jsonb_to_recordset($1::jsonb) AS v(id text, ids text[])";
+  await ctx.q.query(`DELETE FROM member_roles x USING ${SET} WHERE x.member_id = v.id AND NOT (x.role_id = ANY(v.ids))`, [roles]);
+  await ctx.q.query(`INSERT INTO member_roles (member_id, role_id) SELECT v.id, unnest(v.ids) FROM ${SET} ON CONFLICT DO NOTHING`, [roles]);
+  await ctx.q.query(`DELETE FROM team_members x USING ${SET} WHERE x.member_id = v.id AND NOT (x.team_id = ANY(v.ids))`, [teams]);
+  await ctx.q.query(`INSERT INTO team_members (team_id, member_id, created_at) SELECT unnest(v.ids), v.id, $2 FROM ${SET} ON CONFLICT DO NOTHING`, [
+    teams,
+    ctx.now,
+  ]);
+  await ctx.q.query(
+    `UPDATE members m SET version = m.version + 1, permissions = coalesce(v.permissions, m.permissions)
+       FROM jsonb_to_recordset($1::jsonb) AS v(id text, permissions text[]) WHERE m.id = v.id`,
+    [JSON.stringify(rows.map((r) => ({ id: r.id, permissions: r.permissions ?? null })))],
+  );
+}
+
+/** Removes the members and their direct project grants; answers the grants removed (for their audit events). */
+export async function deleteMembers(q: Queryable, orgId: string, ids: string[]): Promise<{ project_id: string; principal_id: string; role: string }[]> {
+  if (!ids.length) return [];
+  const grants = await q.query<{ project_id: string; principal_id: string; role: string }>(
+    `DELETE FROM project_access g USING projects p
+      WHERE p.id = g.project_id AND p.organization_id = $1 AND g.principal_type = 'members' AND g.principal_id = ANY($2)
+      RETURNING g.project_id, g.principal_id, g.role`,
+    [orgId, ids],
+  );
+  await q.query("DELETE FROM members WHERE organization_id = $1 AND id = ANY($2)", [orgId, ids]);
+  return grants;
+}
+
+/** Outbox rows for the invitation mail (the outbox mailer's rows, in one statement). */
+export async function insertOutbox(q: Queryable, mails: Mail[]): Promise<void> {
+  if (!mails.length) return;
+  await q.query(
+    `INSERT INTO outbox (id, organization_id, to_address, subject, text, invitation_token)
+     SELECT v.id, v.org, v.to_address, v.subject, v.text, v.token FROM jsonb_to_recordset($1::jsonb) AS v(id text, org text, to_address text, subject text, text text, token text)`,
+    [
+      JSON.stringify(
+        mails.map((m) => ({ id: newId("msg"), org: m.organizationId, to_address: m.to, subject: m.subject, text: m.text, token: m.invitationToken ?? null })),
+      ),
+    ],
+  );
+}
+
+/** One audit event per change, as domain/audit.ts writes them, in one statement. */
+export async function auditMany(ctx: AuditCtx, events: AuditInput[]): Promise<void> {
+  if (!events.length) return;
+  const c = ctx.caller;
+  const actor = c
+    ? { type: c.tokenId ? "token" : "account", account_id: c.accountId, email: c.email, token_id: c.tokenId }
+    : { type: "system", account_id: null, email: null, token_id: null };
+  const rows = events.map((e) => ({
+    id: newId("evt", ctx.now.getTime()),
+    org: e.organizationId,
+    action: e.action,
+    target: { type: e.target.type, id: e.target.id, display_name: e.target.display_name ?? null },
+    project_id: e.projectId ?? null,
+    changes: e.changes && Object.keys(e.changes).length ? e.changes : null,
+  }));
+  await ctx.q.query(
+    `INSERT INTO audit_events (id, organization_id, occurred_at, action, actor, source_ip, user_agent, request_id, target, project_id, changes)
+     SELECT v.id, v.org, $2, v.action, $3, $4, $5, $6, v.target, v.project_id, v.changes
+       FROM jsonb_to_recordset($1::jsonb) AS v(id text, org text, action text, target jsonb, project_id text, changes jsonb)`,
+    [JSON.stringify(rows), ctx.now, JSON.stringify(actor), ctx.ip, ctx.userAgent, ctx.requestId],
+  );
+}

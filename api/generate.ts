@@ -114,9 +114,15 @@ class TypeRegistry {
       spec.items = this.property(name, s.items, `${where}[]`).spec;
       delete spec.items.description;
     } else if (s.type === "object" && s.properties) {
-      const token = `${PACKAGE}:index:${pascal(name)}`;
+      // A map's entries are named for their resource and map (MembersMembersEntry): a bare
+      // "members" would name several shapes, and "Members" is a resource of its own. An output
+      // entry that differs from the input's (more fields) is its …Output.
+      const [resource, io] = where.split(" ");
+      const token = `${PACKAGE}:index:${where.endsWith("{}") ? `${resource}${pascal(name)}Entry` : pascal(name)}`;
       const object = this.object(s, `${where}`);
-      spec.$ref = this.define(token, { type: "object", ...(s.description ? { description: s.description } : {}), ...object });
+      const type = { type: "object", ...(s.description ? { description: s.description } : {}), ...object };
+      const taken = this.types[token] !== undefined && JSON.stringify(this.types[token]) !== JSON.stringify(type);
+      spec.$ref = this.define(taken && io?.startsWith("outputs") ? `${token}Output` : token, type);
     } else if (s.type === "object") {
       spec.type = "object";
       const values = typeof s.additionalProperties === "object" ? s.additionalProperties : { type: "string" };

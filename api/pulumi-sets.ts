@@ -63,22 +63,27 @@ export const MembersInputs = z.strictObject({
 export const MembersOutputs = z.object({
   ...MembersInputs.shape,
   members: z
-    .record(z.string(), MembersEntryInputs.extend({ id: MemberId.describe("The member's ID (mem_…)."), status: MemberStatus }))
+    .record(
+      z.string(),
+      MembersEntryInputs.extend({ id: MemberId.describe("The member's ID (mem_…)."), status: MemberStatus.describe("invited, active or expired.") }),
+    )
     .describe("Each member as declared, with its ID and status; after a refresh, every member the server holds (the owner only when declared)."),
   organizationId: z.string().describe("ID of the organization (org_…)."),
   unmanaged: z.array(z.string()).describe("Emails of the members the server holds and the map does not list (never the owner)."),
   membershipVersion: z.string().describe("The version of the membership the last apply or refresh saw."),
 });
 
-const EnvRoles = z
+// A grant's per-environment roles, the same type in ProjectAccess and ProjectAccessSet.
+export const EnvironmentRolesInput = z
   .strictObject({
-    sandbox: z.enum(ENVIRONMENT_ROLES).nullable().optional(),
-    live: z.enum(ENVIRONMENT_ROLES).nullable().optional(),
+    sandbox: z.enum(ENVIRONMENT_ROLES).nullable().optional().describe("Role in the sandbox environment: admin, contributor, viewer, or null for none."),
+    live: z.enum(ENVIRONMENT_ROLES).nullable().optional().describe("Role in the live environment: admin, contributor, viewer, or null for none."),
   })
-  .describe("Per-environment roles (admin, contributor, viewer or null); the default derives from level.");
+  .describe("Per-environment roles (admin, contributor, viewer or null); default derives from level.");
+
 const Grant = z.strictObject({
   level: z.enum(PROJECT_ROLES).describe("admin or viewer."),
-  environmentRoles: EnvRoles.optional(),
+  environmentRoles: EnvironmentRolesInput.optional(),
 });
 const byName = z.record(z.string(), Grant);
 

@@ -5,9 +5,11 @@
 // generated from them, and the SDK's hand-written Args types are checked against them by a test.
 import { z } from "zod";
 import { AccountId, Email, MemberId, Name, OrgId, Permission, ProjectId, Region, RoleId, Slug, TeamId, uniqueSet } from "./common";
-import { ENVIRONMENT_ROLES, MemberStatus, PROJECT_ROLES } from "./resources";
+import { MemberStatus, PROJECT_ROLES } from "./resources";
 import * as Q from "./requests";
-import { MembersInputs, MembersOutputs, ProjectAccessSetInputs, ProjectAccessSetOutputs } from "./pulumi-sets";
+import { EnvironmentRolesInput, MembersInputs, MembersOutputs, ProjectAccessSetInputs, ProjectAccessSetOutputs } from "./pulumi-sets";
+
+export { EnvironmentRolesInput };
 
 /**
  * A string that is either an ID (when it has the ID's prefix, checked as one) or another form
@@ -168,13 +170,6 @@ export const MemberOutputs = z.object({
   isOwner: z.boolean().describe("True for the organization's owner."),
   version: ServerVersion,
 });
-
-export const EnvironmentRolesInput = z
-  .strictObject({
-    sandbox: z.enum(ENVIRONMENT_ROLES).nullable().optional().describe("Role in the sandbox environment: admin, contributor, viewer, or null for none."),
-    live: z.enum(ENVIRONMENT_ROLES).nullable().optional().describe("Role in the live environment: admin, contributor, viewer, or null for none."),
-  })
-  .describe("Per-environment roles (admin, contributor, viewer or null); default derives from level.");
 
 const PRINCIPAL_INPUTS = ["member", "role", "team", "account"] as const;
 export const ProjectAccessInputs = z

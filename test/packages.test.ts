@@ -80,10 +80,12 @@ describe("three packages, one version", () => {
     for (const name of Object.keys(tarballs)) expect(tarballs[name]).toMatch(new RegExp(`${name}-${root.version}\\.tgz$`));
 
     const dirs = (name: string) => [...new Set(packed[name]!.filter((p) => p.startsWith("dist/")).map((p) => p.split("/")[1]))].sort();
-    expect(dirs("orgs")).toEqual(["api", "client", "provider", "sdk"]);
+    expect(dirs("orgs")).toEqual(["api", "client", "policy", "provider", "sdk"]);
     expect(dirs("orgs-server")).toEqual(["api", "server"]);
     expect(dirs("orgs-cli")).toEqual(["api", "cli", "client"]);
     expect(packed["orgs-server"]).toContain("dist/server/store/migrations/001_init.sql");
+    expect(packed["orgs-server"]).toContain("dist/server/admin/public/index.html");
+    expect(packed["orgs"]).toEqual(expect.arrayContaining(["policy/PulumiPolicy.yaml", "policy/index.js"]));
     for (const files of Object.values(packed)) for (const f of files) expect(f).not.toMatch(/\.test\.|\.map$/);
   });
 
@@ -95,7 +97,7 @@ describe("three packages, one version", () => {
     expect(Object.keys(manifest(join(ROOT, "packages", "orgs-server")).dependencies)).toEqual(
       expect.arrayContaining(["fastify", "@electric-sql/pglite", "pg"]),
     );
-    expect(Object.keys(manifest(join(ROOT, "packages", "orgs-cli")).dependencies).sort()).toEqual(["undici", "zod"]);
+    expect(Object.keys(manifest(join(ROOT, "packages", "orgs-cli")).dependencies).sort()).toEqual(["undici", "yaml", "zod"]);
   });
 });
 

@@ -37,7 +37,7 @@ describe("Node versions", () => {
       process.stdout.write(Object.keys(sdk).sort().join(","));
     `,
       ]);
-      expect(loaded.stdout).toBe("Member,Organization,Project,ProjectAccess,Role,Team");
+      expect(loaded.stdout).toBe("Member,Members,Organization,Project,ProjectAccess,ProjectAccessSet,Role,Team");
     },
     5 * 60_000,
   );

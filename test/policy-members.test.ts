@@ -1,9 +1,11 @@
 // no-prune-without-guard, and max-admins, allowed-email-domains and no-external-admins on the
 // entries of an orgs.Members set (issue 20), under the real CLI as test/policy.test.ts runs the
-// pack. Pending until orgs.Members is merged: rename this file to test/policy-members.test.ts then.
+// pack.
 import { beforeAll, describe, expect, it } from "vitest";
-import { Members } from "../sdk";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import { engineSuite } from "./support/e2e";
+import { ROOT } from "./support/process";
 import { pulumiCli } from "./support/pulumi";
 import { policyProject, policyStack, pulumiIn, violations, type PulumiInDir } from "./support/policy";
 
@@ -32,7 +34,7 @@ describe.skipIf(!!suite.missing)(suite.missing ? `policy on Members — skipped:
   let pulumi: PulumiInDir;
   beforeAll(async () => {
     // The SDK's class is the one the rules look for (pulumi-nodejs:dynamic/orgs:Members).
-    expect(typeof Members).toBe("function");
+    expect(typeof createRequire(join(ROOT, "package.json"))("./dist/sdk/index.js").Members).toBe("function");
     const dir = policyProject("policy-members", {
       "index.js": PROGRAM,
       "policy-config.json": JSON.stringify({

@@ -72,10 +72,9 @@ async function measure(engine: string, op: string, clients: number, one: (worker
 let seq = 0;
 const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}${randomBytes(2).toString("hex")}`;
 
-async function benchServer(engine: string, env: Record<string, string>): Promise<{ orgId: string; ownerAccountId: string }> {
-  const server = await startServerProcess({ env: { ORGS_INVITATION_QUOTA: "100000000", ...env } });
-  const pool = new Pool(server.url, { connections: Math.max(...CLIENTS), pipelining: 1 });
-  const call = async (method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
+/** One JSON request through `pool`: its status, ETag and parsed body (shared by the one-server and cluster cells). */
+function callerOf(pool: Pool) {
+  return async (method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
     const r = await pool.request({
       method: method as "GET",
       path,
@@ -85,6 +84,12 @@ async function benchServer(engine: string, env: Record<string, string>): Promise
     const text = await r.body.text();
     return { status: r.statusCode, etag: r.headers.etag as string | undefined, json: text ? JSON.parse(text) : undefined };
   };
+}
+
+async function benchServer(engine: string, env: Record<string, string>): Promise<{ orgId: string; ownerAccountId: string }> {
+  const server = await startServerProcess({ env: { ORGS_INVITATION_QUOTA: "100000000", ...env } });
+  const pool = new Pool(server.url, { connections: Math.max(...CLIENTS), pipelining: 1 });
+  const call = callerOf(pool);
   try {
     const signup = await call("POST", "/v1/accounts", null, { email: `bench-${uniq()}@bench.test`, name: "Bench" });
     const token: string = signup.json.token.token;
@@ -338,16 +343,8 @@ async function benchCluster(url: string): Promise<void> {
       Array.from({ length: n }, () => startServerProcess({ env: { DATABASE_URL: url, ORGS_INVITATION_QUOTA: "100000000", ORGS_RATE_LIMIT: "1000000" } })),
     );
     const pools = servers.map((x) => new Pool(x.url, { connections: clients, pipelining: 1 }));
-    const call = async (i: number, method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
-      const r = await pools[i % n]!.request({
-        method: method as "GET",
-        path,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await r.body.text();
-      return { status: r.statusCode, etag: r.headers.etag as string | undefined, json: text ? JSON.parse(text) : undefined };
-    };
+    const callers = pools.map(callerOf);
+    const call = (i: number, ...args: Parameters<ReturnType<typeof callerOf>>) => callers[i % n]!(...args);
     try {
       const signup = await call(0, "POST", "/v1/accounts", null, { email: `cluster-${uniq()}@bench.test`, name: "Bench" });
       const token: string = signup.json.token.token;

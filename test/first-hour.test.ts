@@ -2,17 +2,15 @@
 // step, from the package npm packs to `pulumi up` with the real CLI. The files of the program are
 // the README's own (each code block after a `<!-- file: name -->` marker), so the README cannot
 // drift from what works.
-import { execFile } from "node:child_process";
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "./support/process";
+import { npm, sh } from "./support/sh";
 import { pulumiCli } from "./support/pulumi";
 import { startTestServer, type TestServer } from "./support/server";
 
-const run = promisify(execFile);
 const MIN = 60_000;
 const versionOf = (pkg: string) => JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")).version as string;
 /** Versions this checkout uses, so the installs below come from npm's cache once it has them. */
@@ -25,16 +23,6 @@ function readmeFiles(): Record<string, string> {
   for (const m of readme.matchAll(/<!-- file: (\S+) -->\n```\w*\n([\s\S]*?)```/g)) files[m[1]!] = m[2]!;
   return files;
 }
-
-async function sh(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  try {
-    return await run(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
-  } catch (e) {
-    const x = e as Error & { stdout?: string; stderr?: string };
-    throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${x.stdout ?? ""}\n${x.stderr ?? ""}`, { cause: e });
-  }
-}
-const npm = (args: string[], cwd: string) => sh("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], cwd);
 
 /** Every installed copy of @pulumi/pulumi under a program's node_modules. */
 function copiesOfPulumi(dir: string): string[] {

@@ -5,30 +5,19 @@
 // program gets one @pulumi/pulumi and none of the server's libraries, the serialized provider's
 // `require` of the installed module resolves where the dynamic-provider host evaluates it, and
 // the two binaries run from their own installs.
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "./support/process";
+import { npm, sh } from "./support/sh";
 
-const run = promisify(execFile);
 const MIN = 60_000;
 const PULUMI = JSON.parse(readFileSync(join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version as string;
 const WORKSPACES = ["orgs-server", "orgs-cli"];
 /** What only the server runs: a program's node_modules holds none of it. */
 const SERVER_ONLY = ["fastify", "@electric-sql/pglite", "pg", "nodemailer", "yaml", "pino", "@fastify/ajv-compiler"];
 
-async function sh(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  try {
-    return await run(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
-  } catch (e) {
-    const x = e as Error & { stdout?: string; stderr?: string };
-    throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${x.stdout ?? ""}\n${x.stderr ?? ""}`, { cause: e });
-  }
-}
-const npm = (args: string[], cwd: string) => sh("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], cwd);
 const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
 
 /** Every package installed under `dir`'s node_modules, by name (nested copies included). */

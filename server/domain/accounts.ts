@@ -1,7 +1,7 @@
 // Accounts and their API tokens.
 import type { Queryable } from "../store/db";
-import { hashToken } from "../http/auth";
-import { newId, newSecret } from "./ids";
+import { insertToken, type TokenRow } from "../store/tokens";
+import { hashToken, newId, newSecret } from "./ids";
 import { iso } from "./rows";
 
 export const TOKEN_PREFIX = "omt";
@@ -22,16 +22,6 @@ export const toAccount = (r: AccountRow) => ({
   created_at: iso(r.created_at)!,
 });
 
-export interface TokenRow {
-  id: string;
-  name: string;
-  organization_ids: string[] | null;
-  expires_at: Date;
-  last4: string;
-  created_at: Date;
-  last_used_at: Date | null;
-}
-
 export const toToken = (r: TokenRow) => ({
   id: r.id,
   name: r.name,
@@ -50,13 +40,20 @@ export async function issueToken(
   now: Date,
 ) {
   const secret = t.secret ?? newSecret(TOKEN_PREFIX);
-  const id = newId("tok");
-  const [row] = await q.query<TokenRow>(
-    `INSERT INTO api_tokens (id, account_id, name, token_hash, last4, organization_ids, expires_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, name, organization_ids, expires_at, last4, created_at, last_used_at`,
-    [id, accountId, t.name, hashToken(secret), secret.slice(-4), t.organizationIds ?? null, t.expiresAt, now],
+  const row = await insertToken(
+    q,
+    {
+      id: newId("tok"),
+      accountId,
+      name: t.name,
+      hash: hashToken(secret),
+      last4: secret.slice(-4),
+      organizationIds: t.organizationIds ?? null,
+      expiresAt: t.expiresAt,
+    },
+    now,
   );
-  return { ...toToken(row!), token: secret };
+  return { ...toToken(row), token: secret };
 }
 
 export async function createAccountRow(q: Queryable, a: { email: string; name: string; isOperator?: boolean }, now: Date): Promise<AccountRow> {

@@ -9,8 +9,7 @@ import { fail, invalid } from "../errors";
 import type { Queryable } from "../store/db";
 import { HOLDS_ADMIN_ROLE_OF_M, ROLE_PERMISSIONS_OF_M } from "../store/permissions";
 import type { OrgAccess } from "./access";
-import { newSecret } from "./ids";
-import { hashToken } from "../http/auth";
+import { hashToken, newSecret } from "./ids";
 import { iso } from "./rows";
 
 export interface MemberRow {

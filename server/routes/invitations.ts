@@ -6,7 +6,7 @@ import { MEMBER_COLUMNS, MEMBER_FROM, loadMember, memberStatus, toMember, type M
 import { iso } from "../domain/rows";
 import { fail } from "../errors";
 import { requireUnrestrictedToken } from "../domain/access";
-import { hashToken } from "../http/auth";
+import { hashToken } from "../domain/ids";
 import { updateVersioned } from "../store/versioned";
 
 export const invitationHandlers = {

@@ -1,6 +1,7 @@
 // Self-service: the caller's API tokens and TOTP two-factor authentication.
 import type { Handlers } from "../context";
-import { issueToken, toAccount, toToken, type AccountRow, type TokenRow } from "../domain/accounts";
+import { issueToken, toAccount, toToken, type AccountRow } from "../domain/accounts";
+import { deleteToken, selectTokenPage } from "../store/tokens";
 import { decodeCursor, pageOf } from "../http/pages";
 import { newTotpSecret, otpauthUrl, verifyTotp } from "../domain/totp";
 import { fail, invalid } from "../errors";
@@ -8,22 +9,12 @@ import { requireUnrestrictedToken } from "../domain/access";
 import { reply } from "../http/reply";
 
 const YEAR_MS = 366 * 24 * 3600 * 1000;
-const TOKEN_COLUMNS = "id, name, organization_ids, expires_at, last4, created_at, last_used_at";
-/**
- * SQL: the token row is one the caller's token may see and revoke (`scope`: the parameter with the
- * caller's token's organizations): any, for an unrestricted token; for a restricted one, only tokens restricted to
- * some of its own organizations (those it could have created), so it neither lists the account's
- * other organizations nor revokes the account's broader tokens.
- */
-const withinScope = (scope: string) => `(${scope}::text[] IS NULL OR (organization_ids IS NOT NULL AND organization_ids <@ ${scope}::text[]))`;
 
 export const tokenHandlers = {
   async listTokens(ctx) {
     const limit = ctx.query.limit ?? 30;
-    const rows = await ctx.q.query<TokenRow>(
-      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE account_id = $1 AND ($2::text IS NULL OR id > $2) AND ${withinScope("$4")} ORDER BY id LIMIT $3`,
-      [ctx.caller.accountId, decodeCursor(ctx.query.cursor), limit + 1, ctx.caller.tokenOrgIds],
-    );
+    // A restricted token sees only tokens restricted within its organizations (store/tokens.ts).
+    const rows = await selectTokenPage(ctx.q, ctx.caller.accountId, ctx.caller.tokenOrgIds, decodeCursor(ctx.query.cursor), limit + 1);
     return pageOf(rows, limit, (r) => r.id, toToken);
   },
 
@@ -56,12 +47,7 @@ export const tokenHandlers = {
   },
 
   async deleteToken(ctx) {
-    const gone = await ctx.q.query(`DELETE FROM api_tokens WHERE id = $1 AND account_id = $2 AND ${withinScope("$3")} RETURNING id`, [
-      ctx.params.token_id,
-      ctx.caller.accountId,
-      ctx.caller.tokenOrgIds,
-    ]);
-    if (!gone.length) {
+    if (!(await deleteToken(ctx.q, ctx.caller.accountId, ctx.params.token_id, ctx.caller.tokenOrgIds))) {
       fail(
         "not_found",
         ctx.caller.tokenOrgIds

@@ -1,18 +1,13 @@
 // Accounts and their API tokens.
 import type { Queryable } from "../store/db";
+import { insertAccount, type AccountRow } from "../store/accounts";
 import { insertToken, type TokenRow } from "../store/tokens";
 import { hashToken, newId, newSecret } from "./ids";
 import { iso } from "./rows";
 
 export const TOKEN_PREFIX = "omt";
 
-export interface AccountRow {
-  id: string;
-  email: string;
-  name: string;
-  totp_secret: string | null;
-  created_at: Date;
-}
+export type { AccountRow };
 
 export const toAccount = (r: AccountRow) => ({
   id: r.id,
@@ -56,11 +51,7 @@ export async function issueToken(
   return { ...toToken(row), token: secret };
 }
 
+/** A new account; none when the email has one already. */
 export async function createAccountRow(q: Queryable, a: { email: string; name: string; isOperator?: boolean }, now: Date): Promise<AccountRow> {
-  const [row] = await q.query<AccountRow>(
-    `INSERT INTO accounts (id, email, email_normalized, name, is_operator, created_at) VALUES ($1, $2, lower($2), $3, $4, $5)
-     ON CONFLICT (email_normalized) DO NOTHING RETURNING id, email, name, totp_secret, created_at`,
-    [newId("acct"), a.email, a.name, a.isOperator ?? false, now],
-  );
-  return row!;
+  return (await insertAccount(q, { id: newId("acct"), email: a.email, name: a.name, isOperator: a.isOperator ?? false }, now))!;
 }

@@ -6,7 +6,8 @@ import { audit, diffFields } from "../domain/audit";
 import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
-import { findMember, mayActOn, MEMBER_COLUMNS, MEMBER_FROM, type MemberRow } from "../domain/members";
+import { mayActOn } from "../domain/members";
+import { MEMBER_COLUMNS, MEMBER_FROM, selectMember, type MemberRow } from "../store/members";
 import { HOLDS_ADMIN_ROLE_OF_M } from "../store/permissions";
 import { revokeGrantsOf } from "../domain/projects";
 import { TEAM_COLUMNS, checkNameFree, loadTeam, toTeam, toTeamMembership, type TeamMembershipRow, type TeamRow } from "../domain/roles-teams";
@@ -126,7 +127,7 @@ export const teamHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     const t = await loadTeam(ctx.q, a.org.id, ctx.params.team_id, true);
     await mayManageMembers(ctx.q, a, t.id);
-    const m = await findMember(ctx.q, a.org.id, ctx.params.member_id, true);
+    const m = await selectMember(ctx.q, a.org.id, ctx.params.member_id, true);
     if (!m) return invalid("/member_id", `${ctx.params.member_id} is not a member of ${a.org.slug}: invite them first`, "not_an_organization_member");
     // Joining a team is a change of the member's teams: the owner's are the owner's, an admin's are for admins.
     mayActOn(a, m, ctx.caller.accountId, ["teams"]);
@@ -152,7 +153,7 @@ export const teamHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     const t = await loadTeam(ctx.q, a.org.id, ctx.params.team_id, true);
     await mayManageMembers(ctx.q, a, t.id);
-    const m = await findMember(ctx.q, a.org.id, ctx.params.member_id, true);
+    const m = await selectMember(ctx.q, a.org.id, ctx.params.member_id, true);
     if (m) mayActOn(a, m, ctx.caller.accountId, ["teams"]);
     const before = await membership(ctx.q, t.id, ctx.params.member_id);
     if (!before) fail("not_found", `${ctx.params.member_id} is not in team ${t.name}`);

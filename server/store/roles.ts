@@ -1,6 +1,7 @@
 // Roles' SQL: the row as every read returns it, the list, create, delete, and what holds a role.
 import type { Permission } from "../../api/common";
 import type { Queryable } from "./db";
+import { selectOrgPage } from "./org-pages";
 
 /** What a member's rules need of a role. */
 export interface RoleRef {
@@ -41,11 +42,7 @@ export async function selectRoleRow(q: Queryable, orgId: string, id: string, for
 }
 
 export async function selectRolePage(q: Queryable, orgId: string, after: string | null, limit: number): Promise<RoleRow[]> {
-  return q.query<RoleRow>(`SELECT ${ROLE_COLUMNS} FROM roles r WHERE r.organization_id = $1 AND ($2::text IS NULL OR r.id > $2) ORDER BY r.id LIMIT $3`, [
-    orgId,
-    after,
-    limit,
-  ]);
+  return selectOrgPage<RoleRow>(q, { table: "roles", alias: "r", columns: ROLE_COLUMNS }, orgId, after, limit);
 }
 
 export async function insertRole(

@@ -1,6 +1,7 @@
 // Teams' and team memberships' SQL: the rows as every read returns them, lists, writes, and the
 // members a team's deletion would touch.
 import type { Queryable } from "./db";
+import { selectOrgPage } from "./org-pages";
 import { MEMBER_COLUMNS, MEMBER_FROM, type MemberRow } from "./members";
 import { HOLDS_ADMIN_ROLE_OF_M } from "./permissions";
 
@@ -30,11 +31,7 @@ export async function selectTeam(q: Queryable, orgId: string, id: string, forUpd
 }
 
 export async function selectTeamPage(q: Queryable, orgId: string, after: string | null, limit: number): Promise<TeamRow[]> {
-  return q.query<TeamRow>(`SELECT ${TEAM_COLUMNS} FROM teams t WHERE t.organization_id = $1 AND ($2::text IS NULL OR t.id > $2) ORDER BY t.id LIMIT $3`, [
-    orgId,
-    after,
-    limit,
-  ]);
+  return selectOrgPage<TeamRow>(q, { table: "teams", alias: "t", columns: TEAM_COLUMNS }, orgId, after, limit);
 }
 
 export async function countTeams(q: Queryable, orgId: string): Promise<number> {

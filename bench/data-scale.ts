@@ -13,7 +13,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "undici";
-import { MEMBER_COLUMNS, MEMBER_FROM } from "../server/domain/members";
+import { MEMBER_COLUMNS, MEMBER_FROM } from "../server/store/members";
 import { openPostgres, type Db } from "../server/store/db";
 import { ROOT, privateTmpdir, startServerProcess } from "../test/support/process";
 import { freshPostgresDatabase } from "../test/support/server";

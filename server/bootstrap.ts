@@ -2,7 +2,8 @@
 // from ORGS_OPERATOR_TOKEN (the secret itself) for scripted setups.
 import type { Db } from "./store/db";
 import { createAccountRow, issueToken } from "./domain/accounts";
-import { hashToken } from "./http/auth";
+import { hashToken } from "./domain/ids";
+import { tokenHashExists } from "./store/tokens";
 
 export interface Bootstrap {
   accountId: string;
@@ -21,8 +22,8 @@ export async function ensureOperator(db: Db, opts: { email: string; token?: stri
     if (existing) {
       // A configured token that the database does not know yet is added (e.g. after rotation).
       if (opts.token) {
-        const [known] = await q.query("SELECT 1 FROM api_tokens WHERE token_hash = $1", [hashToken(opts.token)]);
-        if (!known) await issueToken(q, existing.id, { name: "operator (ORGS_OPERATOR_TOKEN)", expiresAt: tenYears, secret: opts.token }, now);
+        if (!(await tokenHashExists(q, hashToken(opts.token))))
+          await issueToken(q, existing.id, { name: "operator (ORGS_OPERATOR_TOKEN)", expiresAt: tenYears, secret: opts.token }, now);
       }
       return { accountId: existing.id, email: existing.email, token: null };
     }

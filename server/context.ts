@@ -3,7 +3,7 @@
 import type { OperationId, ParamsOf, ParsedBodyOf, ParsedQueryOf, Routes } from "../api/routes";
 import type { Queryable } from "./store/db";
 import type { Mailer } from "./mailer";
-import type { TokenCheck } from "./http/auth";
+import type { TokenCheck } from "./domain/tokens";
 
 export interface Caller {
   accountId: string;

@@ -2,8 +2,7 @@
 // request's own transaction (readable by the operator at GET /v1/outbox); with ORGS_SMTP_URL set,
 // messages go out over SMTP after the transaction commits.
 import type { Queryable } from "./store/db";
-import { newId } from "./domain/ids";
-import { Statement } from "./store/statement";
+import { insertOutboxMail } from "./store/outbox";
 
 export interface Mail {
   organizationId: string | null;
@@ -19,20 +18,10 @@ export interface Mailer {
   send(q: Queryable, mail: Mail, afterCommit: (fn: () => Promise<void>) => void): Promise<void>;
 }
 
-/**
- * The outbox row of `mail`, as a part of statement `s` (rows from `from` when given: a write that
- * folds its mail into its own statement, sending it only when its row was written).
- */
-export function outboxInsert(s: Statement, mail: Mail, from?: string): string {
-  const values = [newId("msg"), mail.organizationId, mail.to, mail.subject, mail.text, mail.invitationToken ?? null].map((v) => s.p(v));
-  return `INSERT INTO outbox (id, organization_id, to_address, subject, text, invitation_token) SELECT ${values.join(", ")}${from ? ` FROM ${from}` : ""}`;
-}
-
 export const outboxMailer: Mailer = {
   kind: "outbox",
   async send(q, mail) {
-    const s = new Statement();
-    await q.query(outboxInsert(s, mail), s.values);
+    await insertOutboxMail(q, mail);
   },
 };
 

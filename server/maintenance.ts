@@ -5,7 +5,7 @@
 // between them: the first to come takes an advisory lock and stamps the run in cleanup_runs,
 // and the others find it taken or stamped and do nothing.
 import { IDEMPOTENCY_WINDOW_MS } from "./http/idempotency";
-import { QUOTA_WINDOW_MS } from "./domain/members";
+import { QUOTA_WINDOW_MS } from "./store/invitation-sends";
 import type { Db, Queryable } from "./store/db";
 import { pruneSessions } from "./admin/sessions";
 

@@ -7,7 +7,7 @@
 import type { FastifyRequest } from "fastify";
 import type { OperationId, RouteDef } from "../api/routes";
 import type { CallerOf, Ctx, Handler, ServerConfig } from "./context";
-import { StaleCaller, TokenCheck, tokenToConfirm } from "./http/auth";
+import { StaleCaller, TokenCheck, tokenCheckOf } from "./domain/tokens";
 import { runIdempotent } from "./http/idempotency";
 import { normalize, type ReplyValue } from "./http/reply";
 import type { Input } from "./http/validation";
@@ -30,11 +30,11 @@ export async function runOperation<K extends OperationId>(
   now: Date,
 ): Promise<ReplyValue> {
   const afterCommit: Array<() => Promise<void> | void> = [];
-  let hash = tokenToConfirm(req.caller);
   let check: TokenCheck | null = null;
   /** The statements of one attempt: the token is checked by the first, or alone before it. */
   const confirming = (q: Queryable): Queryable => {
-    check = hash ? new TokenCheck(hash, now, req.caller!) : null;
+    // A caller from the database (or a StaleCaller's) owes no check.
+    check = tokenCheckOf(req.caller, now) ?? null;
     if (!check) return q;
     const owed = check;
     return {
@@ -101,7 +101,6 @@ export async function runOperation<K extends OperationId>(
       if (!(err instanceof StaleCaller)) throw err;
       // Rolled back: run again as the caller the database holds (rare: its account changed).
       req.caller = err.caller;
-      hash = undefined;
     }
   }
   if (check) await (check as TokenCheck).touch(services.db).catch((e) => req.log.warn(e, "recording the token's last use failed"));

@@ -2,7 +2,7 @@
 // authentication, including an organization that requires it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/support/server";
-import { hashToken } from "./http/auth";
+import { hashToken } from "./domain/ids";
 import { totp } from "./domain/totp";
 
 let s: TestServer;

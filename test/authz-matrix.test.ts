@@ -1114,6 +1114,41 @@ describe.each(databaseEngines("the authorization matrix"))("on $name", ({ postgr
       403,
       "forbidden",
     ],
+    // The operator's outbox and a restricted token: the token reads only its organizations' mail.
+    [
+      "operator's token restricted to its organization reads the outbox → that organization's invitations only",
+      async () => {
+        const own = await s.call(s.operatorToken, "POST", "/v1/organizations", { slug: fx.uniq("op-org"), name: "Operator's", region: "eu" });
+        fx.expectOk(own, "operator's org", 201);
+        const mine = `${fx.uniq("op-invitee")}@authz.test`;
+        const theirs = `${fx.uniq("main-invitee")}@authz.test`;
+        fx.expectOk(await s.call(s.operatorToken, "POST", `/v1/organizations/${own.json.id}/members`, { email: mine }), "operator invites", 201);
+        await fx.invite(fx.main, theirs);
+        const t = await s.call(s.operatorToken, "POST", "/v1/me/tokens", { name: fx.uniq("op-scoped"), organization_ids: [own.json.id], expires_at: inADay() });
+        fx.expectOk(t, "operator's restricted token", 201);
+        const seen = async (token: string, to: string) => (await s.call(token, "GET", `/v1/outbox?to=${encodeURIComponent(to)}`)).json.items.length;
+        expect(await seen(t.json.token, theirs), "another organization's invitation").toBe(0);
+        expect(await seen(s.operatorToken, theirs), "the unrestricted operator token reads it").toBe(1);
+        const r = await s.call(t.json.token, "GET", "/v1/outbox?limit=100");
+        expect(r.json.items.map((m: { to: string }) => m.to)).toEqual([mine]);
+        return r;
+      },
+      200,
+    ],
+    [
+      "operator's restricted token reads the outbox → no sign-in link (it would sign in as anyone)",
+      async () => {
+        const own = await s.call(s.operatorToken, "POST", "/v1/organizations", { slug: fx.uniq("op-org"), name: "Operator's", region: "eu" });
+        const t = await s.call(s.operatorToken, "POST", "/v1/me/tokens", { name: fx.uniq("op-scoped"), organization_ids: [own.json.id], expires_at: inADay() });
+        const email = fx.accounts.m!.email;
+        expect((await s.call(null, "POST", "/v1/sessions/sign-in-link", { email })).statusCode).toBe(202);
+        expect((await s.call(s.operatorToken, "GET", `/v1/outbox?to=${encodeURIComponent(email)}`)).json.items.length).toBeGreaterThan(0);
+        const r = await s.call(t.json.token, "GET", `/v1/outbox?to=${encodeURIComponent(email)}`);
+        expect(r.json.items).toEqual([]);
+        return r;
+      },
+      200,
+    ],
     // Note 8: an outside account with an admin grant sees the project it was granted, nothing else of the org.
     [
       "extAdmin lists the org's projects → only those granted to it",

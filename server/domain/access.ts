@@ -1,7 +1,8 @@
 // Who the caller is in an organization, and the authorization matrix of org-api.md §4.
 import { PERMISSIONS, type Permission } from "../../api/common";
 import type { Caller, Ctx } from "../context";
-import { tokenRowSql, type TokenCheck, type TokenRow } from "../http/auth";
+import type { TokenCheck } from "./tokens";
+import { callerTokenSql, type CallerTokenRow } from "../store/tokens";
 import { fail } from "../errors";
 import { notFoundOrDeleted } from "./deleted";
 import type { Queryable } from "../store/db";
@@ -74,8 +75,8 @@ export async function orgAccess(
   let caller = ctx.caller as Caller;
   if (check) {
     // The token's row whether or not the organization exists: a bad token is a 401 before any 404.
-    const [r] = await ctx.q.query<Row & { token: TokenRow | null }>(
-      `SELECT (SELECT row_to_json(tok) FROM (${tokenRowSql(s.p(check.take()))}) tok) AS token, x.*
+    const [r] = await ctx.q.query<Row & { token: CallerTokenRow | null }>(
+      `SELECT (SELECT row_to_json(tok) FROM (${callerTokenSql(s.p(check.take()))}) tok) AS token, x.*
          FROM (VALUES (1)) one LEFT JOIN (${access}) x ON true`,
       s.values,
     );

@@ -1,18 +1,13 @@
 // Accounts and their API tokens.
 import type { Queryable } from "../store/db";
-import { hashToken } from "../http/auth";
-import { newId, newSecret } from "./ids";
+import { insertAccount, type AccountRow } from "../store/accounts";
+import { insertToken, type TokenRow } from "../store/tokens";
+import { hashToken, newId, newSecret } from "./ids";
 import { iso } from "./rows";
 
 export const TOKEN_PREFIX = "omt";
 
-export interface AccountRow {
-  id: string;
-  email: string;
-  name: string;
-  totp_secret: string | null;
-  created_at: Date;
-}
+export type { AccountRow };
 
 export const toAccount = (r: AccountRow) => ({
   id: r.id,
@@ -21,16 +16,6 @@ export const toAccount = (r: AccountRow) => ({
   two_factor_enabled: r.totp_secret !== null,
   created_at: iso(r.created_at)!,
 });
-
-export interface TokenRow {
-  id: string;
-  name: string;
-  organization_ids: string[] | null;
-  expires_at: Date;
-  last4: string;
-  created_at: Date;
-  last_used_at: Date | null;
-}
 
 export const toToken = (r: TokenRow) => ({
   id: r.id,
@@ -50,20 +35,23 @@ export async function issueToken(
   now: Date,
 ) {
   const secret = t.secret ?? newSecret(TOKEN_PREFIX);
-  const id = newId("tok");
-  const [row] = await q.query<TokenRow>(
-    `INSERT INTO api_tokens (id, account_id, name, token_hash, last4, organization_ids, expires_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, name, organization_ids, expires_at, last4, created_at, last_used_at`,
-    [id, accountId, t.name, hashToken(secret), secret.slice(-4), t.organizationIds ?? null, t.expiresAt, now],
+  const row = await insertToken(
+    q,
+    {
+      id: newId("tok"),
+      accountId,
+      name: t.name,
+      hash: hashToken(secret),
+      last4: secret.slice(-4),
+      organizationIds: t.organizationIds ?? null,
+      expiresAt: t.expiresAt,
+    },
+    now,
   );
-  return { ...toToken(row!), token: secret };
+  return { ...toToken(row), token: secret };
 }
 
+/** A new account; none when the email has one already. */
 export async function createAccountRow(q: Queryable, a: { email: string; name: string; isOperator?: boolean }, now: Date): Promise<AccountRow> {
-  const [row] = await q.query<AccountRow>(
-    `INSERT INTO accounts (id, email, email_normalized, name, is_operator, created_at) VALUES ($1, $2, lower($2), $3, $4, $5)
-     ON CONFLICT (email_normalized) DO NOTHING RETURNING id, email, name, totp_secret, created_at`,
-    [newId("acct"), a.email, a.name, a.isOperator ?? false, now],
-  );
-  return row!;
+  return (await insertAccount(q, { id: newId("acct"), email: a.email, name: a.name, isOperator: a.isOperator ?? false }, now))!;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lowercase
 
@@ -38,3 +38,6 @@ export function newId(prefix: string, now = Date.now()): string {
 export function newSecret(prefix: string): string {
   return `${prefix}_${randomBytes(24).toString("base64url")}`;
 }
+
+/** The SHA-256 of a secret (an API token, an invitation's or a session's): what the database keeps instead of it. */
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");

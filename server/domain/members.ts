@@ -4,47 +4,17 @@ import { PERMISSIONS, type Permission } from "../../api/common";
 import type { Member } from "../../api/resources";
 import type { Ctx } from "../context";
 import type { Mail } from "../mailer";
-import { Statement } from "../store/statement";
 import { fail, invalid } from "../errors";
 import type { Queryable } from "../store/db";
-import { HOLDS_ADMIN_ROLE_OF_M, ROLE_PERMISSIONS_OF_M } from "../store/permissions";
+import { countOneInvitation, QUOTA_WINDOW_MS, type QuotaCount } from "../store/invitation-sends";
+import { selectMember, type MemberRow } from "../store/members";
+import { selectRolesIn, type RoleRef } from "../store/roles";
+import { selectTeamIdsIn } from "../store/teams";
 import type { OrgAccess } from "./access";
-import { newSecret } from "./ids";
-import { hashToken } from "../http/auth";
+import { hashToken, newSecret } from "./ids";
 import { iso } from "./rows";
 
-export interface MemberRow {
-  id: string;
-  organization_id: string;
-  email: string;
-  account_id: string | null;
-  permissions: Permission[];
-  role_ids: string[];
-  team_ids: string[];
-  role_permissions: Permission[] | null;
-  has_admin_role: boolean;
-  is_owner: boolean;
-  invitation_expires_at: Date | null;
-  invited_by_account_id: string | null;
-  invitation_note: string | null;
-  invitation_sent_count: number;
-  two_factor_enabled: boolean;
-  joined_at: Date | null;
-  created_at: Date;
-  version: number;
-}
-
-/** Everything a Member needs, in one row; `m` is members, joined to its organization `o`. */
-export const MEMBER_COLUMNS = `m.id, m.organization_id, m.email, m.account_id, m.permissions,
-  ARRAY(SELECT mr.role_id FROM member_roles mr WHERE mr.member_id = m.id ORDER BY mr.role_id) AS role_ids,
-  ARRAY(SELECT tm.team_id FROM team_members tm WHERE tm.member_id = m.id ORDER BY tm.team_id) AS team_ids,
-  ${ROLE_PERMISSIONS_OF_M} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_M} AS has_admin_role,
-  (m.account_id IS NOT NULL AND m.account_id = o.owner_account_id) AS is_owner,
-  m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_sent_count,
-  COALESCE((SELECT a.totp_secret IS NOT NULL FROM accounts a WHERE a.id = m.account_id), false) AS two_factor_enabled,
-  m.joined_at, m.created_at, m.version`;
-
-export const MEMBER_FROM = "members m JOIN organizations o ON o.id = m.organization_id";
+export type { MemberRow, RoleRef };
 
 export function memberStatus(r: Pick<MemberRow, "joined_at" | "invitation_expires_at">, now: Date): Member["status"] {
   if (r.joined_at) return "active";
@@ -80,16 +50,9 @@ export function toMember(r: MemberRow, now: Date): Member {
   };
 }
 
-/** A member of this organization, locked for update when asked. */
-export async function findMember(q: Queryable, orgId: string, memberId: string, forUpdate = false): Promise<MemberRow | undefined> {
-  if (forUpdate) await q.query("SELECT 1 FROM members WHERE id = $1 AND organization_id = $2 FOR UPDATE", [memberId, orgId]);
-  const [row] = await q.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.id = $1 AND m.organization_id = $2`, [memberId, orgId]);
-  return row;
-}
-
 /** A member of this organization, locked for update when asked; 404 otherwise. */
 export async function loadMember(q: Queryable, orgId: string, memberId: string, forUpdate = false): Promise<MemberRow> {
-  const row = await findMember(q, orgId, memberId, forUpdate);
+  const row = await selectMember(q, orgId, memberId, forUpdate);
   if (!row) fail("not_found", `member ${memberId} not found in this organization`);
   return row;
 }
@@ -131,16 +94,9 @@ export function mayActOn(a: OrgAccess, m: MemberRow, callerAccountId: string, ac
   }
 }
 
-export interface RoleRef {
-  id: string;
-  builtin: string | null;
-  permissions: Permission[];
-  name: string;
-}
-
 /** Checks that every role ID belongs to the org; 422 naming the first one that does not. */
 export async function rolesOf(q: Queryable, orgId: string, ids: string[], field = "/role_ids"): Promise<RoleRef[]> {
-  const rows = await q.query<RoleRef>("SELECT id, builtin, permissions, name FROM roles WHERE organization_id = $1 AND id = ANY($2)", [orgId, ids]);
+  const rows = await selectRolesIn(q, orgId, ids);
   ids.forEach((id, i) => {
     if (!rows.some((r) => r.id === id)) invalid(`${field}/${i}`, `role ${id} is not a role of this organization`);
   });
@@ -149,9 +105,9 @@ export async function rolesOf(q: Queryable, orgId: string, ids: string[], field 
 
 /** Checks that every team ID belongs to the org; 422 naming the first one that does not. */
 export async function checkTeams(q: Queryable, orgId: string, ids: string[], field = "/team_ids"): Promise<void> {
-  const rows = await q.query<{ id: string }>("SELECT id FROM teams WHERE organization_id = $1 AND id = ANY($2)", [orgId, ids]);
+  const found = await selectTeamIdsIn(q, orgId, ids);
   ids.forEach((id, i) => {
-    if (!rows.some((r) => r.id === id)) invalid(`${field}/${i}`, `team ${id} is not a team of this organization`);
+    if (!found.includes(id)) invalid(`${field}/${i}`, `team ${id} is not a team of this organization`);
   });
 }
 
@@ -168,30 +124,8 @@ export function checkEscalation(a: OrgAccess, permissions: Permission[], roles: 
   }
 }
 
-/** The invitation quota's sliding window. */
-export const QUOTA_WINDOW_MS = 24 * 3600 * 1000;
-
-/**
- * The CTEs that count one invitation (or re-send) against the organization's quota per 24 hours,
- * as parts of statement `s`: `quota_bump` bumps this minute's counter (once per row of `from`,
- * when given), `quota` holds the window's total (`sent`) and its oldest minute (`oldest`). Put
- * them last in the request's writes: the counter row of this minute stays locked until the
- * commit, so concurrent invitations of one organization are counted one after another.
- */
-export function quotaCtes(s: Statement, ctx: Pick<Ctx, "now">, orgId: string, from?: string): string {
-  const org = s.p(orgId);
-  const now = s.p(ctx.now);
-  const since = s.p(new Date(ctx.now.getTime() - QUOTA_WINDOW_MS));
-  return `quota_bump AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent)
-                   SELECT ${org}, date_trunc('minute', ${now}::timestamptz), 1${from ? ` FROM ${from}` : ""}
-                   ON CONFLICT (organization_id, minute) DO UPDATE SET sent = s.sent + 1 RETURNING minute, sent),
-     quota AS (SELECT (b.sent + coalesce(sum(s.sent), 0))::int AS sent, least(min(s.minute), b.minute) AS oldest
-       FROM quota_bump b LEFT JOIN invitation_sends s ON s.organization_id = ${org} AND s.minute > ${since} AND s.minute <> b.minute
-      GROUP BY b.sent, b.minute)`;
-}
-
-/** 429 when the count quotaCtes returned is over the quota (the caller's transaction then rolls back, count included). */
-export function checkQuota(ctx: Pick<Ctx, "now" | "config">, { sent, oldest }: { sent: number; oldest: Date | string }): void {
+/** 429 when the count store/invitation-sends.ts returned is over the quota (the caller's transaction then rolls back, count included). */
+export function checkQuota(ctx: Pick<Ctx, "now" | "config">, { sent, oldest }: QuotaCount): void {
   if (sent <= ctx.config.invitationQuota) return;
   // The oldest minute in the window leaves it a day after it began.
   const retryAfter = Math.max(1, Math.ceil((new Date(oldest).getTime() + QUOTA_WINDOW_MS - ctx.now.getTime()) / 1000));
@@ -206,12 +140,10 @@ export function checkQuota(ctx: Pick<Ctx, "now" | "config">, { sent, oldest }: {
 
 /**
  * Counts one invitation (or re-send) against the organization's quota, in a statement of its own;
- * 429 over it. Call it last before commit (see quotaCtes).
+ * 429 over it. Call it last before commit (see store/invitation-sends.ts).
  */
 export async function countInvitation(ctx: Pick<Ctx, "q" | "now" | "config">, orgId: string): Promise<void> {
-  const s = new Statement();
-  const [row] = await ctx.q.query<{ sent: number; oldest: Date }>(`WITH ${quotaCtes(s, ctx, orgId)} SELECT sent, oldest FROM quota`, s.values);
-  checkQuota(ctx, row!);
+  checkQuota(ctx, await countOneInvitation(ctx.q, orgId, ctx.now));
 }
 
 /** A fresh single-use invitation token: the secret goes into the mail, its hash into the row. */

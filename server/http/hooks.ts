@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { RouteDef } from "../../api/routes";
 import type { Caller } from "../context";
-import { ApiError, fail } from "../errors";
+import { fail } from "../errors";
 import type { Queryable } from "../store/db";
 import { authenticate } from "./auth";
 import { sessionCaller } from "../admin/sessions";
@@ -43,14 +43,9 @@ export function authenticateAndLimit(db: Queryable, now: () => Date, limits: Lim
     if (session) {
       req.caller = session;
     } else if (auth !== "none" && header !== undefined) {
-      const done = await limits.authFailures.admit(req.ip);
-      try {
-        req.caller = await authenticate(db, header, now());
-        done(false);
-      } catch (err) {
-        done(err instanceof ApiError && err.code === "unauthenticated");
-        throw err;
-      }
+      // The token's decision reports itself to the budget, here or (a token this instance has
+      // seen valid) in the request's first statement (server/domain/tokens.ts).
+      req.caller = await authenticate(db, header, now(), await limits.authFailures.admit(req.ip));
     } else if (auth === "account" || auth === "operator") {
       // No token: counted by IP (a 429 once over), then the 401. The 401 carries no RateLimit-*.
       await limits.requests.check(`ip:${req.ip}`, res, false);

@@ -5,7 +5,8 @@
 import type { FastifyReply } from "fastify";
 import { describe, expect, it } from "vitest";
 import { RateLimiter, allowanceFor } from "./ratelimit";
-import { SharedCounts, type CountStore } from "./shared-counts";
+import type { CountStore } from "../store/rate-counts";
+import { SharedCounts } from "./shared-counts";
 
 function memoryStore(): CountStore {
   const rows = new Map<string, { windowStart: number; used: number }>();

@@ -14,23 +14,7 @@
 // exact. When the store cannot be reached, each instance goes on with its own counts (fail open:
 // a database outage is no reason to refuse requests) and tries again at the next sync.
 
-/** A count's increments sent to the store; `windowStart` in epoch milliseconds. */
-export interface CountDelta {
-  key: string;
-  windowStart: number;
-  n: number;
-}
-
-/** The store's total for a key after the deltas: the window it holds (a newer one wins) and its count. */
-export interface CountTotal {
-  key: string;
-  windowStart: number;
-  used: number;
-}
-
-export interface CountStore {
-  add(deltas: CountDelta[]): Promise<CountTotal[]>;
-}
+import type { CountDelta, CountStore } from "../store/rate-counts";
 
 interface Entry {
   windowStart: number;

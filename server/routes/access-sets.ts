@@ -6,7 +6,7 @@ import { accessVersion, planAccess } from "../domain/access-sets";
 import type { AuditInput } from "../domain/audit";
 import { projectFor, toProjectAccess } from "../domain/projects";
 import { fail } from "../errors";
-import { auditMany } from "../store/member-sets";
+import { auditMany } from "../store/audit-events";
 import { deleteGrants, insertGrants, loadAccessSet, updateGrants } from "../store/access-sets";
 import { checkSetVersion } from "./member-sets";
 

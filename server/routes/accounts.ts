@@ -1,6 +1,7 @@
 // Sign-up and the caller's own account.
 import type { Handlers } from "../context";
-import { createAccountRow, issueToken, toAccount, type AccountRow } from "../domain/accounts";
+import { createAccountRow, issueToken, toAccount } from "../domain/accounts";
+import { selectAccount, selectMemberships, updateAccountName } from "../store/accounts";
 import { fail } from "../errors";
 import { reply } from "../http/reply";
 
@@ -21,22 +22,14 @@ export const accountHandlers = {
   },
 
   async getMe(ctx) {
-    const [account] = await ctx.q.query<AccountRow>("SELECT id, email, name, totp_secret, created_at FROM accounts WHERE id = $1", [ctx.caller.accountId]);
-    const memberships = await ctx.q.query<{ organization_id: string; organization_slug: string; member_id: string; is_owner: boolean }>(
-      `SELECT o.id AS organization_id, o.slug AS organization_slug, m.id AS member_id, o.owner_account_id = m.account_id AS is_owner
-         FROM members m JOIN organizations o ON o.id = m.organization_id
-        WHERE m.account_id = $1 AND m.joined_at IS NOT NULL AND ($2::text[] IS NULL OR o.id = ANY($2)) ORDER BY o.id`,
-      // A restricted token sees only its organizations.
-      [ctx.caller.accountId, ctx.caller.tokenOrgIds],
-    );
+    const account = await selectAccount(ctx.q, ctx.caller.accountId);
+    // A restricted token sees only its organizations.
+    const memberships = await selectMemberships(ctx.q, ctx.caller.accountId, ctx.caller.tokenOrgIds);
     return { ...toAccount(account!), memberships };
   },
 
   async updateMe(ctx) {
-    const [account] = await ctx.q.query<AccountRow>(
-      "UPDATE accounts SET name = COALESCE($2, name) WHERE id = $1 RETURNING id, email, name, totp_secret, created_at",
-      [ctx.caller.accountId, ctx.body.name ?? null],
-    );
+    const account = await updateAccountName(ctx.q, ctx.caller.accountId, ctx.body.name ?? null);
     return toAccount(account!);
   },
 } satisfies Partial<Handlers>;

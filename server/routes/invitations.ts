@@ -2,11 +2,13 @@
 import type { Handlers } from "../context";
 import { audit } from "../domain/audit";
 import { decodeCursor, pageOf } from "../http/pages";
-import { MEMBER_COLUMNS, MEMBER_FROM, loadMember, memberStatus, toMember, type MemberRow } from "../domain/members";
+import { loadMember, memberStatus, toMember } from "../domain/members";
+import { MEMBER_COLUMNS, MEMBER_FROM, type MemberRow } from "../store/members";
 import { iso } from "../domain/rows";
 import { fail } from "../errors";
 import { requireUnrestrictedToken } from "../domain/access";
-import { hashToken } from "../http/auth";
+import { hashToken } from "../domain/ids";
+import { selectOutboxPage } from "../store/outbox";
 import { updateVersioned } from "../store/versioned";
 
 export const invitationHandlers = {
@@ -69,12 +71,9 @@ export const invitationHandlers = {
   async listOutbox(ctx) {
     const { limit = 30, cursor, to } = ctx.query;
     const after = decodeCursor(cursor);
-    const rows = await ctx.q.query<{ id: string; to_address: string; subject: string; text: string; invitation_token: string | null; created_at: Date }>(
-      `SELECT id, to_address, subject, text, invitation_token, created_at FROM outbox
-        WHERE ($1::text IS NULL OR lower(to_address) = lower($1)) AND ($2::text IS NULL OR id > $2)
-        ORDER BY id LIMIT $3`,
-      [to ?? null, after, limit + 1],
-    );
+    // A token restricted to some organizations reads only their mail (org-api.md §1 API token):
+    // not the sign-in links (which would sign it in as anyone) nor another organization's invitations.
+    const rows = await selectOutboxPage(ctx.q, { to: to ?? null, orgIds: ctx.caller.tokenOrgIds }, after, limit + 1);
     return pageOf(
       rows,
       limit,

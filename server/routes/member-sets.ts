@@ -6,21 +6,14 @@ import type { Ctx, Handlers } from "../context";
 import { orgAccess } from "../domain/access";
 import type { AuditInput } from "../domain/audit";
 import { membershipVersion, planMembers } from "../domain/member-sets";
-import { memberStatus, newInvitationToken, QUOTA_WINDOW_MS, sendInvitation } from "../domain/members";
+import { memberStatus, newInvitationToken, sendInvitation } from "../domain/members";
 import { newId } from "../domain/ids";
 import { fail } from "../errors";
 import type { Mail, Mailer } from "../mailer";
-import {
-  auditMany,
-  countInvitations,
-  deleteMembers,
-  insertMembers,
-  insertOutbox,
-  invitationQuotaLeft,
-  loadMemberSet,
-  updateMembers,
-  type NewMember,
-} from "../store/member-sets";
+import { auditMany } from "../store/audit-events";
+import { QUOTA_WINDOW_MS } from "../store/invitation-sends";
+import { insertOutbox } from "../store/outbox";
+import { countInvitations, deleteMembers, insertMembers, invitationQuotaLeft, loadMemberSet, updateMembers, type NewMember } from "../store/member-sets";
 
 /** Whether an If-Match header names this version (quoted or not, or `*`). */
 const matches = (header: string, version: string) =>

@@ -4,13 +4,11 @@
 import type { Permission } from "../../api/common";
 import type { Handlers } from "../context";
 import { authorize, orgAccess } from "../domain/access";
-import { audit, auditInsert } from "../domain/audit";
+import { audit } from "../domain/audit";
 import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
 import {
-  MEMBER_COLUMNS,
-  MEMBER_FROM,
   checkEscalation,
   checkQuota,
   checkTeams,
@@ -19,7 +17,6 @@ import {
   loadMember,
   mayActOn,
   newInvitationToken,
-  quotaCtes,
   rolesOf,
   sendInvitation,
   toMember,
@@ -29,10 +26,9 @@ import {
 import { revokeGrantsOf } from "../domain/projects";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
-import { HOLDS_ADMIN_ROLE_OF_IDS, ROLE_PERMISSIONS_OF_IDS } from "../store/permissions";
-import { Statement } from "../store/statement";
+import { deleteMember, deleteMemberRole, insertInvitation, insertMemberRole, selectMemberByEmail, selectMemberPage, updateMemberSets } from "../store/members";
+import { selectRole } from "../store/roles";
 import { updateVersioned } from "../store/versioned";
-import { outboxInsert } from "../mailer";
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 const target = (m: Pick<MemberRow, "id" | "email">) => ({ type: "member", id: m.id, display_name: m.email });
@@ -42,18 +38,13 @@ export const memberHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     const { limit = 30, cursor, email, status, role_id, team_id, permission } = ctx.query;
     const after = decodeCursor(cursor);
-    const rows = await ctx.q.query<MemberRow>(
-      `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM}
-        WHERE m.organization_id = $1 AND ($2::text IS NULL OR m.id > $2)
-          AND ($3::text IS NULL OR m.email_normalized = lower($3))
-          AND ($4::text IS NULL OR CASE $4 WHEN 'active' THEN m.joined_at IS NOT NULL
-                                           WHEN 'expired' THEN m.joined_at IS NULL AND m.invitation_expires_at <= $9
-                                           ELSE m.joined_at IS NULL AND m.invitation_expires_at > $9 END)
-          AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM member_roles mr WHERE mr.member_id = m.id AND mr.role_id = $5))
-          AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.member_id = m.id AND tm.team_id = $6))
-          AND ($7::text IS NULL OR $7 = ANY(m.permissions))
-        ORDER BY m.id LIMIT $8`,
-      [a.org.id, after, email ?? null, status ?? null, role_id ?? null, team_id ?? null, permission ?? null, limit + 1, ctx.now],
+    const rows = await selectMemberPage(
+      ctx.q,
+      a.org.id,
+      { email: email ?? null, status: status ?? null, roleId: role_id ?? null, teamId: team_id ?? null, permission: permission ?? null },
+      after,
+      limit + 1,
+      ctx.now,
     );
     return pageOf(
       rows,
@@ -82,50 +73,25 @@ export const memberHandlers = {
     const { token, hash } = newInvitationToken();
     const expiresAt = new Date(ctx.now.getTime() + ctx.config.invitationTtlMs);
     const note = b.note ?? null;
-    // One statement writes the invitation: the member, its roles and teams, its mail (when the
-    // mailer is the outbox; SMTP sends after the commit), its audit event and its count against
-    // the quota, each only when the member was inserted; it returns the member as a read would
-    // (role_permissions and has_admin_role from the roles named, which exist already).
-    const s = new Statement();
-    const roleParam = s.p(roleIds);
+    // One statement writes the invitation, its roles, teams, mail (when the mailer is the outbox;
+    // SMTP sends after the commit), audit event and quota count (store/members.ts).
     const mail = invitationMail(ctx, a.org, b.email, token, expiresAt, note);
-    const [row] = await ctx.q.query<MemberRow & { sent: number; oldest: Date }>(
-      `WITH m AS (
-         INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at,
-                              invited_by_account_id, invitation_note, invitation_sent_count, created_at)
-         VALUES (${s.p(id)}, ${s.p(a.org.id)}, ${s.p(b.email)}, lower(${s.p(b.email)}), ${s.p(permissions)}, ${s.p(hash)}, ${s.p(expiresAt)},
-                 ${s.p(ctx.caller.accountId)}, ${s.p(note)}, 1, ${s.p(ctx.now)})
-         ON CONFLICT (organization_id, email_normalized) DO NOTHING RETURNING *),
-       r AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT m.id, unnest(${roleParam}::text[]), m.organization_id FROM m ON CONFLICT DO NOTHING),
-       t AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id)
-             SELECT unnest(${s.p(teamIds)}::text[]), m.id, m.created_at, m.organization_id FROM m ON CONFLICT DO NOTHING),
-       ${ctx.mailer.kind === "outbox" ? `mail AS (${outboxInsert(s, mail, "m")}),` : ""}
-       event AS (${auditInsert(
-         s,
-         ctx,
-         {
-           organizationId: a.org.id,
-           action: "invitation.created",
-           target: { type: "member", id, display_name: b.email },
-           changes: { role_ids: [null, roleIds], team_ids: [null, teamIds], permissions: [null, permissions] },
-         },
-         "m",
-       )}),
-       ${quotaCtes(s, ctx, a.org.id, "m")}
-       SELECT m.id, m.organization_id, m.email, m.account_id, m.permissions,
-              ARRAY(SELECT DISTINCT x FROM unnest(${roleParam}::text[]) x ORDER BY x) AS role_ids,
-              ARRAY(SELECT DISTINCT x FROM unnest(${s.p(teamIds)}::text[]) x ORDER BY x) AS team_ids,
-              ${ROLE_PERMISSIONS_OF_IDS(`${roleParam}::text[]`)} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_IDS(`${roleParam}::text[]`)} AS has_admin_role,
-              false AS is_owner, m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_sent_count,
-              false AS two_factor_enabled, m.joined_at, m.created_at, m.version, quota.sent, quota.oldest
-         FROM m, quota`,
-      s.values,
+    const row = await insertInvitation(
+      ctx.q,
+      ctx,
+      { id, organizationId: a.org.id, email: b.email, permissions, tokenHash: hash, expiresAt, note, roleIds, teamIds },
+      {
+        mail: ctx.mailer.kind === "outbox" ? mail : null,
+        event: {
+          organizationId: a.org.id,
+          action: "invitation.created",
+          target: { type: "member", id, display_name: b.email },
+          changes: { role_ids: [null, roleIds], team_ids: [null, teamIds], permissions: [null, permissions] },
+        },
+      },
     );
     if (!row) {
-      const [existing] = await ctx.q.query<{ id: string; email: string; joined_at: Date | null }>(
-        "SELECT id, email, joined_at FROM members WHERE organization_id = $1 AND email_normalized = lower($2)",
-        [a.org.id, b.email],
-      );
+      const existing = await selectMemberByEmail(ctx.q, a.org.id, b.email);
       fail("already_member", `${existing!.email} is already ${existing!.joined_at ? "a member" : "invited"} (${existing!.id})`, {
         existing_id: existing!.id,
         errors: [{ field: "/email", code: "already_exists", message: `is already ${existing!.joined_at ? "a member" : "invited"}` }],
@@ -181,43 +147,22 @@ export const memberHandlers = {
     const action = permissionsChange && !rolesChange && !teamsChange ? "member.permissions_changed" : "member.updated";
     // One statement writes the change: the roles and teams replaced, the versioned row (checked
     // against the version read under the lock), the audit event; it returns the new version.
-    const s = new Statement();
-    const id = s.p(m.id);
-    const parts = [
-      `u AS (UPDATE members SET ${permissionsChange ? `permissions = ${s.p(permissions)}, ` : ""}version = version + 1
-              WHERE id = ${id} AND version = ${s.p(m.version)} RETURNING version)`,
-    ];
-    // Every parameter must be used (PostgreSQL cannot type one that is not): the organization only with a role or team change.
-    const org = rolesChange || teamsChange ? s.p(a.org.id) : "";
-    if (rolesChange) {
-      const r = s.p(roleIds);
-      parts.push(
-        `rd AS (DELETE FROM member_roles WHERE member_id = ${id} AND NOT (role_id = ANY(${r}::text[])))`,
-        `ri AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT ${id}, unnest(${r}::text[]), ${org} FROM u ON CONFLICT DO NOTHING)`,
-      );
-    }
-    if (teamsChange) {
-      const t = s.p(teamIds);
-      parts.push(
-        `td AS (DELETE FROM team_members WHERE member_id = ${id} AND NOT (team_id = ANY(${t}::text[])))`,
-        `ti AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id)
-              SELECT unnest(${t}::text[]), ${id}, ${s.p(ctx.now)}, ${org} FROM u ON CONFLICT DO NOTHING)`,
-      );
-    }
-    parts.push(`event AS (${auditInsert(s, ctx, { organizationId: a.org.id, action, target: target(m), changes }, "u")})`);
-    const [u] = await ctx.q.query<{ version: number }>(`WITH ${parts.join(",\n     ")} SELECT version FROM u`, s.values);
+    const version = await updateMemberSets(
+      ctx.q,
+      ctx,
+      { id: m.id, organizationId: a.org.id, version: m.version },
+      { roleIds: rolesChange ? roleIds : undefined, teamIds: teamsChange ? teamIds : undefined, permissions: permissionsChange ? permissions : undefined },
+      { organizationId: a.org.id, action, target: target(m), changes },
+    );
     // The row is locked: the version cannot have moved since it was read.
-    if (!u) throw new Error(`member ${m.id} changed under its lock`);
+    if (version === undefined) throw new Error(`member ${m.id} changed under its lock`);
     const roleRow = rolesChange
       ? {
           role_permissions: [...new Set(roles.flatMap((r) => r.permissions))],
           has_admin_role: roles.some((r) => r.builtin === "ADMIN"),
         }
       : {};
-    return toMember(
-      { ...m, ...roleRow, role_ids: [...new Set(roleIds)].sort(), team_ids: [...new Set(teamIds)].sort(), permissions, version: u.version },
-      ctx.now,
-    );
+    return toMember({ ...m, ...roleRow, role_ids: [...new Set(roleIds)].sort(), team_ids: [...new Set(teamIds)].sort(), permissions, version }, ctx.now);
   },
 
   async deleteMember(ctx) {
@@ -232,7 +177,7 @@ export const memberHandlers = {
     checkIfMatch(ctx, m.version, `member ${m.email}`);
     // Their direct project grants go with them, each with its own event (org-api.md §1 Member).
     await revokeGrantsOf(ctx, a.org.id, "members", m.id, m.email);
-    await ctx.q.query("DELETE FROM members WHERE id = $1", [m.id]);
+    await deleteMember(ctx.q, m.id);
     const action = !m.joined_at ? "invitation.revoked" : leaving ? "member.left" : "member.removed";
     await audit(ctx, { organizationId: a.org.id, action, target: target(m), changes: { role_ids: [m.role_ids, null], team_ids: [m.team_ids, null] } });
   },
@@ -240,17 +185,14 @@ export const memberHandlers = {
   async addMemberRole(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
     const m = await loadMember(ctx.q, a.org.id, ctx.params.member_id, true);
-    const [role] = await ctx.q.query<{ id: string; builtin: string | null; permissions: Permission[]; name: string }>(
-      "SELECT id, builtin, permissions, name FROM roles WHERE id = $1 AND organization_id = $2",
-      [ctx.params.role_id, a.org.id],
-    );
+    const role = await selectRole(ctx.q, a.org.id, ctx.params.role_id);
     if (!role) fail("not_found", `role ${ctx.params.role_id} not found in ${a.org.slug}`);
     authorize(a, "admin", "members");
     mayActOn(a, m, ctx.caller.accountId, ["roles"]);
     checkIfMatch(ctx, m.version, `member ${m.email}`);
     if (m.role_ids.includes(role.id)) return toMember(m, ctx.now);
     checkEscalation(a, [], [role]);
-    await ctx.q.query("INSERT INTO member_roles (member_id, role_id) VALUES ($1, $2)", [m.id, role.id]);
+    await insertMemberRole(ctx.q, m.id, role.id);
     await updateVersioned(ctx.q, "members", { id: m.id }, {}, ctx.now);
     await audit(ctx, {
       organizationId: a.org.id,
@@ -269,7 +211,7 @@ export const memberHandlers = {
     if (!m.role_ids.includes(ctx.params.role_id)) fail("not_found", `${m.email} does not hold role ${ctx.params.role_id}`);
     checkIfMatch(ctx, m.version, `member ${m.email}`);
     if (m.role_ids.length === 1) fail("last_role", `role ${ctx.params.role_id} is the last role of ${m.email}: give another role first`);
-    await ctx.q.query("DELETE FROM member_roles WHERE member_id = $1 AND role_id = $2", [m.id, ctx.params.role_id]);
+    await deleteMemberRole(ctx.q, m.id, ctx.params.role_id);
     await updateVersioned(ctx.q, "members", { id: m.id }, {}, ctx.now);
     await audit(ctx, {
       organizationId: a.org.id,

@@ -6,8 +6,8 @@ import { authorize, orgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
 import { checkIfMatch, matchesEtag } from "../http/etag";
 import { decodeCursor, encodeCursor } from "../http/pages";
+import { GRANT_COLUMNS } from "../store/projects";
 import {
-  GRANT_COLUMNS,
   defaultEnvironmentRoles,
   effectiveAccess,
   projectFor,

@@ -7,7 +7,8 @@ import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
 import { notFoundOrDeleted, recordDeletion } from "../domain/deleted";
 import { newId } from "../domain/ids";
-import { PROJECT_COLUMNS, canView, effectiveAccess, loadProject, projectFor, subjectOf, toProject, visibleTo, type ProjectRow } from "../domain/projects";
+import { canView, effectiveAccess, projectFor, subjectOf, toProject, visibleTo } from "../domain/projects";
+import { PROJECT_COLUMNS, selectProject, type ProjectRow } from "../store/projects";
 import { fail } from "../errors";
 import { reply } from "../http/reply";
 import type { Queryable } from "../store/db";
@@ -86,7 +87,7 @@ export const projectHandlers = {
     );
     await ctx.q.query("INSERT INTO environments (id, project_id, type) VALUES ($1, $3, 'sandbox'), ($2, $3, 'live')", [newId("env"), newId("env"), id]);
     await audit(ctx, { organizationId: a.org.id, action: "project.created", target: { type: "project", id, display_name: b.name }, projectId: id });
-    const project = toProject((await loadProject(ctx.q, id))!);
+    const project = toProject((await selectProject(ctx.q, id))!);
     return reply({ status: 201, body: project, headers: { location: `/v1/projects/${id}` } });
   },
 
@@ -108,7 +109,7 @@ export const projectHandlers = {
       projectId: p.id,
       changes,
     });
-    return toProject((await loadProject(ctx.q, p.id))!);
+    return toProject((await selectProject(ctx.q, p.id))!);
   },
 
   async deleteProject(ctx) {
@@ -131,7 +132,7 @@ export const projectHandlers = {
   async transferProject(ctx) {
     const id = ctx.params.project_id;
     const notFound = (): never => fail("not_found", `project ${id} not found`);
-    const p = id.startsWith("prj_") ? await loadProject(ctx.q, id, "update") : undefined;
+    const p = id.startsWith("prj_") ? await selectProject(ctx.q, id, "update") : undefined;
     if (!p) return id.startsWith("prj_") ? notFoundOrDeleted(ctx, "project", id, `project ${id} not found`) : notFound();
     if (!tokenMaySee(ctx.caller, p.organization_id)) notFound();
     const src = await orgAccess(ctx, p.organization_id, { allowOutsider: true });
@@ -166,7 +167,7 @@ export const projectHandlers = {
     const changes = { organization_id: [src.org.id, dst.org.id] as [unknown, unknown] };
     await audit(ctx, { organizationId: src.org.id, action: "project.transferred_out", target: target(p), projectId: p.id, changes });
     await audit(ctx, { organizationId: dst.org.id, action: "project.transferred_in", target: target(p), projectId: p.id, changes });
-    return toProject((await loadProject(ctx.q, p.id))!);
+    return toProject((await selectProject(ctx.q, p.id))!);
   },
 
   async listEnvironments(ctx) {

@@ -5,7 +5,8 @@ import { audit, diffFields } from "../domain/audit";
 import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
-import { ROLE_COLUMNS, checkNameFree, loadRole, toRole, type RoleRow } from "../domain/roles-teams";
+import { checkNameFree, loadRole, toRole, type RoleRow } from "../domain/roles-teams";
+import { countRoleUses, deleteRole, insertRole, selectRolePage } from "../store/roles";
 import { fail } from "../errors";
 import { reply } from "../http/reply";
 import { updateVersioned } from "../store/versioned";
@@ -18,10 +19,7 @@ export const roleHandlers = {
   async listRoles(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
     const limit = ctx.query.limit ?? 30;
-    const rows = await ctx.q.query<RoleRow>(
-      `SELECT ${ROLE_COLUMNS} FROM roles r WHERE r.organization_id = $1 AND ($2::text IS NULL OR r.id > $2) ORDER BY r.id LIMIT $3`,
-      [a.org.id, decodeCursor(ctx.query.cursor), limit + 1],
-    );
+    const rows = await selectRolePage(ctx.q, a.org.id, decodeCursor(ctx.query.cursor), limit + 1);
     return pageOf(rows, limit, (r) => r.id, toRole);
   },
 
@@ -31,14 +29,7 @@ export const roleHandlers = {
     const b = ctx.body;
     await checkNameFree(ctx.q, "role", a.org.id, b.name);
     const id = newId("role");
-    await ctx.q.query("INSERT INTO roles (id, organization_id, name, description, permissions, created_at) VALUES ($1, $2, $3, $4, $5, $6)", [
-      id,
-      a.org.id,
-      b.name,
-      b.description ?? "",
-      b.permissions,
-      ctx.now,
-    ]);
+    await insertRole(ctx.q, { id, organizationId: a.org.id, name: b.name, description: b.description ?? "", permissions: b.permissions }, ctx.now);
     await audit(ctx, {
       organizationId: a.org.id,
       action: "role.created",
@@ -81,18 +72,14 @@ export const roleHandlers = {
     const r = await loadRole(ctx.q, a.org.id, ctx.params.role_id, true);
     if (r.builtin) builtinRefused(r);
     checkIfMatch(ctx, r.version, `role ${r.name}`);
-    const [use] = (await ctx.q.query<{ members: number; grants: number }>(
-      `SELECT (SELECT count(*)::int FROM member_roles WHERE role_id = $1) AS members,
-              (SELECT count(*)::int FROM project_access WHERE principal_type = 'roles' AND principal_id = $1) AS grants`,
-      [r.id],
-    )) as [{ members: number; grants: number }];
+    const use = await countRoleUses(ctx.q, r.id);
     if (use.members || use.grants) {
       fail("role_in_use", `role ${r.name} is held by ${use.members} member(s) and used by ${use.grants} project grant(s): reassign them first`, {
         member_count: use.members,
         grant_count: use.grants,
       });
     }
-    await ctx.q.query("DELETE FROM roles WHERE id = $1", [r.id]);
+    await deleteRole(ctx.q, r.id);
     await audit(ctx, { organizationId: a.org.id, action: "role.deleted", target: target(r) });
   },
 } satisfies Partial<Handlers>;

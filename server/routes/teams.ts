@@ -6,10 +6,25 @@ import { audit, diffFields } from "../domain/audit";
 import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
-import { findMember, mayActOn, MEMBER_COLUMNS, MEMBER_FROM, type MemberRow } from "../domain/members";
-import { HOLDS_ADMIN_ROLE_OF_M } from "../store/permissions";
+import { mayActOn } from "../domain/members";
+import { selectMember } from "../store/members";
 import { revokeGrantsOf } from "../domain/projects";
-import { TEAM_COLUMNS, checkNameFree, loadTeam, toTeam, toTeamMembership, type TeamMembershipRow, type TeamRow } from "../domain/roles-teams";
+import { checkNameFree, loadTeam, toTeam, toTeamMembership, type TeamRow } from "../domain/roles-teams";
+import {
+  countTeams,
+  countTeamsOf,
+  deleteTeam,
+  deleteTeamMembership,
+  insertTeam,
+  insertTeamMembership,
+  isTeamMaintainer,
+  lockMembersOnlyIn,
+  selectGuardedTeamMembers,
+  selectTeamMembership,
+  selectTeamMembershipPage,
+  selectTeamPage,
+  updateTeamMembershipRole,
+} from "../store/teams";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
 import type { Queryable } from "../store/db";
@@ -20,26 +35,14 @@ const target = (t: Pick<TeamRow, "id" | "name">) => ({ type: "team", id: t.id, d
 /** Owner, ADMIN and holders of `members` manage teams; a team's maintainers manage its members (§4 note 3). */
 async function mayManageMembers(q: Queryable, a: OrgAccess, teamId: string): Promise<void> {
   if (can(a, "admin") || can(a, "members")) return;
-  const [m] = await q.query("SELECT 1 FROM team_members WHERE team_id = $1 AND member_id = $2 AND role = 'maintainer'", [teamId, a.memberId]);
-  if (!m) authorize(a, "admin", "members");
-}
-
-async function membership(q: Queryable, teamId: string, memberId: string): Promise<TeamMembershipRow | undefined> {
-  const [row] = await q.query<TeamMembershipRow>(
-    "SELECT tm.team_id, tm.member_id, m.email, tm.role, tm.created_at FROM team_members tm JOIN members m ON m.id = tm.member_id WHERE tm.team_id = $1 AND tm.member_id = $2",
-    [teamId, memberId],
-  );
-  return row;
+  if (!(await isTeamMaintainer(q, teamId, a.memberId))) authorize(a, "admin", "members");
 }
 
 export const teamHandlers = {
   async listTeams(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
     const limit = ctx.query.limit ?? 30;
-    const rows = await ctx.q.query<TeamRow>(
-      `SELECT ${TEAM_COLUMNS} FROM teams t WHERE t.organization_id = $1 AND ($2::text IS NULL OR t.id > $2) ORDER BY t.id LIMIT $3`,
-      [a.org.id, decodeCursor(ctx.query.cursor), limit + 1],
-    );
+    const rows = await selectTeamPage(ctx.q, a.org.id, decodeCursor(ctx.query.cursor), limit + 1);
     return pageOf(rows, limit, (r) => r.id, toTeam);
   },
 
@@ -48,16 +51,10 @@ export const teamHandlers = {
     authorize(a, "admin", "members");
     const b = ctx.body;
     await checkNameFree(ctx.q, "team", a.org.id, b.name);
-    const [{ n }] = (await ctx.q.query<{ n: number }>("SELECT count(*)::int AS n FROM teams WHERE organization_id = $1", [a.org.id])) as [{ n: number }];
+    const n = await countTeams(ctx.q, a.org.id);
     if (n >= ctx.config.maxTeamsPerOrg) fail("team_limit_reached", `${a.org.slug} has ${n} teams, the most allowed: delete one first`);
     const id = newId("team");
-    await ctx.q.query("INSERT INTO teams (id, organization_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5)", [
-      id,
-      a.org.id,
-      b.name,
-      b.description ?? "",
-      ctx.now,
-    ]);
+    await insertTeam(ctx.q, { id, organizationId: a.org.id, name: b.name, description: b.description ?? "" }, ctx.now);
     await audit(ctx, { organizationId: a.org.id, action: "team.created", target: { type: "team", id, display_name: b.name } });
     return reply({ status: 201, body: toTeam(await loadTeam(ctx.q, a.org.id, id)), headers: { location: `/v1/organizations/${a.org.id}/teams/${id}` } });
   },
@@ -87,18 +84,9 @@ export const teamHandlers = {
     checkIfMatch(ctx, t.version, `team ${t.name}`);
     // Deleting a team changes the teams of everyone in it: the owner's only the owner may change,
     // an admin's only the owner and ADMIN members (§4 note 1), whatever the request is about.
-    const guarded = await ctx.q.query<MemberRow>(
-      `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} JOIN team_members tm ON tm.member_id = m.id
-        WHERE tm.team_id = $1 AND (m.account_id = o.owner_account_id OR ${HOLDS_ADMIN_ROLE_OF_M}) ORDER BY m.id`,
-      [t.id],
-    );
+    const guarded = await selectGuardedTeamMembers(ctx.q, t.id);
     for (const m of guarded) mayActOn(a, m, ctx.caller.accountId, ["teams"]);
-    const stranded = await ctx.q.query<{ id: string; email: string }>(
-      `SELECT m.id, m.email FROM team_members tm JOIN members m ON m.id = tm.member_id
-        WHERE tm.team_id = $1 AND NOT EXISTS (SELECT 1 FROM team_members o WHERE o.member_id = tm.member_id AND o.team_id <> $1)
-        ORDER BY m.id FOR UPDATE OF m`,
-      [t.id],
-    );
+    const stranded = await lockMembersOnlyIn(ctx.q, t.id);
     if (stranded.length) {
       fail("team_is_last_for_members", `${t.name} is the only team of ${stranded.map((m) => m.email).join(", ")}: add them to another team first`, {
         member_ids: stranded.map((m) => m.id),
@@ -106,7 +94,7 @@ export const teamHandlers = {
     }
     // The team's project grants go with it; its members stay in the organization.
     await revokeGrantsOf(ctx, a.org.id, "teams", t.id, t.name);
-    await ctx.q.query("DELETE FROM teams WHERE id = $1", [t.id]);
+    await deleteTeam(ctx.q, t.id);
     await audit(ctx, { organizationId: a.org.id, action: "team.deleted", target: target(t) });
   },
 
@@ -114,11 +102,7 @@ export const teamHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     const t = await loadTeam(ctx.q, a.org.id, ctx.params.team_id);
     const limit = ctx.query.limit ?? 30;
-    const rows = await ctx.q.query<TeamMembershipRow>(
-      `SELECT tm.team_id, tm.member_id, m.email, tm.role, tm.created_at FROM team_members tm JOIN members m ON m.id = tm.member_id
-        WHERE tm.team_id = $1 AND ($2::text IS NULL OR tm.member_id > $2) ORDER BY tm.member_id LIMIT $3`,
-      [t.id, decodeCursor(ctx.query.cursor), limit + 1],
-    );
+    const rows = await selectTeamMembershipPage(ctx.q, t.id, decodeCursor(ctx.query.cursor), limit + 1);
     return pageOf(rows, limit, (r) => r.member_id, toTeamMembership);
   },
 
@@ -126,16 +110,16 @@ export const teamHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     const t = await loadTeam(ctx.q, a.org.id, ctx.params.team_id, true);
     await mayManageMembers(ctx.q, a, t.id);
-    const m = await findMember(ctx.q, a.org.id, ctx.params.member_id, true);
+    const m = await selectMember(ctx.q, a.org.id, ctx.params.member_id, true);
     if (!m) return invalid("/member_id", `${ctx.params.member_id} is not a member of ${a.org.slug}: invite them first`, "not_an_organization_member");
     // Joining a team is a change of the member's teams: the owner's are the owner's, an admin's are for admins.
     mayActOn(a, m, ctx.caller.accountId, ["teams"]);
-    const before = await membership(ctx.q, t.id, m.id);
+    const before = await selectTeamMembership(ctx.q, t.id, m.id);
     if (before?.role === ctx.body.role) return toTeamMembership(before);
     if (before) {
-      await ctx.q.query("UPDATE team_members SET role = $3 WHERE team_id = $1 AND member_id = $2", [t.id, m.id, ctx.body.role]);
+      await updateTeamMembershipRole(ctx.q, t.id, m.id, ctx.body.role);
     } else {
-      await ctx.q.query("INSERT INTO team_members (team_id, member_id, role, created_at) VALUES ($1, $2, $3, $4)", [t.id, m.id, ctx.body.role, ctx.now]);
+      await insertTeamMembership(ctx.q, t.id, m.id, ctx.body.role, ctx.now);
     }
     await updateVersioned(ctx.q, "members", { id: m.id }, {}, ctx.now);
     await audit(ctx, {
@@ -144,7 +128,7 @@ export const teamHandlers = {
       target: { type: "team_membership", id: `${t.id}/${m.id}`, display_name: `${m.email} in ${t.name}` },
       changes: { role: [before?.role ?? null, ctx.body.role] },
     });
-    const after = toTeamMembership((await membership(ctx.q, t.id, m.id))!);
+    const after = toTeamMembership((await selectTeamMembership(ctx.q, t.id, m.id))!);
     return before ? after : reply({ status: 201, body: after, headers: { location: `/v1/organizations/${a.org.id}/teams/${t.id}/members/${m.id}` } });
   },
 
@@ -152,15 +136,13 @@ export const teamHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     const t = await loadTeam(ctx.q, a.org.id, ctx.params.team_id, true);
     await mayManageMembers(ctx.q, a, t.id);
-    const m = await findMember(ctx.q, a.org.id, ctx.params.member_id, true);
+    const m = await selectMember(ctx.q, a.org.id, ctx.params.member_id, true);
     if (m) mayActOn(a, m, ctx.caller.accountId, ["teams"]);
-    const before = await membership(ctx.q, t.id, ctx.params.member_id);
+    const before = await selectTeamMembership(ctx.q, t.id, ctx.params.member_id);
     if (!before) fail("not_found", `${ctx.params.member_id} is not in team ${t.name}`);
-    const [{ n }] = (await ctx.q.query<{ n: number }>("SELECT count(*)::int AS n FROM team_members WHERE member_id = $1", [before.member_id])) as [
-      { n: number },
-    ];
+    const n = await countTeamsOf(ctx.q, before.member_id);
     if (n <= 1) fail("last_team", `${t.name} is the only team of ${before.email}: add them to another team first`);
-    await ctx.q.query("DELETE FROM team_members WHERE team_id = $1 AND member_id = $2", [t.id, before.member_id]);
+    await deleteTeamMembership(ctx.q, t.id, before.member_id);
     await updateVersioned(ctx.q, "members", { id: before.member_id }, {}, ctx.now);
     await audit(ctx, {
       organizationId: a.org.id,

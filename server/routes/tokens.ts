@@ -1,6 +1,8 @@
 // Self-service: the caller's API tokens and TOTP two-factor authentication.
 import type { Handlers } from "../context";
-import { issueToken, toAccount, toToken, type AccountRow, type TokenRow } from "../domain/accounts";
+import { issueToken, toAccount, toToken } from "../domain/accounts";
+import { activatePendingTwoFactor, clearTwoFactor, lockTwoFactor, selectMemberOrgIds, setPendingTwoFactor } from "../store/accounts";
+import { deleteToken, selectTokenPage } from "../store/tokens";
 import { decodeCursor, pageOf } from "../http/pages";
 import { newTotpSecret, otpauthUrl, verifyTotp } from "../domain/totp";
 import { fail, invalid } from "../errors";
@@ -8,22 +10,12 @@ import { requireUnrestrictedToken } from "../domain/access";
 import { reply } from "../http/reply";
 
 const YEAR_MS = 366 * 24 * 3600 * 1000;
-const TOKEN_COLUMNS = "id, name, organization_ids, expires_at, last4, created_at, last_used_at";
-/**
- * SQL: the token row is one the caller's token may see and revoke (`scope`: the parameter with the
- * caller's token's organizations): any, for an unrestricted token; for a restricted one, only tokens restricted to
- * some of its own organizations (those it could have created), so it neither lists the account's
- * other organizations nor revokes the account's broader tokens.
- */
-const withinScope = (scope: string) => `(${scope}::text[] IS NULL OR (organization_ids IS NOT NULL AND organization_ids <@ ${scope}::text[]))`;
 
 export const tokenHandlers = {
   async listTokens(ctx) {
     const limit = ctx.query.limit ?? 30;
-    const rows = await ctx.q.query<TokenRow>(
-      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE account_id = $1 AND ($2::text IS NULL OR id > $2) AND ${withinScope("$4")} ORDER BY id LIMIT $3`,
-      [ctx.caller.accountId, decodeCursor(ctx.query.cursor), limit + 1, ctx.caller.tokenOrgIds],
-    );
+    // A restricted token sees only tokens restricted within its organizations (store/tokens.ts).
+    const rows = await selectTokenPage(ctx.q, ctx.caller.accountId, ctx.caller.tokenOrgIds, decodeCursor(ctx.query.cursor), limit + 1);
     return pageOf(rows, limit, (r) => r.id, toToken);
   },
 
@@ -33,12 +25,9 @@ export const tokenHandlers = {
     if (expiresAt <= ctx.now) invalid("/expires_at", "must be in the future");
     if (expiresAt.getTime() - ctx.now.getTime() > YEAR_MS) invalid("/expires_at", "must be at most one year away");
     if (b.organization_ids) {
-      const mine = await ctx.q.query<{ organization_id: string }>(
-        "SELECT organization_id FROM members WHERE account_id = $1 AND joined_at IS NOT NULL AND organization_id = ANY($2)",
-        [ctx.caller.accountId, b.organization_ids],
-      );
+      const mine = await selectMemberOrgIds(ctx.q, ctx.caller.accountId, b.organization_ids);
       b.organization_ids.forEach((id, i) => {
-        if (!mine.some((m) => m.organization_id === id)) invalid(`/organization_ids/${i}`, `${id} is not an organization you belong to`);
+        if (!mine.includes(id)) invalid(`/organization_ids/${i}`, `${id} is not an organization you belong to`);
       });
     }
     // A restricted token cannot mint a broader one.
@@ -56,12 +45,7 @@ export const tokenHandlers = {
   },
 
   async deleteToken(ctx) {
-    const gone = await ctx.q.query(`DELETE FROM api_tokens WHERE id = $1 AND account_id = $2 AND ${withinScope("$3")} RETURNING id`, [
-      ctx.params.token_id,
-      ctx.caller.accountId,
-      ctx.caller.tokenOrgIds,
-    ]);
-    if (!gone.length) {
+    if (!(await deleteToken(ctx.q, ctx.caller.accountId, ctx.params.token_id, ctx.caller.tokenOrgIds))) {
       fail(
         "not_found",
         ctx.caller.tokenOrgIds
@@ -73,43 +57,31 @@ export const tokenHandlers = {
 
   async enrollTwoFactor(ctx) {
     requireUnrestrictedToken(ctx.caller, "change the account's two-factor authentication");
-    const [acct] = await ctx.q.query<{ totp_secret: string | null }>("SELECT totp_secret FROM accounts WHERE id = $1 FOR UPDATE", [ctx.caller.accountId]);
-    if (acct!.totp_secret) fail("already_exists", "two-factor authentication is already enabled: disable it first to enrol a new authenticator");
+    const acct = await lockTwoFactor(ctx.q, ctx.caller.accountId);
+    if (acct.totp_secret) fail("already_exists", "two-factor authentication is already enabled: disable it first to enrol a new authenticator");
     // Pending until confirmed with a code, so a half-done enrolment never locks anyone out.
     const secret = newTotpSecret();
-    await ctx.q.query("UPDATE accounts SET totp_pending_secret = $2 WHERE id = $1", [ctx.caller.accountId, secret]);
+    await setPendingTwoFactor(ctx.q, ctx.caller.accountId, secret);
     return reply({ status: 201, body: { secret, otpauth_url: otpauthUrl(secret, ctx.caller.email) } });
   },
 
   async confirmTwoFactor(ctx) {
     requireUnrestrictedToken(ctx.caller, "change the account's two-factor authentication");
-    const [acct] = await ctx.q.query<AccountRow & { totp_pending_secret: string | null }>(
-      "SELECT id, email, name, totp_secret, totp_pending_secret, created_at FROM accounts WHERE id = $1 FOR UPDATE",
-      [ctx.caller.accountId],
-    );
-    const secret = acct!.totp_pending_secret;
+    const secret = (await lockTwoFactor(ctx.q, ctx.caller.accountId)).totp_pending_secret;
     if (!secret) fail("invalid_two_factor_code", "there is no enrolment to confirm: start one with POST /v1/me/two-factor");
     const step = verifyTotp(secret, ctx.body.code, ctx.now);
     if (step === null) invalid("/code", "is not the current code of the enrolled authenticator", "invalid_two_factor_code");
-    const [row] = await ctx.q.query<AccountRow>(
-      `UPDATE accounts SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_last_step = $2
-        WHERE id = $1 RETURNING id, email, name, totp_secret, created_at`,
-      [ctx.caller.accountId, step],
-    );
-    return toAccount(row!);
+    return toAccount(await activatePendingTwoFactor(ctx.q, ctx.caller.accountId, step));
   },
 
   async disableTwoFactor(ctx) {
     requireUnrestrictedToken(ctx.caller, "change the account's two-factor authentication");
-    const [acct] = await ctx.q.query<{ totp_secret: string | null; totp_last_step: string | null }>(
-      "SELECT totp_secret, totp_last_step FROM accounts WHERE id = $1 FOR UPDATE",
-      [ctx.caller.accountId],
-    );
-    if (!acct!.totp_secret) fail("not_found", "two-factor authentication is not enabled");
-    const used = acct!.totp_last_step === null ? null : Number(acct!.totp_last_step);
-    if (verifyTotp(acct!.totp_secret, ctx.body.code, ctx.now, used) === null) {
+    const acct = await lockTwoFactor(ctx.q, ctx.caller.accountId);
+    if (!acct.totp_secret) fail("not_found", "two-factor authentication is not enabled");
+    const used = acct.totp_last_step === null ? null : Number(acct.totp_last_step);
+    if (verifyTotp(acct.totp_secret, ctx.body.code, ctx.now, used) === null) {
       invalid("/code", "is not a current code of your authenticator that was not used before: wait for the next one", "invalid_two_factor_code");
     }
-    await ctx.q.query("UPDATE accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1", [ctx.caller.accountId]);
+    await clearTwoFactor(ctx.q, ctx.caller.accountId);
   },
 } satisfies Partial<Handlers>;

@@ -1,7 +1,7 @@
 // The SQL of the project access sets: a project's grants and the principals a body names, read in
 // a few statements; grants written, changed and revoked in one statement each (jsonb rows).
 import type { AccessState, GrantStep } from "../domain/access-sets";
-import { GRANT_COLUMNS, type GrantRow } from "../domain/projects";
+import { GRANT_COLUMNS, type GrantRow } from "./projects";
 import type { Queryable } from "./db";
 
 /** The project's grants (locked for update when asked: an apply) and its organization's members, roles and teams, and the accounts named. */

@@ -2,14 +2,11 @@
 // passed as one JSON array (jsonb_to_recordset), whatever the set's size. What is written is what
 // the per-member and per-grant handlers write, row for row, and one audit event per change.
 import type { Ctx } from "../context";
-import { newId } from "../domain/ids";
-import { MEMBER_COLUMNS, MEMBER_FROM, QUOTA_WINDOW_MS, type MemberRow, type RoleRef } from "../domain/members";
-import type { AuditInput } from "../domain/audit";
+import { QUOTA_WINDOW_MS } from "./invitation-sends";
+import { MEMBER_COLUMNS, MEMBER_FROM, type MemberRow } from "./members";
+import type { RoleRef } from "./roles";
 import type { SetState } from "../domain/member-sets";
-import type { Mail } from "../mailer";
 import type { Queryable } from "./db";
-
-type AuditCtx = Pick<Ctx, "q" | "caller" | "ip" | "userAgent" | "requestId" | "now">;
 
 /** The organization's members, roles and teams; the members locked for update when asked (an apply). */
 export async function loadMemberSet(q: Queryable, orgId: string, lock: boolean): Promise<SetState> {
@@ -110,41 +107,4 @@ export async function deleteMembers(q: Queryable, orgId: string, ids: string[]):
   );
   await q.query("DELETE FROM members WHERE organization_id = $1 AND id = ANY($2)", [orgId, ids]);
   return grants;
-}
-
-/** Outbox rows for the invitation mail (the outbox mailer's rows, in one statement). */
-export async function insertOutbox(q: Queryable, mails: Mail[]): Promise<void> {
-  if (!mails.length) return;
-  await q.query(
-    `INSERT INTO outbox (id, organization_id, to_address, subject, text, invitation_token)
-     SELECT v.id, v.org, v.to_address, v.subject, v.text, v.token FROM jsonb_to_recordset($1::jsonb) AS v(id text, org text, to_address text, subject text, text text, token text)`,
-    [
-      JSON.stringify(
-        mails.map((m) => ({ id: newId("msg"), org: m.organizationId, to_address: m.to, subject: m.subject, text: m.text, token: m.invitationToken ?? null })),
-      ),
-    ],
-  );
-}
-
-/** One audit event per change, as domain/audit.ts writes them, in one statement. */
-export async function auditMany(ctx: AuditCtx, events: AuditInput[]): Promise<void> {
-  if (!events.length) return;
-  const c = ctx.caller;
-  const actor = c
-    ? { type: c.tokenId ? "token" : "account", account_id: c.accountId, email: c.email, token_id: c.tokenId }
-    : { type: "system", account_id: null, email: null, token_id: null };
-  const rows = events.map((e) => ({
-    id: newId("evt", ctx.now.getTime()),
-    org: e.organizationId,
-    action: e.action,
-    target: { type: e.target.type, id: e.target.id, display_name: e.target.display_name ?? null },
-    project_id: e.projectId ?? null,
-    changes: e.changes && Object.keys(e.changes).length ? e.changes : null,
-  }));
-  await ctx.q.query(
-    `INSERT INTO audit_events (id, organization_id, occurred_at, action, actor, source_ip, user_agent, request_id, target, project_id, changes)
-     SELECT v.id, v.org, $2, v.action, $3, $4, $5, $6, v.target, v.project_id, v.changes
-       FROM jsonb_to_recordset($1::jsonb) AS v(id text, org text, action text, target jsonb, project_id text, changes jsonb)`,
-    [JSON.stringify(rows), ctx.now, JSON.stringify(actor), ctx.ip, ctx.userAgent, ctx.requestId],
-  );
 }

@@ -1,8 +1,25 @@
 // The rate-limit counts every instance on one PostgreSQL adds to (server/http/shared-counts.ts):
 // one row per key in an unlogged table (no WAL; emptied by a PostgreSQL crash, which only
 // forgets counts of the current second or minute), updated in place by one statement per sync.
-import type { CountStore } from "../http/shared-counts";
 import type { Queryable } from "./db";
+
+/** A count's increments sent to the store; `windowStart` in epoch milliseconds. */
+export interface CountDelta {
+  key: string;
+  windowStart: number;
+  n: number;
+}
+
+/** The store's total for a key after the deltas: the window it holds (a newer one wins) and its count. */
+export interface CountTotal {
+  key: string;
+  windowStart: number;
+  used: number;
+}
+
+export interface CountStore {
+  add(deltas: CountDelta[]): Promise<CountTotal[]>;
+}
 
 export function postgresCountStore(db: Queryable): CountStore {
   return {

@@ -1,0 +1,194 @@
+// Members' SQL, a function per statement: the member row as every read returns it, the list, the
+// invitation (one statement with its roles, teams, mail, audit event and quota count), a change
+// of roles, teams and permissions (one statement with its audit event), a role added or taken,
+// and removal. The rules (who may do what, what is valid) are in domain/members.ts.
+import type { Permission } from "../../api/common";
+import type { Mail } from "../mailer";
+import type { Queryable } from "./db";
+import { auditInsert, type AuditInput, type AuditSource } from "./audit-events";
+import { quotaCtes, type QuotaCount } from "./invitation-sends";
+import { outboxInsert } from "./outbox";
+import { HOLDS_ADMIN_ROLE_OF_IDS, HOLDS_ADMIN_ROLE_OF_M, ROLE_PERMISSIONS_OF_IDS, ROLE_PERMISSIONS_OF_M } from "./permissions";
+import { Statement } from "./statement";
+
+export interface MemberRow {
+  id: string;
+  organization_id: string;
+  email: string;
+  account_id: string | null;
+  permissions: Permission[];
+  role_ids: string[];
+  team_ids: string[];
+  role_permissions: Permission[] | null;
+  has_admin_role: boolean;
+  is_owner: boolean;
+  invitation_expires_at: Date | null;
+  invited_by_account_id: string | null;
+  invitation_note: string | null;
+  invitation_sent_count: number;
+  two_factor_enabled: boolean;
+  joined_at: Date | null;
+  created_at: Date;
+  version: number;
+}
+
+/** Everything a Member needs, in one row; `m` is members, joined to its organization `o`. */
+export const MEMBER_COLUMNS = `m.id, m.organization_id, m.email, m.account_id, m.permissions,
+  ARRAY(SELECT mr.role_id FROM member_roles mr WHERE mr.member_id = m.id ORDER BY mr.role_id) AS role_ids,
+  ARRAY(SELECT tm.team_id FROM team_members tm WHERE tm.member_id = m.id ORDER BY tm.team_id) AS team_ids,
+  ${ROLE_PERMISSIONS_OF_M} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_M} AS has_admin_role,
+  (m.account_id IS NOT NULL AND m.account_id = o.owner_account_id) AS is_owner,
+  m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_sent_count,
+  COALESCE((SELECT a.totp_secret IS NOT NULL FROM accounts a WHERE a.id = m.account_id), false) AS two_factor_enabled,
+  m.joined_at, m.created_at, m.version`;
+
+export const MEMBER_FROM = "members m JOIN organizations o ON o.id = m.organization_id";
+
+/** A member of this organization, locked for update first when asked (a statement of its own). */
+export async function selectMember(q: Queryable, orgId: string, memberId: string, forUpdate = false): Promise<MemberRow | undefined> {
+  if (forUpdate) await q.query("SELECT 1 FROM members WHERE id = $1 AND organization_id = $2 FOR UPDATE", [memberId, orgId]);
+  const [row] = await q.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.id = $1 AND m.organization_id = $2`, [memberId, orgId]);
+  return row;
+}
+
+export interface MemberFilter {
+  email: string | null;
+  status: string | null;
+  roleId: string | null;
+  teamId: string | null;
+  permission: string | null;
+}
+
+/** A page of the organization's members in ID order after `after`, filtered (a status is read at `now`). */
+export async function selectMemberPage(q: Queryable, orgId: string, f: MemberFilter, after: string | null, limit: number, now: Date): Promise<MemberRow[]> {
+  return q.query<MemberRow>(
+    `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM}
+        WHERE m.organization_id = $1 AND ($2::text IS NULL OR m.id > $2)
+          AND ($3::text IS NULL OR m.email_normalized = lower($3))
+          AND ($4::text IS NULL OR CASE $4 WHEN 'active' THEN m.joined_at IS NOT NULL
+                                           WHEN 'expired' THEN m.joined_at IS NULL AND m.invitation_expires_at <= $9
+                                           ELSE m.joined_at IS NULL AND m.invitation_expires_at > $9 END)
+          AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM member_roles mr WHERE mr.member_id = m.id AND mr.role_id = $5))
+          AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.member_id = m.id AND tm.team_id = $6))
+          AND ($7::text IS NULL OR $7 = ANY(m.permissions))
+        ORDER BY m.id LIMIT $8`,
+    [orgId, after, f.email, f.status, f.roleId, f.teamId, f.permission, limit, now],
+  );
+}
+
+/** The organization's member (or invitation) with this email, if there is one. */
+export async function selectMemberByEmail(
+  q: Queryable,
+  orgId: string,
+  email: string,
+): Promise<{ id: string; email: string; joined_at: Date | null } | undefined> {
+  const [row] = await q.query<{ id: string; email: string; joined_at: Date | null }>(
+    "SELECT id, email, joined_at FROM members WHERE organization_id = $1 AND email_normalized = lower($2)",
+    [orgId, email],
+  );
+  return row;
+}
+
+export interface NewInvitation {
+  id: string;
+  organizationId: string;
+  email: string;
+  permissions: Permission[];
+  tokenHash: string;
+  expiresAt: Date;
+  note: string | null;
+  roleIds: string[];
+  teamIds: string[];
+}
+
+/**
+ * One statement writes the invitation: the member, its roles and teams, its mail (`mail`: the
+ * outbox mailer's row; null when SMTP sends after the commit), its audit event and its count
+ * against the quota, each only when the member was inserted; it returns the member as a read would
+ * (role_permissions and has_admin_role from the roles named, which exist already) with the quota's
+ * count. None: the email is a member or invited already. Invited by the caller, at ctx.now.
+ */
+export async function insertInvitation(
+  q: Queryable,
+  ctx: AuditSource & { caller: { accountId: string } },
+  inv: NewInvitation,
+  writes: { mail: Mail | null; event: AuditInput },
+): Promise<(MemberRow & QuotaCount) | undefined> {
+  const s = new Statement();
+  const roleParam = s.p(inv.roleIds);
+  const [row] = await q.query<MemberRow & QuotaCount>(
+    `WITH m AS (
+         INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at,
+                              invited_by_account_id, invitation_note, invitation_sent_count, created_at)
+         VALUES (${s.p(inv.id)}, ${s.p(inv.organizationId)}, ${s.p(inv.email)}, lower(${s.p(inv.email)}), ${s.p(inv.permissions)}, ${s.p(inv.tokenHash)},
+                 ${s.p(inv.expiresAt)}, ${s.p(ctx.caller.accountId)}, ${s.p(inv.note)}, 1, ${s.p(ctx.now)})
+         ON CONFLICT (organization_id, email_normalized) DO NOTHING RETURNING *),
+       r AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT m.id, unnest(${roleParam}::text[]), m.organization_id FROM m ON CONFLICT DO NOTHING),
+       t AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id)
+             SELECT unnest(${s.p(inv.teamIds)}::text[]), m.id, m.created_at, m.organization_id FROM m ON CONFLICT DO NOTHING),
+       ${writes.mail ? `mail AS (${outboxInsert(s, writes.mail, "m")}),` : ""}
+       event AS (${auditInsert(s, ctx, writes.event, "m")}),
+       ${quotaCtes(s, inv.organizationId, ctx.now, "m")}
+       SELECT m.id, m.organization_id, m.email, m.account_id, m.permissions,
+              ARRAY(SELECT DISTINCT x FROM unnest(${roleParam}::text[]) x ORDER BY x) AS role_ids,
+              ARRAY(SELECT DISTINCT x FROM unnest(${s.p(inv.teamIds)}::text[]) x ORDER BY x) AS team_ids,
+              ${ROLE_PERMISSIONS_OF_IDS(`${roleParam}::text[]`)} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_IDS(`${roleParam}::text[]`)} AS has_admin_role,
+              false AS is_owner, m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_sent_count,
+              false AS two_factor_enabled, m.joined_at, m.created_at, m.version, quota.sent, quota.oldest
+         FROM m, quota`,
+    s.values,
+  );
+  return row;
+}
+
+/**
+ * One statement writes a member's change: the roles and teams replaced (those given), the
+ * permissions (when given) and the version, checked against `version` (read under the row's
+ * lock), and the audit event. The new version; none if the version moved.
+ */
+export async function updateMemberSets(
+  q: Queryable,
+  ctx: AuditSource,
+  m: { id: string; organizationId: string; version: number },
+  set: { roleIds?: string[]; teamIds?: string[]; permissions?: Permission[] },
+  event: AuditInput,
+): Promise<number | undefined> {
+  const s = new Statement();
+  const id = s.p(m.id);
+  const parts = [
+    `u AS (UPDATE members SET ${set.permissions ? `permissions = ${s.p(set.permissions)}, ` : ""}version = version + 1
+              WHERE id = ${id} AND version = ${s.p(m.version)} RETURNING version)`,
+  ];
+  // Every parameter must be used (PostgreSQL cannot type one that is not): the organization only with a role or team change.
+  const org = set.roleIds || set.teamIds ? s.p(m.organizationId) : "";
+  if (set.roleIds) {
+    const r = s.p(set.roleIds);
+    parts.push(
+      `rd AS (DELETE FROM member_roles WHERE member_id = ${id} AND NOT (role_id = ANY(${r}::text[])))`,
+      `ri AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT ${id}, unnest(${r}::text[]), ${org} FROM u ON CONFLICT DO NOTHING)`,
+    );
+  }
+  if (set.teamIds) {
+    const t = s.p(set.teamIds);
+    parts.push(
+      `td AS (DELETE FROM team_members WHERE member_id = ${id} AND NOT (team_id = ANY(${t}::text[])))`,
+      `ti AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id)
+              SELECT unnest(${t}::text[]), ${id}, ${s.p(ctx.now)}, ${org} FROM u ON CONFLICT DO NOTHING)`,
+    );
+  }
+  parts.push(`event AS (${auditInsert(s, ctx, event, "u")})`);
+  const [u] = await q.query<{ version: number }>(`WITH ${parts.join(",\n     ")} SELECT version FROM u`, s.values);
+  return u?.version;
+}
+
+export async function insertMemberRole(q: Queryable, memberId: string, roleId: string): Promise<void> {
+  await q.query("INSERT INTO member_roles (member_id, role_id) VALUES ($1, $2)", [memberId, roleId]);
+}
+
+export async function deleteMemberRole(q: Queryable, memberId: string, roleId: string): Promise<void> {
+  await q.query("DELETE FROM member_roles WHERE member_id = $1 AND role_id = $2", [memberId, roleId]);
+}
+
+export async function deleteMember(q: Queryable, memberId: string): Promise<void> {
+  await q.query("DELETE FROM members WHERE id = $1", [memberId]);
+}

@@ -27,6 +27,7 @@ export interface MemberRow {
   invitation_expires_at: Date | null;
   invited_by_account_id: string | null;
   invitation_note: string | null;
+  invitation_name: string | null;
   invitation_sent_count: number;
   two_factor_enabled: boolean;
   joined_at: Date | null;
@@ -40,7 +41,7 @@ export const MEMBER_COLUMNS = `m.id, m.organization_id, m.email, m.account_id, m
   ARRAY(SELECT tm.team_id FROM team_members tm WHERE tm.member_id = m.id ORDER BY tm.team_id) AS team_ids,
   ${ROLE_PERMISSIONS_OF_M} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_M} AS has_admin_role,
   (m.account_id IS NOT NULL AND m.account_id = o.owner_account_id) AS is_owner,
-  m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_sent_count,
+  m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_name, m.invitation_sent_count,
   COALESCE((SELECT a.totp_secret IS NOT NULL FROM accounts a WHERE a.id = m.account_id), false) AS two_factor_enabled,
   m.joined_at, m.created_at, m.version`;
 
@@ -70,6 +71,7 @@ export function toMember(r: MemberRow, now: Date): Member {
       : {
           expires_at: iso(r.invitation_expires_at)!,
           invited_by_account_id: r.invited_by_account_id,
+          name: r.invitation_name,
           note: r.invitation_note,
           sent_count: r.invitation_sent_count,
         },
@@ -220,7 +222,7 @@ export function newInvitationToken(): { token: string; hash: string } {
   return { token, hash: hashToken(token) };
 }
 
-/** The invitation's mail: who invites, to what, the token, until when. */
+/** The invitation's mail: who invites, to what, the token, until when; it greets the invitee by the name the inviter gave. */
 export function invitationMail(
   ctx: Pick<Ctx, "config" | "caller">,
   org: { id: string; name: string; slug: string },
@@ -228,9 +230,11 @@ export function invitationMail(
   token: string,
   expiresAt: Date,
   note: string | null,
+  name: string | null = null,
 ): Mail {
   const inviter = ctx.caller ? `${ctx.caller.name} (${ctx.caller.email})` : "An administrator";
   const text = [
+    ...(name ? [`Hello ${name},`, ""] : []),
     `${inviter} invited you to join the organization ${org.name} (${org.slug}) on orgs.`,
     ...(note ? ["", note] : []),
     "",
@@ -252,6 +256,7 @@ export async function sendInvitation(
   token: string,
   expiresAt: Date,
   note: string | null,
+  name: string | null = null,
 ): Promise<void> {
-  await ctx.mailer.send(ctx.q, invitationMail(ctx, org, email, token, expiresAt, note), ctx.afterCommit);
+  await ctx.mailer.send(ctx.q, invitationMail(ctx, org, email, token, expiresAt, note, name), ctx.afterCommit);
 }

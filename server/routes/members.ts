@@ -82,19 +82,20 @@ export const memberHandlers = {
     const { token, hash } = newInvitationToken();
     const expiresAt = new Date(ctx.now.getTime() + ctx.config.invitationTtlMs);
     const note = b.note ?? null;
+    const name = b.name ?? null;
     // One statement writes the invitation: the member, its roles and teams, its mail (when the
     // mailer is the outbox; SMTP sends after the commit), its audit event and its count against
     // the quota, each only when the member was inserted; it returns the member as a read would
     // (role_permissions and has_admin_role from the roles named, which exist already).
     const s = new Statement();
     const roleParam = s.p(roleIds);
-    const mail = invitationMail(ctx, a.org, b.email, token, expiresAt, note);
+    const mail = invitationMail(ctx, a.org, b.email, token, expiresAt, note, name);
     const [row] = await ctx.q.query<MemberRow & { sent: number; oldest: Date }>(
       `WITH m AS (
          INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at,
-                              invited_by_account_id, invitation_note, invitation_sent_count, created_at)
+                              invited_by_account_id, invitation_note, invitation_name, invitation_sent_count, created_at)
          VALUES (${s.p(id)}, ${s.p(a.org.id)}, ${s.p(b.email)}, lower(${s.p(b.email)}), ${s.p(permissions)}, ${s.p(hash)}, ${s.p(expiresAt)},
-                 ${s.p(ctx.caller.accountId)}, ${s.p(note)}, 1, ${s.p(ctx.now)})
+                 ${s.p(ctx.caller.accountId)}, ${s.p(note)}, ${s.p(name)}, 1, ${s.p(ctx.now)})
          ON CONFLICT (organization_id, email_normalized) DO NOTHING RETURNING *),
        r AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT m.id, unnest(${roleParam}::text[]), m.organization_id FROM m ON CONFLICT DO NOTHING),
        t AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id)
@@ -116,7 +117,7 @@ export const memberHandlers = {
               ARRAY(SELECT DISTINCT x FROM unnest(${roleParam}::text[]) x ORDER BY x) AS role_ids,
               ARRAY(SELECT DISTINCT x FROM unnest(${s.p(teamIds)}::text[]) x ORDER BY x) AS team_ids,
               ${ROLE_PERMISSIONS_OF_IDS(`${roleParam}::text[]`)} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_IDS(`${roleParam}::text[]`)} AS has_admin_role,
-              false AS is_owner, m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_sent_count,
+              false AS is_owner, m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_name, m.invitation_sent_count,
               false AS two_factor_enabled, m.joined_at, m.created_at, m.version, quota.sent, quota.oldest
          FROM m, quota`,
       s.values,
@@ -302,7 +303,7 @@ export const memberHandlers = {
       },
       ctx.now,
     );
-    await sendInvitation(ctx, a.org, m.email, token, expiresAt, m.invitation_note);
+    await sendInvitation(ctx, a.org, m.email, token, expiresAt, m.invitation_note, m.invitation_name);
     await audit(ctx, {
       organizationId: a.org.id,
       action: "invitation.resent",

@@ -84,6 +84,10 @@ export const MemberListQuery = PageQuery.extend({
   permission: Permission.optional(),
 });
 
+export const AccountFind = z.strictObject({
+  email: Email.describe("The account's email, exactly (compared case-insensitively): no search, no listing."),
+});
+
 export const InvitationAccept = z.strictObject({ token: z.string().min(1).max(200) });
 
 export const RoleCreate = z.strictObject({

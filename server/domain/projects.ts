@@ -66,6 +66,7 @@ export interface GrantRow {
   created_at: Date;
   version: number;
   external: boolean;
+  account?: { id: string; email: string; name: string } | null;
 }
 
 /** `external`: an account principal that is not a member of the project's organization. */
@@ -73,9 +74,12 @@ export const GRANT_COLUMNS = `g.project_id, g.principal_type, g.principal_id, g.
   (SELECT op.organization_id FROM projects op WHERE op.id = g.project_id) AS organization_id,
   (g.principal_type = 'accounts' AND NOT EXISTS (
      SELECT 1 FROM members m JOIN projects gp ON gp.id = g.project_id
-      WHERE m.organization_id = gp.organization_id AND m.account_id = g.principal_id)) AS external`;
+      WHERE m.organization_id = gp.organization_id AND m.account_id = g.principal_id)) AS external,
+  (SELECT json_build_object('id', a.id, 'email', a.email, 'name', a.name) FROM accounts a
+    WHERE g.principal_type = 'accounts' AND a.id = g.principal_id) AS account`;
 
-export function toProjectAccess(r: GrantRow): ProjectAccess {
+/** `projectAdmin`: the caller manages the project's grants, so an account grant says who the account is. */
+export function toProjectAccess(r: GrantRow, projectAdmin = false): ProjectAccess {
   return {
     project_id: r.project_id,
     organization_id: r.organization_id,
@@ -84,6 +88,7 @@ export function toProjectAccess(r: GrantRow): ProjectAccess {
     role: r.role,
     environment_roles: { sandbox: r.sandbox_role, live: r.live_role },
     external: r.external,
+    account: projectAdmin ? (r.account ?? null) : null,
     created_at: iso(r.created_at)!,
     version: r.version,
   };
@@ -174,6 +179,8 @@ export async function canView(q: Queryable, a: OrgAccess, accountId: string, p: 
 export interface ProjectAccessCheck {
   project: ProjectRow;
   org: OrgAccess;
+  /** The caller is the project's admin (owner, ADMIN, a grant, its creator): it manages its grants. */
+  admin: boolean;
 }
 
 /**
@@ -194,7 +201,7 @@ export async function projectFor(
   if (!tokenMaySee(ctx.caller!, project.organization_id)) notFound();
   const org = await orgAccess(ctx, project.organization_id, { allowOutsider: true });
   // The owner and ADMIN members are project admins everywhere in their org: no grants to look at.
-  if (org.isAdmin) return { project, org };
+  if (org.isAdmin) return { project, org, admin: true };
   const access = (await effectiveAccess(ctx.q, subjectOf(org, ctx.caller!.accountId), [project])).get(project.id);
   if (!access) {
     if (!org.memberId) notFound();
@@ -204,7 +211,7 @@ export async function projectFor(
   if (need === "admin" && access.role !== "admin") {
     fail("forbidden", `this needs project admin access to ${project.name}; you have ${access.role} access`);
   }
-  return { project, org };
+  return { project, org, admin: access.role === "admin" };
 }
 
 /**

@@ -88,7 +88,12 @@ export const MemberStatus = z.enum(MEMBER_STATUSES);
 export const Invitation = z.object({
   expires_at: Timestamp,
   invited_by_account_id: AccountId.nullable(),
-  name: z.string().nullable().describe("The invitee's display name as the inviter gave it (null when none was given). Once they accept, the member has no invitation and the account's own name applies."),
+  name: z
+    .string()
+    .nullable()
+    .describe(
+      "The invitee's display name as the inviter gave it (null when none was given). Once they accept, the member has no invitation and the account's own name applies.",
+    ),
   note: z.string().nullable().describe("The inviter's message, as sent in the invitation mail."),
   sent_count: z.number().int(),
 });

@@ -70,7 +70,9 @@ describe.each(databaseEngines("accounts of grants by email"))("on $name", ({ pos
 
     // A project admin by grant manages the grants, so it sees who they are.
     await s.call(f.owner.token, "PUT", `${f.access}/members/${f.viewer.memberId}`, { role: "admin" });
-    expect((await s.call(f.viewer.token, "GET", f.access)).json.items.find((g: { principal_type: string }) => g.principal_type === "accounts").account).toMatchObject({
+    expect(
+      (await s.call(f.viewer.token, "GET", f.access)).json.items.find((g: { principal_type: string }) => g.principal_type === "accounts").account,
+    ).toMatchObject({
       email: "ext@grant-acct.test",
     });
   });

@@ -97,7 +97,10 @@ export const projectAccessHandlers = {
     const more = rows.length > limit;
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    return { items: items.map((g) => toProjectAccess(g, admin)), next_cursor: more && last ? encodeCursor(`${last.principal_type}/${last.principal_id}`) : null };
+    return {
+      items: items.map((g) => toProjectAccess(g, admin)),
+      next_cursor: more && last ? encodeCursor(`${last.principal_type}/${last.principal_id}`) : null,
+    };
   },
 
   async getProjectAccess(ctx) {

@@ -91,9 +91,7 @@ describe.each(databaseEngines("browser sessions"))("on $name", ({ postgres }) =>
       // Each request counts the address's links and inserts one in its own transaction; without a
       // lock per address, concurrent counts on PostgreSQL all see fewer than the limit.
       await s.signup("burst@example.com");
-      const answers = await Promise.all(
-        Array.from({ length: 20 }, () => s.call(null, "POST", "/v1/sessions/sign-in-link", { email: "burst@example.com" })),
-      );
+      const answers = await Promise.all(Array.from({ length: 20 }, () => s.call(null, "POST", "/v1/sessions/sign-in-link", { email: "burst@example.com" })));
       expect(answers.map((r) => r.statusCode).sort()).toEqual([...Array(3).fill(202), ...Array(17).fill(429)]);
       const links = await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM sign_in_links WHERE email_normalized = 'burst@example.com'");
       expect(links[0]!.n).toBe(3);

@@ -151,6 +151,9 @@ export const MemberInputs = z.strictObject({
       "Teams, each by the Team's id (org_…/team_…), its team ID (team_…) or its name (resolved in the organization, case-insensitively); at least one. Default: the organization's default team. Replaces the whole set.",
     ),
   permissions: Q.MemberCreate.shape.permissions.describe("Direct organization permissions: billing, plans, projects:create, members. Replaces the whole set."),
+  name: Q.MemberCreate.shape.name.describe(
+    "The invitee's display name, for the invitation: its mail greets them by it, and admins see it until they accept (then their account's own name applies). Sent once, with the first invitation.",
+  ),
   note: Q.MemberCreate.shape.note.describe("Message added to the invitation email (sent once, with the first invitation)."),
   resendExpiredInvitation: z.boolean().optional().describe("Re-send an expired invitation on the next update. Default true."),
   adopt: Adopt,

@@ -62,7 +62,10 @@ export const MemberCreate = z.strictObject({
   role_ids: uniqueSet(RoleId).min(1, "must hold at least one role").optional(),
   team_ids: uniqueSet(TeamId).min(1, "must hold at least one team").optional(),
   permissions: uniqueSet(Permission).optional(),
-  note: z.string().max(1000).optional(),
+  name: Name.optional().describe(
+    "The invitee's display name, as the inviter knows it: it greets them in the invitation mail and names them on the invitation until they accept (then their account's own name applies).",
+  ),
+  note: z.string().max(1000).optional().describe("A message from the inviter, added to the invitation mail and shown to admins on the invitation."),
 });
 export type MemberCreate = z.infer<typeof MemberCreate>;
 
@@ -79,6 +82,10 @@ export const MemberListQuery = PageQuery.extend({
   role_id: RoleId.optional(),
   team_id: TeamId.optional(),
   permission: Permission.optional(),
+});
+
+export const AccountFind = z.strictObject({
+  email: Email.describe("The account's email, exactly (compared case-insensitively): no search, no listing."),
 });
 
 export const InvitationAccept = z.strictObject({ token: z.string().min(1).max(200) });

@@ -88,7 +88,13 @@ export const MemberStatus = z.enum(MEMBER_STATUSES);
 export const Invitation = z.object({
   expires_at: Timestamp,
   invited_by_account_id: AccountId.nullable(),
-  note: z.string().nullable(),
+  name: z
+    .string()
+    .nullable()
+    .describe(
+      "The invitee's display name as the inviter gave it (null when none was given). Once they accept, the member has no invitation and the account's own name applies.",
+    ),
+  note: z.string().nullable().describe("The inviter's message, as sent in the invitation mail."),
   sent_count: z.number().int(),
 });
 
@@ -182,6 +188,13 @@ export const ENVIRONMENT_ROLES = ["admin", "contributor", "viewer"] as const;
 export const EnvironmentRole = z.enum(ENVIRONMENT_ROLES).nullable();
 export const EnvironmentRoles = z.object({ sandbox: EnvironmentRole, live: EnvironmentRole });
 
+/** The account of an `accounts` grant, as the project's admins see it. */
+export const GranteeAccount = z.object({
+  id: AccountId,
+  email: z.string().describe("The account's email, as it is now (not versioned with the grant)."),
+  name: z.string().describe("The account's display name, as it is now."),
+});
+
 export const ProjectAccess = z.object({
   project_id: ro(ProjectId),
   organization_id: ro(OrgId).describe("The organization that owns the project (changes when the project is transferred)."),
@@ -190,10 +203,22 @@ export const ProjectAccess = z.object({
   role: ProjectRole,
   environment_roles: EnvironmentRoles,
   external: ro(z.boolean()),
+  account: ro(GranteeAccount.nullable()).describe(
+    "For an `accounts` grant, who the account is: answered to the callers who manage the project's grants (its project admins: the owner, ADMIN members, admins by grant, its creator). Null for other principals (a member's email is on the member), and for callers with view access only, so an outside collaborator's address is not shown to the project's other viewers.",
+  ),
   created_at: ro(Timestamp),
   version: ro(Version),
 });
 export type ProjectAccess = z.infer<typeof ProjectAccess>;
+
+/** An account found by email, to grant it access to a project (POST …/access:find-account). */
+export const AccountMatch = z.object({
+  id: AccountId.describe("The account ID: grant with PUT …/access/accounts/{id}."),
+  email: z.string(),
+  name: z.string(),
+  member_id: MemberId.nullable().describe("The account's member ID in the project's organization, or null when it is not a member."),
+  external: z.boolean().describe("True when the account is not a member of the project's organization: a grant to it is an outside collaborator's."),
+});
 
 export const EffectiveProjectAccess = z.object({
   project_id: ProjectId,

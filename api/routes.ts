@@ -424,6 +424,15 @@ export const routes = {
     createOnly: true,
     errors: ["forbidden", "principal_not_in_organization", "account_not_found", "precondition_failed"],
   },
+  findAccountForAccess: {
+    method: "POST",
+    path: `${project}/access:find-account`,
+    summary:
+      "Find an account by its exact email, to grant it access (project admins only; the email in the body keeps it out of URLs and logs). Writes nothing. 422 account_not_found when no account has it",
+    body: Q.AccountFind,
+    response: R.AccountMatch,
+    errors: ["forbidden", "account_not_found"],
+  },
   deleteProjectAccess: {
     method: "DELETE",
     path: `${project}/access/{principal_type}/{principal_id}`,

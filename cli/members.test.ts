@@ -22,10 +22,21 @@ afterAll(() => s?.close());
 const sorted = (a: string[]) => [...a].sort();
 
 describe("organization:user:*", () => {
-  it("user:add invites with permissions, note, team and role by name", async () => {
-    const r = await cli(["organization:user:add", "Bob@Example.test", ...ORG, "--permission=members,billing", "--note", "welcome", "--format", "json"]);
+  it("user:add invites with permissions, name, note, team and role by name", async () => {
+    const r = await cli([
+      "organization:user:add",
+      "Bob@Example.test",
+      ...ORG,
+      "--permission=members,billing",
+      "--name",
+      "Bob Builder",
+      "--note",
+      "welcome",
+      "--format",
+      "json",
+    ]);
     expect(r.code).toBe(0);
-    expect(r.json).toMatchObject({ email: "Bob@Example.test", status: "invited", invitation: { note: "welcome", sent_count: 1 } });
+    expect(r.json).toMatchObject({ email: "Bob@Example.test", status: "invited", invitation: { name: "Bob Builder", note: "welcome", sent_count: 1 } });
     expect(sorted(r.json.permissions)).toEqual(["billing", "members"]);
     expect(r.stderr).toContain("Invited Bob@Example.test to acme");
 
@@ -92,7 +103,7 @@ describe("organization:user:*", () => {
     const header = (r: { stdout: string }) => r.stdout.split("\n")[0];
     expect(header(invited)).toBe(header(active));
     expect(header(active)).toContain(",roles,teams,");
-    expect(header(active)).toContain(",invitation.expires_at,invitation.invited_by_account_id,invitation.note,invitation.sent_count,");
+    expect(header(active)).toContain(",invitation.expires_at,invitation.invited_by_account_id,invitation.name,invitation.note,invitation.sent_count,");
     expect(active.stdout.split("\n")[1]).toContain(",ADMIN,My Team,");
   });
 

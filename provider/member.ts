@@ -26,7 +26,7 @@ type State = MemberOutputs & { [DECLARED]?: string[] };
 const INPUT_KEYS = Object.keys(MemberInputs.shape);
 const REPLACE_ON: readonly string[] = PULUMI_RESOURCES["orgs:index:Member"].replaceOn;
 // Write-only or provider-only inputs: kept as given, never compared with the server.
-const FLAGS = ["note", "resendExpiredInvitation", "adopt"] as const;
+const FLAGS = ["name", "note", "resendExpiredInvitation", "adopt"] as const;
 const FIELDS: FieldNames = { "/role_ids": "roles", "/team_ids": "teams" };
 const RULES: FieldRule[] = [
   {
@@ -186,6 +186,7 @@ export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State
     ...(role_ids ? { role_ids } : {}),
     ...(team_ids ? { team_ids } : {}),
     ...(inputs.permissions !== undefined ? { permissions: inputs.permissions } : {}),
+    ...(inputs.name !== undefined ? { name: inputs.name } : {}),
     ...(inputs.note !== undefined ? { note: inputs.note } : {}),
   };
   let existingId: string | undefined;

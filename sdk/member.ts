@@ -16,6 +16,8 @@ export interface MemberArgs {
   teams?: pulumi.Input<pulumi.Input<string>[]>;
   /** Direct organization permissions: billing, plans, projects:create, members. Replaces the whole set. */
   permissions?: pulumi.Input<pulumi.Input<Permission>[]>;
+  /** The invitee's display name for the invitation: its mail greets them by it, and admins see it until they accept (then the account's own name applies). Sent once, with the first invitation. */
+  name?: pulumi.Input<string>;
   /** Message added to the invitation email (sent once, with the first invitation). */
   note?: pulumi.Input<string>;
   /** Re-send an expired invitation on the next `pulumi up`. Default true. */
@@ -39,6 +41,8 @@ export class Member extends DynamicResource {
   declare public readonly teams: pulumi.Output<string[]>;
   /** Direct permissions (the server's, declared or not). */
   declare public readonly permissions: pulumi.Output<Permission[]>;
+  /** The invitee's name given with the invitation, when declared. */
+  declare public readonly name: pulumi.Output<string | undefined>;
   /** The invitation note, when declared. */
   declare public readonly note: pulumi.Output<string | undefined>;
   /** Whether an expired invitation is re-sent, when declared. */
@@ -72,6 +76,7 @@ export class Member extends DynamicResource {
         roles: undefined,
         teams: undefined,
         permissions: undefined,
+        name: undefined,
         note: undefined,
         resendExpiredInvitation: undefined,
         adopt: undefined,

@@ -87,6 +87,18 @@ describe.each(databaseEngines("browser sessions"))("on $name", ({ postgres }) =>
       expect(bad.json.errors[0].field).toBe("/email");
     });
 
+    it("the hourly limit is exact under a parallel burst: 20 requests at once, 3 links and 3 mails", async () => {
+      // Each request counts the address's links and inserts one in its own transaction; without a
+      // lock per address, concurrent counts on PostgreSQL all see fewer than the limit.
+      await s.signup("burst@example.com");
+      const answers = await Promise.all(Array.from({ length: 20 }, () => s.call(null, "POST", "/v1/sessions/sign-in-link", { email: "burst@example.com" })));
+      expect(answers.map((r) => r.statusCode).sort()).toEqual([...Array(3).fill(202), ...Array(17).fill(429)]);
+      const links = await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM sign_in_links WHERE email_normalized = 'burst@example.com'");
+      expect(links[0]!.n).toBe(3);
+      const outbox = await s.call(s.operatorToken, "GET", "/v1/outbox?to=burst@example.com&limit=100");
+      expect(outbox.json.items.filter((m: { subject: string }) => m.subject === "Sign in to orgs")).toHaveLength(3);
+    });
+
     it("the session expires", async () => {
       await s.signup("short@example.com");
       const { cookie } = await signIn("short@example.com");

@@ -96,11 +96,24 @@ describe("the Organization Admin page", { timeout: 60_000 }, () => {
     await owner.getByRole("button", { name: "Create invite…" }).click();
     const d = owner.getByRole("dialog", { name: "Create invite" });
     await d.getByLabel("Email").fill("bob@admin.test");
-    await expect(d.getByLabel("My Team").isChecked()).resolves.toBe(true);
+    await d.getByLabel("Name", { exact: true }).fill("Bob Builder");
     await d.getByLabel("Note").fill("Welcome aboard");
+    // At least one team: without one the form does not submit, and says why at the first box.
+    await expect(d.getByLabel("My Team").isChecked()).resolves.toBe(true);
+    await d.getByLabel("My Team").uncheck();
+    await d.getByRole("button", { name: "Send invitation" }).click();
+    await expect(d.getByLabel("My Team").evaluate((el: HTMLInputElement) => el.validationMessage)).resolves.toBe("Choose at least one team");
+    await expect(d.isVisible()).resolves.toBe(true);
+    await d.getByLabel("My Team").check();
+    await expectAccessible(owner, "create invite dialog");
     await d.getByRole("button", { name: "Send invitation" }).click();
     await owner.getByRole("status").getByText("Invitation sent to bob@admin.test.").waitFor();
-    await expect(owner.locator('tr[data-member="bob@admin.test"]').innerText()).resolves.toMatch(/invited until \d{4}-\d\d-\d\d/);
+    const row = owner.locator('tr[data-member="bob@admin.test"]');
+    await expect(row.innerText()).resolves.toMatch(/invited until \d{4}-\d\d-\d\d/);
+    // The name and the note are the invitation's: shown with it, and in the mail.
+    await expect(row.locator(".invitee").innerText()).resolves.toBe("Bob Builder");
+    await expect(row.locator(".note").innerText()).resolves.toBe("Note: Welcome aboard");
+    await lastMail("bob@admin.test", /^Hello Bob Builder,\n\n.*invited you to join the organization Acme[^]*\n\nWelcome aboard\n/);
 
     const accept = await lastMail("bob@admin.test", /http:\/\/\S+(\/admin\/accept#token=\S+)/);
     bob = await newPage();
@@ -151,27 +164,85 @@ describe("the Organization Admin page", { timeout: 60_000 }, () => {
     d = owner.getByRole("dialog", { name: "Create team" });
     await d.getByLabel("Name").fill("Platform");
     await d.getByRole("button", { name: "Save" }).click();
-    await owner.locator('li[data-team="Platform"]').waitFor();
+    await owner.locator('[data-team="Platform"]').waitFor();
 
     const project = owner.locator('[data-project="api"]');
     await project.getByLabel("Who gets access to api").selectOption({ label: "Team Platform" });
     await project.getByLabel("Access level on api").selectOption("admin");
     await project.getByRole("button", { name: "Grant" }).click();
     await owner.getByRole("status").getByText("Access to api granted.").waitFor();
-    await project.getByLabel("Who gets access to api").selectOption({ label: "An account outside the organization (by ID)…" });
-    await project.getByLabel("Outside account ID").fill(carol.accountId);
+    // An outside account is granted by its email: the page finds the account, then grants it.
+    await project.getByLabel("Who gets access to api").selectOption({ label: "An account outside the organization (by email)…" });
+    await project.getByLabel("Outside account email").fill("nobody@outside.test");
     await project.getByRole("button", { name: "Grant" }).click();
+    await owner
+      .getByRole("alert")
+      .getByText(/no account has the email nobody@outside\.test: they sign up first/)
+      .waitFor();
+    await project.getByLabel("Outside account email").fill("Carol@Outside.test");
+    await project.getByRole("button", { name: "Grant" }).click();
+    await owner.getByRole("status").getByText("Access to api granted to carol (carol@outside.test), outside the organization.").waitFor();
     await owner.locator(`[data-principal="${carol.accountId}"]`).waitFor();
 
     const team = (await s.call(ownerAccount.token, "GET", "/v1/organizations/acme/teams")).json.items.find((t: { name: string }) => t.name === "Platform");
     const teamChip = owner.locator(`[data-principal="${team.id}"]`);
     const carolChip = owner.locator(`[data-principal="${carol.accountId}"]`);
     await expect(teamChip.innerText()).resolves.toMatch(/^MEMBER\s*Team Platform · admin\s*\(sandbox admin, live admin\)/i);
-    await expect(carolChip.innerText()).resolves.toMatch(/^EXTERNAL\s*Account acct_\w+ · viewer/i);
+    await expect(carolChip.innerText()).resolves.toMatch(/^EXTERNAL\s*carol@outside\.test · viewer/i);
     const colour = (l: typeof teamChip) => l.evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(await colour(carolChip)).toBe("rgb(219, 234, 254)"); // blue: outside the organization
     expect(await colour(teamChip)).toBe("rgb(229, 231, 235)"); // grey: the organization's own
     await expectAccessible(owner, "organization page as the owner");
+  });
+
+  it("renames a team and makes a maintainer, who then manages that team's members and no other team", async () => {
+    const platform = owner.locator('[data-team="Platform"]');
+    await platform.getByRole("button", { name: "Rename team Platform" }).click();
+    const d = owner.getByRole("dialog", { name: "Rename team Platform" });
+    await d.getByLabel("Name").fill("Platform Ops");
+    await d.getByLabel("Description").fill("Runs the platform");
+    await expectAccessible(owner, "rename team dialog");
+    await d.getByRole("button", { name: "Save" }).click();
+    await owner.getByRole("status").getByText("Team Platform saved as Platform Ops.").waitFor();
+    const team = owner.locator('[data-team="Platform Ops"]');
+    await expect(team.locator("h3").innerText()).resolves.toMatch(/Platform Ops\s+Runs the platform/);
+    // The grant made to the team follows it: the chip shows the new name.
+    await owner.getByText(/Team Platform Ops · admin/).waitFor();
+
+    // Bob joins the team as its maintainer.
+    await team.getByLabel("Member to add to Platform Ops").selectOption({ label: "bob@admin.test" });
+    await team.getByLabel("Team role in Platform Ops").selectOption("maintainer");
+    await team.getByRole("button", { name: "Add" }).click();
+    await owner.getByRole("status").getByText("bob@admin.test added to Platform Ops as maintainer.").waitFor();
+    await expect(team.locator('tr[data-team-member="bob@admin.test"]').innerText()).resolves.toMatch(/maintainer/);
+    await team.getByLabel("Member to add to Platform Ops").selectOption({ label: "ada@admin.test" });
+    await team.getByRole("button", { name: "Add" }).click();
+    await team.locator('tr[data-team-member="ada@admin.test"]').waitFor();
+
+    // As maintainer, Bob manages Platform Ops' members, and nothing else (no rename, no other team).
+    await bob.reload();
+    const bobsTeam = bob.locator('[data-team="Platform Ops"]');
+    await bobsTeam.getByText("you maintain this team").waitFor();
+    await expect(bobsTeam.getByRole("button", { name: "Make member bob@admin.test in Platform Ops" }).count()).resolves.toBe(1);
+    // The owner's teams are the owner's to change: Bob sees Ada in the team, with no control.
+    await expect(bobsTeam.locator('tr[data-team-member="ada@admin.test"] button').count()).resolves.toBe(0);
+    expect(await bob.getByRole("button", { name: /^Rename team/ }).count()).toBe(0);
+    expect(await bob.locator('[data-team="My Team"] button').count()).toBe(0);
+    await expectAccessible(bob, "organization page as a team maintainer");
+    // Bob's only team would be taken: the button says why it is disabled.
+    const takeOut = bobsTeam.getByRole("button", { name: "Take out bob@admin.test from Platform Ops" });
+    await expect(takeOut.isDisabled()).resolves.toBe(false); // Bob is in My Team too
+    await takeOut.click();
+    await bob.getByRole("status").getByText("bob@admin.test is no longer in Platform Ops.").waitFor();
+    const events = (await s.call(ownerAccount.token, "GET", "/v1/organizations/acme/audit-events?limit=10")).json.items;
+    expect(events[0]).toMatchObject({ action: "team_membership.removed", actor: { type: "account", email: "bob@admin.test" } });
+    expect(events.map((e: { action: string }) => e.action)).toContain("team.updated");
+    await owner.reload();
+    await owner.locator('[data-team="Platform Ops"]').waitFor();
+    const only = owner.locator('[data-team="My Team"] tr[data-team-member="bob@admin.test"]').getByRole("button", { name: /^Take out bob/ });
+    await expect(only.isDisabled()).resolves.toBe(true);
+    await expect(only.locator("xpath=..").getAttribute("title")).resolves.toBe("My Team is the only team of bob@admin.test: add them to another team first.");
+    await expectAccessible(owner, "organization page as the owner, with teams");
     await screenshot(owner, "admin-organization");
   });
 
@@ -182,12 +253,12 @@ describe("the Organization Admin page", { timeout: 60_000 }, () => {
     await expect(project.locator("span[title]").first().getAttribute("title")).resolves.toBe(
       "Revoke its 2 access grants first: a project with access cannot be deleted.",
     );
-    await project.getByRole("button", { name: /^Revoke Team Platform's access/ }).click();
+    await project.getByRole("button", { name: /^Revoke Team Platform Ops's access/ }).click();
     await owner
       .getByRole("status")
       .getByText(/no longer has access/)
       .waitFor();
-    await project.getByRole("button", { name: /^Revoke Account acct_\w+'s access/ }).click();
+    await project.getByRole("button", { name: "Revoke carol@outside.test's access to api" }).click();
     await project.getByText("No role or account has access.").waitFor();
     await expect(del.isDisabled()).resolves.toBe(false);
     await del.click();
@@ -210,11 +281,11 @@ describe("the Organization Admin page", { timeout: 60_000 }, () => {
   it("a 409 names the clash; a 412 offers a reload", async () => {
     await owner.getByRole("button", { name: "Create team…" }).click();
     const d = owner.getByRole("dialog", { name: "Create team" });
-    await d.getByLabel("Name").fill("platform");
+    await d.getByLabel("Name").fill("platform ops");
     await d.getByRole("button", { name: "Save" }).click();
     await owner
       .getByRole("alert")
-      .getByText(/Conflict:.*platform/i)
+      .getByText(/Conflict:.*platform ops/i)
       .waitFor();
 
     // Someone renames the organization after the page loaded it.

@@ -261,6 +261,11 @@ const OPS = {
       }),
     },
     {
+      name: "POST project access:find-account (an outside account by email)",
+      scope: "project",
+      request: async (c) => ({ method: "POST", url: `/v1/projects/${(await project(c)).id}/access:find-account`, body: { email: fx.accounts.ext!.email } }),
+    },
+    {
       name: "PUT project access grant",
       scope: "project",
       request: async (c) => ({ method: "PUT", url: `/v1/projects/${(await project(c)).id}/access/roles/${c.w.roles.custom}`, body: { role: "viewer" } }),

@@ -227,6 +227,8 @@ describe("a scenario through every operation", () => {
     await want(200, call(owner, "POST", `${p}/access:apply`, grants, { "if-match": `"${accessPlan.access_version}"` }));
     await want(200, call(owner, "POST", `${p}/access:apply`, { grants: grants.grants.slice(0, 1), prune: true }));
     await want(404, call(owner, "GET", `${p}/access/accounts/acct_nope`));
+    expect((await want(200, call(owner, "POST", `${p}/access:find-account`, { email: "alice@contract.test" }))).json.external).toBe(false);
+    expect((await want(422, call(owner, "POST", `${p}/access:find-account`, { email: "nobody@contract.test" }))).json.code).toBe("account_not_found");
     expect((await want(422, call(owner, "PUT", `${p}/access/teams/team_nope`, { role: "viewer" }))).json.code).toBe("principal_not_in_organization");
     expect((await want(409, call(owner, "DELETE", p))).json.code).toBe("project_has_access_grants");
     await want(204, call(owner, "DELETE", grant));

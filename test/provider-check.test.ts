@@ -55,6 +55,7 @@ const CASES: Case[] = [
   { resource: "Member", check: member.check, base: B.member, field: "organization", api: orgRef },
   { resource: "Member", check: member.check, base: B.member, field: "email", api: Q.MemberCreate.shape.email },
   { resource: "Member", check: member.check, base: B.member, field: "permissions", api: Q.MemberCreate.shape.permissions },
+  { resource: "Member", check: member.check, base: B.member, field: "name", api: Q.MemberCreate.shape.name },
   { resource: "Member", check: member.check, base: B.member, field: "note", api: Q.MemberCreate.shape.note },
   // Roles and teams are IDs or names; an ID-looking value is sent as is and must be a valid ID.
   { resource: "Member", check: member.check, base: B.member, field: "roles", api: Q.MemberCreate.shape.role_ids, toApi: idsOnly("role_") },

@@ -114,7 +114,7 @@ describe("Member", () => {
     const { stack } = env;
     await stack.up("team", "ops", { organization: org.id, name: "Ops" });
     const ops = stack.get("ops").outputs.teamId;
-    const inputs = { organization: org.id, email: "Alice@Example.test", roles: [org.outputs.defaultRoleId], note: "Welcome" };
+    const inputs = { organization: org.id, email: "Alice@Example.test", roles: [org.outputs.defaultRoleId], name: "Alice Liddell", note: "Welcome" };
     await stack.up("member", "alice", inputs);
     const m = stack.get("alice");
     expect(m.id).toBe(`${org.id}/${m.outputs.memberId}`);
@@ -123,6 +123,12 @@ describe("Member", () => {
       accountId: null,
       isOwner: false,
       email: "Alice@Example.test",
+      name: "Alice Liddell",
+      note: "Welcome",
+    });
+    // The name and the note reach the invitation (the page and the mail show them).
+    expect((await call("GET", `/v1/organizations/${org.id}/members/${m.outputs.memberId}`)).json.invitation).toMatchObject({
+      name: "Alice Liddell",
       note: "Welcome",
     });
     expect(Date.parse(m.outputs.invitationExpiresAt)).toBeGreaterThan(Date.now() + 6 * DAY);

@@ -60,15 +60,24 @@ export const memberCommands: CommandDef[] = [
     description: "The person gets an email with an invitation valid 7 days; roles, teams and permissions take effect when they accept.",
     org: true,
     args: [{ name: "email", description: "Email to invite" }],
-    flags: { permission: PERMISSION_FLAG, role: ROLE_FLAG, team: TEAM_FLAG, note: { type: "string", description: "A message added to the invitation email" } },
-    examples: ["orgs organization:user:add alice@example.com --org acme --permission=members,billing --team Backend"],
+    flags: {
+      permission: PERMISSION_FLAG,
+      role: ROLE_FLAG,
+      team: TEAM_FLAG,
+      name: { type: "string", description: "The invitee's display name: the mail greets them by it, admins see it until they accept" },
+      note: { type: "string", description: "A message added to the invitation email" },
+    },
+    examples: [
+      "orgs organization:user:add alice@example.com --org acme --permission=members,billing --team Backend",
+      'orgs organization:user:add alice@example.com --org acme --name "Alice Liddell" --note "Welcome to Backend"',
+    ],
     async run(ctx) {
       const permissions = unique(ctx.flags.permission);
       const email = ctx.args.email;
       const [role_ids, team_ids] = [await roleIds(ctx, ctx.flags.role), await teamIds(ctx, ctx.flags.team)];
       const { body } = await ctx.client().call("createMember", {
         params: { org: ctx.org() },
-        body: { email, permissions, role_ids, team_ids, note: ctx.flags.note },
+        body: { email, permissions, role_ids, team_ids, name: ctx.flags.name, note: ctx.flags.note },
       });
       ctx.out.note(`Invited ${body.email} to ${ctx.org()}; the invitation expires ${body.invitation?.expires_at ?? "in 7 days"}.`);
       await showMember(ctx, body);

@@ -40,6 +40,7 @@ export function toMember(r: MemberRow, now: Date): Member {
       : {
           expires_at: iso(r.invitation_expires_at)!,
           invited_by_account_id: r.invited_by_account_id,
+          name: r.invitation_name,
           note: r.invitation_note,
           sent_count: r.invitation_sent_count,
         },
@@ -152,7 +153,7 @@ export function newInvitationToken(): { token: string; hash: string } {
   return { token, hash: hashToken(token) };
 }
 
-/** The invitation's mail: who invites, to what, the token, until when. */
+/** The invitation's mail: who invites, to what, the token, until when; it greets the invitee by the name the inviter gave. */
 export function invitationMail(
   ctx: Pick<Ctx, "config" | "caller">,
   org: { id: string; name: string; slug: string },
@@ -160,9 +161,11 @@ export function invitationMail(
   token: string,
   expiresAt: Date,
   note: string | null,
+  name: string | null = null,
 ): Mail {
   const inviter = ctx.caller ? `${ctx.caller.name} (${ctx.caller.email})` : "An administrator";
   const text = [
+    ...(name ? [`Hello ${name},`, ""] : []),
     `${inviter} invited you to join the organization ${org.name} (${org.slug}) on orgs.`,
     ...(note ? ["", note] : []),
     "",
@@ -184,6 +187,7 @@ export async function sendInvitation(
   token: string,
   expiresAt: Date,
   note: string | null,
+  name: string | null = null,
 ): Promise<void> {
-  await ctx.mailer.send(ctx.q, invitationMail(ctx, org, email, token, expiresAt, note), ctx.afterCommit);
+  await ctx.mailer.send(ctx.q, invitationMail(ctx, org, email, token, expiresAt, note, name), ctx.afterCommit);
 }

@@ -26,7 +26,8 @@ export function toProject(r: ProjectRow): Project {
   };
 }
 
-export function toProjectAccess(r: GrantRow): ProjectAccess {
+/** `projectAdmin`: the caller manages the project's grants, so an account grant says who the account is. */
+export function toProjectAccess(r: GrantRow, projectAdmin = false): ProjectAccess {
   return {
     project_id: r.project_id,
     organization_id: r.organization_id,
@@ -35,6 +36,7 @@ export function toProjectAccess(r: GrantRow): ProjectAccess {
     role: r.role,
     environment_roles: { sandbox: r.sandbox_role, live: r.live_role },
     external: r.external,
+    account: projectAdmin ? (r.account ?? null) : null,
     created_at: iso(r.created_at)!,
     version: r.version,
   };
@@ -125,6 +127,8 @@ export async function canView(q: Queryable, a: OrgAccess, accountId: string, p: 
 export interface ProjectAccessCheck {
   project: ProjectRow;
   org: OrgAccess;
+  /** The caller is the project's admin (owner, ADMIN, a grant, its creator): it manages its grants. */
+  admin: boolean;
 }
 
 /**
@@ -145,7 +149,7 @@ export async function projectFor(
   if (!tokenMaySee(ctx.caller!, project.organization_id)) notFound();
   const org = await orgAccess(ctx, project.organization_id, { allowOutsider: true });
   // The owner and ADMIN members are project admins everywhere in their org: no grants to look at.
-  if (org.isAdmin) return { project, org };
+  if (org.isAdmin) return { project, org, admin: true };
   const access = (await effectiveAccess(ctx.q, subjectOf(org, ctx.caller!.accountId), [project])).get(project.id);
   if (!access) {
     if (!org.memberId) notFound();
@@ -155,7 +159,7 @@ export async function projectFor(
   if (need === "admin" && access.role !== "admin") {
     fail("forbidden", `this needs project admin access to ${project.name}; you have ${access.role} access`);
   }
-  return { project, org };
+  return { project, org, admin: access.role === "admin" };
 }
 
 /**

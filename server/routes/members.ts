@@ -75,11 +75,12 @@ export const memberHandlers = {
     const note = b.note ?? null;
     // One statement writes the invitation, its roles, teams, mail (when the mailer is the outbox;
     // SMTP sends after the commit), audit event and quota count (store/members.ts).
-    const mail = invitationMail(ctx, a.org, b.email, token, expiresAt, note);
+    const name = b.name ?? null;
+    const mail = invitationMail(ctx, a.org, b.email, token, expiresAt, note, name);
     const row = await insertInvitation(
       ctx.q,
       ctx,
-      { id, organizationId: a.org.id, email: b.email, permissions, tokenHash: hash, expiresAt, note, roleIds, teamIds },
+      { id, organizationId: a.org.id, email: b.email, permissions, tokenHash: hash, expiresAt, note, name, roleIds, teamIds },
       {
         mail: ctx.mailer.kind === "outbox" ? mail : null,
         event: {
@@ -244,7 +245,7 @@ export const memberHandlers = {
       },
       ctx.now,
     );
-    await sendInvitation(ctx, a.org, m.email, token, expiresAt, m.invitation_note);
+    await sendInvitation(ctx, a.org, m.email, token, expiresAt, m.invitation_note, m.invitation_name);
     await audit(ctx, {
       organizationId: a.org.id,
       action: "invitation.resent",

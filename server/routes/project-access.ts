@@ -83,7 +83,7 @@ const grantTarget = (projectId: string, type: string, id: string, name: string |
 
 export const projectAccessHandlers = {
   async listProjectAccess(ctx) {
-    const { project } = await projectFor(ctx, ctx.params.project_id, "view");
+    const { project, admin } = await projectFor(ctx, ctx.params.project_id, "view");
     const limit = ctx.query.limit ?? 30;
     const after = decodeCursor(ctx.query.cursor);
     const [afterType, afterId] = after ? [after.slice(0, after.indexOf("/")), after.slice(after.indexOf("/") + 1)] : [null, null];
@@ -97,15 +97,18 @@ export const projectAccessHandlers = {
     const more = rows.length > limit;
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    return { items: items.map(toProjectAccess), next_cursor: more && last ? encodeCursor(`${last.principal_type}/${last.principal_id}`) : null };
+    return {
+      items: items.map((g) => toProjectAccess(g, admin)),
+      next_cursor: more && last ? encodeCursor(`${last.principal_type}/${last.principal_id}`) : null,
+    };
   },
 
   async getProjectAccess(ctx) {
-    const { project } = await projectFor(ctx, ctx.params.project_id, "view");
+    const { project, admin } = await projectFor(ctx, ctx.params.project_id, "view");
     const type = principalType(ctx.params.principal_type);
     const g = await loadGrant(ctx.q, project.id, type, ctx.params.principal_id);
     if (!g) fail("not_found", `project ${project.name} has no grant to ${type}/${ctx.params.principal_id}`);
-    return toProjectAccess(g);
+    return toProjectAccess(g, admin);
   },
 
   async putProjectAccess(ctx) {
@@ -135,7 +138,7 @@ export const projectAccessHandlers = {
           target: grantTarget(p.id, type, id, name),
           changes: { role: [null, ctx.body.role], environment_roles: [null, env] },
         });
-        return reply({ status: 201, body: toProjectAccess(created), headers: { location: `/v1/projects/${p.id}/access/${type}/${id}` } });
+        return reply({ status: 201, body: toProjectAccess(created, true), headers: { location: `/v1/projects/${p.id}/access/${type}/${id}` } });
       }
       prev = (await loadGrant(ctx.q, p.id, type, id, true))!;
     }
@@ -146,7 +149,7 @@ export const projectAccessHandlers = {
     checkIfMatch(ctx, prev.version, where);
     const before = { role: prev.role, environment_roles: { sandbox: prev.sandbox_role, live: prev.live_role } };
     const changes = diffFields(before, { role: ctx.body.role, environment_roles: env });
-    if (!Object.keys(changes).length) return toProjectAccess(prev);
+    if (!Object.keys(changes).length) return toProjectAccess(prev, true);
     await updateVersioned(
       ctx.q,
       "project_access",
@@ -161,7 +164,27 @@ export const projectAccessHandlers = {
       target: grantTarget(p.id, type, id, name),
       changes,
     });
-    return toProjectAccess((await loadGrant(ctx.q, p.id, type, id))!);
+    return toProjectAccess((await loadGrant(ctx.q, p.id, type, id))!, true);
+  },
+
+  async findAccountForAccess(ctx) {
+    // Project admins only: they grant access, so they must learn whom an address names. It tells no
+    // more than sign-up does (POST /v1/accounts answers 409 for a taken address), and only for an
+    // exact address: nothing is searched or listed.
+    const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin");
+    const email = ctx.body.email;
+    const [a] = await ctx.q.query<{ id: string; email: string; name: string; member_id: string | null }>(
+      `SELECT a.id, a.email, a.name, (SELECT m.id FROM members m WHERE m.organization_id = $2 AND m.account_id = a.id) AS member_id
+         FROM accounts a WHERE a.email_normalized = lower($1)`,
+      [email, p.organization_id],
+    );
+    if (!a)
+      invalid(
+        "/email",
+        `no account has the email ${email}: they sign up first (\`orgs auth:signup\`, or "No account yet?" on /admin/sign-in), then grant again`,
+        "account_not_found",
+      );
+    return { id: a.id, email: a.email, name: a.name, member_id: a.member_id, external: a.member_id === null };
   },
 
   async deleteProjectAccess(ctx) {

@@ -20,6 +20,8 @@ import {
 } from "../admin/sessions";
 
 const HOUR_MS = 3600_000;
+/** The advisory lock class of sign-in mails per address (migrations hold 7274211, the clean-up 7274212, bootstrap 7274213). */
+const SIGN_IN_LOCK = 7274214;
 
 /** The session of the request's cookie (401 without one); locked for a write. */
 async function current(ctx: Ctx, forUpdate = true) {
@@ -33,6 +35,11 @@ export const sessionHandlers = {
     const email = ctx.body.email;
     const normalized = email.trim().toLowerCase();
     const windowStart = new Date(ctx.now.getTime() - HOUR_MS);
+    // One request per address at a time, across every server on the database: the lock is held to
+    // this transaction's commit, so the count below includes every link committed before it, and a
+    // parallel burst sends exactly the limit (a count alone lets concurrent requests all pass).
+    // Addresses whose hashes collide merely wait for each other.
+    await ctx.q.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [SIGN_IN_LOCK, normalized]);
     const recent = await ctx.q.query<{ created_at: Date }>(
       "SELECT created_at FROM sign_in_links WHERE email_normalized = $1 AND created_at > $2 ORDER BY created_at",
       [normalized, windowStart],

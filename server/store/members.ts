@@ -25,6 +25,7 @@ export interface MemberRow {
   invitation_expires_at: Date | null;
   invited_by_account_id: string | null;
   invitation_note: string | null;
+  invitation_name: string | null;
   invitation_sent_count: number;
   two_factor_enabled: boolean;
   joined_at: Date | null;
@@ -38,7 +39,7 @@ export const MEMBER_COLUMNS = `m.id, m.organization_id, m.email, m.account_id, m
   ARRAY(SELECT tm.team_id FROM team_members tm WHERE tm.member_id = m.id ORDER BY tm.team_id) AS team_ids,
   ${ROLE_PERMISSIONS_OF_M} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_M} AS has_admin_role,
   (m.account_id IS NOT NULL AND m.account_id = o.owner_account_id) AS is_owner,
-  m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_sent_count,
+  m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_name, m.invitation_sent_count,
   COALESCE((SELECT a.totp_secret IS NOT NULL FROM accounts a WHERE a.id = m.account_id), false) AS two_factor_enabled,
   m.joined_at, m.created_at, m.version`;
 
@@ -97,6 +98,7 @@ export interface NewInvitation {
   tokenHash: string;
   expiresAt: Date;
   note: string | null;
+  name: string | null;
   roleIds: string[];
   teamIds: string[];
 }
@@ -119,9 +121,9 @@ export async function insertInvitation(
   const [row] = await q.query<MemberRow & QuotaCount>(
     `WITH m AS (
          INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at,
-                              invited_by_account_id, invitation_note, invitation_sent_count, created_at)
+                              invited_by_account_id, invitation_note, invitation_name, invitation_sent_count, created_at)
          VALUES (${s.p(inv.id)}, ${s.p(inv.organizationId)}, ${s.p(inv.email)}, lower(${s.p(inv.email)}), ${s.p(inv.permissions)}, ${s.p(inv.tokenHash)},
-                 ${s.p(inv.expiresAt)}, ${s.p(ctx.caller.accountId)}, ${s.p(inv.note)}, 1, ${s.p(ctx.now)})
+                 ${s.p(inv.expiresAt)}, ${s.p(ctx.caller.accountId)}, ${s.p(inv.note)}, ${s.p(inv.name)}, 1, ${s.p(ctx.now)})
          ON CONFLICT (organization_id, email_normalized) DO NOTHING RETURNING *),
        r AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT m.id, unnest(${roleParam}::text[]), m.organization_id FROM m ON CONFLICT DO NOTHING),
        t AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id)
@@ -133,7 +135,7 @@ export async function insertInvitation(
               ARRAY(SELECT DISTINCT x FROM unnest(${roleParam}::text[]) x ORDER BY x) AS role_ids,
               ARRAY(SELECT DISTINCT x FROM unnest(${s.p(inv.teamIds)}::text[]) x ORDER BY x) AS team_ids,
               ${ROLE_PERMISSIONS_OF_IDS(`${roleParam}::text[]`)} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_IDS(`${roleParam}::text[]`)} AS has_admin_role,
-              false AS is_owner, m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_sent_count,
+              false AS is_owner, m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_name, m.invitation_sent_count,
               false AS two_factor_enabled, m.joined_at, m.created_at, m.version, quota.sent, quota.oldest
          FROM m, quota`,
     s.values,

@@ -44,6 +44,7 @@ export interface GrantRow {
   created_at: Date;
   version: number;
   external: boolean;
+  account?: { id: string; email: string; name: string } | null;
 }
 
 /** `external`: an account principal that is not a member of the project's organization. */
@@ -51,4 +52,6 @@ export const GRANT_COLUMNS = `g.project_id, g.principal_type, g.principal_id, g.
   (SELECT op.organization_id FROM projects op WHERE op.id = g.project_id) AS organization_id,
   (g.principal_type = 'accounts' AND NOT EXISTS (
      SELECT 1 FROM members m JOIN projects gp ON gp.id = g.project_id
-      WHERE m.organization_id = gp.organization_id AND m.account_id = g.principal_id)) AS external`;
+      WHERE m.organization_id = gp.organization_id AND m.account_id = g.principal_id)) AS external,
+  (SELECT json_build_object('id', a.id, 'email', a.email, 'name', a.name) FROM accounts a
+    WHERE g.principal_type = 'accounts' AND a.id = g.principal_id) AS account`;

@@ -38,7 +38,7 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n: { target: unknown }) => n.target).slice(0, 3) }));
   });
   const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious, `${what}: axe-core found serious violations`).toEqual([]);
+  expect(serious, `${what}: axe-core found serious violations: ${JSON.stringify(serious)}`).toEqual([]);
 }
 
 /** A screenshot into docs/ (the README shows them). */

@@ -426,13 +426,14 @@ async function renderOrganization(me, slug) {
     api("GET", `${base}/members/${membership.member_id}/project-access?limit=100`).then((p) => p.items),
   ]);
   const can = capabilities(org, mine, myAccess);
-  const [grants, billing, targets] = await Promise.all([
+  const [grants, teamMembers, billing, targets] = await Promise.all([
     Promise.all(projects.map((p) => all(`/v1/projects/${p.id}/access`).catch(() => []))),
+    Promise.all(teams.map((t) => all(`${base}/teams/${t.id}/members`))),
     can.billing ? Promise.all([api("GET", `${base}/billing/address`), api("GET", `${base}/billing/profile`)]) : null,
     can.transferProjectOut ? transferTargets(me, org) : [],
   ]);
   const reload = () => renderOrganization(me, org.slug).catch((err) => showError(err));
-  const ctx = { me, org, mine, roles, teams, members, projects, grants, can, base, reload, billing, targets };
+  const ctx = { me, org, mine, roles, teams, teamMembers, members, projects, grants, can, base, reload, billing, targets };
   document.title = `${org.name} · Organization Admin`;
   main(
     topSection(ctx),
@@ -564,7 +565,8 @@ function principalName(g, { members, roles, teams }) {
   if (g.principal_type === "members") return members.find((m) => m.id === g.principal_id)?.email ?? g.principal_id;
   if (g.principal_type === "roles") return `Role ${roles.find((r) => r.id === g.principal_id)?.name ?? g.principal_id}`;
   if (g.principal_type === "teams") return `Team ${teams.find((t) => t.id === g.principal_id)?.name ?? g.principal_id}`;
-  return `Account ${g.principal_id}`;
+  // An account's email is answered to the project's admins (the grant's `account`); others see its ID.
+  return g.account ? g.account.email : `Account ${g.principal_id}`;
 }
 
 function projectsSection(ctx) {
@@ -694,10 +696,13 @@ function grantForm(p, { members, roles, teams, reload }) {
       { label: "Members" },
       members.map((m) => h("option", { value: `members/${m.id}` }, m.email)),
     ),
-    h("option", { value: "accounts" }, "An account outside the organization (by ID)…"),
+    h("option", { value: "accounts" }, "An account outside the organization (by email)…"),
   );
-  const account = h("input", { name: "account", placeholder: "acct_…", "aria-label": "Outside account ID", hidden: true });
-  principal.addEventListener("change", () => (account.hidden = principal.value !== "accounts"));
+  const account = h("input", { name: "account", type: "email", placeholder: "name@example.com", "aria-label": "Outside account email", hidden: true });
+  principal.addEventListener("change", () => {
+    account.hidden = principal.value !== "accounts";
+    account.required = !account.hidden;
+  });
   const level = h(
     "select",
     { name: "role", "aria-label": `Access level on ${p.name}` },
@@ -710,8 +715,23 @@ function grantForm(p, { members, roles, teams, reload }) {
       class: "row grant",
       onsubmit: (e) => {
         e.preventDefault();
-        const target = principal.value === "accounts" ? `accounts/${account.value.trim()}` : principal.value;
-        act(async () => (await api("PUT", `/v1/projects/${p.id}/access/${target}`, { role: level.value }), `Access to ${p.name} granted.`), null, reload);
+        act(
+          async () => {
+            if (principal.value !== "accounts") {
+              await api("PUT", `/v1/projects/${p.id}/access/${principal.value}`, { role: level.value });
+              return `Access to ${p.name} granted.`;
+            }
+            // The account is found by its exact email (project admins may); a member is granted as the member.
+            const found = await api("POST", `/v1/projects/${p.id}/access:find-account`, { email: account.value.trim() });
+            const target = found.member_id ? `members/${found.member_id}` : `accounts/${found.id}`;
+            await api("PUT", `/v1/projects/${p.id}/access/${target}`, { role: level.value });
+            return found.member_id
+              ? `${found.email} is a member of the organization: access to ${p.name} granted to the member.`
+              : `Access to ${p.name} granted to ${found.name} (${found.email}), outside the organization.`;
+          },
+          null,
+          reload,
+        );
       },
     },
     principal,
@@ -851,16 +871,27 @@ function membersSection({ org, mine, members, roles, teams, can, base, reload })
   const name = (list, id) => list.find((x) => x.id === id)?.name ?? id;
   const isAdminMember = (m) => m.role_ids.includes(org.admin_role_id);
   const invite = async () => {
+    const teamChoice = h(
+      "fieldset",
+      {},
+      h("legend", {}, "Teams (at least one)"),
+      teams.map((t) => checkbox("team_ids", t.id, t.name, { checked: t.is_default })),
+    );
+    // At least one team: the form does not submit without one, and says so at the first box.
+    const boxes = [...teamChoice.querySelectorAll("input")];
+    const needTeam = () => boxes[0]?.setCustomValidity(boxes.some((b) => b.checked) ? "" : "Choose at least one team");
+    for (const b of boxes) b.addEventListener("change", needTeam);
+    needTeam();
     const data = await dialog(
       "Create invite",
       [
         field("Email", h("input", { name: "email", type: "email", required: true })),
-        h(
-          "fieldset",
-          {},
-          h("legend", {}, "Teams (at least one)"),
-          teams.map((t) => checkbox("team_ids", t.id, t.name, { checked: t.is_default })),
+        field(
+          "Name",
+          h("input", { name: "name", maxlength: 64, autocomplete: "off" }),
+          "How the invitation names them until they accept; then their account's name applies.",
         ),
+        teamChoice,
         h(
           "fieldset",
           {},
@@ -884,13 +915,14 @@ function membersSection({ org, mine, members, roles, teams, can, base, reload })
             }),
           ),
         ),
-        field("Note", h("textarea", { name: "note", rows: 3, maxlength: 1000 }), "Added to the invitation mail."),
+        field("Note", h("textarea", { name: "note", rows: 3, maxlength: 1000 }), "Added to the invitation mail, and shown with the invitation."),
       ],
       "Send invitation",
     );
     if (!data) return;
     const body = { email: data.get("email"), team_ids: data.getAll("team_ids"), role_ids: data.getAll("role_ids"), permissions: data.getAll("permissions") };
     if (!body.role_ids.length) delete body.role_ids;
+    if (data.get("name")?.trim()) body.name = data.get("name").trim();
     if (data.get("note")) body.note = data.get("note");
     await act(async () => (await api("POST", `${base}/members`, body), `Invitation sent to ${body.email}.`), null, reload);
   };
@@ -974,6 +1006,8 @@ function membersSection({ org, mine, members, roles, teams, can, base, reload })
               m.email,
               m.is_owner ? h("span", { class: "badge" }, " owner") : null,
               m.id === mine.id ? h("span", { class: "muted" }, " (you)") : null,
+              m.invitation?.name ? h("div", { class: "invitee" }, m.invitation.name) : null,
+              m.invitation?.note ? h("div", { class: "hint note" }, `Note: ${m.invitation.note}`) : null,
             ),
             h("td", { class: "roles" }, m.role_ids.map((id) => name(roles, id)).join(", ")),
             h("td", {}, m.team_ids.map((id) => name(teams, id)).join(", ")),
@@ -983,10 +1017,16 @@ function membersSection({ org, mine, members, roles, teams, can, base, reload })
             anyActions
               ? h(
                   "td",
-                  { class: "row" },
-                  actOn ? h("button", { type: "button", onclick: () => change(m) }, "Change…") : null,
-                  actOn && m.status !== "active" ? h("button", { type: "button", onclick: () => resend(m) }, "Resend invitation") : null,
-                  actOn ? h("button", { type: "button", class: "danger", onclick: () => remove(m) }, "Remove") : null,
+                  {},
+                  actOn
+                    ? h(
+                        "div",
+                        { class: "row" },
+                        h("button", { type: "button", onclick: () => change(m) }, "Change…"),
+                        m.status !== "active" ? h("button", { type: "button", onclick: () => resend(m) }, "Resend invitation") : null,
+                        h("button", { type: "button", class: "danger", onclick: () => remove(m) }, "Remove"),
+                      )
+                    : null,
                 )
               : null,
           );
@@ -996,7 +1036,7 @@ function membersSection({ org, mine, members, roles, teams, can, base, reload })
   );
 }
 
-function teamsSection({ teams, can, base, reload }) {
+function teamsSection({ org, mine, teams, teamMembers, members, can, base, reload }) {
   const create = async () => {
     const data = await dialog("Create team", [
       field("Name", h("input", { name: "name", required: true, maxlength: 64 })),
@@ -1012,34 +1052,168 @@ function teamsSection({ teams, can, base, reload }) {
       reload,
     );
   };
+  const rename = async (t) => {
+    const data = await dialog(`Rename team ${t.name}`, [
+      field("Name", h("input", { name: "name", required: true, maxlength: 64, value: t.name })),
+      field("Description", h("input", { name: "description", value: t.description })),
+    ]);
+    if (!data) return;
+    const body = {};
+    if (data.get("name") !== t.name) body.name = data.get("name");
+    if (data.get("description") !== t.description) body.description = data.get("description");
+    if (!Object.keys(body).length) return say(`Team ${t.name} is unchanged.`);
+    await act(
+      async () => (await api("PATCH", `${base}/teams/${t.id}`, body, { version: t.version }), `Team ${t.name} saved${body.name ? ` as ${body.name}` : ""}.`),
+      null,
+      reload,
+    );
+  };
+  const isAdminMember = (m) => m.role_ids.includes(org.admin_role_id);
+  // Whose teams the account may change (matrix note 1): the owner's only the owner, an admin's only the owner and admins.
+  const mayMove = (m) => (m.is_owner ? can.owner : isAdminMember(m) ? can.admin : true);
+  const byId = new Map(members.map((m) => [m.id, m]));
+  const put = (t, m, role, message) => act(async () => (await api("PUT", `${base}/teams/${t.id}/members/${m.id}`, { role }), message), null, reload);
+
+  const cards = teams.map((t, i) => {
+    const list = teamMembers[i];
+    // Holders of `members` (and admins) manage every team's members; a team's maintainers their own team's (note 3).
+    const maintains = list.some((tm) => tm.member_id === mine.id && tm.role === "maintainer");
+    const manage = can.manageTeams || maintains;
+    const rows = list.map((tm) => {
+      const m = byId.get(tm.member_id);
+      const movable = manage && m && mayMove(m);
+      const only = m && m.team_ids.length <= 1 ? `${t.name} is the only team of ${tm.email}: add them to another team first.` : null;
+      const other = tm.role === "maintainer" ? "member" : "maintainer";
+      return h(
+        "tr",
+        { "data-team-member": tm.email },
+        h("td", {}, tm.email),
+        h("td", {}, tm.role),
+        manage
+          ? h(
+              "td",
+              {},
+              movable
+                ? h(
+                    "div",
+                    { class: "row" },
+                    h(
+                      "button",
+                      {
+                        type: "button",
+                        "aria-label": `Make ${other} ${tm.email} in ${t.name}`,
+                        onclick: () => put(t, m, other, `${tm.email} is now a ${other} of ${t.name}.`),
+                      },
+                      other === "maintainer" ? "Make maintainer" : "Make member",
+                    ),
+                    h(
+                      "span",
+                      { title: only ?? undefined },
+                      h(
+                        "button",
+                        {
+                          type: "button",
+                          class: "danger",
+                          disabled: Boolean(only),
+                          "aria-label": `Take out ${tm.email} from ${t.name}`,
+                          onclick: () =>
+                            act(
+                              async () => (await api("DELETE", `${base}/teams/${t.id}/members/${m.id}`), `${tm.email} is no longer in ${t.name}.`),
+                              null,
+                              reload,
+                            ),
+                        },
+                        "Take out",
+                      ),
+                    ),
+                  )
+                : null,
+            )
+          : null,
+      );
+    });
+    const candidates = manage ? members.filter((m) => !list.some((tm) => tm.member_id === m.id) && mayMove(m)) : [];
+    const who = h(
+      "select",
+      { "aria-label": `Member to add to ${t.name}`, required: true },
+      h("option", { value: "" }, "Add a member…"),
+      candidates.map((m) => h("option", { value: m.id }, m.email)),
+    );
+    const role = h(
+      "select",
+      { "aria-label": `Team role in ${t.name}` },
+      h("option", { value: "member" }, "member"),
+      h("option", { value: "maintainer" }, "maintainer"),
+    );
+    const addForm = h(
+      "form",
+      {
+        class: "row",
+        onsubmit: (e) => {
+          e.preventDefault();
+          const m = byId.get(who.value);
+          put(t, m, role.value, `${m.email} added to ${t.name} as ${role.value}.`);
+        },
+      },
+      who,
+      role,
+      h("button", { type: "submit" }, "Add"),
+    );
+    return h(
+      "div",
+      { class: "card team", "data-team": t.name },
+      h("h3", {}, t.name, t.is_default ? h("span", { class: "muted" }, " (default)") : null, " ", h("span", { class: "muted" }, t.description)),
+      h("div", { class: "hint" }, `${t.member_count} member${t.member_count === 1 ? "" : "s"}`, maintains ? " · you maintain this team" : ""),
+      list.length
+        ? h(
+            "table",
+            {},
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                ["Member", "Team role"].map((c) => h("th", { scope: "col" }, c)),
+                manage ? h("th", { scope: "col" }, "Actions") : null,
+              ),
+            ),
+            h("tbody", {}, rows),
+          )
+        : null,
+      candidates.length ? addForm : null,
+      can.manageTeams
+        ? h(
+            "div",
+            { class: "row" },
+            h("button", { type: "button", "aria-label": `Rename team ${t.name}`, onclick: () => rename(t) }, "Rename…"),
+            !t.is_default
+              ? h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "danger",
+                    "aria-label": `Delete team ${t.name}`,
+                    onclick: () =>
+                      act(
+                        async () => (await api("DELETE", `${base}/teams/${t.id}`, undefined, { version: t.version }), `Team ${t.name} deleted.`),
+                        null,
+                        reload,
+                      ),
+                  },
+                  "Delete",
+                )
+              : null,
+          )
+        : null,
+    );
+  });
   return h(
     "section",
     { "aria-labelledby": "teams-title" },
     h("h2", { id: "teams-title" }, "Teams", can.manageTeams ? h("button", { type: "button", onclick: create }, "Create team…") : null),
-    h(
-      "ul",
-      {},
-      teams.map((t) =>
-        h(
-          "li",
-          { "data-team": t.name },
-          `${t.name} · ${t.member_count} member${t.member_count === 1 ? "" : "s"}`,
-          t.is_default ? h("span", { class: "muted" }, " (default)") : null,
-          can.manageTeams && !t.is_default
-            ? h(
-                "button",
-                {
-                  type: "button",
-                  class: "link",
-                  onclick: () =>
-                    act(async () => (await api("DELETE", `${base}/teams/${t.id}`, undefined, { version: t.version }), `Team ${t.name} deleted.`), null, reload),
-                },
-                ` Delete ${t.name}`,
-              )
-            : null,
-        ),
-      ),
-    ),
+    h("p", { class: "hint" }, "A team's maintainers add and remove its members; holders of Manage users manage every team."),
+    cards,
   );
 }
 

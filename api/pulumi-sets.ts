@@ -28,18 +28,20 @@ const byEmail = <T extends z.ZodType>(entry: T) =>
     }
   });
 
-export const MembersEntryInputs = z.strictObject({
-  roles: uniqueSet(refOf(RoleId, "role_", Name))
-    .min(1, "must hold at least one role")
-    .optional()
-    .describe("Roles by ID (role_…) or name, case-insensitively; at least one. Left out: DEFAULT for an invitation, not managed for an existing member."),
-  teams: uniqueSet(refOf(TeamId, "team_", Name))
-    .min(1, "must hold at least one team")
-    .optional()
-    .describe("Teams by ID (team_…) or name; at least one. Left out: the default team for an invitation, not managed for an existing member."),
-  permissions: uniqueSet(Permission).optional().describe("Direct permissions: billing, plans, projects:create, members. Left out: not managed."),
-  note: z.string().max(1000).optional().describe("Added to the invitation mail (sent once)."),
-}).meta({ title: "MembersEntry" });
+export const MembersEntryInputs = z
+  .strictObject({
+    roles: uniqueSet(refOf(RoleId, "role_", Name))
+      .min(1, "must hold at least one role")
+      .optional()
+      .describe("Roles by ID (role_…) or name, case-insensitively; at least one. Left out: DEFAULT for an invitation, not managed for an existing member."),
+    teams: uniqueSet(refOf(TeamId, "team_", Name))
+      .min(1, "must hold at least one team")
+      .optional()
+      .describe("Teams by ID (team_…) or name; at least one. Left out: the default team for an invitation, not managed for an existing member."),
+    permissions: uniqueSet(Permission).optional().describe("Direct permissions: billing, plans, projects:create, members. Left out: not managed."),
+    note: z.string().max(1000).optional().describe("Added to the invitation mail (sent once)."),
+  })
+  .meta({ title: "MembersEntry" });
 
 export const MembersInputs = z.strictObject({
   organization: OrgRef.describe("The organization: its ID (org_…) or slug. Another organization replaces the resource."),

@@ -43,7 +43,10 @@ describe.skipIf(!!missing)(missing ? `adoption warnings for every resource — s
         [`the Project api of adopt-every adopts the existing project ${project.id} ${takeover}`, "Project"],
         [`the Role Dev of adopt-every adopts the existing role ${role.id} ${takeover}`, "Role"],
         [`the Team Ops of adopt-every adopts the existing team ${team.id} ${takeover}`, "Team"],
-        [`the ProjectAccess for team Ops on project ${project.id} adopts the existing grant \\(level viewer\\) \\(shown as a create\\).*will revoke it; .*retainOnDelete`, "ProjectAccess"],
+        [
+          `the ProjectAccess for team Ops on project ${project.id} adopts the existing grant \\(level viewer\\) \\(shown as a create\\).*will revoke it; .*retainOnDelete`,
+          "ProjectAccess",
+        ],
       ]) {
         expect(preview.stdout, type).toMatch(new RegExp(`warning: orgs: ${pattern}`));
       }

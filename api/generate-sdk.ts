@@ -6,35 +6,12 @@
 // (provider/shells/<module>.ts). A new resource is an entry in PULUMI_RESOURCES and its provider
 // module; nothing here is edited by hand. The generated TypeScript imports no zod: a program's
 // type-check never reads zod's declarations.
-import { z } from "zod";
+import { ENUM_NAMES, jsonSchema, type JsonSchema } from "./json-schema";
 import { PULUMI_RESOURCES, type PulumiResourceSpec } from "./pulumi";
 
 const NOTE = "Generated from api/ by `npm run generate`: do not edit.";
 
-/** Names of the enum types, keyed by their sorted values (the names schema.json gives them too). */
-export const ENUM_NAMES: Record<string, string> = {
-  "eu,us": "Region",
-  "billing,members,plans,projects:create": "Permission",
-  "active,expired,invited": "MemberStatus",
-  "admin,viewer": "ProjectAccessLevel",
-  "admin,contributor,viewer": "EnvironmentRole",
-  "accounts,members,roles,teams": "PrincipalType",
-};
-
-type JsonSchema = {
-  type?: string | string[];
-  title?: string;
-  description?: string;
-  enum?: unknown[];
-  anyOf?: JsonSchema[];
-  items?: JsonSchema;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean | JsonSchema;
-};
-
 type Io = "input" | "output";
-const jsonSchema = (s: z.ZodType, io: Io) => z.toJSONSchema(s, { io, unrepresentable: "throw" }) as JsonSchema;
 const doc = (text: string | undefined, indent = "") => (text ? `${indent}/** ${text.replaceAll("*/", "*\\/")} */\n` : "");
 
 /** The TypeScript of the shared types (enums, and objects named by their schema's `title`), collected while emitting. */
@@ -60,7 +37,7 @@ class Types {
     if (t.enum) {
       const values = t.enum.map((v) => JSON.stringify(v)).join(" | ");
       const name = ENUM_NAMES[t.enum.map(String).sort().join(",")];
-      if (!name) throw new Error(`${where}: the enum [${t.enum.join(", ")}] has no name; add it to ENUM_NAMES in api/generate-sdk.ts`);
+      if (!name) throw new Error(`${where}: the enum [${t.enum.join(", ")}] has no name; add it to ENUM_NAMES in api/json-schema.ts`);
       ts = this.declare(name, `export type ${name} = ${values};\n`);
     } else if (type === "array") ts = `${input(this.of(t.items ?? {}, io, `${where}[]`))}[]`;
     else if (type === "object" && t.properties) ts = this.object(t, io, where);

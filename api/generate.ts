@@ -4,8 +4,8 @@
 // repository root; api/generated.test.ts fails when they are stale.
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { z } from "zod";
-import { ENUM_NAMES, sdkFiles } from "./generate-sdk";
+import { sdkFiles } from "./generate-sdk";
+import { ENUM_NAMES, jsonSchema, type JsonSchema } from "./json-schema";
 import { openApiDocument } from "./openapi";
 import { PULUMI_RESOURCES, type PulumiResourceSpec } from "./pulumi";
 
@@ -13,17 +13,6 @@ export const PACKAGE = "orgs";
 const GENERATED_NOTE = "Generated from api/ by `npm run generate`: do not edit.";
 
 type Json = Record<string, unknown>;
-type JsonSchema = {
-  type?: string | string[];
-  description?: string;
-  enum?: unknown[];
-  anyOf?: JsonSchema[];
-  items?: JsonSchema;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean | JsonSchema;
-};
-
 export interface PropertySpec {
   type?: string;
   $ref?: string;
@@ -92,7 +81,7 @@ class TypeRegistry {
     if (s.enum) {
       const values = s.enum.map(String);
       const typeName = ENUM_NAMES[[...values].sort().join(",")];
-      if (!typeName) throw new Error(`${where}: the enum [${values.join(", ")}] has no name; add it to ENUM_NAMES in api/generate-sdk.ts`);
+      if (!typeName) throw new Error(`${where}: the enum [${values.join(", ")}] has no name; add it to ENUM_NAMES in api/json-schema.ts`);
       spec.$ref = this.define(`${PACKAGE}:index:${typeName}`, {
         type: "string",
         enum: values.map((value) => ({ name: pascal(value), value })),
@@ -138,8 +127,6 @@ class TypeRegistry {
     return required.length ? { properties, required } : { properties };
   }
 }
-
-const jsonSchema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { io, unrepresentable: "throw" }) as JsonSchema;
 
 function markReplaceOn(props: Record<string, PropertySpec>, replaceOn: readonly string[]): void {
   for (const name of replaceOn) if (props[name]) props[name] = { ...props[name], replaceOnChanges: true };

@@ -12,7 +12,10 @@ import { hasUnknown, validate } from "./check";
 import { codeOf } from "./errors";
 import { applyRefused, low, planCache, unchangedInputs } from "./set";
 
-export { configure } from "./config";
+import { configure } from "./config";
+import { providerSteps } from "./steps";
+
+export { configure };
 
 type Inputs = z.output<typeof ProjectAccessSetInputs>;
 type State = ProjectAccessSetOutputs;
@@ -211,3 +214,6 @@ export async function del(id: string, props: State): Promise<void> {
 export { del as delete };
 
 export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };
+
+/** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
+export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });

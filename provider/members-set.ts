@@ -14,11 +14,13 @@ import { MembersInputs, type MembersOutputs } from "../api/pulumi-sets";
 import type { MemberSetPlan, MemberSetRequest, MemberSetResult } from "../api/sets";
 import { call } from "./call";
 import { hasUnknown, validate } from "./check";
-import { api } from "./config";
-import { codeOf, ProviderError } from "./errors";
+import { api, configure } from "./config";
+import { codeOf, explain } from "./errors";
 import { applyRefused, low, planCache, unchangedInputs } from "./set";
 
-export { configure } from "./config";
+import { providerSteps } from "./steps";
+
+export { configure };
 
 type Inputs = z.output<typeof MembersInputs>;
 type Entry = Inputs["members"][string];
@@ -193,14 +195,15 @@ export async function read(id: string, props: Partial<State> = {}): Promise<dyna
   const org = id.split("/")[0]!;
   const client = api();
   const args = { params: { org } };
-  let list;
+  let list, roles, teams;
   try {
     list = await client.listAll("listMembers", args);
+    [roles, teams] = await Promise.all([client.listAll("listRoles", args), client.listAll("listTeams", args)]);
   } catch (e) {
     if (codeOf(e)?.code === "deleted") return { id: "", props: {} as State };
-    throw new ProviderError(`${what(org)}: cannot read the membership: ${(e as Error).message}`, { cause: e });
+    // Explained as every other call is: a 401 says what to set and which command to run again.
+    throw explain(e, `${what(org)}: cannot read the membership`);
   }
-  const [roles, teams] = await Promise.all([client.listAll("listRoles", args), client.listAll("listTeams", args)]);
   const roleName = new Map(roles.map((r) => [r.id, r.name]));
   const teamName = new Map(teams.map((t) => [t.id, t.name]));
   const idOf = (kind: "role" | "team", ref: string) => {
@@ -276,3 +279,6 @@ export async function del(id: string, props: State): Promise<void> {
 export { del as delete };
 
 export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };
+
+/** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
+export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });

@@ -1,40 +1,18 @@
-// Generates the two files other tools read from the contract: schema.json (the Pulumi package
-// schema, from PULUMI_RESOURCES) and openapi.json (from the route table). `npm run generate`
-// writes them at the repository root; api/generated.test.ts fails when they are stale.
+// Generates the files other tools read from the contract: schema.json (the Pulumi package
+// schema, from PULUMI_RESOURCES), openapi.json (from the route table), and the TypeScript SDK's
+// classes and provider shells (api/generate-sdk.ts). `npm run generate` writes them at the
+// repository root; api/generated.test.ts fails when they are stale.
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { z } from "zod";
+import { sdkFiles } from "./generate-sdk";
+import { ENUM_NAMES, jsonSchema, type JsonSchema } from "./json-schema";
 import { openApiDocument } from "./openapi";
 import { PULUMI_RESOURCES, type PulumiResourceSpec } from "./pulumi";
 
 export const PACKAGE = "orgs";
 const GENERATED_NOTE = "Generated from api/ by `npm run generate`: do not edit.";
 
-/**
- * Enum types of the package schema, keyed by their sorted values. zod enums carry no name, and a
- * Pulumi enum needs one (it becomes a type in every SDK), so each value set is named here once.
- */
-const ENUM_NAMES: Record<string, string> = {
-  "eu,us": "Region",
-  "billing,members,plans,projects:create": "Permission",
-  "active,expired,invited": "MemberStatus",
-  "admin,viewer": "ProjectAccessLevel",
-  "admin,contributor,viewer": "EnvironmentRole",
-  "accounts,members,roles,teams": "PrincipalType",
-};
-
 type Json = Record<string, unknown>;
-type JsonSchema = {
-  type?: string | string[];
-  description?: string;
-  enum?: unknown[];
-  anyOf?: JsonSchema[];
-  items?: JsonSchema;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean | JsonSchema;
-};
-
 export interface PropertySpec {
   type?: string;
   $ref?: string;
@@ -103,7 +81,7 @@ class TypeRegistry {
     if (s.enum) {
       const values = s.enum.map(String);
       const typeName = ENUM_NAMES[[...values].sort().join(",")];
-      if (!typeName) throw new Error(`${where}: the enum [${values.join(", ")}] has no name; add it to ENUM_NAMES in api/generate.ts`);
+      if (!typeName) throw new Error(`${where}: the enum [${values.join(", ")}] has no name; add it to ENUM_NAMES in api/json-schema.ts`);
       spec.$ref = this.define(`${PACKAGE}:index:${typeName}`, {
         type: "string",
         enum: values.map((value) => ({ name: pascal(value), value })),
@@ -149,8 +127,6 @@ class TypeRegistry {
     return required.length ? { properties, required } : { properties };
   }
 }
-
-const jsonSchema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { io, unrepresentable: "throw" }) as JsonSchema;
 
 function markReplaceOn(props: Record<string, PropertySpec>, replaceOn: readonly string[]): void {
   for (const name of replaceOn) if (props[name]) props[name] = { ...props[name], replaceOnChanges: true };
@@ -237,6 +213,7 @@ export function generatedFiles(root = repoRoot()): Record<string, string> {
   return {
     "schema.json": serialize(pulumiSchema(version)),
     "openapi.json": serialize(openApiJson(version)),
+    ...sdkFiles(),
   };
 }
 

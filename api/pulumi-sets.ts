@@ -28,18 +28,20 @@ const byEmail = <T extends z.ZodType>(entry: T) =>
     }
   });
 
-export const MembersEntryInputs = z.strictObject({
-  roles: uniqueSet(refOf(RoleId, "role_", Name))
-    .min(1, "must hold at least one role")
-    .optional()
-    .describe("Roles by ID (role_…) or name, case-insensitively; at least one. Left out: DEFAULT for an invitation, not managed for an existing member."),
-  teams: uniqueSet(refOf(TeamId, "team_", Name))
-    .min(1, "must hold at least one team")
-    .optional()
-    .describe("Teams by ID (team_…) or name; at least one. Left out: the default team for an invitation, not managed for an existing member."),
-  permissions: uniqueSet(Permission).optional().describe("Direct permissions: billing, plans, projects:create, members. Left out: not managed."),
-  note: z.string().max(1000).optional().describe("Added to the invitation mail (sent once)."),
-});
+export const MembersEntryInputs = z
+  .strictObject({
+    roles: uniqueSet(refOf(RoleId, "role_", Name))
+      .min(1, "must hold at least one role")
+      .optional()
+      .describe("Roles by ID (role_…) or name, case-insensitively; at least one. Left out: DEFAULT for an invitation, not managed for an existing member."),
+    teams: uniqueSet(refOf(TeamId, "team_", Name))
+      .min(1, "must hold at least one team")
+      .optional()
+      .describe("Teams by ID (team_…) or name; at least one. Left out: the default team for an invitation, not managed for an existing member."),
+    permissions: uniqueSet(Permission).optional().describe("Direct permissions: billing, plans, projects:create, members. Left out: not managed."),
+    note: z.string().max(1000).optional().describe("Added to the invitation mail (sent once)."),
+  })
+  .meta({ title: "MembersEntry" });
 
 export const MembersInputs = z.strictObject({
   organization: OrgRef.describe("The organization: its ID (org_…) or slug. Another organization replaces the resource."),
@@ -65,7 +67,9 @@ export const MembersOutputs = z.object({
   members: z
     .record(
       z.string(),
-      MembersEntryInputs.extend({ id: MemberId.describe("The member's ID (mem_…)."), status: MemberStatus.describe("invited, active or expired.") }),
+      MembersEntryInputs.extend({ id: MemberId.describe("The member's ID (mem_…)."), status: MemberStatus.describe("invited, active or expired.") }).meta({
+        title: "MembersEntry",
+      }),
     )
     .describe("Each member as declared, with its ID and status; after a refresh, every member the server holds (the owner only when declared)."),
   organizationId: z.string().describe("ID of the organization (org_…)."),
@@ -79,12 +83,15 @@ export const EnvironmentRolesInput = z
     sandbox: z.enum(ENVIRONMENT_ROLES).nullable().optional().describe("Role in the sandbox environment: admin, contributor, viewer, or null for none."),
     live: z.enum(ENVIRONMENT_ROLES).nullable().optional().describe("Role in the live environment: admin, contributor, viewer, or null for none."),
   })
+  .meta({ title: "EnvironmentRoles" })
   .describe("Per-environment roles (admin, contributor, viewer or null); default derives from level.");
 
-const Grant = z.strictObject({
-  level: z.enum(PROJECT_ROLES).describe("admin or viewer."),
-  environmentRoles: EnvironmentRolesInput.optional(),
-});
+const Grant = z
+  .strictObject({
+    level: z.enum(PROJECT_ROLES).describe("admin or viewer."),
+    environmentRoles: EnvironmentRolesInput.optional(),
+  })
+  .meta({ title: "AccessSetGrant" });
 const byName = z.record(z.string(), Grant);
 
 export const ProjectAccessSetInputs = z.strictObject({

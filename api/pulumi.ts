@@ -2,7 +2,7 @@
 // API request field it is sent as (check() must refuse at preview whatever the server would refuse
 // at `up`); a reference the provider resolves (an organization by slug, a role or team by name)
 // has the rules of both forms. The provider's check() validates with these schemas, schema.json is
-// generated from them, and the SDK's hand-written Args types are checked against them by a test.
+// generated from them, and so are the SDK's classes (api/generate-sdk.ts).
 import { z } from "zod";
 import { AccountId, Email, MemberId, Name, OrgId, Permission, ProjectId, Region, RoleId, Slug, TeamId, uniqueSet } from "./common";
 import { MemberStatus, PROJECT_ROLES } from "./resources";
@@ -214,6 +214,10 @@ export interface PulumiResourceSpec {
   outputs: z.ZodObject;
   /** Input properties whose change replaces the resource. */
   replaceOn: readonly string[];
+  /** The provider module's file name under provider/ (and the SDK class's under sdk/, the shell's under provider/shells/). */
+  module?: string;
+  /** Outputs the SDK class derives from the resource ID (part n of org_…/mem_…), so they stay known in a preview (sdk/ids.ts). */
+  idOutputs?: Readonly<Record<string, number>>;
 }
 
 /** The provider's resources, keyed by Pulumi type token. */
@@ -223,24 +227,30 @@ export const PULUMI_RESOURCES = {
     inputs: OrganizationInputs,
     outputs: OrganizationOutputs,
     replaceOn: ["region"],
+    module: "organization",
   },
   "orgs:index:Project": {
     description: "A project with its sandbox and live environments. Moving it to another organization is a transfer, not a replacement.",
     inputs: ProjectInputs,
     outputs: ProjectOutputs,
     replaceOn: [],
+    module: "project",
   },
   "orgs:index:Role": {
     description: "A custom role: a named set of organization permissions, assignable to members and usable in project grants.",
     inputs: RoleInputs,
     outputs: RoleOutputs,
     replaceOn: ["organization"],
+    module: "role",
+    idOutputs: { organizationId: 0, roleId: 1 },
   },
   "orgs:index:Team": {
     description: "A team of members; project access can be granted to a team.",
     inputs: TeamInputs,
     outputs: TeamOutputs,
     replaceOn: ["organization"],
+    module: "team",
+    idOutputs: { organizationId: 0, teamId: 1 },
   },
   "orgs:index:Member": {
     description:
@@ -248,12 +258,16 @@ export const PULUMI_RESOURCES = {
     inputs: MemberInputs,
     outputs: MemberOutputs,
     replaceOn: ["organization", "email"],
+    module: "member",
+    idOutputs: { organizationId: 0, memberId: 1 },
   },
   "orgs:index:ProjectAccess": {
     description: "Access to a project for exactly one member, role, team or external account, at a level (admin or viewer).",
     inputs: ProjectAccessInputs,
     outputs: ProjectAccessOutputs,
     replaceOn: ["project", "member", "role", "team", "account"],
+    module: "project-access",
+    idOutputs: { principalType: 1, principalId: 2 },
   },
   "orgs:index:Members": {
     description:
@@ -262,12 +276,14 @@ export const PULUMI_RESOURCES = {
     inputs: MembersInputs,
     outputs: MembersOutputs,
     replaceOn: ["organization"],
+    module: "members-set",
   },
   "orgs:index:ProjectAccessSet": {
     description: "A project's whole set of grants (members by email, roles and teams by name, outside accounts by ID), applied by the server as one set.",
     inputs: ProjectAccessSetInputs,
     outputs: ProjectAccessSetOutputs,
     replaceOn: ["project"],
+    module: "access-set",
   },
 } as const satisfies Record<string, PulumiResourceSpec>;
 

@@ -8,16 +8,14 @@ import type { z } from "zod";
 import { ProjectAccessSetInputs, type ProjectAccessSetOutputs } from "../api/pulumi-sets";
 import type { AccessSetPlan, AccessSetRequest, AccessSetResult } from "../api/sets";
 import { call } from "./call";
-import { hasUnknown, validate, withoutProvider } from "./check";
-import { codeOf, ProviderError } from "./errors";
+import { hasUnknown, validate } from "./check";
+import { codeOf } from "./errors";
+import { applyRefused, low, planCache, unchangedInputs } from "./set";
 
-/** JSON with object keys sorted and undefined left out: a refresh's map order is the server's, the program's its own. */
-const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) =>
-    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
-  );
+import { configure } from "./config";
+import { providerSteps } from "./steps";
 
-export { configure } from "./config";
+export { configure };
 
 type Inputs = z.output<typeof ProjectAccessSetInputs>;
 type State = ProjectAccessSetOutputs;
@@ -30,7 +28,6 @@ const KINDS = [
   ["accounts", "account"],
 ] as const;
 const what = (project: string) => `the grants of project ${project}`;
-const low = (s: string) => s.toLowerCase();
 
 /** The set request: entries in map order, members first (pointers /grants/i name them). */
 function requestOf(inputs: Inputs): { req: AccessSetRequest; places: string[] } {
@@ -59,23 +56,20 @@ function requestOf(inputs: Inputs): { req: AccessSetRequest; places: string[] } 
   };
 }
 
-const plans = new Map<string, AccessSetPlan>();
-const planKey = (project: string, req: AccessSetRequest) => `${project}\n${JSON.stringify(req)}`;
-async function plan(project: string, req: AccessSetRequest): Promise<AccessSetPlan> {
-  const { body } = await call("planProjectAccess", { params: { project_id: project }, body: req }, what(project));
-  plans.set(planKey(project, req), body);
-  return body;
-}
+const plans = planCache(
+  async (project: string, req: AccessSetRequest): Promise<AccessSetPlan> =>
+    (await call("planProjectAccess", { params: { project_id: project }, body: req }, what(project))).body,
+);
 
 export async function check(olds: Partial<Inputs> | undefined, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
   const result = validate(ProjectAccessSetInputs, news);
   if (result.failures?.length || !result.inputs) return result;
   const inputs = result.inputs as Inputs;
-  if (olds && canonical(withoutProvider(olds)) === canonical(withoutProvider(news))) return result;
+  if (unchangedInputs(olds, news)) return result;
   if (hasUnknown(inputs)) return result;
   const { req, places } = requestOf(inputs);
   try {
-    await plan(inputs.project, req);
+    await plans.plan(inputs.project, req);
   } catch (e) {
     const c = codeOf(e);
     if (!c || c.status < 400 || c.status >= 500 || c.status === 401 || c.status === 404) throw e;
@@ -129,9 +123,7 @@ const unmanagedOf = (r: AccessSetResult | AccessSetPlan) => r.unmanaged.map((u) 
 
 async function applySet(inputs: Inputs): Promise<State> {
   const { req } = requestOf(inputs);
-  const key = planKey(inputs.project, req);
-  const planned = plans.get(key) ?? (await plan(inputs.project, req));
-  plans.delete(key);
+  const planned = await plans.take(inputs.project, req);
   try {
     const { body } = await call(
       "applyProjectAccess",
@@ -141,12 +133,10 @@ async function applySet(inputs: Inputs): Promise<State> {
     const { body: project } = await call("getProject", { params: { project_id: inputs.project } }, `project ${inputs.project}`);
     return { ...inputs, organizationId: project.organization_id, unmanaged: unmanagedOf(body), accessVersion: body.access_version } as State;
   } catch (e) {
-    if (codeOf(e)?.status === 412)
-      throw new ProviderError(
-        `${what(inputs.project)} changed on the server between the plan and the apply: nothing was applied. Run \`pulumi preview\` to see the new plan, then \`pulumi up\` again`,
-        { cause: e },
-      );
-    throw e;
+    throw applyRefused(
+      e,
+      `${what(inputs.project)} changed on the server between the plan and the apply: nothing was applied. Run \`pulumi preview\` to see the new plan, then \`pulumi up\` again`,
+    );
   }
 }
 
@@ -224,3 +214,6 @@ export async function del(id: string, props: State): Promise<void> {
 export { del as delete };
 
 export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };
+
+/** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
+export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });

@@ -6,16 +6,16 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { MemberInputs, PULUMI_RESOURCES, type MemberOutputs } from "../api/pulumi";
 import type { Member } from "../api/resources";
-import { adoptedInThisRun, call, idParts, listAll, readOr404, readThrough, recordAdopted, withVersion } from "./call";
-import { hasUnknown, propertyPath, validate } from "./check";
-import { diffInputs, sameSet, withChange, type DiffOutcome, type FieldRule } from "./diff";
-import { adoptionRefused, codeOf, PartialError, ProviderError, type FieldNames } from "./errors";
+import { call, idParts, listAll, readOr404, readThrough } from "./call";
+import { hasUnknown, propertyPath } from "./check";
+import { sameSet, withChange, type FieldRule } from "./diff";
+import { codeOf, PartialError, ProviderError, type FieldNames } from "./errors";
+import { known, lifecycle, type Helpers } from "./lifecycle";
 import { invalidate } from "./read-cache";
-import { asDeclared, namedFailures, orgChange, orgIdOf, resolveNamed, sameOrganization, tryResolveNamed, type Named } from "./refs";
-import { warn } from "./warn";
-import { carry, DECLARED, declaredKeys, found, gone, inDeclaredOrder, outputsOf, redeclared, setKeys } from "./state";
+import { asDeclared, namedFailures, orgIdOf, resolveNamed, sameOrganization, tryResolveNamed, type Named } from "./refs";
+import { carry, DECLARED, declaredKeys, inDeclaredOrder, outputsOf, setKeys } from "./state";
 
-import { api, configure, configured } from "./config";
+import { configure, configured } from "./config";
 import { providerSteps } from "./steps";
 
 export { configure };
@@ -44,8 +44,8 @@ const SETS: { key: "roles" | "teams"; kind: Named; ids: "roleIds" | "teamIds"; a
   { key: "teams", kind: "team", ids: "teamIds", api: "team_ids" },
 ];
 
-const what = (p: { email?: string; memberId?: string; organizationId?: string; organization?: string }, org?: string) =>
-  `member ${p.email ?? p.memberId} of ${org ?? p.organizationId ?? p.organization}`;
+const what = (p: { email?: string; memberId?: string; organizationId?: string; organization?: string }, id?: string) =>
+  `member ${p.email ?? p.memberId} of ${id?.split("/")[0] ?? p.organizationId ?? p.organization}`;
 
 /** The outputs for the server's member; `declared` gives the organization reference and how roles and teams are named. */
 async function outputs(m: Member, declared: Partial<Inputs>, keys: readonly string[]): Promise<State> {
@@ -114,15 +114,6 @@ function unchangedSince(m: Member, olds: State): boolean {
   return same("roles", m.role_ids, olds.roleIds) && same("teams", m.team_ids, olds.teamIds) && same("permissions", m.permissions, olds.permissions);
 }
 
-export async function check(olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
-  const r = validate(MemberInputs, news);
-  if (r.failures?.length) return r;
-  // A takeover looks like any create in a preview: say so while there is time to review it.
-  if (news.adopt === true && Object.keys((olds as object | undefined) ?? {}).length === 0) await warnIfAdopting(news);
-  const failures = await referenceFailures((olds ?? {}) as Partial<Inputs>, r.inputs!);
-  return failures.length ? { inputs: r.inputs, failures } : r;
-}
-
 /**
  * Roles and teams that name nothing in the member's organization, found at preview: resolved when
  * the organization is known and the lists differ from the previous inputs (a preview with nothing
@@ -139,35 +130,6 @@ async function referenceFailures(olds: Partial<Inputs>, news: Inputs): Promise<d
   return failures.flat().map((f) => ({ property: propertyPath(f.path), reason: f.reason }));
 }
 
-/** Warns when the create of a Member with `adopt: true` will take over an existing member or invitation. */
-async function warnIfAdopting(news: Record<string, unknown>): Promise<void> {
-  const { organization, email } = news;
-  if (typeof organization !== "string" || typeof email !== "string" || hasUnknown({ organization, email })) return;
-  try {
-    const org = await orgIdOf(organization);
-    if (!org) return;
-    const m = (await api().call("listMembers", { params: { org }, query: { email } })).body.items[0];
-    if (!m) return;
-    await warn(
-      `orgs: the Member for ${email} adopts ${m.status === "invited" ? "the pending invitation" : "the existing member"} ${m.id} of ${organization} ` +
-        "(shown as a create): `pulumi up` takes it over and updates it to the program, and `pulumi destroy` (or removing it from the program) " +
-        "will remove it from the organization; add the resource option `retainOnDelete: true` to leave it there instead",
-    );
-  } catch {
-    // A check that cannot look says nothing: the create reports what it meets.
-  }
-}
-
-export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
-  let d = diffInputs(olds, news, RULES);
-  const org = await orgChange(olds, news.organization);
-  if (org !== "same") d = withChange(d, "organization", org === "other" && REPLACE_ON.includes("organization"));
-  // Another organization replaces the member: its roles and teams are then that organization's.
-  if (org === "same") for (const s of SETS) if (await setChanged(s, olds, news)) d = withChange(d, s.key);
-  if (wantsResend(olds, news)) d = withChange(d, "status");
-  return d;
-}
-
 /** The ID of the organization a create names; an error when the token cannot see it. */
 async function organizationId(ref: string, w: string): Promise<string> {
   const id = await orgIdOf(ref);
@@ -176,85 +138,104 @@ async function organizationId(ref: string, w: string): Promise<string> {
   return id;
 }
 
-export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State>> {
-  const w = what(inputs);
-  const keys = setKeys(inputs);
-  const org = await organizationId(inputs.organization, w);
-  const [role_ids, team_ids] = await Promise.all(SETS.map((s) => (inputs[s.key] ? resolveNamed(s.kind, org, inputs[s.key]!, s.key) : undefined)));
-  const body = {
-    email: inputs.email,
-    ...(role_ids ? { role_ids } : {}),
-    ...(team_ids ? { team_ids } : {}),
-    ...(inputs.permissions !== undefined ? { permissions: inputs.permissions } : {}),
-    ...(inputs.name !== undefined ? { name: inputs.name } : {}),
-    ...(inputs.note !== undefined ? { note: inputs.note } : {}),
-  };
-  let existingId: string | undefined;
-  try {
-    const { body: m } = await call("createMember", { params: { org }, body }, w, FIELDS);
-    invalidate(`members:${m.organization_id}`);
-    const id = `${m.organization_id}/${m.id}`;
-    return { id, outs: await outputs(m, inputs, keys) };
-  } catch (e) {
-    const code = codeOf(e);
-    if (code?.code !== "already_member") throw e;
-    if (inputs.adopt !== true) throw adoptionRefused(e, "member or invitation");
-    existingId = code.problem.existing_id as string | undefined;
-  }
-  const found = existingId
-    ? (await call("getMember", { params: { org, member_id: existingId } }, w)).body
-    : (await call("listMembers", { params: { org }, query: { email: inputs.email } }, w)).body.items[0];
-  if (!found) throw new ProviderError(`${w} is already a member, but this token cannot find the membership`);
-  const id = `${found.organization_id}/${found.id}`;
-  recordAdopted(id);
-  const current = await outputs(found, inputs, keys);
-  const patch = await patchFor(current, inputs);
-  if (!Object.keys(patch).length) return { id, outs: current };
-  try {
-    const { body: m } = await call(
-      "updateMember",
-      { params: { org: found.organization_id, member_id: found.id }, body: patch, ifMatch: found.version },
-      w,
-      FIELDS,
-    );
-    return { id, outs: await outputs(m, inputs, keys) };
-  } catch (e) {
-    throw new PartialError(`${w} was adopted but not given the declared roles, teams and permissions: ${(e as Error).message}`, id, current, inputs, e);
-  }
-}
+type Address = { org: string; member_id: string };
+type Resolved = { org: string; role_ids?: string[]; team_ids?: string[] };
 
-export async function read(id: string, props: State = {} as State): Promise<dynamic.ReadResult<State>> {
-  const [org, memberId] = idParts(id, 2, "Member");
-  const w = what(props, org);
-  const m = await readThrough<Member>({
-    list: { scope: `members:${org}`, key: memberId, all: () => listAll("listMembers", { params: { org } }), keyOf: (x) => x.id },
-    get: () => readOr404("getMember", { params: { org, member_id: memberId } }, w),
-    what: w,
-    parent: { kind: "organization", id: org },
-  });
-  if (!m) return gone();
-  const keys = declaredKeys(props, INPUT_KEYS);
-  return found(id, await outputs(m, props, keys), keys);
-}
+export const {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: del,
+} = lifecycle<Member, Inputs, State, Address, Resolved>({
+  token: "orgs:index:Member",
+  inputs: MemberInputs,
+  flags: FLAGS,
+  rules: RULES,
+  organizationRef: true,
+  what,
+  idOf: (m) => `${m.organization_id}/${m.id}`,
+  address(id) {
+    const [org, member_id] = idParts(id, 2, "Member");
+    return { org, member_id };
+  },
+  outputs,
+  patchFor,
+  unchangedSince,
+  check: (olds, inputs) => referenceFailures(olds, inputs),
+  async diff(d, olds, news, { org }) {
+    // Another organization replaces the member: its roles and teams are then that organization's.
+    if (org === "same") for (const s of SETS) if (await setChanged(s, olds, news)) d = withChange(d, s.key);
+    if (wantsResend(olds, news)) d = withChange(d, "status");
+    return d;
+  },
+  create: {
+    async prepare(inputs, w) {
+      const org = await organizationId(inputs.organization, w);
+      const [role_ids, team_ids] = await Promise.all(SETS.map((s) => (inputs[s.key] ? resolveNamed(s.kind, org, inputs[s.key]!, s.key) : undefined)));
+      return { org, role_ids, team_ids };
+    },
+    async send(inputs, { org, role_ids, team_ids }, w) {
+      const body = {
+        email: inputs.email,
+        ...(role_ids ? { role_ids } : {}),
+        ...(team_ids ? { team_ids } : {}),
+        ...(inputs.permissions !== undefined ? { permissions: inputs.permissions } : {}),
+        ...(inputs.name !== undefined ? { name: inputs.name } : {}),
+        ...(inputs.note !== undefined ? { note: inputs.note } : {}),
+      };
+      return (await call("createMember", { params: { org }, body }, w, FIELDS)).body;
+    },
+    exists: (e) => codeOf(e)?.code === "already_member",
+    noun: "member or invitation",
+    async find(inputs, { org }, w, conflict) {
+      const existingId = codeOf(conflict)?.problem.existing_id as string | undefined;
+      const found = existingId
+        ? (await call("getMember", { params: { org, member_id: existingId } }, w)).body
+        : (await call("listMembers", { params: { org }, query: { email: inputs.email } }, w)).body.items[0];
+      if (!found) throw new ProviderError(`${w} is already a member, but this token cannot find the membership`);
+      return found;
+    },
+    adoptedBut: "given the declared roles, teams and permissions",
+  },
+  api: {
+    get: async (at, w) => (await call("getMember", { params: at }, w)).body,
+    read: ({ org, member_id }, w) =>
+      readThrough<Member>({
+        list: { scope: `members:${org}`, key: member_id, all: () => listAll("listMembers", { params: { org } }), keyOf: (x) => x.id },
+        get: () => readOr404("getMember", { params: { org, member_id } }, w),
+        what: w,
+        parent: { kind: "organization", id: org },
+      }),
+    patch: async (at, patch, ifMatch, w) => (await call("updateMember", { params: at, body: patch, ifMatch }, w, FIELDS)).body,
+    delete: (at, ifMatch, w) => call("deleteMember", { params: at, ifMatch }, w),
+  },
+  changed: (m) => invalidate(`members:${m.organization_id}`),
+  deleted: ({ org }) => invalidate(`members:${org}`),
+  async existing({ organization, email }) {
+    if (!known(organization, email)) return undefined;
+    const org = await orgIdOf(String(organization));
+    if (!org) return undefined;
+    const m = (await call("listMembers", { params: { org }, query: { email: String(email) } }, `member ${email} of ${organization}`)).body.items[0];
+    return m && { subject: `for ${email}`, what: `${m.status === "invited" ? "the pending invitation" : "the existing member"} ${m.id} of ${organization}` };
+  },
+  removal: "remove it from the organization",
+  update: updateMember,
+});
+export { del as delete };
 
-export async function update(id: string, olds: State, news: Inputs): Promise<dynamic.UpdateResult<State>> {
+/** Member's update: the declared roles, teams and permissions, then an expired invitation re-sent. */
+async function updateMember(id: string, olds: State, news: Inputs, h: Helpers<Member, Inputs, State, Address>): Promise<dynamic.UpdateResult<State>> {
   const [org, memberId] = idParts(id, 2, "Member");
-  const w = what(news, org);
+  const w = what(news, id);
   const params = { org, member_id: memberId };
   const keys = setKeys(news);
   await sameOrganization(olds, news.organization, w);
   const patch = await patchFor(olds, news);
   let m: Member | undefined;
-  if (Object.keys(patch).length) {
-    m = await withVersion(
-      olds.version,
-      async (v) => (await call("updateMember", { params, body: patch, ifMatch: v }, w, FIELDS)).body,
-      async () => {
-        const { body } = await call("getMember", { params }, w);
-        return { version: body.version, unchanged: unchangedSince(body, olds) };
-      },
-    );
-  }
+  if (Object.keys(patch).length)
+    m = await h.versioned(params, olds, w, async (v) => (await call("updateMember", { params, body: patch, ifMatch: v }, w, FIELDS)).body);
   if (wantsResend(olds, news)) {
     try {
       m = (await call("resendInvitation", { params }, `invitation of ${w}`)).body;
@@ -276,32 +257,8 @@ export async function update(id: string, olds: State, news: Inputs): Promise<dyn
   if (m) return { outs: await outputs(m, news, keys) };
   // Nothing to change on the server (a note, a flag, or a reference written another way): the
   // state records the declaration.
-  return { outs: redeclared(olds, news, FLAGS, { organization: news.organization, roles: news.roles ?? olds.roles, teams: news.teams ?? olds.teams }) };
+  return { outs: h.redeclared(olds, news, { organization: news.organization, roles: news.roles ?? olds.roles, teams: news.teams ?? olds.teams }) };
 }
-
-export async function del(id: string, props: State): Promise<void> {
-  // This run's create adopted this same member (a replacement or a renamed resource adopted it).
-  if (adoptedInThisRun(id)) return;
-  const [org, memberId] = idParts(id, 2, "Member");
-  const w = what(props, org);
-  const params = { org, member_id: memberId };
-  try {
-    await withVersion(
-      props.version,
-      async (v) => {
-        await call("deleteMember", { params, ifMatch: v }, w);
-      },
-      async () => {
-        const { body } = await call("getMember", { params }, w);
-        return { version: body.version, unchanged: unchangedSince(body, props) };
-      },
-    );
-  } catch (e) {
-    if (codeOf(e)?.status !== 404) throw e;
-  }
-  invalidate(`members:${org}`);
-}
-export { del as delete };
 
 /** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
 export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };

@@ -13,17 +13,14 @@ import { PULUMI_RESOURCES } from "../api/pulumi";
 import { MembersInputs, type MembersOutputs } from "../api/pulumi-sets";
 import type { MemberSetPlan, MemberSetRequest, MemberSetResult } from "../api/sets";
 import { call } from "./call";
-import { hasUnknown, validate, withoutProvider } from "./check";
-import { api } from "./config";
-import { codeOf, ProviderError } from "./errors";
+import { hasUnknown, validate } from "./check";
+import { api, configure } from "./config";
+import { codeOf, explain } from "./errors";
+import { applyRefused, low, planCache, unchangedInputs } from "./set";
 
-/** JSON with object keys sorted and undefined left out: a refresh's map order is the server's, the program's its own. */
-const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) =>
-    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
-  );
+import { providerSteps } from "./steps";
 
-export { configure } from "./config";
+export { configure };
 
 type Inputs = z.output<typeof MembersInputs>;
 type Entry = Inputs["members"][string];
@@ -37,7 +34,6 @@ const FIELDS = [
 ] as const;
 
 const what = (org: string) => `the members of ${org}`;
-const low = (s: string) => s.toLowerCase();
 const sameSet = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
   (a ?? []).length === (b ?? []).length && [...(a ?? [])].map(low).sort().join("\n") === [...(b ?? [])].map(low).sort().join("\n");
 
@@ -66,14 +62,9 @@ function propertyOf(pointer: string, emails: string[]): string {
 
 // Plans made by check in this host process (one engine run), by request: create and update apply
 // the plan the preview showed, so a change made in between is a 412, not silently included.
-const plans = new Map<string, MemberSetPlan>();
-const planKey = (org: string, req: MemberSetRequest) => `${org}\n${JSON.stringify(req)}`;
-
-async function plan(org: string, req: MemberSetRequest): Promise<MemberSetPlan> {
-  const { body } = await call("planMembers", { params: { org }, body: req }, what(org));
-  plans.set(planKey(org, req), body);
-  return body;
-}
+const plans = planCache(
+  async (org: string, req: MemberSetRequest): Promise<MemberSetPlan> => (await call("planMembers", { params: { org }, body: req }, what(org))).body,
+);
 
 /** Plan failures as check failures, each at its entry. */
 function failuresOf(e: unknown, emails: string[]): dynamic.CheckFailure[] | undefined {
@@ -89,12 +80,12 @@ export async function check(olds: Partial<Inputs> | undefined, news: Record<stri
   if (result.failures?.length || !result.inputs) return result;
   const inputs = result.inputs as Inputs;
   // Nothing changed since the state (a no-op preview): no call.
-  if (olds && canonical(withoutProvider(olds)) === canonical(withoutProvider(news))) return result;
+  if (unchangedInputs(olds, news)) return result;
   if (hasUnknown(inputs.organization) || hasUnknown(inputs.members)) return result;
   const req = requestOf(inputs);
   let p: MemberSetPlan;
   try {
-    p = await plan(inputs.organization, req);
+    p = await plans.plan(inputs.organization, req);
   } catch (e) {
     const failures = failuresOf(e, Object.keys(inputs.members));
     if (failures) return { inputs, failures };
@@ -165,9 +156,7 @@ function outputsOf(inputs: Inputs, orgId: string, r: MemberSetResult): State {
 async function applySet(org: string, inputs: Inputs): Promise<MemberSetResult> {
   const req = requestOf(inputs);
   // Check planned with the organization as declared (a slug, say): the same key finds its plan.
-  const key = planKey(inputs.organization, req);
-  const planned = plans.get(key) ?? (await plan(inputs.organization, req));
-  plans.delete(key);
+  const planned = await plans.take(inputs.organization, req);
   try {
     const { body } = await call("applyMembers", { params: { org }, body: req, ifMatch: `"${planned.membership_version}"` }, what(org));
     if (body.unmanaged.length)
@@ -176,13 +165,11 @@ async function applySet(org: string, inputs: Inputs): Promise<MemberSetResult> {
       );
     return body;
   } catch (e) {
-    if (codeOf(e)?.status === 412)
-      throw new ProviderError(
-        `${what(org)} changed on the server between the plan and the apply (someone invited, changed or removed a member meanwhile): nothing was applied. ` +
-          "Run `pulumi preview` to see the new plan, then `pulumi up` again",
-        { cause: e },
-      );
-    throw e;
+    throw applyRefused(
+      e,
+      `${what(org)} changed on the server between the plan and the apply (someone invited, changed or removed a member meanwhile): nothing was applied. ` +
+        "Run `pulumi preview` to see the new plan, then `pulumi up` again",
+    );
   }
 }
 
@@ -208,14 +195,15 @@ export async function read(id: string, props: Partial<State> = {}): Promise<dyna
   const org = id.split("/")[0]!;
   const client = api();
   const args = { params: { org } };
-  let list;
+  let list, roles, teams;
   try {
     list = await client.listAll("listMembers", args);
+    [roles, teams] = await Promise.all([client.listAll("listRoles", args), client.listAll("listTeams", args)]);
   } catch (e) {
     if (codeOf(e)?.code === "deleted") return { id: "", props: {} as State };
-    throw new ProviderError(`${what(org)}: cannot read the membership: ${(e as Error).message}`, { cause: e });
+    // Explained as every other call is: a 401 says what to set and which command to run again.
+    throw explain(e, `${what(org)}: cannot read the membership`);
   }
-  const [roles, teams] = await Promise.all([client.listAll("listRoles", args), client.listAll("listTeams", args)]);
   const roleName = new Map(roles.map((r) => [r.id, r.name]));
   const teamName = new Map(teams.map((t) => [t.id, t.name]));
   const idOf = (kind: "role" | "team", ref: string) => {
@@ -291,3 +279,6 @@ export async function del(id: string, props: State): Promise<void> {
 export { del as delete };
 
 export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };
+
+/** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
+export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });

@@ -7,14 +7,15 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { PULUMI_RESOURCES, ProjectAccessInputs, type ProjectAccessOutputs } from "../api/pulumi";
 import type { ProjectAccess } from "../api/resources";
-import { adoptedInThisRun, call, idempotencyKey, idParts, listAll, readOr404, readThrough, recordAdopted, withVersion } from "./call";
+import { call, idempotencyKey, idParts, listAll, readOr404, readThrough } from "./call";
 import { OrgsApiError } from "../client";
 import { hasUnknown, propertyPath, validate } from "./check";
-import { diffInputs, withChange, type DiffOutcome, type FieldRule } from "./diff";
-import { ADOPT_ADVICE, codeOf, PartialError, ProviderError, type FieldNames } from "./errors";
+import { diffInputs, withChange, type FieldRule } from "./diff";
+import { ADOPT_ADVICE, codeOf, ProviderError, type FieldNames } from "./errors";
+import { known, lifecycle } from "./lifecycle";
 import { invalidate } from "./read-cache";
 import { idIn, resolvePrincipal, type Referenced } from "./refs";
-import { carry, DECLARED, declaredKeys, declaredPart, found, gone, outputsOf, redeclared, setKeys } from "./state";
+import { carry, DECLARED, outputsOf } from "./state";
 
 import { configure, configured } from "./config";
 import { providerSteps } from "./steps";
@@ -72,21 +73,6 @@ function putBody(i: Inputs) {
 
 const params = (project: string, type: string, id: string) => ({ project_id: project, principal_type: type, principal_id: id });
 
-export async function check(olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
-  const r = validate(ProjectAccessInputs, news);
-  // The schema's exactly-one rule runs only once the rest is valid: report it alongside the rest.
-  const set = PRINCIPAL_KEYS.filter((k) => (r.inputs as Record<string, unknown>)[k] !== undefined);
-  const failures = [...(r.failures ?? [])];
-  if (set.length !== 1 && !failures.some((f) => f.reason.startsWith("set exactly one"))) {
-    failures.push({ property: set[1] ?? "member", reason: "set exactly one of member, role, team or account" });
-  }
-  if (!failures.length) {
-    const refused = await principalFailure((olds ?? {}) as Partial<Inputs>, r.inputs!);
-    if (refused) failures.push(refused);
-  }
-  return { inputs: r.inputs, failures };
-}
-
 /** The organization of a project, once per project per run (the organization a grant's names resolve in). */
 const projectOrgs = new Map<string, Promise<string>>();
 function projectOrg(project: string): Promise<string> {
@@ -139,106 +125,107 @@ async function principalChange(olds: State, news: Inputs): Promise<PrincipalKey[
   return id === olds.principalId ? [] : [now.key];
 }
 
-export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
-  let d = diffInputs(olds, news, RULES);
-  for (const key of await principalChange(olds, news)) d = withChange(d, key, REPLACE_ON.includes(key));
-  return d;
-}
+type Address = ReturnType<typeof params>;
 
-export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State>> {
-  const pr = principalOf(inputs)!;
-  const principal = await principalId(inputs.project, pr);
-  const id = `${inputs.project}/${pr.type}/${principal}`;
-  const at = params(inputs.project, pr.type, principal);
-  const keys = setKeys(inputs);
-  const body = putBody(inputs);
-  // Create-only (If-None-Match: *), with an Idempotency-Key: a retry after the server committed
-  // replays the 201, so a 412 means the grant was there before, and is someone else's unless adopted.
-  try {
-    const { body: g } = await call("putProjectAccess", { params: at, body, ifNoneMatch: "*", idempotencyKey: idempotencyKey() }, what(inputs), FIELDS);
-    invalidate(`access:${inputs.project}`);
-    return { id, outs: outputs(g, inputs, keys) };
-  } catch (e) {
-    if (codeOf(e)?.status !== 412) throw e;
-    if (inputs.adopt !== true) {
-      const existing = await readOr404("getProjectAccess", { params: at }, what(inputs));
-      const level = OrgsApiError.isInstance(existing) ? "" : ` (level ${existing.body.role})`;
-      throw new ProviderError(`${what(inputs)} already exists${level}: ${ADOPT_ADVICE}`, { cause: e });
-    }
-  }
-  const existing = (await call("getProjectAccess", { params: at }, what(inputs))).body;
-  recordAdopted(id);
-  const current = outputs(existing, inputs, keys);
-  if (!diffInputs(current, inputs, SETTINGS).changes) return { id, outs: current };
-  try {
-    const { body: g } = await call("putProjectAccess", { params: at, body, ifMatch: existing.version }, what(inputs), FIELDS);
-    return { id, outs: outputs(g, inputs, keys) };
-  } catch (e) {
-    throw new PartialError(`${what(inputs)} was adopted but not brought to the declared level: ${(e as Error).message}`, id, current, inputs, e);
-  }
-}
-
-export async function read(id: string, props: State = {} as State): Promise<dynamic.ReadResult<State>> {
-  const [project, type, principal] = idParts(id, 3, "ProjectAccess");
-  const w = `access of ${type}/${principal} to project ${project}`;
-  // A deleted project answers 404 `deleted` for its grants too; otherwise the project decides.
-  const g = await readThrough<ProjectAccess>({
-    list: {
-      scope: `access:${project}`,
-      key: `${type}/${principal}`,
-      all: () => listAll("listProjectAccess", { params: { project_id: project } }),
-      keyOf: (x) => `${x.principal_type}/${x.principal_id}`,
-    },
-    get: () => readOr404("getProjectAccess", { params: params(project, type, principal) }, w),
-    what: w,
-    parent: { kind: "project", id: project },
-  });
-  if (!g) return gone();
-  const keys = declaredKeys(props, INPUT_KEYS);
-  return found(id, outputs(g, props, keys), keys);
-}
-
-export async function update(id: string, olds: State, news: Inputs): Promise<dynamic.UpdateResult<State>> {
-  const [project, type, principal] = idParts(id, 3, "ProjectAccess");
-  const w = what(news);
-  const keys = setKeys(news);
-  if (!diffInputs(olds, news, SETTINGS).changes) {
-    // Nothing to change on the server (a flag, or the principal written another way).
+export const {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: del,
+} = lifecycle<ProjectAccess, Inputs, State, Address, Address>({
+  token: "orgs:index:ProjectAccess",
+  inputs: ProjectAccessInputs,
+  inputKeys: INPUT_KEYS,
+  flags: FLAGS,
+  rules: RULES,
+  what,
+  whatStored(id) {
+    const [project, type, principal] = idParts(id, 3, "ProjectAccess");
+    return `access of ${type}/${principal} to project ${project}`;
+  },
+  idOf: (g) => `${g.project_id}/${g.principal_type}/${g.principal_id}`,
+  address(id) {
+    const [project, type, principal] = idParts(id, 3, "ProjectAccess");
+    return params(project, type, principal);
+  },
+  outputs,
+  // A grant is written whole (PUT): the declared level and environment roles when either differs.
+  patchFor: (current, news) => (diffInputs(current, news, SETTINGS).changes ? putBody(news) : {}),
+  // Nothing to change on the server (a flag, or the principal written another way).
+  redeclare(_olds, news) {
     const pr = principalOf(news);
-    return { outs: redeclared(olds, news, FLAGS, pr ? { [pr.key]: pr.id } : {}) };
-  }
-  const g = await withVersion(
-    olds.version,
-    async (v) => (await call("putProjectAccess", { params: params(project, type, principal), body: putBody(news), ifMatch: v }, w, FIELDS)).body,
-    async () => {
-      const { body } = await call("getProjectAccess", { params: params(project, type, principal) }, w);
-      return { version: body.version, unchanged: !diffInputs(outputs(body, olds, []), declaredPart(olds, INPUT_KEYS), SETTINGS).changes };
+    return pr ? { [pr.key]: pr.id } : {};
+  },
+  validate(news) {
+    const r = validate(ProjectAccessInputs, news);
+    // The schema's exactly-one rule runs only once the rest is valid: report it alongside the rest.
+    const set = PRINCIPAL_KEYS.filter((k) => (r.inputs as Record<string, unknown>)[k] !== undefined);
+    const failures = [...(r.failures ?? [])];
+    if (set.length !== 1 && !failures.some((f) => f.reason.startsWith("set exactly one"))) {
+      failures.push({ property: set[1] ?? "member", reason: "set exactly one of member, role, team or account" });
+    }
+    return { inputs: r.inputs, failures };
+  },
+  async check(olds, inputs) {
+    const refused = await principalFailure(olds, inputs);
+    return refused ? [refused] : [];
+  },
+  async diff(d, olds, news) {
+    for (const key of await principalChange(olds, news)) d = withChange(d, key, REPLACE_ON.includes(key));
+    return d;
+  },
+  create: {
+    async prepare(inputs) {
+      const pr = principalOf(inputs)!;
+      return params(inputs.project, pr.type, await principalId(inputs.project, pr));
     },
-  );
-  return { outs: outputs(g, news, keys) };
-}
-
-export async function del(id: string, props: State): Promise<void> {
-  // This run's create adopted this same grant (a replacement or a renamed resource adopted it).
-  if (adoptedInThisRun(id)) return;
-  const [project, type, principal] = idParts(id, 3, "ProjectAccess");
-  const w = `access of ${type}/${principal} to project ${project}`;
-  try {
-    await withVersion(
-      props.version,
-      async (v) => {
-        await call("deleteProjectAccess", { params: params(project, type, principal), ifMatch: v }, w);
-      },
-      async () => {
-        const { body } = await call("getProjectAccess", { params: params(project, type, principal) }, w);
-        return { version: body.version, unchanged: !diffInputs(outputs(body, props, []), declaredPart(props, INPUT_KEYS), SETTINGS).changes };
-      },
-    );
-  } catch (e) {
-    if (codeOf(e)?.status !== 404) throw e;
-  }
-  invalidate(`access:${project}`);
-}
+    // Create-only (If-None-Match: *), with an Idempotency-Key: a retry after the server committed
+    // replays the 201, so a 412 means the grant was there before, and is someone else's unless adopted.
+    send: async (inputs, at, w) =>
+      (await call("putProjectAccess", { params: at, body: putBody(inputs), ifNoneMatch: "*", idempotencyKey: idempotencyKey() }, w, FIELDS)).body,
+    exists: (e) => codeOf(e)?.status === 412,
+    noun: "grant",
+    async refused(e, _inputs, at, w) {
+      const existing = await readOr404("getProjectAccess", { params: at }, w);
+      const level = OrgsApiError.isInstance(existing) ? "" : ` (level ${existing.body.role})`;
+      return new ProviderError(`${w} already exists${level}: ${ADOPT_ADVICE}`, { cause: e });
+    },
+    find: async (_inputs, at, w) => (await call("getProjectAccess", { params: at }, w)).body,
+    adoptedBut: "brought to the declared level",
+  },
+  api: {
+    get: async (at, w) => (await call("getProjectAccess", { params: at }, w)).body,
+    // A deleted project answers 404 `deleted` for its grants too; otherwise the project decides.
+    read: (at, w) =>
+      readThrough<ProjectAccess>({
+        list: {
+          scope: `access:${at.project_id}`,
+          key: `${at.principal_type}/${at.principal_id}`,
+          all: () => listAll("listProjectAccess", { params: { project_id: at.project_id } }),
+          keyOf: (x) => `${x.principal_type}/${x.principal_id}`,
+        },
+        get: () => readOr404("getProjectAccess", { params: at }, w),
+        what: w,
+        parent: { kind: "project", id: at.project_id },
+      }),
+    patch: async (at, body, ifMatch, w) => (await call("putProjectAccess", { params: at, body: body as ReturnType<typeof putBody>, ifMatch }, w, FIELDS)).body,
+    delete: (at, ifMatch, w) => call("deleteProjectAccess", { params: at, ifMatch }, w),
+  },
+  changed: (g) => invalidate(`access:${g.project_id}`),
+  deleted: (at) => invalidate(`access:${at.project_id}`),
+  async existing(news) {
+    const pr = principalOf(news as Partial<Inputs>);
+    if (!pr || !known(news.project, pr.id)) return undefined;
+    const at = params(String(news.project), pr.type, await principalId(String(news.project), pr));
+    const g = await readOr404("getProjectAccess", { params: at }, what(news as Partial<Inputs>));
+    return OrgsApiError.isInstance(g)
+      ? undefined
+      : { subject: `for ${pr.key} ${pr.id} on project ${news.project}`, what: `the existing grant (level ${g.body.role})` };
+  },
+  removal: "revoke it",
+});
 export { del as delete };
 
 /** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */

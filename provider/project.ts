@@ -5,13 +5,13 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { ProjectInputs, type ProjectOutputs } from "../api/pulumi";
 import type { Project } from "../api/resources";
-import { adoptedInThisRun, call, listAll, readOr404, readThrough, recordAdopted, withVersion } from "./call";
-import { validate } from "./check";
-import { diffInputs, patchOf, sameText, withChange, type DiffOutcome, type FieldRule } from "./diff";
-import { adoptionRefused, codeOf, PartialError, ProviderError, withAdvice } from "./errors";
+import { call, listAll, readOr404, readThrough } from "./call";
+import { diffInputs, sameText, type FieldRule } from "./diff";
+import { codeOf, PartialError, ProviderError } from "./errors";
+import { known, lifecycle, type Helpers } from "./lifecycle";
 import { invalidate } from "./read-cache";
-import { orgChange } from "./refs";
-import { carry, DECLARED, declaredKeys, declaredPart, found, gone, outputsOf, redeclared, setKeys } from "./state";
+import { orgChange, orgIdOf } from "./refs";
+import { carry, DECLARED, declaredPart, outputsOf, setKeys } from "./state";
 
 import { configure } from "./config";
 import { providerSteps } from "./steps";
@@ -44,74 +44,83 @@ function outputs(p: Project, declared: Partial<Inputs> & { organizationId?: stri
   }) as State;
 }
 
-const patchBody = (current: object, news: Inputs) => patchOf(current, news, RULES);
 const unchangedSince = (p: Project, state: State) =>
   p.organization_id === state.organizationId && !diffInputs({ name: p.name, description: p.description }, declaredPart(state, INPUT_KEYS), RULES).changes;
+const byName = (items: Project[], name: unknown) => items.find((p) => p.name.toLowerCase() === String(name).toLowerCase());
 
-export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
-  return validate(ProjectInputs, news);
-}
+export const {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: del,
+} = lifecycle<Project, Inputs, State, string>({
+  token: "orgs:index:Project",
+  inputs: ProjectInputs,
+  flags: FLAGS,
+  rules: RULES,
+  // Another organization is a transfer (an update, see update below), never a replacement.
+  organizationRef: true,
+  what,
+  idOf: (p) => p.id,
+  address: (id) => id,
+  outputs,
+  unchangedSince,
+  create: {
+    send: async (inputs, _ctx, w) => {
+      const body = { name: inputs.name, ...(inputs.description !== undefined ? { description: inputs.description } : {}) };
+      return (await call("createProject", { params: { org: inputs.organization }, body }, w)).body;
+    },
+    exists: (e) => codeOf(e)?.code === "already_exists",
+    noun: "project",
+    orElse: "choose another name",
+    async find(inputs, _ctx, w) {
+      const { body: page } = await call("listProjects", { params: { org: inputs.organization }, query: { name: inputs.name } }, w);
+      const found = byName(page.items, inputs.name);
+      if (!found)
+        throw new ProviderError(`${w} exists in ${inputs.organization} but this token cannot see it: ask a project admin for access, or choose another name`);
+      return found;
+    },
+    whatAdopted: (inputs, found) => what(inputs, found.id),
+  },
+  api: {
+    get: async (id, w) => (await call("getProject", { params: { project_id: id } }, w)).body,
+    // No parent decides: a project moved to an organization the token cannot see, or one the token's
+    // account lost access to, still exists; only a project the server says was deleted is gone.
+    read: (id, w, { organizationId: org }) =>
+      readThrough<Project>({
+        ...(org ? { list: { scope: `projects:${org}`, key: id, all: () => listAll("listProjects", { params: { org } }), keyOf: (x: Project) => x.id } } : {}),
+        get: () => readOr404("getProject", { params: { project_id: id } }, w),
+        what: w,
+      }),
+    patch: async (id, patch, ifMatch, w) => (await call("updateProject", { params: { project_id: id }, body: patch, ifMatch }, w)).body,
+    delete: (id, ifMatch, w) => call("deleteProject", { params: { project_id: id }, ifMatch }, w),
+  },
+  changed: (p) => invalidate(`projects:${p.organization_id}`),
+  deleted: (_id, props) => invalidate(`projects:${props.organizationId}`),
+  deleteAdvice(code, problem) {
+    if (code !== "project_has_access_grants") return undefined;
+    const n = (k: string) => Number(problem[k] ?? 0);
+    return `grants this stack does not declare keep it (members: ${n("members")}, roles: ${n("roles")}, teams: ${n("teams")}, accounts: ${n("accounts")}): revoke them, or declare them as ProjectAccess resources, then run pulumi again`;
+  },
+  async existing(news) {
+    if (!known(news.organization, news.name)) return undefined;
+    const org = await orgIdOf(String(news.organization));
+    if (!org) return undefined;
+    const { body: page } = await call("listProjects", { params: { org }, query: { name: String(news.name) } }, what(news));
+    const p = byName(page.items, news.name);
+    return p && { subject: `${p.name} of ${news.organization}`, what: `the existing project ${p.id}` };
+  },
+  update: transfer,
+});
+export { del as delete };
 
-export async function diff(_id: string, olds: State, news: Inputs): Promise<DiffOutcome> {
-  const d = diffInputs(olds, news, RULES);
-  const org = await orgChange(olds, news.organization);
-  return org === "same" ? d : withChange(d, "organization");
-}
-
-export async function create(inputs: Inputs): Promise<dynamic.CreateResult<State>> {
-  const keys = setKeys(inputs);
-  const body = { name: inputs.name, ...(inputs.description !== undefined ? { description: inputs.description } : {}) };
-  const params = { org: inputs.organization };
-  try {
-    const { body: p } = await call("createProject", { params, body }, what(inputs));
-    invalidate(`projects:${p.organization_id}`);
-    return { id: p.id, outs: outputs(p, inputs, keys) };
-  } catch (e) {
-    if (codeOf(e)?.code !== "already_exists") throw e;
-    if (inputs.adopt !== true) throw adoptionRefused(e, "project", "choose another name");
-  }
-  const { body: page } = await call("listProjects", { params, query: { name: inputs.name } }, what(inputs));
-  const found = page.items.find((p) => p.name.toLowerCase() === String(inputs.name).toLowerCase());
-  if (!found)
-    throw new ProviderError(
-      `${what(inputs)} exists in ${inputs.organization} but this token cannot see it: ask a project admin for access, or choose another name`,
-    );
-  recordAdopted(found.id);
-  const current = outputs(found, inputs, keys);
-  const patch = patchBody(current, inputs);
-  if (!Object.keys(patch).length) return { id: found.id, outs: current };
-  try {
-    const { body: p } = await call("updateProject", { params: { project_id: found.id }, body: patch, ifMatch: found.version }, what(inputs, found.id));
-    return { id: p.id, outs: outputs(p, inputs, keys) };
-  } catch (e) {
-    throw new PartialError(
-      `${what(inputs, found.id)} was adopted but not brought to the declared settings: ${(e as Error).message}`,
-      found.id,
-      current,
-      inputs,
-      e,
-    );
-  }
-}
-
-export async function read(id: string, props: State = {} as State): Promise<dynamic.ReadResult<State>> {
-  const w = what(props, id);
-  const orgId = props.organizationId;
-  // No parent decides: a project moved to an organization the token cannot see, or one the token's
-  // account lost access to, still exists; only a project the server says was deleted is gone.
-  const p = await readThrough<Project>({
-    ...(orgId
-      ? { list: { scope: `projects:${orgId}`, key: id, all: () => listAll("listProjects", { params: { org: orgId } }), keyOf: (x: Project) => x.id } }
-      : {}),
-    get: () => readOr404("getProject", { params: { project_id: id } }, w),
-    what: w,
-  });
-  if (!p) return gone();
-  const keys = declaredKeys(props, INPUT_KEYS);
-  return found(id, outputs(p, props, keys), keys);
-}
-
-export async function update(id: string, olds: State, news: Inputs): Promise<dynamic.UpdateResult<State>> {
+/**
+ * Project's update: another organization is a transfer (a POST with If-Match), then the rename or
+ * description change under the new organization.
+ */
+async function transfer(id: string, olds: State, news: Inputs, h: Helpers<Project, Inputs, State, string>): Promise<dynamic.UpdateResult<State>> {
   const w = what(news, id);
   const keys = setKeys(news);
   let current: Project | undefined;
@@ -119,33 +128,16 @@ export async function update(id: string, olds: State, news: Inputs): Promise<dyn
     // A transfer is a POST. Each attempt below is its own call, so its own Idempotency-Key: the
     // server stores a 412 as the key's result, and the retry after it must not replay that.
     const body = { target_organization_id: news.organization };
-    current = await withVersion(
-      olds.version,
-      async (v) => (await call("transferProject", { params: { project_id: id }, body, ifMatch: v }, w)).body,
-      async () => {
-        const { body: now } = await call("getProject", { params: { project_id: id } }, w);
-        return { version: now.version, unchanged: unchangedSince(now, olds) };
-      },
-    );
+    current = await h.versioned(id, olds, w, async (v) => (await call("transferProject", { params: { project_id: id }, body, ifMatch: v }, w)).body);
     invalidate(`projects:${olds.organizationId}`);
     invalidate(`projects:${current.organization_id}`);
   }
   // The transfer's answer is the state to compare with, under the new organization.
   const base = current ? outputs(current, { ...news, organizationId: current.organization_id }, keys) : olds;
-  const patch = patchBody(base, news);
-  if (!Object.keys(patch).length) {
-    if (current) return { outs: base };
-    return { outs: redeclared(olds, news, FLAGS, { organization: news.organization }) };
-  }
+  const patch = await h.patchFor(base, news);
+  if (!Object.keys(patch).length) return { outs: current ? base : h.redeclared(olds, news, { organization: news.organization }) };
   try {
-    const p = await withVersion(
-      base.version,
-      async (v) => (await call("updateProject", { params: { project_id: id }, body: patch, ifMatch: v }, w)).body,
-      async () => {
-        const { body } = await call("getProject", { params: { project_id: id } }, w);
-        return { version: body.version, unchanged: unchangedSince(body, base) };
-      },
-    );
+    const p = await h.versioned(id, base, w, async (v) => (await call("updateProject", { params: { project_id: id }, body: patch, ifMatch: v }, w)).body);
     return { outs: outputs(p, { ...news, organizationId: p.organization_id }, keys) };
   } catch (e) {
     // The transfer happened; the state must say so even though the rename failed.
@@ -153,37 +145,6 @@ export async function update(id: string, olds: State, news: Inputs): Promise<dyn
     throw e;
   }
 }
-
-export async function del(id: string, props: State): Promise<void> {
-  // This run's create adopted this same project (a renamed resource adopted it).
-  if (adoptedInThisRun(id)) return;
-  const w = what(props, id);
-  try {
-    await withVersion(
-      props.version,
-      async (v) => {
-        await call("deleteProject", { params: { project_id: id }, ifMatch: v }, w);
-      },
-      async () => {
-        const { body } = await call("getProject", { params: { project_id: id } }, w);
-        return { version: body.version, unchanged: unchangedSince(body, props) };
-      },
-    );
-    invalidate(`projects:${props.organizationId}`);
-  } catch (e) {
-    const code = codeOf(e);
-    if (code?.status === 404) return;
-    if (code?.code === "project_has_access_grants") {
-      const n = (k: string) => Number(code.problem[k] ?? 0);
-      throw withAdvice(
-        e,
-        `grants this stack does not declare keep it (members: ${n("members")}, roles: ${n("roles")}, teams: ${n("teams")}, accounts: ${n("accounts")}): revoke them, or declare them as ProjectAccess resources, then run pulumi again`,
-      );
-    }
-    throw e;
-  }
-}
-export { del as delete };
 
 /** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
 export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };

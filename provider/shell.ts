@@ -5,11 +5,14 @@
 // a loader, and each method `require`s this package's compiled provider module at call time: the
 // code that runs is the code installed, never a stale copy in state (Read and Delete run the
 // serialized provider saved by the previous deployment). This file imports nothing of the
-// package: loading the SDK in a program loads neither the HTTP client nor the schemas.
+// package at run time (types only): loading the SDK in a program loads neither the HTTP client
+// nor the schemas.
 import { join } from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { PULUMI_RESOURCES } from "../api/pulumi";
 
-export type ProviderName = "organization" | "project" | "role" | "team" | "member" | "project-access" | "members-set" | "access-set";
+/** A provider module's name (provider/<name>.ts), one per resource of PULUMI_RESOURCES. */
+export type ProviderName = (typeof PULUMI_RESOURCES)[keyof typeof PULUMI_RESOURCES]["module"];
 
 /** What each provider module (provider/<name>.ts) exports, as the shell calls it. */
 export interface ProviderModule {

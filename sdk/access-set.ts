@@ -1,16 +1,8 @@
-// The ProjectAccessSet resource class (the provider is provider/access-set.ts): a project's whole
-// set of grants as one resource.
+// The ProjectAccessSet resource class (the provider is provider/access-set.ts). Generated from api/ by `npm run generate`: do not edit.
 import type * as pulumi from "@pulumi/pulumi";
 import { DynamicResource } from "./runtime";
 import provider = require("../provider/shells/access-set");
-import type { EnvironmentRolesArgs } from "./project-access";
-
-export interface AccessSetGrantArgs {
-  /** admin or viewer. */
-  level: pulumi.Input<"admin" | "viewer">;
-  /** Per-environment roles; the default derives from level (project admins are admin everywhere). */
-  environmentRoles?: pulumi.Input<EnvironmentRolesArgs>;
-}
+import type { AccessSetGrantArgs, AccessSetGrant } from "./types";
 
 export interface ProjectAccessSetArgs {
   /** Project ID (prj_…). */
@@ -29,14 +21,21 @@ export interface ProjectAccessSetArgs {
   maxRemovals?: pulumi.Input<number>;
 }
 
-/** A project's whole set of grants, planned and applied by the server as one set. Do not manage one grant with both this and ProjectAccess. */
+/** A project's whole set of grants (members by email, roles and teams by name, outside accounts by ID), applied by the server as one set. */
 export class ProjectAccessSet extends DynamicResource {
+  /** Project ID (prj_…). */
   declare public readonly project: pulumi.Output<string>;
-  declare public readonly members: pulumi.Output<Record<string, AccessSetGrantArgs> | undefined>;
-  declare public readonly roles: pulumi.Output<Record<string, AccessSetGrantArgs> | undefined>;
-  declare public readonly teams: pulumi.Output<Record<string, AccessSetGrantArgs> | undefined>;
-  declare public readonly accounts: pulumi.Output<Record<string, AccessSetGrantArgs> | undefined>;
+  /** Grants to members of the project's organization, keyed by email. */
+  declare public readonly members: pulumi.Output<Record<string, AccessSetGrant> | undefined>;
+  /** Grants to everyone holding a role, keyed by the role's name or ID. */
+  declare public readonly roles: pulumi.Output<Record<string, AccessSetGrant> | undefined>;
+  /** Grants to teams, keyed by the team's name or ID. */
+  declare public readonly teams: pulumi.Output<Record<string, AccessSetGrant> | undefined>;
+  /** Grants to outside accounts, keyed by account ID (acct_…). */
+  declare public readonly accounts: pulumi.Output<Record<string, AccessSetGrant> | undefined>;
+  /** Revoke grants the maps do not list. Default false: they are left, listed in `unmanaged`. */
   declare public readonly prune: pulumi.Output<boolean | undefined>;
+  /** Refuse an update that would revoke more grants than this. */
   declare public readonly maxRemovals: pulumi.Output<number | undefined>;
   /** ID of the organization that owns the project. */
   declare public readonly organizationId: pulumi.Output<string>;

@@ -1,66 +1,56 @@
-// The ProjectAccess resource class (the provider is provider/project-access.ts).
+// The ProjectAccess resource class (the provider is provider/project-access.ts). Generated from api/ by `npm run generate`: do not edit.
 import type * as pulumi from "@pulumi/pulumi";
 import { DynamicResource } from "./runtime";
 import provider = require("../provider/shells/project-access");
 import { idPart } from "./ids";
+import type { ProjectAccessLevel, EnvironmentRolesArgs, EnvironmentRoles, PrincipalType } from "./types";
 
-/** A role in one environment, or null for none. */
-export type EnvironmentRole = "admin" | "contributor" | "viewer" | null;
-
-export interface EnvironmentRolesArgs {
-  /** Role in the sandbox environment: admin, contributor, viewer, or null for none. */
-  sandbox?: pulumi.Input<EnvironmentRole>;
-  /** Role in the live environment: admin, contributor, viewer, or null for none. */
-  live?: pulumi.Input<EnvironmentRole>;
-}
-
-/** Set `project`, `level` and exactly one of `member`, `role`, `team` or `account`. */
 export interface ProjectAccessArgs {
-  /** Project ID (prj_…). Changing it replaces the grant. */
+  /** Project ID (prj_…). */
   project: pulumi.Input<string>;
-  /** Grant to a member: the Member's `id` (org_…/mem_…), its `memberId` (mem_…) or its email. Changing the grantee replaces the grant; naming it another way does not. */
+  /** Grant to a member: the Member's id (org_…/mem_…), its member ID (mem_…) or its email (resolved in the project's organization). */
   member?: pulumi.Input<string>;
-  /** Grant to everyone holding a role: the Role's `id` (org_…/role_…), its `roleId` (role_…) or its name. */
+  /** Grant to everyone holding a role: the Role's id (org_…/role_…), its role ID (role_…) or its name (resolved in the project's organization). */
   role?: pulumi.Input<string>;
-  /** Grant to a team: the Team's `id` (org_…/team_…), its `teamId` (team_…) or its name. */
+  /** Grant to a team: the Team's id (org_…/team_…), its team ID (team_…) or its name (resolved in the project's organization). */
   team?: pulumi.Input<string>;
   /** Grant to an external account that is not a member (account ID, acct_…). */
   account?: pulumi.Input<string>;
-  /** `admin` or `viewer`. A change is an update. */
-  level: pulumi.Input<"admin" | "viewer">;
-  /** Per-environment roles; an environment left out gets the default for the level. */
+  /** admin or viewer. A change is an update. */
+  level: pulumi.Input<ProjectAccessLevel>;
+  /** Per-environment roles (admin, contributor, viewer or null); default derives from level. */
   environmentRoles?: pulumi.Input<EnvironmentRolesArgs>;
-  /** Adopt a grant to this principal that already exists instead of failing. Default false. */
+  /** Adopt an object that already exists instead of failing (pulumi import cannot reach a dynamic provider). Default false. */
   adopt?: pulumi.Input<boolean>;
 }
 
 /** Access to a project for exactly one member, role, team or external account, at a level (admin or viewer). */
 export class ProjectAccess extends DynamicResource {
-  /** Project ID. */
+  /** Project ID (prj_…). */
   declare public readonly project: pulumi.Output<string>;
-  /** The member granted, when the grantee is a member, as the program names it. */
+  /** Grant to a member: the Member's id (org_…/mem_…), its member ID (mem_…) or its email (resolved in the project's organization). */
   declare public readonly member: pulumi.Output<string | undefined>;
-  /** The role granted, when the grantee is a role. */
+  /** Grant to everyone holding a role: the Role's id (org_…/role_…), its role ID (role_…) or its name (resolved in the project's organization). */
   declare public readonly role: pulumi.Output<string | undefined>;
-  /** The team granted, when the grantee is a team. */
+  /** Grant to a team: the Team's id (org_…/team_…), its team ID (team_…) or its name (resolved in the project's organization). */
   declare public readonly team: pulumi.Output<string | undefined>;
-  /** The account granted, when the grantee is an account. */
+  /** Grant to an external account that is not a member (account ID, acct_…). */
   declare public readonly account: pulumi.Output<string | undefined>;
-  /** `admin` or `viewer`. */
-  declare public readonly level: pulumi.Output<"admin" | "viewer">;
-  /** The environment roles the server holds (declared, or derived from the level). */
-  declare public readonly environmentRoles: pulumi.Output<{ sandbox: EnvironmentRole; live: EnvironmentRole }>;
-  /** ID of the organization that owns the project (org_…); it changes when the project is transferred. */
-  declare public readonly organizationId: pulumi.Output<string>;
-  /** Whether an existing grant was allowed to be adopted. */
+  /** admin or viewer. A change is an update. */
+  declare public readonly level: pulumi.Output<ProjectAccessLevel>;
+  /** Per-environment roles (admin, contributor, viewer or null); default derives from level. */
+  declare public readonly environmentRoles: pulumi.Output<EnvironmentRoles>;
+  /** Adopt an object that already exists instead of failing (pulumi import cannot reach a dynamic provider). Default false. */
   declare public readonly adopt: pulumi.Output<boolean | undefined>;
+  /** ID of the organization that owns the project (it changes when the project is transferred). */
+  declare public readonly organizationId: pulumi.Output<string>;
   /** Kind of grantee: members, roles, teams or accounts. */
-  declare public readonly principalType: pulumi.Output<"members" | "roles" | "teams" | "accounts">;
-  /** ID of the grantee. */
+  declare public readonly principalType: pulumi.Output<PrincipalType>;
+  /** ID of the grantee (member, role, team or account). */
   declare public readonly principalId: pulumi.Output<string>;
   /** True when the account is not a member of the project's organization. */
   declare public readonly external: pulumi.Output<boolean>;
-  /** The server's version of the grant, sent as If-Match on updates. */
+  /** The server's version of the object, sent as If-Match on updates. */
   declare public readonly version: pulumi.Output<number>;
 
   constructor(name: string, args: ProjectAccessArgs, opts?: pulumi.CustomResourceOptions) {
@@ -85,7 +75,7 @@ export class ProjectAccess extends DynamicResource {
       "orgs",
       "ProjectAccess",
     );
-    this.principalType = idPart(this.id, 1) as pulumi.Output<"members" | "roles" | "teams" | "accounts">;
+    this.principalType = idPart(this.id, 1) as pulumi.Output<PrincipalType>;
     this.principalId = idPart(this.id, 2);
   }
 }

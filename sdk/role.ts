@@ -1,4 +1,4 @@
-// The Role resource class (the provider is provider/role.ts).
+// The Role resource class (the provider is provider/role.ts). Generated from api/ by `npm run generate`: do not edit.
 import type * as pulumi from "@pulumi/pulumi";
 import { DynamicResource } from "./runtime";
 import provider = require("../provider/shells/role");
@@ -6,35 +6,35 @@ import { idPart } from "./ids";
 import type { Permission } from "./types";
 
 export interface RoleArgs {
-  /** The organization: its ID (org_…) or slug. Renaming it, or naming it by ID instead, is no change; another organization replaces the role. */
+  /** The organization: its ID (org_…) or slug. A slug is resolved by the provider: renaming the organization, or naming it by ID instead, is no change; a reference to another organization replaces the resource. */
   organization: pulumi.Input<string>;
-  /** Role name, unique in the organization (case-insensitive), 1-64 characters. */
+  /** Role name, unique in the organization (case-insensitive). */
   name: pulumi.Input<string>;
-  /** Free text, up to 1024 characters. */
+  /** Free text. */
   description?: pulumi.Input<string>;
   /** Organization permissions the role confers: billing, plans, projects:create, members. */
   permissions?: pulumi.Input<pulumi.Input<Permission>[]>;
-  /** Adopt a custom role of that name that already exists instead of failing. Default false. */
+  /** Adopt an object that already exists instead of failing (pulumi import cannot reach a dynamic provider). Default false. */
   adopt?: pulumi.Input<boolean>;
 }
 
 /** A custom role: a named set of organization permissions, assignable to members and usable in project grants. */
 export class Role extends DynamicResource {
-  /** The organization reference as declared (ID or slug). */
+  /** The organization: its ID (org_…) or slug. A slug is resolved by the provider: renaming the organization, or naming it by ID instead, is no change; a reference to another organization replaces the resource. */
   declare public readonly organization: pulumi.Output<string>;
-  /** Role name. */
+  /** Role name, unique in the organization (case-insensitive). */
   declare public readonly name: pulumi.Output<string>;
-  /** Description (the server's, declared or not: "" when none). */
+  /** Free text (the server's value, declared or not). */
   declare public readonly description: pulumi.Output<string>;
-  /** Permissions the role confers (the server's, declared or not). */
+  /** Organization permissions the role confers (the server's value, declared or not). */
   declare public readonly permissions: pulumi.Output<Permission[]>;
-  /** Whether an existing role was allowed to be adopted. */
+  /** Adopt an object that already exists instead of failing (pulumi import cannot reach a dynamic provider). Default false. */
   declare public readonly adopt: pulumi.Output<boolean | undefined>;
   /** ID of the organization (org_…). */
   declare public readonly organizationId: pulumi.Output<string>;
   /** The role's ID (role_…), as used in Member roles and ProjectAccess role. */
   declare public readonly roleId: pulumi.Output<string>;
-  /** The server's version of the role, sent as If-Match on updates. */
+  /** The server's version of the object, sent as If-Match on updates. */
   declare public readonly version: pulumi.Output<number>;
 
   constructor(name: string, args: RoleArgs, opts?: pulumi.CustomResourceOptions) {

@@ -1,35 +1,35 @@
-// The Team resource class (the provider is provider/team.ts).
+// The Team resource class (the provider is provider/team.ts). Generated from api/ by `npm run generate`: do not edit.
 import type * as pulumi from "@pulumi/pulumi";
 import { DynamicResource } from "./runtime";
 import provider = require("../provider/shells/team");
 import { idPart } from "./ids";
 
 export interface TeamArgs {
-  /** The organization: its ID (org_…) or slug. Renaming it, or naming it by ID instead, is no change; another organization replaces the team. */
+  /** The organization: its ID (org_…) or slug. A slug is resolved by the provider: renaming the organization, or naming it by ID instead, is no change; a reference to another organization replaces the resource. */
   organization: pulumi.Input<string>;
-  /** Team name, unique in the organization (case-insensitive), 1-64 characters. */
+  /** Team name, unique in the organization (case-insensitive). */
   name: pulumi.Input<string>;
-  /** Free text, up to 1024 characters. */
+  /** Free text. */
   description?: pulumi.Input<string>;
-  /** Adopt a team of that name that already exists instead of failing. Default false. */
+  /** Adopt an object that already exists instead of failing (pulumi import cannot reach a dynamic provider). Default false. */
   adopt?: pulumi.Input<boolean>;
 }
 
 /** A team of members; project access can be granted to a team. */
 export class Team extends DynamicResource {
-  /** The organization reference as declared (ID or slug). */
+  /** The organization: its ID (org_…) or slug. A slug is resolved by the provider: renaming the organization, or naming it by ID instead, is no change; a reference to another organization replaces the resource. */
   declare public readonly organization: pulumi.Output<string>;
-  /** Team name. */
+  /** Team name, unique in the organization (case-insensitive). */
   declare public readonly name: pulumi.Output<string>;
-  /** Description (the server's, declared or not: "" when none). */
+  /** Free text (the server's value, declared or not). */
   declare public readonly description: pulumi.Output<string>;
-  /** Whether an existing team was allowed to be adopted. */
+  /** Adopt an object that already exists instead of failing (pulumi import cannot reach a dynamic provider). Default false. */
   declare public readonly adopt: pulumi.Output<boolean | undefined>;
   /** ID of the organization (org_…). */
   declare public readonly organizationId: pulumi.Output<string>;
   /** The team's ID (team_…), as used in Member teams and ProjectAccess team. */
   declare public readonly teamId: pulumi.Output<string>;
-  /** The server's version of the team, sent as If-Match on updates. */
+  /** The server's version of the object, sent as If-Match on updates. */
   declare public readonly version: pulumi.Output<number>;
 
   constructor(name: string, args: TeamArgs, opts?: pulumi.CustomResourceOptions) {

@@ -6,6 +6,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PULUMI_RESOURCES } from "../api/pulumi";
 import { ROOT } from "./support/process";
 import { npm, sh } from "./support/sh";
 import { pulumiCli } from "./support/pulumi";
@@ -107,7 +108,7 @@ describe("the package", () => {
     expect(pkg.bin).toBeUndefined();
     const targets = [pkg.main, pkg.types, ...Object.values<string>(pkg.exports).filter((t) => !t.includes("*"))];
     for (const t of targets) expect(packed, t).toContain(t.replace(/^\.\//, ""));
-    for (const name of ["organization", "project", "role", "team", "member", "project-access"]) {
+    for (const { module: name } of Object.values(PULUMI_RESOURCES)) {
       expect(packed).toContain(`dist/provider/${name}.js`);
       expect(packed).toContain(`dist/provider/shells/${name}.js`);
     }

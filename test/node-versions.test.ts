@@ -8,8 +8,11 @@ import { arch, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { PULUMI_RESOURCES } from "../api/pulumi";
 import { ROOT } from "./support/process";
 
+const MODULES = Object.values(PULUMI_RESOURCES).map((r) => r.module);
+const TYPES = Object.keys(PULUMI_RESOURCES).map((t) => t.split(":")[2]!);
 const OLDEST = "22.12.0";
 const run = promisify(execFile);
 
@@ -32,12 +35,12 @@ describe("Node versions", () => {
         "-e",
         `
       const sdk = require(${JSON.stringify(join(ROOT, "dist", "sdk", "index.js"))});
-      for (const p of ["organization", "project", "role", "team", "member", "project-access"]) require(${JSON.stringify(join(ROOT, "dist", "provider"))} + "/" + p + ".js");
+      for (const p of ${JSON.stringify(MODULES)}) require(${JSON.stringify(join(ROOT, "dist", "provider"))} + "/" + p + ".js");
       require(${JSON.stringify(join(ROOT, "dist", "client", "index.js"))});
       process.stdout.write(Object.keys(sdk).sort().join(","));
     `,
       ]);
-      expect(loaded.stdout).toBe("Member,Members,Organization,Project,ProjectAccess,ProjectAccessSet,Role,Team");
+      expect(loaded.stdout).toBe(TYPES.sort().join(","));
     },
     5 * 60_000,
   );

@@ -8,6 +8,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
 import type { Permission } from "../api/common";
 import type * as P from "../api/pulumi";
+import type * as S from "../api/pulumi-sets";
 import type * as sdkT from "../sdk";
 import { ROOT, TYPES, providerText, type Kind } from "./support/engine";
 
@@ -43,6 +44,8 @@ describe("sdk", () => {
     const team = new sdk.Team("t", { organization: org.id, name: "Ops" });
     const member = new sdk.Member("m", { organization: org.id, email: "a@example.test", roles: [role.roleId], teams: [team.teamId] });
     new sdk.ProjectAccess("g", { project: project.id, member: member.memberId, level: "viewer", environmentRoles: { live: null } });
+    const members = new sdk.Members("ms", { organization: org.id, members: { "b@example.test": { roles: ["Dev"] } } });
+    new sdk.ProjectAccessSet("gs", { project: project.id, teams: { Ops: { level: "admin" } } });
     await new Promise<void>((resolve) => org.version.apply(() => resolve()));
     await new Promise((r) => setTimeout(r, 200));
 
@@ -68,6 +71,9 @@ describe("sdk", () => {
     expect(await value(member.invitationExpiresAt)).toBe(SERVER_OUTPUTS.invitationExpiresAt);
     expect(await value(org.defaultTeamId)).toBe(SERVER_OUTPUTS.defaultTeamId);
     expect(await value(project.sandboxEnvironmentId)).toBe(SERVER_OUTPUTS.sandboxEnvironmentId);
+    expect(await value(members.members)).toEqual({ "b@example.test": { roles: ["Dev"] } });
+    // Outputs derived from the ID (PULUMI_RESOURCES idOutputs: part 0 of "m-id"), not from the state, stay known in a preview.
+    expect(await value(member.organizationId)).toBe("m-id");
   });
 
   it("types every Args like the inputs of api/pulumi.ts", () => {
@@ -79,5 +85,7 @@ describe("sdk", () => {
     expectTypeOf<Plain<sdkT.TeamArgs>>().toEqualTypeOf<z.input<typeof P.TeamInputs>>();
     expectTypeOf<Plain<sdkT.MemberArgs>>().toEqualTypeOf<z.input<typeof P.MemberInputs>>();
     expectTypeOf<Plain<sdkT.ProjectAccessArgs>>().toEqualTypeOf<z.input<typeof P.ProjectAccessInputs>>();
+    expectTypeOf<Plain<sdkT.MembersArgs>>().toEqualTypeOf<z.input<typeof S.MembersInputs>>();
+    expectTypeOf<Plain<sdkT.ProjectAccessSetArgs>>().toEqualTypeOf<z.input<typeof S.ProjectAccessSetInputs>>();
   });
 });

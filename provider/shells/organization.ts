@@ -1,5 +1,5 @@
-// The serialized provider of the organization resource (see provider/shell.ts). Being a module's exports,
-// it is stored in a program's state as `require("orgs/provider/shells/organization")` when the package is
+// The serialized provider of the Organization resource (see provider/shell.ts). Generated from api/ by `npm run generate`: do not edit. Being a module's
+// exports, it is stored in a program's state as `require("orgs/provider/shells/organization")` when the package is
 // installed in the program's node_modules (a few hundred bytes), and by value otherwise.
 import { dynamicProvider } from "../shell";
 

@@ -10,6 +10,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
+import { PULUMI_RESOURCES } from "../../api/pulumi";
+import type { ProviderName } from "../../provider/shell";
 import type { ServerConfig } from "../../server/context";
 import { ROOT } from "./process";
 import { postgresUrl, startTestServer } from "./server";
@@ -27,15 +29,10 @@ const { Struct } = req("google-protobuf/google/protobuf/struct_pb.js");
 const rootRequire = createRequire(join(ROOT, "package.json"));
 
 export type Props = Record<string, any>;
-export type Kind = "organization" | "project" | "role" | "team" | "member" | "project-access";
-export const TYPES: Record<Kind, string> = {
-  organization: "Organization",
-  project: "Project",
-  role: "Role",
-  team: "Team",
-  member: "Member",
-  "project-access": "ProjectAccess",
-};
+/** A resource by its provider module's name (provider/<kind>.ts). */
+export type Kind = ProviderName;
+/** Each kind's type name (Member), from PULUMI_RESOURCES. */
+export const TYPES = Object.fromEntries(Object.entries(PULUMI_RESOURCES).map(([token, spec]) => [spec.module, token.split(":")[2]!])) as Record<Kind, string>;
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** `__provider` for any provider object, serialized as pulumi.dynamic.Resource does it. */

@@ -5,16 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as orgs from "orgs";
 
-const classes = {
-  Organization: orgs.Organization,
-  Project: orgs.Project,
-  Role: orgs.Role,
-  Team: orgs.Team,
-  Member: orgs.Member,
-  ProjectAccess: orgs.ProjectAccess,
-};
+// Every resource class of the package, by its type name (the package exports nothing else at run time).
+const classes = orgs as unknown as Record<string, Constructor>;
 interface Spec {
-  type: keyof typeof classes;
+  type: string;
   name: string;
   args: Record<string, unknown>;
 }
@@ -31,7 +25,9 @@ const ref = (v: unknown): unknown => {
   return v;
 };
 for (const s of JSON.parse(new pulumi.Config().require("resources")) as Spec[]) {
-  made[s.name] = new (classes[s.type] as unknown as Constructor)(s.name, ref(s.args));
+  const Class = classes[s.type];
+  if (typeof Class !== "function") throw new Error(`${s.name}: no resource type ${s.type} in orgs`);
+  made[s.name] = new Class(s.name, ref(s.args));
 }
 
 export const ids = Object.fromEntries(Object.entries(made).map(([name, r]) => [name, r.id]));

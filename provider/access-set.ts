@@ -7,6 +7,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { ProjectAccessSetInputs, type ProjectAccessSetOutputs } from "../api/pulumi-sets";
 import type { AccessSetPlan, AccessSetRequest, AccessSetResult } from "../api/sets";
+import { bulkTimeoutMs } from "../client";
 import { call } from "./call";
 import { hasUnknown, validate } from "./check";
 import { codeOf } from "./errors";
@@ -58,7 +59,7 @@ function requestOf(inputs: Inputs): { req: AccessSetRequest; places: string[] } 
 
 const plans = planCache(
   async (project: string, req: AccessSetRequest): Promise<AccessSetPlan> =>
-    (await call("planProjectAccess", { params: { project_id: project }, body: req }, what(project))).body,
+    (await call("planProjectAccess", { params: { project_id: project }, body: req, timeoutMs: bulkTimeoutMs(req.grants.length) }, what(project))).body,
 );
 
 export async function check(olds: Partial<Inputs> | undefined, news: Record<string, unknown>): Promise<dynamic.CheckResult<Inputs>> {
@@ -119,6 +120,9 @@ export async function diff(_id: string, olds: State, news: Inputs): Promise<dyna
   return { changes: changes.length > 0, replaces: changes.includes("project") ? ["project"] : [], deleteBeforeReplace: false };
 }
 
+/** What an apply of this plan reads and writes, in entries: its per-attempt timeout grows with it (one transaction, any size). */
+const sizeOf = (p: AccessSetPlan) => p.grant.length + p.update.length + p.revoke.length + p.unchanged + p.unmanaged.length;
+
 const unmanagedOf = (r: AccessSetResult | AccessSetPlan) => r.unmanaged.map((u) => `${u.principal_type}/${u.display_name ?? u.principal_id}`);
 
 async function applySet(inputs: Inputs): Promise<State> {
@@ -127,7 +131,7 @@ async function applySet(inputs: Inputs): Promise<State> {
   try {
     const { body } = await call(
       "applyProjectAccess",
-      { params: { project_id: inputs.project }, body: req, ifMatch: `"${planned.access_version}"` },
+      { params: { project_id: inputs.project }, body: req, ifMatch: `"${planned.access_version}"`, timeoutMs: bulkTimeoutMs(sizeOf(planned)) },
       what(inputs.project),
     );
     const { body: project } = await call("getProject", { params: { project_id: inputs.project } }, `project ${inputs.project}`);
@@ -207,6 +211,7 @@ export async function del(id: string, props: State): Promise<void> {
         ...(covered.length ? { principal_types: covered as AccessSetRequest["principal_types"] } : {}),
       },
       ifMatch: `"${p.access_version}"`,
+      timeoutMs: bulkTimeoutMs(sizeOf(p)),
     },
     what(project),
   );

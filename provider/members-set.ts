@@ -12,6 +12,7 @@ import type { z } from "zod";
 import { PULUMI_RESOURCES } from "../api/pulumi";
 import { MembersInputs, type MembersOutputs } from "../api/pulumi-sets";
 import type { MemberSetPlan, MemberSetRequest, MemberSetResult } from "../api/sets";
+import { bulkTimeoutMs } from "../client";
 import { call } from "./call";
 import { hasUnknown, validate } from "./check";
 import { api, configure } from "./config";
@@ -63,8 +64,11 @@ function propertyOf(pointer: string, emails: string[]): string {
 // Plans made by check in this host process (one engine run), by request: create and update apply
 // the plan the preview showed, so a change made in between is a 412, not silently included.
 const plans = planCache(
-  async (org: string, req: MemberSetRequest): Promise<MemberSetPlan> => (await call("planMembers", { params: { org }, body: req }, what(org))).body,
+  async (org: string, req: MemberSetRequest): Promise<MemberSetPlan> => (await call("planMembers", { params: { org }, body: req, timeoutMs: bulkTimeoutMs(req.members.length) }, what(org))).body,
 );
+
+/** What an apply of this plan reads and writes, in entries: its per-attempt timeout grows with it (one transaction, any size). */
+const sizeOf = (p: MemberSetPlan) => p.invite.length + p.update.length + p.remove.length + p.unchanged + p.unmanaged.length;
 
 /** Plan failures as check failures, each at its entry. */
 function failuresOf(e: unknown, emails: string[]): dynamic.CheckFailure[] | undefined {
@@ -158,7 +162,11 @@ async function applySet(org: string, inputs: Inputs): Promise<MemberSetResult> {
   // Check planned with the organization as declared (a slug, say): the same key finds its plan.
   const planned = await plans.take(inputs.organization, req);
   try {
-    const { body } = await call("applyMembers", { params: { org }, body: req, ifMatch: `"${planned.membership_version}"` }, what(org));
+    const { body } = await call(
+      "applyMembers",
+      { params: { org }, body: req, ifMatch: `"${planned.membership_version}"`, timeoutMs: bulkTimeoutMs(sizeOf(planned)) },
+      what(org),
+    );
     if (body.unmanaged.length)
       console.warn(
         `${what(org)}: ${body.unmanaged.length} members are not in the program and were left (prune is off): ${body.unmanaged.map((m) => m.email).join(", ")}`,
@@ -274,7 +282,11 @@ export async function del(id: string, props: State): Promise<void> {
     throw e;
   }
   const keep = p.unmanaged.filter((m) => !declared.has(low(m.email))).map((m) => ({ email: m.email }));
-  await call("applyMembers", { params: { org }, body: { members: keep, prune: true }, ifMatch: `"${p.membership_version}"` }, what(org));
+  await call(
+    "applyMembers",
+    { params: { org }, body: { members: keep, prune: true }, ifMatch: `"${p.membership_version}"`, timeoutMs: bulkTimeoutMs(sizeOf(p)) },
+    what(org),
+  );
 }
 export { del as delete };
 

@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { Email, Permission } from "../../api/common";
 import type { MemberSetPlan, MemberSetRequest } from "../../api/sets";
+import { bulkTimeoutMs } from "../../client";
 import { command, type CommandDef } from "../command";
 import { UsageError } from "../errors";
 
@@ -103,7 +104,7 @@ export const memberSyncCommands: CommandDef[] = [
         ...(maxRemovals !== undefined ? { max_removals: maxRemovals } : {}),
       };
       const client = ctx.client();
-      const { body: plan } = await client.call("planMembers", { params: { org }, body });
+      const { body: plan } = await client.call("planMembers", { params: { org }, body, timeoutMs: bulkTimeoutMs(body.members.length) });
       const changes = plan.invite.length + plan.update.length + plan.remove.length;
       if (ctx.out.format === "json") ctx.out.json(plan);
       else
@@ -124,7 +125,9 @@ export const memberSyncCommands: CommandDef[] = [
       }
       if (!changes) return ctx.out.note(`${org}: nothing to change (${plan.unchanged} unchanged)`);
       if (plan.remove.length) await ctx.confirm(`Remove ${plan.remove.length} member${plan.remove.length === 1 ? "" : "s"} from ${org}?`);
-      await client.call("applyMembers", { params: { org }, body, ifMatch: `"${plan.membership_version}"` });
+      // One transaction for the whole file, whatever its size: the timeout grows with the set.
+      const size = plan.invite.length + plan.update.length + plan.remove.length + plan.unchanged + plan.unmanaged.length;
+      await client.call("applyMembers", { params: { org }, body, ifMatch: `"${plan.membership_version}"`, timeoutMs: bulkTimeoutMs(size) });
       ctx.out.note(`${org}: applied: ${summary}`);
     },
   }),

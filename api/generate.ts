@@ -8,6 +8,17 @@ import { openApiDocument } from "./openapi";
 import { PULUMI_RESOURCES, type PulumiResourceSpec } from "./pulumi";
 
 export const PACKAGE = "orgs";
+/**
+ * The Go SDK's import path: its go.mod (sdks/go) is the module one element up. The first element
+ * is under .localhost (RFC 6761), a name no real host will ever have, because the repository has
+ * no public address: a program takes the SDK from a checkout with a `replace` directive, and a
+ * `go get` of it fails at once instead of fetching somebody else's module. Give it the repository's
+ * address (github.com/<owner>/<repo>/sdks/go/orgs) when it has one.
+ */
+export const GO_IMPORT_BASE_PATH = "orgs.localhost/sdks/go/orgs";
+const SDK_README = `Pulumi resources for an orgs server (organizations, projects, roles, teams, members and project access), generated from schema.json by Pulumi's code generators (tools/sdkgen).
+Programs need the provider plugin pulumi-resource-orgs on PATH or installed with \`pulumi plugin install resource orgs <version> --file ...\`; see the repository's README.
+`;
 const GENERATED_NOTE = "Generated from api/ by `npm run generate`: do not edit.";
 
 /**
@@ -53,7 +64,7 @@ export interface PackageSchema {
   description: string;
   license: string;
   keywords: string[];
-  meta: { moduleFormat: string };
+  meta: { moduleFormat: string; supportPack: boolean };
   config: { variables: Record<string, PropertySpec> };
   types: Record<string, Json>;
   resources: Record<string, Json>;
@@ -189,7 +200,9 @@ export function pulumiSchema(version = readPackageJson(repoRoot()).version, spec
     description: `Organizations as code: organizations, projects, roles, teams, members and project access on an orgs server. ${GENERATED_NOTE}`,
     license: "Apache-2.0",
     keywords: ["pulumi", "orgs", "category/utility", "kind/native"],
-    meta: { moduleFormat: "(.*)" },
+    // supportPack: the generators write the schema's version into the SDKs (pulumi-plugin.json,
+    // pyproject.toml, the version resources ask the engine for) and a go.mod for the Go SDK.
+    meta: { moduleFormat: "(.*)", supportPack: true },
     config: {
       variables: {
         apiUrl: {
@@ -210,6 +223,9 @@ export function pulumiSchema(version = readPackageJson(repoRoot()).version, spec
     resources,
     language: {
       nodejs: { packageName: PACKAGE, packageDescription: "Pulumi resources for an orgs server (dynamic providers)." },
+      // The SDKs tools/sdkgen generates into sdks/ (`npm run generate:sdks`).
+      python: { packageName: "pulumi_orgs", respectSchemaVersion: true, pyproject: { enabled: true }, readme: SDK_README },
+      go: { importBasePath: GO_IMPORT_BASE_PATH, respectSchemaVersion: true },
     },
   };
 }

@@ -137,17 +137,20 @@ export function programScenario(suite: EngineSuite, opts: { slug: string; projec
       const org = outputs.organizationId;
       const name = (await api("GET", `/v1/organizations/${org}`)).json.name;
       expect((await api("PATCH", `/v1/organizations/${org}`, { name: "Renamed by hand" })).statusCode).toBe(200);
+      expect((await api("PATCH", `/v1/organizations/${org}/teams/${outputs.teamId}`, { description: "Changed by hand" })).statusCode).toBe(200);
       expect((await api("PUT", `/v1/projects/${outputs.projectId}/access/teams/${outputs.teamId}`, { role: "viewer" })).statusCode).toBe(200);
 
       const drift = await runner.run("preview-refresh");
-      expect(drift.change_summary, drift.output).toEqual({ update: 2, same: 4 });
+      expect(drift.change_summary, drift.output).toEqual({ update: 3, same: 3 });
       expect(drift.output).toMatch(new RegExp(`orgs:index:Organization: \\(update\\)[\\s\\S]*?~ name\\s*: "Renamed by hand" => "${name}"`));
+      expect(drift.output).toMatch(/orgs:index:Team: \(update\)[\s\S]*?~ description\s*: "Changed by hand" => "Runs the API"/);
       expect(drift.output).toMatch(/orgs:index:ProjectAccess: \(update\)[\s\S]*?~ level\s*: "viewer" => "admin"/);
 
       const up = await runner.run("up-refresh");
       expect(up.result, up.output).toBe("succeeded");
-      expect(up.resource_changes).toMatchObject({ update: 2 });
+      expect(up.resource_changes).toMatchObject({ update: 3 });
       expect((await api("GET", `/v1/organizations/${org}`)).json.name).toBe(name);
+      expect((await api("GET", `/v1/organizations/${org}/teams/${outputs.teamId}`)).json.description).toBe("Runs the API");
       expect((await api("GET", `/v1/projects/${outputs.projectId}/access/teams/${outputs.teamId}`)).json.role).toBe("admin");
       expect((await runner.run("preview-clean")).change_summary).toEqual({ same: 6 });
     },

@@ -45,7 +45,9 @@ func program(slug string) pulumi.RunFunc {
 		}
 		ada, err := orgs.NewMember(ctx, "ada", &orgs.MemberArgs{
 			Organization: org.ID().ToStringOutput(), Email: pulumi.String("ada@" + slug + ".test"),
-			Teams: pulumi.StringArray{platform.TeamId},
+			// References by resource ID (platform.ID(), "org_…/team_…"): an ID stays known while the
+			// engine previews an update of the team, where its other outputs (TeamId) read as unknown.
+			Teams: pulumi.StringArray{platform.ID().ToStringOutput()},
 		})
 		if err != nil {
 			return err
@@ -57,7 +59,7 @@ func program(slug string) pulumi.RunFunc {
 			return err
 		}
 		if _, err := orgs.NewProjectAccess(ctx, "platform-admins-api", &orgs.ProjectAccessArgs{
-			Project: api.ID().ToStringOutput(), Team: platform.TeamId, Level: orgs.ProjectAccessLevelAdmin,
+			Project: api.ID().ToStringOutput(), Team: platform.ID().ToStringOutput(), Level: orgs.ProjectAccessLevelAdmin,
 		}); err != nil {
 			return err
 		}

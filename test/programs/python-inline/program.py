@@ -24,9 +24,11 @@ SLUG = os.environ["ORGS_E2E_SLUG"]
 def program() -> None:
     org = orgs.Organization("org", slug=SLUG, name="Python Co", region=orgs.Region.EU)
     platform = orgs.Team("platform", organization=org.id, name="Platform", description="Runs the API")
-    ada = orgs.Member("ada", organization=org.id, email=f"ada@{SLUG}.test", teams=[platform.team_id])
+    # References by resource ID (platform.id, "org_…/team_…"): an ID stays known while the engine
+    # previews an update of the team, where its other outputs (team_id) read as unknown.
+    ada = orgs.Member("ada", organization=org.id, email=f"ada@{SLUG}.test", teams=[platform.id])
     api = orgs.Project("api", organization=org.id, name="api", description="Public API")
-    orgs.ProjectAccess("platform-admins-api", project=api.id, team=platform.team_id, level=orgs.ProjectAccessLevel.ADMIN)
+    orgs.ProjectAccess("platform-admins-api", project=api.id, team=platform.id, level=orgs.ProjectAccessLevel.ADMIN)
     pulumi.export("organizationId", org.id)
     pulumi.export("teamId", platform.team_id)
     pulumi.export("memberId", ada.member_id)

@@ -66,6 +66,7 @@ export interface PackageSchema {
   keywords: string[];
   meta: { moduleFormat: string; supportPack: boolean };
   config: { variables: Record<string, PropertySpec> };
+  provider: { description: string; inputProperties: Record<string, PropertySpec>; properties: Record<string, PropertySpec> };
   types: Record<string, Json>;
   resources: Record<string, Json>;
   language: Json;
@@ -171,6 +172,22 @@ function readPackageJson(root: string): { version: string; description: string; 
   return JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 }
 
+/** The provider's settings: stack config `orgs:apiUrl`/`orgs:apiToken`, or an explicit provider's inputs. */
+const PROVIDER_CONFIG: Record<string, PropertySpec> = {
+  apiUrl: {
+    type: "string",
+    description: "Base URL of the orgs API, e.g. http://127.0.0.1:8080. Falls back to ORGS_API_URL.",
+    defaultInfo: { environment: ["ORGS_API_URL"] },
+  },
+  apiToken: {
+    type: "string",
+    secret: true,
+    description:
+      "API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.",
+    defaultInfo: { environment: ["ORGS_API_TOKEN"] },
+  },
+};
+
 /** The Pulumi package schema of the orgs provider. */
 export function pulumiSchema(version = readPackageJson(repoRoot()).version, specs: Record<string, PulumiResourceSpec> = PULUMI_RESOURCES): PackageSchema {
   const registry = new TypeRegistry();
@@ -203,21 +220,13 @@ export function pulumiSchema(version = readPackageJson(repoRoot()).version, spec
     // supportPack: the generators write the schema's version into the SDKs (pulumi-plugin.json,
     // pyproject.toml, the version resources ask the engine for) and a go.mod for the Go SDK.
     meta: { moduleFormat: "(.*)", supportPack: true },
-    config: {
-      variables: {
-        apiUrl: {
-          type: "string",
-          description: "Base URL of the orgs API, e.g. http://127.0.0.1:8080. Falls back to ORGS_API_URL.",
-          defaultInfo: { environment: ["ORGS_API_URL"] },
-        },
-        apiToken: {
-          type: "string",
-          secret: true,
-          description:
-            "API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.",
-          defaultInfo: { environment: ["ORGS_API_TOKEN"] },
-        },
-      },
+    config: { variables: PROVIDER_CONFIG },
+    // The explicit provider (`new orgs.Provider(…)` in a generated SDK) takes the same settings as
+    // the default one takes from stack config; the plugin's Configure reads both the same way.
+    provider: {
+      description: "The orgs provider: where the org API is and the token to call it with. Without an explicit provider, stack config orgs:apiUrl and orgs:apiToken.",
+      inputProperties: PROVIDER_CONFIG,
+      properties: PROVIDER_CONFIG,
     },
     types: sortedTypes,
     resources,

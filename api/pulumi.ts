@@ -211,6 +211,8 @@ export interface PulumiResourceSpec {
   outputs: z.ZodObject;
   /** Input properties whose change replaces the resource. */
   replaceOn: readonly string[];
+  /** The provider module that serves it (provider/<provider>.ts), in dynamic and in plugin mode. */
+  provider?: string;
 }
 
 /** The provider's resources, keyed by Pulumi type token. */
@@ -220,24 +222,28 @@ export const PULUMI_RESOURCES = {
     inputs: OrganizationInputs,
     outputs: OrganizationOutputs,
     replaceOn: ["region"],
+    provider: "organization",
   },
   "orgs:index:Project": {
     description: "A project with its sandbox and live environments. Moving it to another organization is a transfer, not a replacement.",
     inputs: ProjectInputs,
     outputs: ProjectOutputs,
     replaceOn: [],
+    provider: "project",
   },
   "orgs:index:Role": {
     description: "A custom role: a named set of organization permissions, assignable to members and usable in project grants.",
     inputs: RoleInputs,
     outputs: RoleOutputs,
     replaceOn: ["organization"],
+    provider: "role",
   },
   "orgs:index:Team": {
     description: "A team of members; project access can be granted to a team.",
     inputs: TeamInputs,
     outputs: TeamOutputs,
     replaceOn: ["organization"],
+    provider: "team",
   },
   "orgs:index:Member": {
     description:
@@ -245,12 +251,14 @@ export const PULUMI_RESOURCES = {
     inputs: MemberInputs,
     outputs: MemberOutputs,
     replaceOn: ["organization", "email"],
+    provider: "member",
   },
   "orgs:index:ProjectAccess": {
     description: "Access to a project for exactly one member, role, team or external account, at a level (admin or viewer).",
     inputs: ProjectAccessInputs,
     outputs: ProjectAccessOutputs,
     replaceOn: ["project", "member", "role", "team", "account"],
+    provider: "project-access",
   },
   "orgs:index:Members": {
     description:
@@ -259,12 +267,14 @@ export const PULUMI_RESOURCES = {
     inputs: MembersInputs,
     outputs: MembersOutputs,
     replaceOn: ["organization"],
+    provider: "members-set",
   },
   "orgs:index:ProjectAccessSet": {
     description: "A project's whole set of grants (members by email, roles and teams by name, outside accounts by ID), applied by the server as one set.",
     inputs: ProjectAccessSetInputs,
     outputs: ProjectAccessSetOutputs,
     replaceOn: ["project"],
+    provider: "access-set",
   },
 } as const satisfies Record<string, PulumiResourceSpec>;
 

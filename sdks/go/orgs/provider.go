@@ -11,8 +11,14 @@ import (
 	"orgs.localhost/sdks/go/orgs/internal"
 )
 
+// The orgs provider: where the org API is and the token to call it with. Without an explicit provider, stack config orgs:apiUrl and orgs:apiToken.
 type Provider struct {
 	pulumi.ProviderResourceState
+
+	// API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.
+	ApiToken pulumi.StringPtrOutput `pulumi:"apiToken"`
+	// Base URL of the orgs API, e.g. http://127.0.0.1:8080. Falls back to ORGS_API_URL.
+	ApiUrl pulumi.StringPtrOutput `pulumi:"apiUrl"`
 }
 
 // NewProvider registers a new resource with the given unique name, arguments, and options.
@@ -22,6 +28,23 @@ func NewProvider(ctx *pulumi.Context,
 		args = &ProviderArgs{}
 	}
 
+	if args.ApiToken == nil {
+		if d := internal.GetEnvOrDefault(nil, nil, "ORGS_API_TOKEN"); d != nil {
+			args.ApiToken = pulumi.StringPtr(d.(string))
+		}
+	}
+	if args.ApiUrl == nil {
+		if d := internal.GetEnvOrDefault(nil, nil, "ORGS_API_URL"); d != nil {
+			args.ApiUrl = pulumi.StringPtr(d.(string))
+		}
+	}
+	if args.ApiToken != nil {
+		args.ApiToken = pulumi.ToSecret(args.ApiToken).(pulumi.StringPtrInput)
+	}
+	secrets := pulumi.AdditionalSecretOutputs([]string{
+		"apiToken",
+	})
+	opts = append(opts, secrets)
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource Provider
 	err := ctx.RegisterResource("pulumi:providers:orgs", name, args, &resource, opts...)
@@ -32,10 +55,18 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
+	// API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.
+	ApiToken *string `pulumi:"apiToken"`
+	// Base URL of the orgs API, e.g. http://127.0.0.1:8080. Falls back to ORGS_API_URL.
+	ApiUrl *string `pulumi:"apiUrl"`
 }
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
+	// API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.
+	ApiToken pulumi.StringPtrInput
+	// Base URL of the orgs API, e.g. http://127.0.0.1:8080. Falls back to ORGS_API_URL.
+	ApiUrl pulumi.StringPtrInput
 }
 
 func (ProviderArgs) ElementType() reflect.Type {
@@ -73,6 +104,16 @@ func (o ProviderOutput) ToProviderOutput() ProviderOutput {
 
 func (o ProviderOutput) ToProviderOutputWithContext(ctx context.Context) ProviderOutput {
 	return o
+}
+
+// API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.
+func (o ProviderOutput) ApiToken() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.ApiToken }).(pulumi.StringPtrOutput)
+}
+
+// Base URL of the orgs API, e.g. http://127.0.0.1:8080. Falls back to ORGS_API_URL.
+func (o ProviderOutput) ApiUrl() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.ApiUrl }).(pulumi.StringPtrOutput)
 }
 
 func init() {

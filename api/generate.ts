@@ -10,6 +10,17 @@ import { openApiDocument } from "./openapi";
 import { PULUMI_RESOURCES, type PulumiResourceSpec } from "./pulumi";
 
 export const PACKAGE = "orgs";
+/**
+ * The Go SDK's import path: its go.mod (sdks/go) is the module one element up. The first element
+ * is under .localhost (RFC 6761), a name no real host will ever have, because the repository has
+ * no public address: a program takes the SDK from a checkout with a `replace` directive, and a
+ * `go get` of it fails at once instead of fetching somebody else's module. Give it the repository's
+ * address (github.com/<owner>/<repo>/sdks/go/orgs) when it has one.
+ */
+export const GO_IMPORT_BASE_PATH = "orgs.localhost/sdks/go/orgs";
+const SDK_README = `Pulumi resources for an orgs server (organizations, projects, roles, teams, members and project access), generated from schema.json by Pulumi's code generators (tools/sdkgen).
+Programs need the provider plugin pulumi-resource-orgs on PATH or installed with \`pulumi plugin install resource orgs <version> --file ...\`; see the repository's README.
+`;
 const GENERATED_NOTE = "Generated from api/ by `npm run generate`: do not edit.";
 
 type Json = Record<string, unknown>;
@@ -31,8 +42,9 @@ export interface PackageSchema {
   description: string;
   license: string;
   keywords: string[];
-  meta: { moduleFormat: string };
+  meta: { moduleFormat: string; supportPack: boolean };
   config: { variables: Record<string, PropertySpec> };
+  provider: { description: string; inputProperties: Record<string, PropertySpec>; properties: Record<string, PropertySpec> };
   types: Record<string, Json>;
   resources: Record<string, Json>;
   language: Json;
@@ -136,6 +148,22 @@ function readPackageJson(root: string): { version: string; description: string; 
   return JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 }
 
+/** The provider's settings: stack config `orgs:apiUrl`/`orgs:apiToken`, or an explicit provider's inputs. */
+const PROVIDER_CONFIG: Record<string, PropertySpec> = {
+  apiUrl: {
+    type: "string",
+    description: "Base URL of the orgs API, e.g. http://127.0.0.1:8080. Falls back to ORGS_API_URL.",
+    defaultInfo: { environment: ["ORGS_API_URL"] },
+  },
+  apiToken: {
+    type: "string",
+    secret: true,
+    description:
+      "API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.",
+    defaultInfo: { environment: ["ORGS_API_TOKEN"] },
+  },
+};
+
 /** The Pulumi package schema of the orgs provider. */
 export function pulumiSchema(version = readPackageJson(repoRoot()).version, specs: Record<string, PulumiResourceSpec> = PULUMI_RESOURCES): PackageSchema {
   const registry = new TypeRegistry();
@@ -165,27 +193,24 @@ export function pulumiSchema(version = readPackageJson(repoRoot()).version, spec
     description: `Organizations as code: organizations, projects, roles, teams, members and project access on an orgs server. ${GENERATED_NOTE}`,
     license: "Apache-2.0",
     keywords: ["pulumi", "orgs", "category/utility", "kind/native"],
-    meta: { moduleFormat: "(.*)" },
-    config: {
-      variables: {
-        apiUrl: {
-          type: "string",
-          description: "Base URL of the orgs API, e.g. http://127.0.0.1:8080. Falls back to ORGS_API_URL.",
-          defaultInfo: { environment: ["ORGS_API_URL"] },
-        },
-        apiToken: {
-          type: "string",
-          secret: true,
-          description:
-            "API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.",
-          defaultInfo: { environment: ["ORGS_API_TOKEN"] },
-        },
-      },
+    // supportPack: the generators write the schema's version into the SDKs (pulumi-plugin.json,
+    // pyproject.toml, the version resources ask the engine for) and a go.mod for the Go SDK.
+    meta: { moduleFormat: "(.*)", supportPack: true },
+    config: { variables: PROVIDER_CONFIG },
+    // The explicit provider (`new orgs.Provider(…)` in a generated SDK) takes the same settings as
+    // the default one takes from stack config; the plugin's Configure reads both the same way.
+    provider: {
+      description: "The orgs provider: where the org API is and the token to call it with. Without an explicit provider, stack config orgs:apiUrl and orgs:apiToken.",
+      inputProperties: PROVIDER_CONFIG,
+      properties: PROVIDER_CONFIG,
     },
     types: sortedTypes,
     resources,
     language: {
       nodejs: { packageName: PACKAGE, packageDescription: "Pulumi resources for an orgs server (dynamic providers)." },
+      // The SDKs tools/sdkgen generates into sdks/ (`npm run generate:sdks`).
+      python: { packageName: "pulumi_orgs", respectSchemaVersion: true, pyproject: { enabled: true }, readme: SDK_README },
+      go: { importBasePath: GO_IMPORT_BASE_PATH, respectSchemaVersion: true },
     },
   };
 }

@@ -6,11 +6,17 @@
 
 export const DECLARED = "__declared";
 
-/** The input keys the program declared, as recorded in the state (older states: the keys present). */
+/**
+ * The input keys the program declared, as recorded in the state (older states: the keys present).
+ * No state at all is an import (`pulumi import`, the `import` option: Read with an ID only): then
+ * every input the server has a value for counts as declared, so read() returns complete inputs and
+ * the imported resource shows no diff against the code `pulumi import` prints.
+ */
 export function declaredKeys(state: object, inputKeys: readonly string[]): string[] {
   const s = state as Record<string, unknown>;
   const recorded = s[DECLARED];
   if (Array.isArray(recorded)) return recorded.filter((k): k is string => typeof k === "string");
+  if (setKeys(s).length === 0) return [...inputKeys];
   return inputKeys.filter((k) => s[k] !== undefined);
 }
 

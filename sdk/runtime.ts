@@ -21,7 +21,7 @@ if (nodeTooOld()) {
  * with that copy belong to no running program. So the SDK uses the copy the program's directory
  * resolves (Pulumi runs a program in its directory), and its own only when there is none.
  */
-function programPulumi(): typeof Pulumi {
+export function programPulumi(): typeof Pulumi {
   let path: string | undefined;
   try {
     path = require.resolve("@pulumi/pulumi", { paths: [process.cwd()] });

@@ -74,6 +74,9 @@ export function installInto(dir: string): void {
   mkdirSync(orgs, { recursive: true });
   cpSync(join(ROOT, "package.json"), join(orgs, "package.json"));
   cpSync(join(ROOT, "dist"), join(orgs, "dist"), { recursive: true });
+  // What the plugin mode adds to the package: the plugin's launcher and the schema it serves.
+  cpSync(join(ROOT, "bin"), join(orgs, "bin"), { recursive: true });
+  cpSync(join(ROOT, "schema.json"), join(orgs, "schema.json"));
   for (const entry of readdirSync(join(ROOT, "node_modules"))) {
     if (entry.startsWith(".")) continue;
     if (entry.startsWith("@")) {

@@ -64,7 +64,8 @@ function propertyOf(pointer: string, emails: string[]): string {
 // Plans made by check in this host process (one engine run), by request: create and update apply
 // the plan the preview showed, so a change made in between is a 412, not silently included.
 const plans = planCache(
-  async (org: string, req: MemberSetRequest): Promise<MemberSetPlan> => (await call("planMembers", { params: { org }, body: req, timeoutMs: bulkTimeoutMs(req.members.length) }, what(org))).body,
+  async (org: string, req: MemberSetRequest): Promise<MemberSetPlan> =>
+    (await call("planMembers", { params: { org }, body: req, timeoutMs: bulkTimeoutMs(req.members.length) }, what(org))).body,
 );
 
 /** What an apply of this plan reads and writes, in entries: its per-attempt timeout grows with it (one transaction, any size). */

@@ -16,6 +16,8 @@ export interface MemberArgs {
   teams?: pulumi.Input<pulumi.Input<string>[]>;
   /** Direct organization permissions: billing, plans, projects:create, members. Replaces the whole set. */
   permissions?: pulumi.Input<pulumi.Input<Permission>[]>;
+  /** The invitee's display name, for the invitation: its mail greets them by it, and admins see it until they accept (then their account's own name applies). Sent once, with the first invitation. */
+  name?: pulumi.Input<string>;
   /** Message added to the invitation email (sent once, with the first invitation). */
   note?: pulumi.Input<string>;
   /** Re-send an expired invitation on the next update. Default true. */
@@ -36,6 +38,8 @@ export class Member extends DynamicResource {
   declare public readonly teams: pulumi.Output<string[]>;
   /** Direct organization permissions (the server's value, declared or not). */
   declare public readonly permissions: pulumi.Output<Permission[]>;
+  /** The invitee's display name, for the invitation: its mail greets them by it, and admins see it until they accept (then their account's own name applies). Sent once, with the first invitation. */
+  declare public readonly name: pulumi.Output<string | undefined>;
   /** Message added to the invitation email (sent once, with the first invitation). */
   declare public readonly note: pulumi.Output<string | undefined>;
   /** Re-send an expired invitation on the next update. Default true. */
@@ -69,6 +73,7 @@ export class Member extends DynamicResource {
         roles: undefined,
         teams: undefined,
         permissions: undefined,
+        name: undefined,
         note: undefined,
         resendExpiredInvitation: undefined,
         adopt: undefined,

@@ -164,7 +164,10 @@ describe.skipIf(!!missing)(missing ? `plugin mode with the Pulumi CLI — skippe
 
       // The import option: a team made by hand, adopted by the program's first up.
       const extra = await post(`${at}/teams`, { name: "extra", description: "by hand" });
-      await setResources([...specs, { type: "Team", name: "extra", args: { organization: org.id, name: "extra", description: "by hand" }, import: `${org.id}/${extra.id}` }]);
+      await setResources([
+        ...specs,
+        { type: "Team", name: "extra", args: { organization: org.id, name: "extra", description: "by hand" }, import: `${org.id}/${extra.id}` },
+      ]);
       expect(await cli(["up", "--yes"])).toMatch(/=\s+orgs:index:Team\s+extra\s+imported/);
       await setResources([...specs, { type: "Team", name: "extra", args: { organization: org.id, name: "extra", description: "by hand" } }]);
       await cli(["preview", "--expect-no-changes"]);

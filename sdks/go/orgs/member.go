@@ -28,6 +28,8 @@ type Member struct {
 	IsOwner pulumi.BoolOutput `pulumi:"isOwner"`
 	// The member's ID (mem_…), as used in ProjectAccess member.
 	MemberId pulumi.StringOutput `pulumi:"memberId"`
+	// The invitee's display name, for the invitation: its mail greets them by it, and admins see it until they accept (then their account's own name applies). Sent once, with the first invitation.
+	Name pulumi.StringPtrOutput `pulumi:"name"`
 	// Message added to the invitation email (sent once, with the first invitation).
 	Note pulumi.StringPtrOutput `pulumi:"note"`
 	// The organization: its ID (org_…) or slug. A slug is resolved by the provider: renaming the organization, or naming it by ID instead, is no change; a reference to another organization replaces the resource.
@@ -113,6 +115,8 @@ type memberArgs struct {
 	Adopt *bool `pulumi:"adopt"`
 	// The person's email. Compared case-insensitively: a change of case only is no change; another address replaces the member.
 	Email string `pulumi:"email"`
+	// The invitee's display name, for the invitation: its mail greets them by it, and admins see it until they accept (then their account's own name applies). Sent once, with the first invitation.
+	Name *string `pulumi:"name"`
 	// Message added to the invitation email (sent once, with the first invitation).
 	Note *string `pulumi:"note"`
 	// The organization: its ID (org_…) or slug. A slug is resolved by the provider: renaming the organization, or naming it by ID instead, is no change; a reference to another organization replaces the resource.
@@ -133,6 +137,8 @@ type MemberArgs struct {
 	Adopt pulumi.BoolPtrInput
 	// The person's email. Compared case-insensitively: a change of case only is no change; another address replaces the member.
 	Email pulumi.StringInput
+	// The invitee's display name, for the invitation: its mail greets them by it, and admins see it until they accept (then their account's own name applies). Sent once, with the first invitation.
+	Name pulumi.StringPtrInput
 	// Message added to the invitation email (sent once, with the first invitation).
 	Note pulumi.StringPtrInput
 	// The organization: its ID (org_…) or slug. A slug is resolved by the provider: renaming the organization, or naming it by ID instead, is no change; a reference to another organization replaces the resource.
@@ -212,6 +218,11 @@ func (o MemberOutput) IsOwner() pulumi.BoolOutput {
 // The member's ID (mem_…), as used in ProjectAccess member.
 func (o MemberOutput) MemberId() pulumi.StringOutput {
 	return o.ApplyT(func(v *Member) pulumi.StringOutput { return v.MemberId }).(pulumi.StringOutput)
+}
+
+// The invitee's display name, for the invitation: its mail greets them by it, and admins see it until they accept (then their account's own name applies). Sent once, with the first invitation.
+func (o MemberOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Member) pulumi.StringPtrOutput { return v.Name }).(pulumi.StringPtrOutput)
 }
 
 // Message added to the invitation email (sent once, with the first invitation).

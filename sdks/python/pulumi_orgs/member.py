@@ -23,6 +23,7 @@ class MemberArgs:
                  email: pulumi.Input[_builtins.str],
                  organization: pulumi.Input[_builtins.str],
                  adopt: pulumi.Input[Optional[_builtins.bool]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
                  note: pulumi.Input[Optional[_builtins.str]] = None,
                  permissions: pulumi.Input[Optional[Sequence[pulumi.Input['Permission']]]] = None,
                  resend_expired_invitation: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -34,6 +35,7 @@ class MemberArgs:
         :param pulumi.Input[_builtins.str] email: The person's email. Compared case-insensitively: a change of case only is no change; another address replaces the member.
         :param pulumi.Input[_builtins.str] organization: The organization: its ID (org_…) or slug. A slug is resolved by the provider: renaming the organization, or naming it by ID instead, is no change; a reference to another organization replaces the resource.
         :param pulumi.Input[_builtins.bool] adopt: Adopt an object that already exists instead of failing (pulumi import cannot reach a dynamic provider). Default false.
+        :param pulumi.Input[_builtins.str] name: The invitee's display name, for the invitation: its mail greets them by it, and admins see it until they accept (then their account's own name applies). Sent once, with the first invitation.
         :param pulumi.Input[_builtins.str] note: Message added to the invitation email (sent once, with the first invitation).
         :param pulumi.Input[Sequence[pulumi.Input['Permission']]] permissions: Direct organization permissions: billing, plans, projects:create, members. Replaces the whole set.
         :param pulumi.Input[_builtins.bool] resend_expired_invitation: Re-send an expired invitation on the next update. Default true.
@@ -44,6 +46,8 @@ class MemberArgs:
         pulumi.set(__self__, "organization", organization)
         if adopt is not None:
             pulumi.set(__self__, "adopt", adopt)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
         if note is not None:
             pulumi.set(__self__, "note", note)
         if permissions is not None:
@@ -90,6 +94,18 @@ class MemberArgs:
     @adopt.setter
     def adopt(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "adopt", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The invitee's display name, for the invitation: its mail greets them by it, and admins see it until they accept (then their account's own name applies). Sent once, with the first invitation.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
 
     @_builtins.property
     @pulumi.getter
@@ -160,6 +176,7 @@ class Member(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt: pulumi.Input[Optional[_builtins.bool]] = None,
                  email: pulumi.Input[Optional[_builtins.str]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
                  note: pulumi.Input[Optional[_builtins.str]] = None,
                  organization: pulumi.Input[Optional[_builtins.str]] = None,
                  permissions: pulumi.Input[Optional[Sequence[pulumi.Input['Permission']]]] = None,
@@ -174,6 +191,7 @@ class Member(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.bool] adopt: Adopt an object that already exists instead of failing (pulumi import cannot reach a dynamic provider). Default false.
         :param pulumi.Input[_builtins.str] email: The person's email. Compared case-insensitively: a change of case only is no change; another address replaces the member.
+        :param pulumi.Input[_builtins.str] name: The invitee's display name, for the invitation: its mail greets them by it, and admins see it until they accept (then their account's own name applies). Sent once, with the first invitation.
         :param pulumi.Input[_builtins.str] note: Message added to the invitation email (sent once, with the first invitation).
         :param pulumi.Input[_builtins.str] organization: The organization: its ID (org_…) or slug. A slug is resolved by the provider: renaming the organization, or naming it by ID instead, is no change; a reference to another organization replaces the resource.
         :param pulumi.Input[Sequence[pulumi.Input['Permission']]] permissions: Direct organization permissions: billing, plans, projects:create, members. Replaces the whole set.
@@ -207,6 +225,7 @@ class Member(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt: pulumi.Input[Optional[_builtins.bool]] = None,
                  email: pulumi.Input[Optional[_builtins.str]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
                  note: pulumi.Input[Optional[_builtins.str]] = None,
                  organization: pulumi.Input[Optional[_builtins.str]] = None,
                  permissions: pulumi.Input[Optional[Sequence[pulumi.Input['Permission']]]] = None,
@@ -226,6 +245,7 @@ class Member(pulumi.CustomResource):
             if email is None and not opts.urn:
                 raise TypeError("Missing required property 'email'")
             __props__.__dict__["email"] = email
+            __props__.__dict__["name"] = name
             __props__.__dict__["note"] = note
             if organization is None and not opts.urn:
                 raise TypeError("Missing required property 'organization'")
@@ -273,6 +293,7 @@ class Member(pulumi.CustomResource):
         __props__.__dict__["invitation_expires_at"] = None
         __props__.__dict__["is_owner"] = None
         __props__.__dict__["member_id"] = None
+        __props__.__dict__["name"] = None
         __props__.__dict__["note"] = None
         __props__.__dict__["organization"] = None
         __props__.__dict__["organization_id"] = None
@@ -339,6 +360,14 @@ class Member(pulumi.CustomResource):
         The member's ID (mem_…), as used in ProjectAccess member.
         """
         return pulumi.get(self, "member_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The invitee's display name, for the invitation: its mail greets them by it, and admins see it until they accept (then their account's own name applies). Sent once, with the first invitation.
+        """
+        return pulumi.get(self, "name")
 
     @_builtins.property
     @pulumi.getter

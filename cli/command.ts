@@ -1,5 +1,6 @@
 // The shape of a command in the one command table that drives parsing, help and completion.
-import type { OrgsClient } from "../client";
+import type { OperationId } from "../api/routes";
+import type { CallArgs, ItemOf, OrgsClient } from "../client";
 import type { Credentials } from "./config";
 import { UsageError } from "./errors";
 import type { Io } from "./io";
@@ -67,6 +68,8 @@ export interface RunCtx<F extends Flags = NoFlags, A extends Args = []> {
   org(): string;
   out: Output;
   progress(label: string): Progress;
+  /** Every page of a list operation, with `label` as progress on a terminal while it loads. */
+  fetchAll<K extends OperationId>(label: string, op: K, args?: CallArgs<K>): Promise<ItemOf<K>[]>;
   /** Asks before destructive actions; --yes skips; refuses (usage error) without a terminal. */
   confirm(question: string): Promise<void>;
   env: NodeJS.ProcessEnv;

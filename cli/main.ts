@@ -86,6 +86,10 @@ function runContext(inv: { flags: ParsedFlags; args: ParsedArgs; format: Format 
       return org;
     },
     progress: (label) => progress(label, io.stderr),
+    fetchAll(label, op, args) {
+      const p = progress(label, io.stderr);
+      return this.client().listAll(op, args, p.update).finally(p.done);
+    },
     confirm: (question) => confirm(question, flags.yes === true, io),
   };
 }

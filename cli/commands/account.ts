@@ -163,8 +163,7 @@ export const accountCommands: CommandDef[] = [
     summary: "List your API tokens (never their secrets)",
     examples: ["orgs token:list"],
     async run(ctx) {
-      const p = ctx.progress("Fetching tokens");
-      const tokens = await ctx.client().listAll("listTokens", {}, p.update).finally(p.done);
+      const tokens = await ctx.fetchAll("Fetching tokens", "listTokens", {});
       ctx.out.list(tokens, [
         ["ID", "id"],
         ["Name", "name"],

@@ -97,11 +97,7 @@ export const auditCommands: CommandDef[] = [
     examples: ["orgs outbox:list --to alice@example.com --token omt_…"],
     flags: { to: { type: "string", description: "Only mail to this address", placeholder: "email" } },
     async run(ctx) {
-      const p = ctx.progress("Fetching mail");
-      const items = await ctx
-        .client()
-        .listAll("listOutbox", { query: { to: ctx.flags.to } }, p.update)
-        .finally(p.done);
+      const items = await ctx.fetchAll("Fetching mail", "listOutbox", { query: { to: ctx.flags.to } });
       ctx.out.list(
         items,
         [

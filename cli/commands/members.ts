@@ -106,11 +106,7 @@ export const memberCommands: CommandDef[] = [
         role_id: roleRef ? (await findRole(ctx, roleRef)).id : undefined,
         team_id: teamRef ? (await findTeam(ctx, teamRef)).id : undefined,
       };
-      const p = ctx.progress("Fetching members");
-      const members = await ctx
-        .client()
-        .listAll("listMembers", { params: { org: ctx.org() }, query }, p.update)
-        .finally(p.done);
+      const members = await ctx.fetchAll("Fetching members", "listMembers", { params: { org: ctx.org() }, query });
       ctx.out.list(members, ctx.out.format === "json" ? [] : await memberColumns(ctx), "No members match.");
     },
   }),
@@ -193,8 +189,7 @@ export const memberCommands: CommandDef[] = [
     summary: "List the invitations addressed to you",
     examples: ["orgs invitation:list"],
     async run(ctx) {
-      const p = ctx.progress("Fetching invitations");
-      const items = await ctx.client().listAll("listMyInvitations", {}, p.update).finally(p.done);
+      const items = await ctx.fetchAll("Fetching invitations", "listMyInvitations", {});
       ctx.out.list(
         items,
         [

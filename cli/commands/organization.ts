@@ -52,8 +52,7 @@ export const organizationCommands: CommandDef[] = [
     summary: "List the organizations you belong to",
     examples: ["orgs organization:list", "orgs organization:list --format csv > orgs.csv"],
     async run(ctx) {
-      const p = ctx.progress("Fetching organizations");
-      const orgs = await ctx.client().listAll("listOrganizations", {}, p.update).finally(p.done);
+      const orgs = await ctx.fetchAll("Fetching organizations", "listOrganizations", {});
       ctx.out.list(orgs, ORG_COLUMNS, "You belong to no organization yet: create one with orgs organization:create.");
     },
   }),
@@ -224,11 +223,7 @@ export const organizationCommands: CommandDef[] = [
     examples: ["orgs organization:subscription:list --org acme"],
     org: true,
     async run(ctx) {
-      const p = ctx.progress("Fetching subscriptions");
-      const subs = await ctx
-        .client()
-        .listAll("listSubscriptions", { params: { org: ctx.org() } }, p.update)
-        .finally(p.done);
+      const subs = await ctx.fetchAll("Fetching subscriptions", "listSubscriptions", { params: { org: ctx.org() } });
       ctx.out.list(subs, [
         ["ID", "id"],
         ["Plan", "plan"],

@@ -40,11 +40,7 @@ export const projectCommands: CommandDef[] = [
     org: true,
     flags: { name: { type: "string", description: "Only the project with this name" } },
     async run(ctx) {
-      const p = ctx.progress("Fetching projects");
-      const items = await ctx
-        .client()
-        .listAll("listProjects", { params: { org: ctx.org() }, query: { name: ctx.flags.name } }, p.update)
-        .finally(p.done);
+      const items = await ctx.fetchAll("Fetching projects", "listProjects", { params: { org: ctx.org() }, query: { name: ctx.flags.name } });
       ctx.out.list(items, PROJECT_COLUMNS, "No projects.");
     },
   }),
@@ -165,11 +161,7 @@ export const accessCommands: CommandDef[] = [
     flags: { type: { type: "string", description: "Only grants to this kind of principal", values: PRINCIPAL_TYPES } },
     async run(ctx) {
       const p = await findProject(ctx, ctx.args.project);
-      const prog = ctx.progress("Fetching grants");
-      const grants = await ctx
-        .client()
-        .listAll("listProjectAccess", { params: { project_id: p.id }, query: { principal_type: ctx.flags.type } }, prog.update)
-        .finally(prog.done);
+      const grants = await ctx.fetchAll("Fetching grants", "listProjectAccess", { params: { project_id: p.id }, query: { principal_type: ctx.flags.type } });
       if (ctx.out.format === "json") return ctx.out.json(grants);
       const names = await principalNames(inProjectOrg(ctx, p), grants);
       ctx.out.list(

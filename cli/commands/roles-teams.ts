@@ -53,11 +53,7 @@ export const roleCommands: CommandDef[] = [
     examples: ["orgs role:list --org acme"],
     org: true,
     async run(ctx) {
-      const p = ctx.progress("Fetching roles");
-      const roles = await ctx
-        .client()
-        .listAll("listRoles", { params: { org: ctx.org() } }, p.update)
-        .finally(p.done);
+      const roles = await ctx.fetchAll("Fetching roles", "listRoles", { params: { org: ctx.org() } });
       ctx.out.list(roles, ROLE_COLUMNS);
     },
   }),
@@ -129,11 +125,7 @@ export const teamCommands: CommandDef[] = [
     examples: ["orgs team:list --org acme"],
     org: true,
     async run(ctx) {
-      const p = ctx.progress("Fetching teams");
-      const teams = await ctx
-        .client()
-        .listAll("listTeams", { params: { org: ctx.org() } }, p.update)
-        .finally(p.done);
+      const teams = await ctx.fetchAll("Fetching teams", "listTeams", { params: { org: ctx.org() } });
       ctx.out.list(teams, TEAM_COLUMNS);
     },
   }),
@@ -221,11 +213,7 @@ export const teamCommands: CommandDef[] = [
     args: [TEAM_ARG],
     async run(ctx) {
       const team = await findTeam(ctx, ctx.args.team);
-      const p = ctx.progress("Fetching team members");
-      const items = await ctx
-        .client()
-        .listAll("listTeamMembers", { params: { org: ctx.org(), team_id: team.id } }, p.update)
-        .finally(p.done);
+      const items = await ctx.fetchAll("Fetching team members", "listTeamMembers", { params: { org: ctx.org(), team_id: team.id } });
       ctx.out.list(
         items,
         [

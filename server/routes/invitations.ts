@@ -3,7 +3,7 @@ import type { Handlers } from "../context";
 import { audit } from "../domain/audit";
 import { decodeCursor, pageOf } from "../http/pages";
 import { loadMember, memberStatus, toMember } from "../domain/members";
-import { MEMBER_COLUMNS, MEMBER_FROM, type MemberRow } from "../store/members";
+import { lockInvitationByTokenHash, selectInvitationsTo, selectMemberIdOfAccount } from "../store/members";
 import { iso } from "../domain/rows";
 import { fail } from "../errors";
 import { requireUnrestrictedToken } from "../domain/access";
@@ -13,20 +13,7 @@ import { updateVersioned } from "../store/versioned";
 
 export const invitationHandlers = {
   async acceptInvitation(ctx) {
-    const [inv] = await ctx.q.query<{
-      id: string;
-      organization_id: string;
-      email: string;
-      joined_at: Date | null;
-      invitation_expires_at: Date | null;
-      require_two_factor: boolean;
-      slug: string;
-    }>(
-      `SELECT m.id, m.organization_id, m.email, m.joined_at, m.invitation_expires_at, o.require_two_factor, o.slug
-         FROM members m JOIN organizations o ON o.id = m.organization_id
-        WHERE m.invitation_token_hash = $1 FOR UPDATE OF m`,
-      [hashToken(ctx.body.token)],
-    );
+    const inv = await lockInvitationByTokenHash(ctx.q, hashToken(ctx.body.token));
     // Unknown, revoked, re-sent (the old token) and used tokens all look the same.
     if (!inv) fail("not_found", "no pending invitation has this token: it may have been used, revoked or re-sent");
     requireUnrestrictedToken(ctx.caller, "join another organization");
@@ -39,11 +26,8 @@ export const invitationHandlers = {
     if (inv.require_two_factor && !ctx.caller.twoFactorEnabled) {
       fail("two_factor_required", `${inv.slug} requires two-factor authentication: enrol (POST /v1/me/two-factor, or orgs 2fa:enroll), then accept again`);
     }
-    const [already] = await ctx.q.query<{ id: string }>("SELECT id FROM members WHERE organization_id = $1 AND account_id = $2", [
-      inv.organization_id,
-      ctx.caller.accountId,
-    ]);
-    if (already) fail("already_member", `you are already a member of ${inv.slug} (${already.id})`, { existing_id: already.id });
+    const already = await selectMemberIdOfAccount(ctx.q, inv.organization_id, ctx.caller.accountId);
+    if (already) fail("already_member", `you are already a member of ${inv.slug} (${already})`, { existing_id: already });
     await updateVersioned(ctx.q, "members", { id: inv.id }, { account_id: ctx.caller.accountId, joined_at: ctx.now, invitation_token_hash: null }, ctx.now);
     await audit(ctx, { organizationId: inv.organization_id, action: "invitation.accepted", target: { type: "member", id: inv.id, display_name: inv.email } });
     return toMember(await loadMember(ctx.q, inv.organization_id, inv.id), ctx.now);
@@ -52,14 +36,8 @@ export const invitationHandlers = {
   async listMyInvitations(ctx) {
     const { limit = 30, cursor } = ctx.query;
     const after = decodeCursor(cursor);
-    const rows = await ctx.q.query<MemberRow & { organization_slug: string; organization_name: string }>(
-      `SELECT ${MEMBER_COLUMNS}, o.slug AS organization_slug, o.name AS organization_name FROM ${MEMBER_FROM}
-        WHERE m.email_normalized = lower($1) AND m.joined_at IS NULL AND ($2::text IS NULL OR m.id > $2)
-          AND ($4::text[] IS NULL OR m.organization_id = ANY($4))
-        ORDER BY m.id LIMIT $3`,
-      // A restricted token sees only its organizations, which it is a member of already: none.
-      [ctx.caller.email, after, limit + 1, ctx.caller.tokenOrgIds],
-    );
+    // A restricted token sees only its organizations, which it is a member of already: none.
+    const rows = await selectInvitationsTo(ctx.q, ctx.caller.email, ctx.caller.tokenOrgIds, after, limit + 1);
     return pageOf(
       rows,
       limit,

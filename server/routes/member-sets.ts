@@ -11,7 +11,7 @@ import { newId } from "../domain/ids";
 import { fail } from "../errors";
 import type { Mail, Mailer } from "../mailer";
 import { auditMany } from "../store/audit-events";
-import { QUOTA_WINDOW_MS } from "../store/invitation-sends";
+import { QUOTA_WINDOW_MS, selectOldestCountedMinute } from "../store/invitation-sends";
 import { insertOutbox } from "../store/outbox";
 import { countInvitations, deleteMembers, insertMembers, invitationQuotaLeft, loadMemberSet, updateMembers, type NewMember } from "../store/member-sets";
 
@@ -128,12 +128,8 @@ export const memberSetHandlers = {
       const sent = await countInvitations(ctx, orgId, invites.length);
       if (sent > ctx.config.invitationQuota) {
         const left = Math.max(0, ctx.config.invitationQuota - (sent - invites.length));
-        const since = new Date(ctx.now.getTime() - QUOTA_WINDOW_MS);
-        const [w] = await ctx.q.query<{ oldest: Date }>("SELECT min(minute) AS oldest FROM invitation_sends WHERE organization_id = $1 AND minute > $2", [
-          orgId,
-          since,
-        ]);
-        const retryAfter = Math.max(1, Math.ceil((new Date(w!.oldest).getTime() + QUOTA_WINDOW_MS - ctx.now.getTime()) / 1000));
+        const oldest = (await selectOldestCountedMinute(ctx.q, orgId, ctx.now))!;
+        const retryAfter = Math.max(1, Math.ceil((new Date(oldest).getTime() + QUOTA_WINDOW_MS - ctx.now.getTime()) / 1000));
         fail(
           "invitation_quota_exceeded",
           `the plan sends ${invites.length} invitations and the organization's quota (${ctx.config.invitationQuota} per 24 hours) has ${left} left: ` +

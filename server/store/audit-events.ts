@@ -1,5 +1,6 @@
 // Audit events' SQL: written in the same transaction as the change they record, often folded into
 // that change's own statement (a CTE of it).
+import type { AuditEvent } from "../../api/resources";
 import type { Ctx } from "../context";
 import { newId } from "../domain/ids";
 import type { Queryable } from "./db";
@@ -70,4 +71,52 @@ export async function auditMany(ctx: AuditSource & Pick<Ctx, "q">, events: Audit
        FROM jsonb_to_recordset($1::jsonb) AS v(id text, org text, action text, target jsonb, project_id text, changes jsonb)`,
     [JSON.stringify(rows), ctx.now, JSON.stringify(actor), ctx.ip, ctx.userAgent, ctx.requestId],
   );
+}
+
+export interface EventRow {
+  id: string;
+  organization_id: string;
+  occurred_at: Date;
+  action: string;
+  actor: AuditEvent["actor"];
+  source_ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  target: AuditEvent["target"];
+  project_id: string | null;
+  changes: AuditEvent["changes"];
+}
+const EVENT_COLUMNS = "id, organization_id, occurred_at, action, actor, source_ip, user_agent, request_id, target, project_id, changes";
+
+/** The audit log's filters; `action` matches a name (member.added) or a family (member). `before`/`after`: IDs (newest first). */
+export interface EventFilter {
+  before: string | null;
+  after: string | null;
+  since: string | null;
+  until: string | null;
+  action: string | null;
+  actorId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  projectId: string | null;
+}
+
+/** A page of the organization's audit events, newest first. */
+export async function selectAuditEventPage(q: Queryable, orgId: string, f: EventFilter, limit: number): Promise<EventRow[]> {
+  return q.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM audit_events
+        WHERE organization_id = $1 AND ($2::text IS NULL OR id < $2) AND ($3::text IS NULL OR id > $3)
+          AND ($4::timestamptz IS NULL OR occurred_at >= $4) AND ($5::timestamptz IS NULL OR occurred_at < $5)
+          AND ($6::text IS NULL OR action = $6 OR action LIKE $6 || '.%')
+          AND ($7::text IS NULL OR actor->>'account_id' = $7)
+          AND ($8::text IS NULL OR target->>'type' = $8) AND ($9::text IS NULL OR target->>'id' = $9)
+          AND ($10::text IS NULL OR project_id = $10)
+        ORDER BY id DESC LIMIT $11`,
+    [orgId, f.before, f.after, f.since, f.until, f.action, f.actorId, f.targetType, f.targetId, f.projectId, limit],
+  );
+}
+
+export async function selectAuditEvent(q: Queryable, orgId: string, id: string): Promise<EventRow | undefined> {
+  const [row] = await q.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE organization_id = $1 AND id = $2`, [orgId, id]);
+  return row;
 }

@@ -37,3 +37,12 @@ export async function countOneInvitation(q: Queryable, orgId: string, now: Date)
   const [row] = await q.query<QuotaCount>(`WITH ${quotaCtes(s, orgId, now)} SELECT sent, oldest FROM quota`, s.values);
   return row!;
 }
+
+/** The oldest minute of the organization's window with a count (none: undefined). */
+export async function selectOldestCountedMinute(q: Queryable, orgId: string, now: Date): Promise<Date | undefined> {
+  const [row] = await q.query<{ oldest: Date | null }>("SELECT min(minute) AS oldest FROM invitation_sends WHERE organization_id = $1 AND minute > $2", [
+    orgId,
+    new Date(now.getTime() - QUOTA_WINDOW_MS),
+  ]);
+  return row?.oldest ?? undefined;
+}

@@ -194,3 +194,47 @@ export async function deleteMemberRole(q: Queryable, memberId: string, roleId: s
 export async function deleteMember(q: Queryable, memberId: string): Promise<void> {
   await q.query("DELETE FROM members WHERE id = $1", [memberId]);
 }
+
+/** The invitee's side of an invitation: the pending member its token's hash names, locked, with what accepting checks of its organization. */
+export interface PendingInvitationRow {
+  id: string;
+  organization_id: string;
+  email: string;
+  joined_at: Date | null;
+  invitation_expires_at: Date | null;
+  require_two_factor: boolean;
+  slug: string;
+}
+
+export async function lockInvitationByTokenHash(q: Queryable, hash: string): Promise<PendingInvitationRow | undefined> {
+  const [row] = await q.query<PendingInvitationRow>(
+    `SELECT m.id, m.organization_id, m.email, m.joined_at, m.invitation_expires_at, o.require_two_factor, o.slug
+         FROM members m JOIN organizations o ON o.id = m.organization_id
+        WHERE m.invitation_token_hash = $1 FOR UPDATE OF m`,
+    [hash],
+  );
+  return row;
+}
+
+/** The account's member ID in the organization, if it has one. */
+export async function selectMemberIdOfAccount(q: Queryable, orgId: string, accountId: string): Promise<string | undefined> {
+  const [row] = await q.query<{ id: string }>("SELECT id FROM members WHERE organization_id = $1 AND account_id = $2", [orgId, accountId]);
+  return row?.id;
+}
+
+/** A page of the pending invitations addressed to `email`, within `orgIds` when given (a restricted token's), with their organizations' slug and name. */
+export async function selectInvitationsTo(
+  q: Queryable,
+  email: string,
+  orgIds: string[] | null,
+  after: string | null,
+  limit: number,
+): Promise<(MemberRow & { organization_slug: string; organization_name: string })[]> {
+  return q.query<MemberRow & { organization_slug: string; organization_name: string }>(
+    `SELECT ${MEMBER_COLUMNS}, o.slug AS organization_slug, o.name AS organization_name FROM ${MEMBER_FROM}
+        WHERE m.email_normalized = lower($1) AND m.joined_at IS NULL AND ($2::text IS NULL OR m.id > $2)
+          AND ($4::text[] IS NULL OR m.organization_id = ANY($4))
+        ORDER BY m.id LIMIT $3`,
+    [email, after, limit, orgIds],
+  );
+}

@@ -30,8 +30,12 @@ import { freshPostgresDatabase } from "../test/support/server";
 import { postgresDurability } from "./durability";
 import { setsMode } from "./reconcile-sets";
 
-/** BENCH_MODES: resources (a Member and a ProjectAccess per member), sets (one orgs.Members), or both (the default). */
-const MODES = (process.env.BENCH_MODES ?? "resources,sets").split(",");
+/**
+ * BENCH_MODES: resources (a Member and a ProjectAccess per member), plugin (the same program on
+ * orgs/plugin, served by pulumi-resource-orgs, beside the dynamic run: needs resources), sets (one
+ * orgs.Members); default all three.
+ */
+const MODES = (process.env.BENCH_MODES ?? "resources,plugin,sets").split(",");
 
 /** Sizes above this run without checkpoints only: with them, 10,000 + 10,000 would take hours. */
 const CHECKPOINTS_UP_TO = Number(process.env.BENCH_CHECKPOINTS_UP_TO ?? 1000);
@@ -70,7 +74,7 @@ async function walk(tasks: (() => Promise<(() => Promise<unknown>) | void>)[], p
 
 /**
  * CPU seconds by part while a phase runs, sampled from /proc every 100 ms (a process is counted up to
- * its last sample): the Pulumi engine (the pulumi binary), the dynamic-provider host, the program
+ * its last sample): the Pulumi engine (the pulumi binary), the dynamic-provider host (or the plugin), the program
  * and the bench (this process), the org server, PostgreSQL. Shows which part of a phase is whose.
  */
 function cpuSampler(serverPid: number) {
@@ -78,7 +82,7 @@ function cpuSampler(serverPid: number) {
   const kindOf = (pid: number, cmd: string): string | undefined => {
     if (pid === process.pid) return "program";
     if (pid === serverPid) return "server";
-    if (cmd.includes("dynamic-provider")) return "host";
+    if (cmd.includes("dynamic-provider") || cmd.includes("provider/plugin/main.js")) return "host";
     if (/(^|\/)pulumi\0/.test(cmd)) return "engine";
     if (cmd.startsWith("postgres") || cmd.includes("/postgres\0")) return "postgres";
     return undefined;
@@ -135,7 +139,7 @@ type EngineRun = { up: Phase; refresh: Phase; preview: Phase; destroy: Phase; by
  * source positions the engine records, and the rest of the engine's own metadata.
  */
 function breakdown(state: { checkpoint: { latest: { resources: Record<string, unknown>[] } } }): string {
-  const rs = state.checkpoint.latest.resources.filter((r) => String(r.type).includes("dynamic/orgs:"));
+  const rs = state.checkpoint.latest.resources.filter((r) => String(r.type).includes("dynamic/orgs:") || String(r.type).startsWith("orgs:index:"));
   const len = (v: unknown) => (v === undefined ? 0 : JSON.stringify(v).length);
   const sum = { all: 0, provider: 0, props: 0, trace: 0 };
   for (const r of rs) {
@@ -186,6 +190,7 @@ const declared = (inputs) => Object.keys(inputs).filter((k) => inputs[k] !== und
       `${common}
 module.exports = {
   ...require("./${name}.calls.js"),
+  steps: undefined, // the shell and the plugin prefer a module's steps: these, not the API-calling ones
   async create(inputs) ${create},
   async read(id, props) { return { id, props }; },
   async update(id, olds, news) { return { outs: { ...olds, ...news } }; },
@@ -245,12 +250,16 @@ async function main() {
     `reconcile bench: real Pulumi engine (${cli.dir}), ${pg ? `PostgreSQL (${await postgresDurability(pg.url)})` : "PGlite"}, parallelism ${PARALLEL} (4 × ${availableParallelism()} CPUs)`,
   );
 
-  /** One program, through the engine: up, refresh, a no-op preview, destroy. */
-  async function engine(n: number, checkpoints: boolean, callFree: boolean): Promise<EngineRun> {
-    const at = await newOrg(callFree ? "floor" : "engine");
+  /** One program, through the engine: up, refresh, a no-op preview, destroy (plugin: on orgs/plugin and pulumi-resource-orgs). */
+  async function engine(n: number, checkpoints: boolean, callFree: boolean, plugin = false): Promise<EngineRun> {
+    const at = await newOrg(callFree ? "floor" : plugin ? "plugin" : "engine");
     const dir = programDir("test/programs/many");
     if (callFree) installCallFreeProvider(dir);
-    const tag = `${callFree ? "engine floor" : "provider"}, ${checkpoints ? "checkpoints" : "no checkpoints"}`;
+    const tag = `${callFree ? "engine floor" : plugin ? "plugin" : "provider"}, ${checkpoints ? "checkpoints" : "no checkpoints"}`;
+    // The plugin as a user who installed the package finds it: on PATH.
+    const pluginEnv: Record<string, string> = plugin
+      ? { PATH: `${join(dir, "node_modules", "orgs", "bin")}:${process.env.PATH}`, PULUMI_IGNORE_AMBIENT_PLUGINS: "false" }
+      : {};
     const e: EngineStack = await engineStack(
       dir,
       `n${n}`,
@@ -261,8 +270,9 @@ async function main() {
         "orgs-e2e:project": at.project,
         "orgs-e2e:count": String(n),
         "orgs-e2e:domain": "bench.test",
+        "orgs-e2e:sdk": plugin ? "plugin" : "dynamic",
       },
-      { env: checkpoints ? {} : { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_EXPERIMENTAL: "true" } },
+      { env: { ...pluginEnv, ...(checkpoints ? {} : { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_EXPERIMENTAL: "true" }) } },
     );
     const phase = (name: string, run: () => Promise<unknown>) => measure(`${tag} ${name}`, run);
     const up = await phase(`up ${n}+${n}`, () => e.stack.up({ color: "never" }));
@@ -368,6 +378,25 @@ async function main() {
         `${String(n).padEnd(6)} ${mode.padEnd(16)} state per resource: ${p.breakdown}`,
         `${String(n).padEnd(6)} ${mode.padEnd(16)} CPU s of up: provider run ${p.up.cpu}; engine floor ${callFree.up.cpu}; API floor ${floor.create.cpu}`,
         `${String(n).padEnd(6)} ${mode.padEnd(16)} CPU s of refresh: provider run ${p.refresh.cpu}; engine floor ${callFree.refresh.cpu}`,
+      );
+      if (!MODES.includes("plugin")) continue;
+      // Plugin mode, against the same floors and the dynamic run just measured.
+      const pl = await engine(n, checkpoints, false, true);
+      const pmode = `${mode} plugin`;
+      const prow = (phase: string, prov: Phase, api: number | undefined, floorEngine: Phase, dyn: Phase) =>
+        `${row(phase, prov, api, floorEngine).replace(mode.padEnd(16), pmode.padEnd(16))}   vs dynamic ${(prov.s / dyn.s).toFixed(2)}`;
+      rows.push(
+        prow("up", pl.up, floor.create.s, callFree.up, p.up),
+        prow("refresh", pl.refresh, floor.refresh.s, callFree.refresh, p.refresh),
+        prow("preview", pl.preview, undefined, callFree.preview, p.preview),
+        prow("destroy", pl.destroy, floor.delete.s, callFree.destroy, p.destroy),
+        `${String(n).padEnd(6)} ${pmode.padEnd(16)} targets: up ≤ engine floor + 1.25 × API floor ${verdict(pl.up.s <= callFree.up.s + 1.25 * floor.create.s)}` +
+          ` (${pl.up.s.toFixed(1)} ≤ ${(callFree.up.s + 1.25 * floor.create.s).toFixed(1)} s); up at least as fast as dynamic ${verdict(pl.up.s <= p.up.s)}` +
+          ` (${(pl.up.s / p.up.s).toFixed(2)}); no-op preview 0 calls ${verdict(pl.preview.calls === 0)} (${pl.preview.calls});` +
+          ` state ${Math.round(pl.bytesPerResource)} B/resource ≤ 1229 ${verdict(pl.bytesPerResource <= 1229)}; per resource: up ${((pl.up.s * 1000) / (2 * n)).toFixed(1)} ms` +
+          ` (dynamic ${((p.up.s * 1000) / (2 * n)).toFixed(1)}), no-op preview ${((pl.preview.s * 1000) / (2 * n)).toFixed(2)} ms (dynamic ${((p.preview.s * 1000) / (2 * n)).toFixed(2)})`,
+        `${String(n).padEnd(6)} ${pmode.padEnd(16)} state per resource: ${pl.breakdown}`,
+        `${String(n).padEnd(6)} ${pmode.padEnd(16)} CPU s of up: ${pl.up.cpu}`,
       );
     }
   }

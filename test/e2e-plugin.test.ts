@@ -5,7 +5,7 @@
 // replacement, one role added shown as that entry), drift shown by `preview --refresh`,
 // `pulumi import` of every resource type with a clean preview after, no `__provider` and no
 // token in the state, destroy.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { engineStack, programDir, type EngineStack } from "./support/pulumi";
@@ -24,6 +24,7 @@ interface Spec {
 
 let e: EngineStack;
 let token: string;
+const call = (method: string, path: string, body?: unknown) => suite.server.call(token, method, path, body);
 const setResources = (specs: Spec[]) => e.stack.setConfig("orgs-e2e:resources", { value: JSON.stringify(specs) });
 const state = () => JSON.parse(readFileSync(e.stateFile(), "utf8"));
 const resourcesOf = (type: string) =>
@@ -56,7 +57,7 @@ describe.skipIf(!!missing)(missing ? `plugin mode with the Pulumi CLI — skippe
   }, 2 * MIN);
 
   it(
-    "up, a clean preview, and a Member's detailed diff",
+    "up, a clean preview, detailed diffs of a role added and a region change, drift shown by preview --refresh, destroy",
     async () => {
       const org: Spec = { type: "Organization", name: "acme", args: { slug: "plugin-acme", name: "Acme", region: "eu" } };
       const role: Spec = { type: "Role", name: "ops", args: { organization: "${acme.slug}", name: "ops", permissions: ["billing"] } };
@@ -77,10 +78,112 @@ describe.skipIf(!!missing)(missing ? `plugin mode with the Pulumi CLI — skippe
       expect(clean).not.toMatch(/~\s+orgs:index/);
 
       // One role added: that entry, and nothing else of the member.
-      await setResources([org, role, member(["DEFAULT", "ops"])]);
+      await setResources([org, role, member(["DEFAULT", "${ops.name}"])]);
       const diff = await cli(["preview", "--diff"]);
       expect(diff).toMatch(/~ orgs:index:Member: \(update\)[\s\S]*~ roles: \[\s*\n\s*\+ \[1\]: "ops"/);
       expect(diff).not.toMatch(/- \[0\]: "DEFAULT"/);
+      await cli(["up", "--yes"]);
+
+      // Drift by hand: the role taken away on the server shows in a refresh.
+      const [org1] = resourcesOf("orgs:index:Organization");
+      const mem = m!.id.split("/")[1];
+      const defaultRole = org1!.outputs.defaultRoleId;
+      expect((await call("PATCH", `/v1/organizations/${org1!.id}/members/${mem}`, { role_ids: [defaultRole] })).statusCode).toBe(200);
+      const drift = await cli(["preview", "--refresh", "--diff"]);
+      // The refresh reads the drift (the role gone), and the update puts that one entry back.
+      expect(drift).toMatch(/~ orgs:index:Member: \(refresh\)[\s\S]*~ roles\s*: \[\s*\n\s*\[0\]: "DEFAULT"\s*\n\s*- \[1\]: "ops"/);
+      expect(drift).toMatch(/~ orgs:index:Member: \(update\)[\s\S]*~ roles: \[\s*\n\s*\+ \[1\]: "ops"/);
+      await cli(["up", "--refresh", "--yes"]);
+      expect((await call("GET", `/v1/organizations/${org1!.id}/members/${mem}`)).json.role_ids).toHaveLength(2);
+
+      // A region change replaces the organization: the region is shown as the reason.
+      await setResources([{ ...org, args: { ...org.args, region: "us", allowRegionChange: true } }, role, member(["DEFAULT", "${ops.name}"])]);
+      expect(await cli(["preview"])).toMatch(/\+-\s+orgs:index:Organization\s+acme\s+replace\s+\[diff: ~region\]/);
+      const region = await cli(["preview", "--diff"]);
+      expect(region).toMatch(/\+-orgs:index:Organization: \(replace\)[\s\S]*~ region: "eu" => "us"/);
+      expect(region).not.toMatch(/orgs:index:Member: \(/);
+
+      await setResources([]);
+      await cli(["destroy", "--yes"]);
+      expect((await call("GET", `/v1/organizations/${org1!.id}`)).statusCode).toBe(404);
+    },
+    3 * MIN,
+  );
+
+  it(
+    "pulumi import of every resource type, then a clean preview; the import option too",
+    async () => {
+      const post = async (path: string, body: unknown) => {
+        const r = await call("POST", path, body);
+        expect(r.statusCode, JSON.stringify(r.json)).toBe(201);
+        return r.json;
+      };
+      const org = await post("/v1/organizations", { slug: "plugin-imp", name: "Imported", region: "us", website_url: "https://imp.example" });
+      const at = `/v1/organizations/${org.id}`;
+      const project = await post(`${at}/projects`, { name: "web", description: "the site" });
+      const shared = await post(`${at}/projects`, { name: "shared" });
+      const role = await post(`${at}/roles`, { name: "billing", description: "pays", permissions: ["billing"] });
+      const team = await post(`${at}/teams`, { name: "core" });
+      const member = await post(`${at}/members`, { email: "ann@plugin.test", role_ids: [role.id], team_ids: [team.id] });
+      const put = await call("PUT", `/v1/projects/${project.id}/access/teams/${team.id}`, { role: "admin" });
+      expect(put.statusCode).toBe(201);
+      expect((await call("PUT", `/v1/projects/${shared.id}/access/roles/${role.id}`, { role: "viewer" })).statusCode).toBe(201);
+      const other = await post("/v1/organizations", { slug: "plugin-imp-set", name: "Set", region: "eu" });
+      await post(`/v1/organizations/${other.id}/members`, { email: "cy@plugin.test" });
+      const imports = [
+        { type: "orgs:index:Organization", name: "org", id: org.id },
+        { type: "orgs:index:Project", name: "web", id: project.id },
+        { type: "orgs:index:Role", name: "billing", id: `${org.id}/${role.id}` },
+        { type: "orgs:index:Team", name: "core", id: `${org.id}/${team.id}` },
+        { type: "orgs:index:Member", name: "ann", id: `${org.id}/${member.id}` },
+        { type: "orgs:index:ProjectAccess", name: "web-core", id: `${project.id}/teams/${team.id}` },
+        { type: "orgs:index:Members", name: "set-members", id: `${other.id}/members` },
+        { type: "orgs:index:ProjectAccessSet", name: "shared-access", id: `${shared.id}/access` },
+      ];
+      writeFileSync(join(e.dir, "import.json"), JSON.stringify({ resources: imports }));
+      // No language host here can generate code (scripts/pulumi-language-nodejs.cjs does not): the
+      // program below declares what the generated code would, the inputs the import recorded.
+      const out = await cli(["import", "--file", "import.json", "--yes", "--generate-code=false"]);
+      expect(out).toMatch(/= 8 imported/);
+      const specs: Spec[] = imports.map((i) => {
+        const [r] = resourcesOf(i.type).filter((x) => x.id === i.id);
+        expect(r, `${i.type} ${i.id} in the state`).toBeDefined();
+        return { type: i.type.split(":")[2]!, name: i.name, args: r!.inputs };
+      });
+      const inputs = Object.fromEntries(specs.map((x) => [x.name, x.args]));
+      // Complete inputs: what a program declares to manage the object as it is.
+      expect(inputs.org).toMatchObject({ slug: "plugin-imp", name: "Imported", region: "us", websiteUrl: "https://imp.example", plan: "free" });
+      expect(inputs.web).toMatchObject({ organization: org.id, name: "web", description: "the site" });
+      expect(inputs.billing).toMatchObject({ organization: org.id, name: "billing", description: "pays", permissions: ["billing"] });
+      expect(inputs.ann).toMatchObject({ organization: org.id, email: "ann@plugin.test", roles: [role.id], teams: [team.id] });
+      expect(inputs["web-core"]).toMatchObject({ project: project.id, team: team.id, level: "admin" });
+      expect(inputs["set-members"]).toMatchObject({ organization: other.id, members: { "cy@plugin.test": { roles: ["DEFAULT"] } } });
+      expect(inputs["shared-access"]).toMatchObject({ project: shared.id, roles: { billing: { level: "viewer" } } });
+      await setResources(specs);
+      await cli(["preview", "--diff", "--expect-no-changes"]);
+
+      // The import option: a team made by hand, adopted by the program's first up.
+      const extra = await post(`${at}/teams`, { name: "extra", description: "by hand" });
+      await setResources([...specs, { type: "Team", name: "extra", args: { organization: org.id, name: "extra", description: "by hand" }, import: `${org.id}/${extra.id}` }]);
+      expect(await cli(["up", "--yes"])).toMatch(/=\s+orgs:index:Team\s+extra\s+imported/);
+      await setResources([...specs, { type: "Team", name: "extra", args: { organization: org.id, name: "extra", description: "by hand" } }]);
+      await cli(["preview", "--expect-no-changes"]);
+
+      const text = readFileSync(e.stateFile(), "utf8");
+      expect(text).not.toContain("__provider");
+      expect(text).not.toContain(token);
+      // Imported resources name each other by ID, not by output: the engine knows no order among
+      // them, so they go in the order the server needs (grants and members, then what they use).
+      const keep = (types: string[]) => specs.filter((x) => types.includes(x.type));
+      await setResources(keep(["Organization", "Project", "Role", "Team"]));
+      await cli(["up", "--yes"]);
+      await setResources(keep(["Organization"]));
+      await cli(["up", "--yes"]);
+      // The project whose grants the set managed is not the stack's.
+      expect((await call("DELETE", `/v1/projects/${shared.id}`)).statusCode).toBe(204);
+      await cli(["destroy", "--yes"]);
+      expect((await call("GET", at)).statusCode).toBe(404);
+      expect((await call("GET", `/v1/organizations/${other.id}/members?email=cy@plugin.test`)).json.items).toEqual([]);
     },
     3 * MIN,
   );

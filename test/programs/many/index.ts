@@ -1,10 +1,13 @@
 // A Pulumi program of `count` members of one organization, each with a grant on one project: the
 // scale end-to-end test and bench/reconcile run it. Config: organization (ID), project (ID),
-// count, domain (the members' email domain).
+// count, domain (the members' email domain), sdk (`plugin`: the orgs/plugin classes, served by
+// pulumi-resource-orgs; otherwise the dynamic ones).
 import * as pulumi from "@pulumi/pulumi";
-import * as orgs from "orgs";
+import * as dynamicSdk from "orgs";
+import * as pluginSdk from "orgs/plugin";
 
 const config = new pulumi.Config();
+const orgs = config.get("sdk") === "plugin" ? pluginSdk : dynamicSdk;
 const organization = config.require("organization");
 const project = config.require("project");
 const domain = config.require("domain");

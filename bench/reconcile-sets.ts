@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { getHeapStatistics } from "node:v8";
-import type { OrgsClient } from "../client";
+import { bulkTimeoutMs, type OrgsClient } from "../client";
 import { engineStack, programDir } from "../test/support/pulumi";
 
 export interface SetsPhase {
@@ -43,7 +43,13 @@ export async function setsMode(ctx: SetsContext, n: number): Promise<string[]> {
     version = (await ctx.client.call("planMembers", { params: { org: f.org }, body: { members, prune: true } })).body.membership_version;
   });
   const apply = await ctx.measure(`sets floor apply ${n}`, () =>
-    ctx.client.call("applyMembers", { params: { org: f.org }, body: { members, prune: true }, ifMatch: `"${version}"`, idempotencyKey: randomUUID() }),
+    ctx.client.call("applyMembers", {
+      params: { org: f.org },
+      body: { members, prune: true },
+      ifMatch: `"${version}"`,
+      idempotencyKey: randomUUID(),
+      timeoutMs: bulkTimeoutMs(n),
+    }),
   );
 
   const config = (org: string, count: number) => ({

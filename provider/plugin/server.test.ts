@@ -26,7 +26,14 @@ describe("detailedDiff", () => {
   it.each([
     ["one role added: that entry", { roles: ["a"] }, { roles: ["a", "b"] }, ["roles"], [], { "roles[1]": "add" }],
     ["one role removed: that entry, at its old index", { roles: ["a", "b", "c"] }, { roles: ["a", "c"] }, ["roles"], [], { "roles[1]": "delete" }],
-    ["a map entry's field", { members: { "a@x": { role: "viewer" } } }, { members: { "a@x": { role: "admin" } } }, ["members"], [], { 'members["a@x"].role': "update" }],
+    [
+      "a map entry's field",
+      { members: { "a@x": { role: "viewer" } } },
+      { members: { "a@x": { role: "admin" } } },
+      ["members"],
+      [],
+      { 'members["a@x"].role': "update" },
+    ],
     ["a map entry added", { members: {} }, { members: { "b@x": { role: "admin" } } }, ["members"], [], { 'members["b@x"]': "add" }],
     ["a replacing property", { region: "eu" }, { region: "us" }, ["region"], ["region"], { region: "update-replace" }],
     ["an input first declared", {}, { email: "a@x" }, ["email"], [], { email: "add" }],
@@ -37,13 +44,29 @@ describe("detailedDiff", () => {
   });
 
   it("paths are written as the engine parses them", () => {
-    expect([pathOf("", "roles"), pathOf("roles", 2), pathOf("members", "a@x"), pathOf("members", "plain")]).toEqual(["roles", "roles[2]", 'members["a@x"]', "members.plain"]);
+    expect([pathOf("", "roles"), pathOf("roles", 2), pathOf("members", "a@x"), pathOf("members", "plain")]).toEqual([
+      "roles",
+      "roles[2]",
+      'members["a@x"]',
+      "members.plain",
+    ]);
   });
 
   it("settings: explicit inputs (secrets unwrapped) over stack config", () => {
     const wrapped = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "omt_explicit" };
-    expect(settingsOf([["orgs:config:apiUrl", "http://a"], ["orgs:config:apiToken", "omt_stack"]], {})).toEqual({ apiUrl: "http://a", apiToken: "omt_stack" });
-    expect(settingsOf([["orgs:config:apiUrl", "http://a"]], { apiUrl: "http://b", apiToken: wrapped })).toEqual({ apiUrl: "http://b", apiToken: "omt_explicit" });
+    expect(
+      settingsOf(
+        [
+          ["orgs:config:apiUrl", "http://a"],
+          ["orgs:config:apiToken", "omt_stack"],
+        ],
+        {},
+      ),
+    ).toEqual({ apiUrl: "http://a", apiToken: "omt_stack" });
+    expect(settingsOf([["orgs:config:apiUrl", "http://a"]], { apiUrl: "http://b", apiToken: wrapped })).toEqual({
+      apiUrl: "http://b",
+      apiToken: "omt_explicit",
+    });
   });
 });
 
@@ -113,12 +136,15 @@ describe("the plugin over gRPC", () => {
     expect(outs).not.toHaveProperty("__provider");
 
     const diff = new proto.DiffRequest().setId(id).setUrn(urn).setType("orgs:index:Organization");
-    diff.setOlds(struct(outs)).setOldInputs(struct(inputs)).setNews(struct({ ...inputs, name: "Acme Inc", region: "us", allowRegionChange: true }));
+    diff
+      .setOlds(struct(outs))
+      .setOldInputs(struct(inputs))
+      .setNews(struct({ ...inputs, name: "Acme Inc", region: "us", allowRegionChange: true }));
     const d = await unary<any>("diff", diff);
     expect(d.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_SOME);
     expect(d.getHasdetaileddiff()).toBe(true);
     expect(d.getReplacesList()).toEqual(["region"]);
-    const kinds = Object.fromEntries(d.getDetaileddiffMap().getEntryList().map(([k, v]: [string, any]) => [k, v.getKind()]));
+    const kinds = Object.fromEntries(d.toObject().detaileddiffMap.map(([k, v]: [string, { kind: number }]) => [k, v.kind]));
     expect(kinds).toEqual({ name: proto.PropertyDiff.Kind.UPDATE, region: proto.PropertyDiff.Kind.UPDATE_REPLACE });
 
     // An import: the engine sends the ID and nothing else, and needs complete inputs back.

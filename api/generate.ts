@@ -211,7 +211,8 @@ export function pulumiSchema(version = readPackageJson(repoRoot()).version, spec
     // The explicit provider (`new orgs.Provider(…)` in a generated SDK) takes the same settings as
     // the default one takes from stack config; the plugin's Configure reads both the same way.
     provider: {
-      description: "The orgs provider: where the org API is and the token to call it with. Without an explicit provider, stack config orgs:apiUrl and orgs:apiToken.",
+      description:
+        "The orgs provider: where the org API is and the token to call it with. Without an explicit provider, stack config orgs:apiUrl and orgs:apiToken.",
       inputProperties: PROVIDER_CONFIG,
       properties: PROVIDER_CONFIG,
     },

@@ -215,7 +215,7 @@ describe.skipIf(!!missing)(missing ? `plugin mode with the Pulumi CLI — skippe
       );
       expect(before.type).toBe("pulumi-nodejs:dynamic/orgs:Team");
       await run(["state", "delete", before.urn, "--yes"]);
-      await run(["import", "orgs:index:Team", "core", before.id, "--yes", "--generate-code=false"]);
+      await run(["import", "orgs:index:Team", "core", before.id, "--yes", "--protect=false", "--generate-code=false"]);
       // The program now uses orgs/plugin: the same declaration, the plugin's class.
       cpSync(join(programDir("test/programs/plugin-spec"), "index.js"), join(dyn, "index.js"));
       await run(["preview", "--expect-no-changes"]);

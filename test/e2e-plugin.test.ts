@@ -5,7 +5,7 @@
 // replacement, one role added shown as that entry), drift shown by `preview --refresh`,
 // `pulumi import` of every resource type with a clean preview after, no `__provider` and no
 // token in the state, destroy.
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { engineStack, programDir, type EngineStack } from "./support/pulumi";
@@ -187,6 +187,42 @@ describe.skipIf(!!missing)(missing ? `plugin mode with the Pulumi CLI — skippe
       await cli(["destroy", "--yes"]);
       expect((await call("GET", at)).statusCode).toBe(404);
       expect((await call("GET", `/v1/organizations/${other.id}/members?email=cy@plugin.test`)).json.items).toEqual([]);
+    },
+    3 * MIN,
+  );
+
+  it(
+    "moving a resource from the dynamic provider to the plugin: state delete, import, a clean preview (README)",
+    async () => {
+      const dyn = programDir("test/programs/spec");
+      const d = await engineStack(
+        dyn,
+        "move",
+        { "orgs:apiUrl": suite.url, "orgs:apiToken": { value: token, secret: true } },
+        { env: { PATH: `${join(dyn, "node_modules", "orgs", "bin")}:${process.env.PATH}`, PULUMI_IGNORE_AMBIENT_PLUGINS: "false" } },
+      );
+      const org = (await call("POST", "/v1/organizations", { slug: "plugin-move", name: "Move", region: "eu" })).json;
+      const team = [{ type: "Team", name: "core", args: { organization: org.id, name: "core" } }];
+      await d.stack.setConfig("orgs-e2e:resources", { value: JSON.stringify(team) });
+      const run = async (args: string[]) => {
+        const r = await d.cli(args);
+        expect(r.code, `pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}`).toBe(0);
+        return r.stdout;
+      };
+      await run(["up", "--yes"]);
+      const [before] = JSON.parse(readFileSync(d.stateFile(), "utf8")).checkpoint.latest.resources.filter((r: { type: string }) =>
+        r.type.endsWith("orgs:Team"),
+      );
+      expect(before.type).toBe("pulumi-nodejs:dynamic/orgs:Team");
+      await run(["state", "delete", before.urn, "--yes"]);
+      await run(["import", "orgs:index:Team", "core", before.id, "--yes", "--protect=false", "--generate-code=false"]);
+      // The program now uses orgs/plugin: the same declaration, the plugin's class.
+      cpSync(join(programDir("test/programs/plugin-spec"), "index.js"), join(dyn, "index.js"));
+      await run(["preview", "--expect-no-changes"]);
+      const after = JSON.parse(readFileSync(d.stateFile(), "utf8")).checkpoint.latest.resources.filter((r: { type: string }) => r.type.endsWith("Team"));
+      expect(after.map((r: { type: string; id: string }) => [r.type, r.id])).toEqual([["orgs:index:Team", before.id]]);
+      await run(["destroy", "--yes"]);
+      expect((await call("GET", `/v1/organizations/${org.id}/teams/${before.id.split("/")[1]}`)).statusCode).toBe(404);
     },
     3 * MIN,
   );

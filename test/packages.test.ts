@@ -75,14 +75,17 @@ describe("three packages, one version", () => {
     expect(packed["orgs-server"]).toContain("dist/server/store/migrations/001_init.sql");
     expect(packed["orgs-server"]).toContain("dist/server/admin/public/index.html");
     expect(packed["orgs"]).toEqual(expect.arrayContaining(["policy/PulumiPolicy.yaml", "policy/index.js"]));
+    // Plugin mode: the plugin's launcher, its entry point and the schema it serves.
+    expect(packed["orgs"]).toEqual(expect.arrayContaining(["bin/pulumi-resource-orgs", "dist/provider/plugin/main.js", "schema.json"]));
     for (const files of Object.values(packed)) for (const f of files) expect(f).not.toMatch(/\.test\.|\.map$/);
   });
 
   it("the program package depends on the client's libraries and a peer @pulumi/pulumi, nothing of the server's", () => {
     const root = manifest(ROOT);
-    expect(Object.keys(root.dependencies).sort()).toEqual(["undici", "zod"]);
+    // gRPC and protobuf: the plugin's server (pulumi-resource-orgs), at the versions @pulumi/pulumi uses.
+    expect(Object.keys(root.dependencies).sort()).toEqual(["@grpc/grpc-js", "google-protobuf", "undici", "zod"]);
     expect(root.peerDependencies).toHaveProperty(["@pulumi/pulumi"]);
-    expect(root.bin).toBeUndefined();
+    expect(root.bin).toEqual({ "pulumi-resource-orgs": "bin/pulumi-resource-orgs" });
     expect(Object.keys(manifest(join(ROOT, "packages", "orgs-server")).dependencies)).toEqual(
       expect.arrayContaining(["fastify", "@electric-sql/pglite", "pg"]),
     );

@@ -144,12 +144,7 @@ describe("the plugin over gRPC", () => {
     expect(d.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_SOME);
     expect(d.getHasdetaileddiff()).toBe(true);
     expect(d.getReplacesList()).toEqual(["region"]);
-    const kinds = Object.fromEntries(
-      d
-        .getDetaileddiffMap()
-        .getEntryList()
-        .map(([k, v]: [string, any]) => [k, v.getKind()]),
-    );
+    const kinds = Object.fromEntries(d.toObject().detaileddiffMap.map(([k, v]: [string, { kind: number }]) => [k, v.kind]));
     expect(kinds).toEqual({ name: proto.PropertyDiff.Kind.UPDATE, region: proto.PropertyDiff.Kind.UPDATE_REPLACE });
 
     // An import: the engine sends the ID and nothing else, and needs complete inputs back.

@@ -96,7 +96,6 @@ const unimplemented =
 /** The ResourceProvider service. One per process: the modules' configuration is process-wide. */
 export class OrgsProvider {
   private settings: Settings = {};
-  private configured = false;
   private readonly schema: string;
 
   constructor(schemaPath = join(PACKAGE_ROOT, "schema.json")) {
@@ -154,8 +153,8 @@ export class OrgsProvider {
       }),
       configure: unary(async (req: proto.ConfigureRequest) => {
         this.settings = settingsOf(req.getVariablesMap().getEntryList() as [string, string][], toJs(req.getArgs()));
-        if (this.configured) await this.reconfigure();
-        this.configured = true;
+        // Modules loaded before this Configure (or by an earlier one) take the new settings too.
+        await this.reconfigure();
         const res = new proto.ConfigureResponse();
         res.setAcceptsecrets(false);
         res.setAcceptresources(false);

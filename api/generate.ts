@@ -159,7 +159,7 @@ const PROVIDER_CONFIG: Record<string, PropertySpec> = {
     type: "string",
     secret: true,
     description:
-      "API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.",
+      "API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Kept in no resource's state: the provider's own inputs hold it encrypted, as the stack's secret config.",
     defaultInfo: { environment: ["ORGS_API_TOKEN"] },
   },
 };

@@ -15,7 +15,7 @@ import (
 type Provider struct {
 	pulumi.ProviderResourceState
 
-	// API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.
+	// API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Kept in no resource's state: the provider's own inputs hold it encrypted, as the stack's secret config.
 	ApiToken pulumi.StringPtrOutput `pulumi:"apiToken"`
 	// Base URL of the orgs API, e.g. http://127.0.0.1:8080. Falls back to ORGS_API_URL.
 	ApiUrl pulumi.StringPtrOutput `pulumi:"apiUrl"`
@@ -55,7 +55,7 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
-	// API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.
+	// API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Kept in no resource's state: the provider's own inputs hold it encrypted, as the stack's secret config.
 	ApiToken *string `pulumi:"apiToken"`
 	// Base URL of the orgs API, e.g. http://127.0.0.1:8080. Falls back to ORGS_API_URL.
 	ApiUrl *string `pulumi:"apiUrl"`
@@ -63,7 +63,7 @@ type providerArgs struct {
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
-	// API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.
+	// API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Kept in no resource's state: the provider's own inputs hold it encrypted, as the stack's secret config.
 	ApiToken pulumi.StringPtrInput
 	// Base URL of the orgs API, e.g. http://127.0.0.1:8080. Falls back to ORGS_API_URL.
 	ApiUrl pulumi.StringPtrInput
@@ -106,7 +106,7 @@ func (o ProviderOutput) ToProviderOutputWithContext(ctx context.Context) Provide
 	return o
 }
 
-// API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.
+// API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Kept in no resource's state: the provider's own inputs hold it encrypted, as the stack's secret config.
 func (o ProviderOutput) ApiToken() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.ApiToken }).(pulumi.StringPtrOutput)
 }

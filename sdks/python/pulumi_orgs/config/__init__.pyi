@@ -16,7 +16,7 @@ from .. import _utilities
 
 apiToken: Optional[str]
 """
-API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.
+API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Kept in no resource's state: the provider's own inputs hold it encrypted, as the stack's secret config.
 """
 
 apiUrl: Optional[str]

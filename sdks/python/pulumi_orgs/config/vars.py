@@ -23,7 +23,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def api_token(self) -> Optional[str]:
         """
-        API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Never stored in state.
+        API token sent as a Bearer token. Set it with `pulumi config set --secret orgs:apiToken`; falls back to ORGS_API_TOKEN. Kept in no resource's state: the provider's own inputs hold it encrypted, as the stack's secret config.
         """
         return __config__.get('apiToken') or _utilities.get_env('ORGS_API_TOKEN')
 

@@ -101,11 +101,14 @@ describe("the package", () => {
   it("ships what a program needs, and nothing else (the server and the CLI are packages of their own: test/packages.test.ts)", () => {
     expect(readmeFiles()).toHaveProperty(["index.ts"]);
     for (const path of packed) {
-      expect(path, path).toMatch(/^(package\.json|README\.md|policy\/(PulumiPolicy\.yaml|index\.js)|dist\/(api|client|provider|sdk|policy)\/.*\.(js|d\.ts))$/);
+      expect(path, path).toMatch(
+        /^(package\.json|README\.md|schema\.json|bin\/pulumi-resource-orgs|policy\/(PulumiPolicy\.yaml|index\.js)|dist\/(api|client|provider|sdk|policy)\/.*\.(js|d\.ts))$/,
+      );
       expect(path).not.toMatch(/\.test\.|(^|\/)(test|bench|examples|scripts)\//);
     }
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-    expect(pkg.bin).toBeUndefined();
+    // One bin: the native plugin's launcher (pulumi-resource-orgs), found by the engine on PATH; no server, no CLI.
+    expect(pkg.bin).toEqual({ "pulumi-resource-orgs": "bin/pulumi-resource-orgs" });
     const targets = [pkg.main, pkg.types, ...Object.values<string>(pkg.exports).filter((t) => !t.includes("*"))];
     for (const t of targets) expect(packed, t).toContain(t.replace(/^\.\//, ""));
     for (const { module: name } of Object.values(PULUMI_RESOURCES)) {

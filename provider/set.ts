@@ -4,13 +4,9 @@
 // case-insensitively. Their steps are their own (provider/members-set.ts, provider/access-set.ts);
 // the object resources share theirs in provider/lifecycle.ts.
 import { withoutProvider } from "./check";
+// Keys sorted, undefined left out: a refresh's map order is the server's, the program's its own.
+import { canonical } from "./diff";
 import { codeOf, ProviderError } from "./errors";
-
-/** JSON with object keys sorted and undefined left out: a refresh's map order is the server's, the program's its own. */
-export const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) =>
-    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
-  );
 
 export const low = (s: string) => s.toLowerCase();
 

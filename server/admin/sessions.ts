@@ -1,16 +1,16 @@
 // Browser sessions for the admin page: one-time sign-in links, the session cookie, its CSRF token,
 // and the caller a request with the cookie authenticates as. The session is a second credential
 // beside the bearer token: a request that sends an Authorization header is judged by it alone.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { CSRF_HEADER, SESSION_COOKIE } from "../../api/sessions";
 import type { Caller, ServerConfig } from "../context";
 import { fail } from "../errors";
 import type { Queryable } from "../store/db";
+import { hashToken } from "../domain/ids";
 import { iso } from "../domain/rows";
 import { toAccount, type AccountRow } from "../domain/accounts";
 
-export const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 export const LINK_PREFIX = "osl";
 export const SESSION_PREFIX = "oss";
 /** Wrong TOTP codes a pending session may send before it is ended. */
@@ -62,7 +62,7 @@ export async function loadSession(q: Queryable, cookieHeader: string | undefined
     `SELECT s.id, s.account_id, s.csrf_token, s.two_factor_pending, s.failed_codes, s.created_at, s.expires_at,
             a.email, a.name, a.totp_secret, a.is_operator, a.totp_last_step, a.created_at AS account_created_at
        FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1${forUpdate ? " FOR UPDATE OF s" : ""}`,
-    [sha256(secret)],
+    [hashToken(secret)],
   );
   if (!row || new Date(row.expires_at) <= now) fail("unauthenticated", "your session has ended: sign in again");
   return {

@@ -4,7 +4,7 @@
 import type { Ctx, Handlers } from "../context";
 import { ApiError, fail } from "../errors";
 import { reply } from "../http/reply";
-import { newId, newSecret } from "../domain/ids";
+import { hashToken, newId, newSecret } from "../domain/ids";
 import { verifyTotp } from "../domain/totp";
 import {
   clearedCookie,
@@ -15,7 +15,6 @@ import {
   requireCsrf,
   SESSION_PREFIX,
   sessionCookie,
-  sha256,
   toSession,
 } from "../admin/sessions";
 
@@ -58,7 +57,7 @@ export const sessionHandlers = {
       newId("sil"),
       normalized,
       account?.id ?? null,
-      account ? sha256(secret) : null,
+      account ? hashToken(secret) : null,
       ctx.now,
       expiresAt,
     ]);
@@ -84,7 +83,7 @@ export const sessionHandlers = {
     const [link] = await ctx.q.query<{ id: string; account_id: string; expires_at: Date; used_at: Date | null; totp_secret: string | null }>(
       `SELECT l.id, l.account_id, l.expires_at, l.used_at, a.totp_secret FROM sign_in_links l JOIN accounts a ON a.id = l.account_id
         WHERE l.token_hash = $1 FOR UPDATE OF l`,
-      [sha256(ctx.body.token)],
+      [hashToken(ctx.body.token)],
     );
     if (!link) fail("unauthenticated", "this sign-in link is not valid: ask for a new one at /admin/sign-in");
     if (link.used_at) fail("unauthenticated", "this sign-in link was used already (each link signs in once): ask for a new one at /admin/sign-in");
@@ -96,7 +95,7 @@ export const sessionHandlers = {
     const secret = newSecret(SESSION_PREFIX);
     await ctx.q.query(
       `INSERT INTO sessions (id, account_id, token_hash, csrf_token, two_factor_pending, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [newId("sess"), link.account_id, sha256(secret), newCsrfToken(), pending, ctx.now, new Date(ctx.now.getTime() + ttl)],
+      [newId("sess"), link.account_id, hashToken(secret), newCsrfToken(), pending, ctx.now, new Date(ctx.now.getTime() + ttl)],
     );
     const s = await loadSession(ctx.q, `orgs_session=${secret}`, ctx.now);
     return reply({ status: 201, body: toSession(s!), headers: { "set-cookie": sessionCookie(secret, ttl / 1000, ctx.config), "cache-control": "no-store" } });
@@ -132,7 +131,7 @@ export const sessionHandlers = {
     const secret = newSecret(SESSION_PREFIX);
     await ctx.q.query("UPDATE sessions SET token_hash = $2, two_factor_pending = false, failed_codes = 0, expires_at = $3 WHERE id = $1", [
       s.id,
-      sha256(secret),
+      hashToken(secret),
       new Date(ctx.now.getTime() + ctx.config.sessionTtlMs),
     ]);
     const next = await loadSession(ctx.q, `orgs_session=${secret}`, ctx.now);

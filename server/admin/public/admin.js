@@ -124,7 +124,13 @@ function dialog(title, body, submitLabel = "Save", { danger = false } = {}) {
       done = true;
       d.close();
       d.remove();
-      opener?.focus?.();
+      // A section that re-rendered while the dialog was open replaced its opener: focus the control
+      // that took its place (same section, same label), not the page's body.
+      const section = opener?.closest?.("section[id]")?.id;
+      const back = opener?.isConnected
+        ? opener
+        : [...document.querySelectorAll(`${section ? `#${section} ` : ""}${opener?.tagName ?? "button"}`)].find((e) => e.textContent === opener?.textContent);
+      back?.focus?.();
       resolve(v);
     };
     form.addEventListener("submit", (e) => {

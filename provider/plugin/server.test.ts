@@ -156,6 +156,25 @@ describe("the plugin over gRPC", () => {
     expect((await server.call(token, "GET", `/v1/organizations/${id}`)).statusCode).toBe(404);
   });
 
+  it("an update's preview answers the new inputs and the outputs its ID holds, so what uses teamId stays known", async () => {
+    const team = new proto.UpdateRequest().setId("org_a/team_b").setUrn("urn:pulumi:dev::p::orgs:index:Team::t").setType("orgs:index:Team").setPreview(true);
+    team.setOlds(struct({ organization: "org_a", name: "Platform", organizationId: "org_a", teamId: "team_b", version: 3 }));
+    team.setNews(struct({ organization: "org_a", name: "Platform", description: "Runs the API" }));
+    expect((await unary<any>("update", team)).getProperties().toJavaScript()).toEqual({
+      organization: "org_a",
+      name: "Platform",
+      description: "Runs the API",
+      organizationId: "org_a",
+      teamId: "team_b",
+    });
+    const grant = new proto.UpdateRequest()
+      .setId("prj_c/teams/team_b")
+      .setUrn("urn:pulumi:dev::p::orgs:index:ProjectAccess::g")
+      .setType("orgs:index:ProjectAccess");
+    grant.setPreview(true).setNews(struct({ project: "prj_c", team: "team_b", level: "admin" }));
+    expect((await unary<any>("update", grant)).getProperties().toJavaScript()).toMatchObject({ level: "admin", principalType: "teams", principalId: "team_b" });
+  });
+
   it("a type it does not serve is an error that lists the ones it does", async () => {
     const r = new proto.CheckRequest().setUrn("urn:pulumi:dev::p::orgs:index:Nope::a").setType("orgs:index:Nope").setNews(struct({}));
     await expect(unary("check", r)).rejects.toThrow(/unknown resource type orgs:index:Nope.*orgs:index:Member/);

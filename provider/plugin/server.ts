@@ -15,13 +15,14 @@ import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import * as pluginProto from "@pulumi/pulumi/proto/plugin_pb";
 import * as statusProto from "@pulumi/pulumi/proto/status_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { Struct, Value } from "google-protobuf/google/protobuf/struct_pb";
 import { Any } from "google-protobuf/google/protobuf/any_pb";
+import { PULUMI_RESOURCES, type PulumiResourceSpec } from "../../api/pulumi";
 import { canonical } from "../diff";
 import type { ProviderModule } from "../shell";
 import { detailedDiff, type DiffKind } from "./detailed-diff";
 import { dynamicConfigure, settingsOf, SETTINGS, unwrapSecret, type Settings } from "./config";
-import { loadedModules, moduleFor, typeOfUrn, type Served } from "./modules";
+import { isServed, loadedModules, moduleFor, typeOfUrn, type Served } from "./modules";
 
 type Props = Record<string, unknown>;
 
@@ -48,6 +49,20 @@ function defined(v: unknown): unknown {
   const out: Props = {};
   for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = defined(x);
   return out;
+}
+
+/**
+ * An update's preview: the new inputs, and the outputs the resource's ID holds (its organization,
+ * its own ID, its principal: `idOutputs`). An update changes none of them, and the engine knows
+ * only what the preview answers, so a program that uses `teamId` rather than the team's ID would
+ * otherwise see it unknown and its grant as a replacement that `up` never makes.
+ */
+export function updatePreview(type: string, id: string, news: Struct | undefined): Struct {
+  const props = news ?? new Struct();
+  const idOutputs: PulumiResourceSpec["idOutputs"] = isServed(type) ? (PULUMI_RESOURCES[type] as PulumiResourceSpec).idOutputs : undefined;
+  const parts = id.split("/");
+  for (const [k, n] of Object.entries(idOutputs ?? {})) if (parts[n]) props.getFieldsMap().set(k, Value.fromJavaScript(parts[n]));
+  return props;
 }
 
 /** A gRPC error for the engine: the message, and for an object left half-done its ID and outputs (ErrorResourceInitFailed). */
@@ -196,7 +211,7 @@ export class OrgsProvider {
         return res;
       }),
       update: unary(async (req: proto.UpdateRequest) => {
-        if (req.getPreview()) return new proto.UpdateResponse().setProperties(req.getNews() ?? new Struct());
+        if (req.getPreview()) return new proto.UpdateResponse().setProperties(updatePreview(req.getType(), req.getId(), req.getNews()));
         const s = this.served(req.getType(), req.getUrn());
         const r = await s.module.update(req.getId(), toJs(req.getOlds()), toJs(req.getNews()));
         return new proto.UpdateResponse().setProperties(toStruct(r.outs ?? {}));

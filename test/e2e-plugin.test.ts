@@ -192,6 +192,31 @@ describe.skipIf(!!missing)(missing ? `plugin mode with the Pulumi CLI — skippe
   );
 
   it(
+    "a grant that names the team's teamId previews unchanged while the team itself is updated (the ID's outputs stay known)",
+    async () => {
+      const specs: Spec[] = [
+        { type: "Organization", name: "ids", args: { slug: "plugin-ids", name: "Ids", region: "eu" } },
+        { type: "Team", name: "core", args: { organization: "${ids.id}", name: "core", description: "Runs the API" } },
+        { type: "Project", name: "api", args: { organization: "${ids.id}", name: "api" } },
+        { type: "ProjectAccess", name: "api-core", args: { project: "${api.id}", team: "${core.teamId}", level: "admin" } },
+      ];
+      await setResources(specs);
+      await cli(["up", "--yes"]);
+      const [team] = resourcesOf("orgs:index:Team");
+      const [org, teamId] = team!.id.split("/");
+      expect((await call("PATCH", `/v1/organizations/${org}/teams/${teamId}`, { description: "Changed by hand" })).statusCode).toBe(200);
+      const drift = await cli(["preview", "--refresh", "--diff"]);
+      expect(drift).toMatch(/~ orgs:index:Team: \(update\)[\s\S]*~ description: "Changed by hand" => "Runs the API"/);
+      expect(drift).not.toMatch(/orgs:index:ProjectAccess: \(/);
+      await cli(["up", "--refresh", "--yes"]);
+      await cli(["preview", "--expect-no-changes"]);
+      await setResources([]);
+      await cli(["destroy", "--yes"]);
+    },
+    3 * MIN,
+  );
+
+  it(
     "moving a resource from the dynamic provider to the plugin: state delete, import, a clean preview (README)",
     async () => {
       const dyn = programDir("test/programs/spec");

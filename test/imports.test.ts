@@ -91,19 +91,13 @@ const holdsSql = (text: string) =>
 // resource at a time): the list may only shrink, and each file on it must still hold SQL, so it
 // stays true.
 const SQL_NOT_YET_IN_STORE = [
-  "server/admin/sessions.ts",
-  "server/app.ts",
-  "server/bootstrap.ts",
   "server/domain/access.ts",
   "server/domain/deleted.ts",
   "server/domain/projects.ts",
   "server/domain/rows.ts",
-  "server/http/idempotency.ts",
-  "server/maintenance.ts",
   "server/routes/organizations.ts",
   "server/routes/project-access.ts",
   "server/routes/projects.ts",
-  "server/routes/sessions.ts",
 ];
 
 describe("the server's layers", () => {

@@ -114,3 +114,17 @@ export async function selectAccountByEmail(q: Queryable, normalized: string): Pr
 export async function updateTotpLastStep(q: Queryable, accountId: string, step: number): Promise<void> {
   await q.query("UPDATE accounts SET totp_last_step = $2 WHERE id = $1", [accountId, step]);
 }
+
+/** The account with this email (case-insensitively), with its member ID in the organization (null: none). */
+export async function selectAccountByEmailWithMembership(
+  q: Queryable,
+  email: string,
+  orgId: string,
+): Promise<{ id: string; email: string; name: string; member_id: string | null } | undefined> {
+  const [a] = await q.query<{ id: string; email: string; name: string; member_id: string | null }>(
+    `SELECT a.id, a.email, a.name, (SELECT m.id FROM members m WHERE m.organization_id = $2 AND m.account_id = a.id) AS member_id
+         FROM accounts a WHERE a.email_normalized = lower($1)`,
+    [email, orgId],
+  );
+  return a;
+}

@@ -47,6 +47,18 @@ export class Output {
     this.item({ ...obj, deleted: true });
   }
 
+  /** A create's or update's answer: what happened, for people (stderr), then the object as the API answered it. */
+  changed(msg: string, obj: object, columns?: Column[]): void {
+    this.note(msg);
+    this.item(obj, columns);
+  }
+
+  /** A delete's or revoke's answer: what went, for people (stderr), then the object as it was (see deleted()). */
+  removed(msg: string, obj: object): void {
+    this.note(msg);
+    this.deleted(obj);
+  }
+
   /** One property's value, bare (like `organization:info name`). */
   value(v: unknown, name = "value"): void {
     if (this.format === "json") return this.json(v);

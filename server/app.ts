@@ -19,7 +19,7 @@ import { parseInput } from "./http/validation";
 import { ApiError } from "./errors";
 import { DEFAULT_CONFIG, type ServerConfig } from "./context";
 import { outboxMailer, type Mailer } from "./mailer";
-import type { Db } from "./store/db";
+import { ping, type Db } from "./store/db";
 import { newId } from "./domain/ids";
 import { handlers } from "./routes";
 import { cleanUp } from "./maintenance";
@@ -77,7 +77,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const openapi = openApiDocument();
   app.get("/v1/openapi.json", async () => openapi);
   app.get("/healthz", async () => {
-    await opts.db.query("SELECT 1");
+    await ping(opts.db);
     return { ok: true, database: opts.db.kind };
   });
 

@@ -4,6 +4,7 @@ import type { Db } from "./store/db";
 import { createAccountRow, issueToken } from "./domain/accounts";
 import { hashToken } from "./domain/ids";
 import { tokenHashExists } from "./store/tokens";
+import { lockOperatorBootstrap, selectFirstOperator } from "./store/accounts";
 
 export interface Bootstrap {
   accountId: string;
@@ -16,8 +17,8 @@ export async function ensureOperator(db: Db, opts: { email: string; token?: stri
   return db.tx(async (q) => {
     // Instances starting together on one PostgreSQL take turns: the first creates the operator,
     // the others find it (without the lock, a second INSERT of the operator would find nothing to return).
-    if (db.kind === "postgres") await q.query("SELECT pg_advisory_xact_lock(7274213)");
-    const [existing] = await q.query<{ id: string; email: string }>("SELECT id, email FROM accounts WHERE is_operator ORDER BY created_at LIMIT 1");
+    if (db.kind === "postgres") await lockOperatorBootstrap(q);
+    const existing = await selectFirstOperator(q);
     const tenYears = new Date(now.getTime() + 10 * 365 * 24 * 3600 * 1000);
     if (existing) {
       // A configured token that the database does not know yet is added (e.g. after rotation).

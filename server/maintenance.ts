@@ -5,9 +5,12 @@
 // between them: the first to come takes an advisory lock and stamps the run in cleanup_runs,
 // and the others find it taken or stamped and do nothing.
 import { IDEMPOTENCY_WINDOW_MS } from "./http/idempotency";
-import { QUOTA_WINDOW_MS } from "./store/invitation-sends";
+import { deleteInvitationSendsBefore, QUOTA_WINDOW_MS } from "./store/invitation-sends";
 import type { Db, Queryable } from "./store/db";
-import { pruneSessions } from "./admin/sessions";
+import { deleteIdempotencyRecordsBefore } from "./store/idempotency-keys";
+import { deleteRateCountsBefore } from "./store/rate-counts";
+import { deleteEndedSessions, deleteEndedSignInLinks } from "./store/sessions";
+import { stampCleanupRun, tryLockCleanup } from "./store/cleanup-runs";
 
 export interface Pruned {
   idempotencyKeys: number;
@@ -20,18 +23,21 @@ export interface Pruned {
 const RATE_COUNT_IDLE_MS = 3600_000;
 
 export async function pruneExpired(q: Queryable, now: Date): Promise<Pruned> {
-  const count = async (sql: string, before: Date | number) =>
-    (await q.query<{ n: number }>(`WITH gone AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM gone`, [before]))[0]!.n;
   return {
-    idempotencyKeys: await count("DELETE FROM idempotency_keys WHERE created_at <= $1", new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS)),
-    invitationSends: await count("DELETE FROM invitation_sends WHERE minute <= $1", new Date(now.getTime() - QUOTA_WINDOW_MS)),
-    rateCounts: await count("DELETE FROM rate_counts WHERE window_start <= $1", now.getTime() - RATE_COUNT_IDLE_MS),
+    idempotencyKeys: await deleteIdempotencyRecordsBefore(q, new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS)),
+    invitationSends: await deleteInvitationSendsBefore(q, new Date(now.getTime() - QUOTA_WINDOW_MS)),
+    rateCounts: await deleteRateCountsBefore(q, now.getTime() - RATE_COUNT_IDLE_MS),
     sessions: await pruneSessions(q, now),
   };
 }
 
-/** The advisory lock key of the clean-up (migrations hold 7274211). */
-const CLEANUP_LOCK = 7274212;
+/** Sessions and sign-in links no request can use any more; how many sessions. */
+async function pruneSessions(q: Queryable, now: Date): Promise<number> {
+  const gone = await deleteEndedSessions(q, now);
+  // Links are kept an hour past creation at least: the mail limit counts them.
+  await deleteEndedSignInLinks(q, now, new Date(now.getTime() - 3600_000));
+  return gone;
+}
 
 /**
  * One clean-up run, unless another instance is running one or ran one less than `everyMs` ago
@@ -40,13 +46,7 @@ const CLEANUP_LOCK = 7274212;
 export async function cleanUp(db: Db, now: Date, everyMs: number): Promise<Pruned | undefined> {
   if (db.kind !== "postgres") return pruneExpired(db, now);
   return db.tx(async (q) => {
-    const [lock] = await q.query<{ got: boolean }>(`SELECT pg_try_advisory_xact_lock(${CLEANUP_LOCK}) AS got`);
-    if (!lock!.got) return undefined;
-    const due = await q.query(
-      `INSERT INTO cleanup_runs AS c (name, ran_at) VALUES ('prune', $1) ON CONFLICT (name) DO UPDATE SET ran_at = excluded.ran_at
-        WHERE c.ran_at <= $2 RETURNING 1`,
-      [now, new Date(now.getTime() - everyMs * 0.9)],
-    );
-    return due.length ? pruneExpired(q, now) : undefined;
+    if (!(await tryLockCleanup(q))) return undefined;
+    return (await stampCleanupRun(q, now, new Date(now.getTime() - everyMs * 0.9))) ? pruneExpired(q, now) : undefined;
   });
 }

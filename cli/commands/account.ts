@@ -154,8 +154,7 @@ export const accountCommands: CommandDef[] = [
       const organization_ids =
         refs && (await Promise.all(refs.map(async (r) => (r.startsWith("org_") ? r : (await c.call("getOrganization", { params: { org: r } })).body.id))));
       const { body } = await c.call("createToken", { body: { name: ctx.args.name, expires_at, organization_ids } });
-      ctx.out.note("Copy the token now: it is not shown again.");
-      ctx.out.item(body);
+      ctx.out.changed("Copy the token now: it is not shown again.", body);
     },
   }),
   command({
@@ -198,8 +197,7 @@ export const accountCommands: CommandDef[] = [
       const label = token ? `${token.name} (${token.id})` : ref;
       await ctx.confirm(`Revoke token ${label}? Anything using it stops working`);
       await c.call("deleteToken", { params: { token_id: id } });
-      ctx.out.note(`Revoked token ${label}.`);
-      ctx.out.deleted(token ?? { id });
+      ctx.out.removed(`Revoked token ${label}.`, token ?? { id });
     },
   }),
   command({
@@ -208,8 +206,7 @@ export const accountCommands: CommandDef[] = [
     examples: ["orgs 2fa:enroll"],
     async run(ctx) {
       const { body } = await ctx.client().call("enrollTwoFactor");
-      ctx.out.note("Add this secret to your authenticator app, then run orgs 2fa:confirm <code>.");
-      ctx.out.item(body);
+      ctx.out.changed("Add this secret to your authenticator app, then run orgs 2fa:confirm <code>.", body);
     },
   }),
   command({
@@ -219,8 +216,7 @@ export const accountCommands: CommandDef[] = [
     args: [CODE_ARG],
     async run(ctx) {
       const { body } = await ctx.client().call("confirmTwoFactor", { body: { code: ctx.args.code } });
-      ctx.out.note("Two-factor authentication is on.");
-      ctx.out.item(body);
+      ctx.out.changed("Two-factor authentication is on.", body);
     },
   }),
   command({

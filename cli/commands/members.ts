@@ -153,8 +153,7 @@ export const memberCommands: CommandDef[] = [
       const what = m.status === "active" ? `Remove ${m.email} from ${ctx.org()}` : `Revoke the invitation of ${m.email} to ${ctx.org()}`;
       await ctx.confirm(`${what}?`);
       await ctx.client().call("deleteMember", { params: { org: ctx.org(), member_id: m.id }, ifMatch: m.version });
-      ctx.out.note(m.status === "active" ? `Removed ${m.email}.` : `Revoked the invitation of ${m.email}.`);
-      ctx.out.deleted(m);
+      ctx.out.removed(m.status === "active" ? `Removed ${m.email}.` : `Revoked the invitation of ${m.email}.`, m);
     },
   }),
   command({

@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import { REGIONS } from "../../api/common";
 import { requests } from "../../api";
+import type { OrgsClient } from "../../client";
 import { BillingAddress, BillingProfile, Organization } from "../../api/resources";
 import { command, type CommandDef, type RunCtx } from "../command";
 import { UsageError } from "../errors";
@@ -90,9 +91,12 @@ export const organizationCommands: CommandDef[] = [
       if (value === undefined) return ctx.out.value(current[property as keyof typeof current], property);
       const { body } = await c.call("updateOrganization", { params: { org }, body: { [property]: typed }, ifMatch: current.version });
       const before = current[property as keyof typeof current];
-      ctx.out.note(`Changed ${property} of ${body.slug}: ${JSON.stringify(before)} → ${JSON.stringify(body[property as keyof typeof body])}`);
       // People see the one property they changed; scripts get the whole object.
-      ctx.out.item(body, ctx.out.format === "json" ? undefined : [[property, property]]);
+      ctx.out.changed(
+        `Changed ${property} of ${body.slug}: ${JSON.stringify(before)} → ${JSON.stringify(body[property as keyof typeof body])}`,
+        body,
+        ctx.out.format === "json" ? undefined : [[property, property]],
+      );
     },
   }),
   command({
@@ -121,8 +125,7 @@ export const organizationCommands: CommandDef[] = [
           require_two_factor: ctx.flags["require-2fa"] ? true : undefined,
         },
       });
-      ctx.out.note(`Created organization ${body.slug} (${body.id}); you are its owner.`);
-      ctx.out.item(body);
+      ctx.out.changed(`Created organization ${body.slug} (${body.id}); you are its owner.`, body);
     },
   }),
   command({
@@ -137,8 +140,7 @@ export const organizationCommands: CommandDef[] = [
       const current = (await c.call("getOrganization", { params: { org } })).body;
       await ctx.confirm(`Delete organization ${current.slug} (${current.id}) and all its members, teams and roles?`);
       await c.call("deleteOrganization", { params: { org: current.id }, ifMatch: current.version });
-      ctx.out.note(`Deleted organization ${current.slug}.`);
-      ctx.out.deleted(current);
+      ctx.out.removed(`Deleted organization ${current.slug}.`, current);
     },
   }),
   command({
@@ -158,64 +160,31 @@ export const organizationCommands: CommandDef[] = [
       const { body } = await ctx
         .client()
         .call("transferOwnership", { params: { org }, body: { new_owner_member_id: target.id, previous_owner_role_ids: keep } });
-      ctx.out.note(`${target.email} now owns ${body.slug}.`);
-      ctx.out.item(body);
+      ctx.out.changed(`${target.email} now owns ${body.slug}.`, body);
     },
   }),
-  command({
-    name: "organization:billing:address",
+  billingCommand({
+    part: "address",
     summary: "View or change the billing address",
     description: "With property/value pairs, changes those properties and keeps the rest.",
-    org: true,
-    args: [
-      {
-        name: "properties",
-        description: "property value [property value…]",
-        optional: true,
-        variadic: true,
-        values: Object.keys(requests.BillingAddressUpdate.shape),
-      },
-    ],
-    examples: ["orgs organization:billing:address --org acme country FR locality Paris postal_code 75001"],
-    async run(ctx) {
-      const org = ctx.org();
-      const pairs = ctx.args.properties;
-      const changes = propertyPairs(requests.BillingAddressUpdate, pairs, "a billing address");
-      const c = ctx.client();
+    schema: requests.BillingAddressUpdate,
+    example: "orgs organization:billing:address --org acme country FR locality Paris postal_code 75001",
+    read: async (c, org) => (await c.call("getBillingAddress", { params: { org } })).body,
+    async write(c, org, changes) {
       const current = (await c.call("getBillingAddress", { params: { org } })).body;
-      if (!pairs.length) return ctx.out.item(current);
       // The API's PUT replaces the address, so the fields not named are sent as they are.
       const { version, ...rest } = current;
       const next = { ...rest, ...changes } as Omit<BillingAddress, "version">;
-      const { body } = await c.call("putBillingAddress", { params: { org }, body: next, ifMatch: version });
-      ctx.out.note(`Updated the billing address of ${org}.`);
-      ctx.out.item(body);
+      return (await c.call("putBillingAddress", { params: { org }, body: next, ifMatch: version })).body;
     },
   }),
-  command({
-    name: "organization:billing:profile",
+  billingCommand({
+    part: "profile",
     summary: "View or change the billing profile",
-    org: true,
-    args: [
-      {
-        name: "properties",
-        description: "property value [property value…]",
-        optional: true,
-        variadic: true,
-        values: Object.keys(requests.BillingProfileUpdate.shape),
-      },
-    ],
-    examples: ['orgs organization:billing:profile --org acme company_name "Acme SAS" vat_number FR123'],
-    async run(ctx) {
-      const org = ctx.org();
-      const pairs = ctx.args.properties;
-      const changes = propertyPairs(requests.BillingProfileUpdate, pairs, "a billing profile") as Partial<BillingProfile>;
-      const c = ctx.client();
-      if (!pairs.length) return ctx.out.item((await c.call("getBillingProfile", { params: { org } })).body);
-      const { body } = await c.call("updateBillingProfile", { params: { org }, body: changes });
-      ctx.out.note(`Updated the billing profile of ${org}.`);
-      ctx.out.item(body);
-    },
+    schema: requests.BillingProfileUpdate,
+    example: 'orgs organization:billing:profile --org acme company_name "Acme SAS" vat_number FR123',
+    read: async (c, org) => (await c.call("getBillingProfile", { params: { org } })).body,
+    write: async (c, org, changes) => (await c.call("updateBillingProfile", { params: { org }, body: changes as Partial<BillingProfile> })).body,
   }),
   command({
     name: "organization:subscription:list",
@@ -234,3 +203,42 @@ export const organizationCommands: CommandDef[] = [
     },
   }),
 ];
+
+/**
+ * organization:billing:address and organization:billing:profile: the record, or with
+ * property/value pairs (checked against `schema` before any call) the record changed by `write`.
+ */
+function billingCommand(o: {
+  part: "address" | "profile";
+  summary: string;
+  description?: string;
+  schema: z.ZodObject;
+  example: string;
+  read(c: OrgsClient, org: string): Promise<object>;
+  write(c: OrgsClient, org: string, changes: Record<string, unknown>): Promise<object>;
+}): CommandDef {
+  return command({
+    name: `organization:billing:${o.part}`,
+    summary: o.summary,
+    ...(o.description ? { description: o.description } : {}),
+    org: true,
+    args: [
+      {
+        name: "properties",
+        description: "property value [property value…]",
+        optional: true,
+        variadic: true,
+        values: Object.keys(o.schema.shape),
+      },
+    ],
+    examples: [o.example],
+    async run(ctx) {
+      const org = ctx.org();
+      const pairs = ctx.args.properties;
+      const changes = propertyPairs(o.schema, pairs, `a billing ${o.part}`);
+      const c = ctx.client();
+      if (!pairs.length) return ctx.out.item(await o.read(c, org));
+      ctx.out.changed(`Updated the billing ${o.part} of ${org}.`, await o.write(c, org, changes));
+    },
+  });
+}

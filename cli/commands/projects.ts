@@ -29,8 +29,7 @@ export const projectCommands: CommandDef[] = [
       const { body } = await ctx
         .client()
         .call("createProject", { params: { org: ctx.org() }, body: { name: ctx.args.name, description: ctx.flags.description } });
-      ctx.out.note(`Created project ${body.name} (${body.id}).`);
-      ctx.out.item(body);
+      ctx.out.changed(`Created project ${body.name} (${body.id}).`, body);
     },
   }),
   command({
@@ -67,8 +66,7 @@ export const projectCommands: CommandDef[] = [
       if (name === undefined && description === undefined) throw new UsageError("nothing to change", "pass --name or --description");
       const p = await findProject(ctx, ctx.args.project);
       const { body } = await ctx.client().call("updateProject", { params: { project_id: p.id }, body: { name, description }, ifMatch: p.version });
-      ctx.out.note(`Updated project ${body.name}.`);
-      ctx.out.item(body);
+      ctx.out.changed(`Updated project ${body.name}.`, body);
     },
   }),
   command({
@@ -82,8 +80,7 @@ export const projectCommands: CommandDef[] = [
       const p = await findProject(ctx, ctx.args.project);
       await ctx.confirm(`Delete project ${p.name} (${p.id}) and its environments?`);
       await ctx.client().call("deleteProject", { params: { project_id: p.id }, ifMatch: p.version });
-      ctx.out.note(`Deleted project ${p.name}.`);
-      ctx.out.deleted(p);
+      ctx.out.removed(`Deleted project ${p.name}.`, p);
     },
   }),
   command({
@@ -101,8 +98,7 @@ export const projectCommands: CommandDef[] = [
       const p = await findProject(ctx, ctx.args.project);
       await ctx.confirm(`Transfer project ${p.name} (${p.id}) to ${to}?`);
       const { body } = await ctx.client().call("transferProject", { params: { project_id: p.id }, body: { target_organization_id: to } });
-      ctx.out.note(`Project ${body.name} now belongs to ${body.organization_id}.`);
-      ctx.out.item(body);
+      ctx.out.changed(`Project ${body.name} now belongs to ${body.organization_id}.`, body);
     },
   }),
   command({
@@ -202,8 +198,7 @@ export const accessCommands: CommandDef[] = [
         params: { project_id: p.id, principal_type: who.principal_type, principal_id: who.principal_id },
         body: { role: level, environment_roles },
       });
-      ctx.out.note(`${status === 201 ? "Granted" : "Changed"} ${level} access to ${p.name} for ${who.label}.`);
-      ctx.out.item(body);
+      ctx.out.changed(`${status === 201 ? "Granted" : "Changed"} ${level} access to ${p.name} for ${who.label}.`, body);
     },
   }),
   command({
@@ -219,8 +214,11 @@ export const accessCommands: CommandDef[] = [
       const who = await principal(ctx, p);
       await ctx.confirm(`Revoke the access of ${who.label} to project ${p.name}?`);
       await ctx.client().call("deleteProjectAccess", { params: { project_id: p.id, principal_type: who.principal_type, principal_id: who.principal_id } });
-      ctx.out.note(`Revoked the access of ${who.label} to ${p.name}.`);
-      ctx.out.deleted({ project_id: p.id, principal_type: who.principal_type, principal_id: who.principal_id });
+      ctx.out.removed(`Revoked the access of ${who.label} to ${p.name}.`, {
+        project_id: p.id,
+        principal_type: who.principal_type,
+        principal_id: who.principal_id,
+      });
     },
   }),
 ];

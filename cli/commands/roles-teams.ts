@@ -43,8 +43,7 @@ export const roleCommands: CommandDef[] = [
       const { body } = await ctx
         .client()
         .call("createRole", { params: { org: ctx.org() }, body: { name: ctx.args.name, permissions, description: ctx.flags.description } });
-      ctx.out.note(`Created role ${body.name} (${body.id}).`);
-      ctx.out.item(body);
+      ctx.out.changed(`Created role ${body.name} (${body.id}).`, body);
     },
   }),
   command({
@@ -84,8 +83,7 @@ export const roleCommands: CommandDef[] = [
       const { body } = await ctx
         .client()
         .call("updateRole", { params: { org: ctx.org(), role_id: role.id }, body: { name, description, permissions }, ifMatch: role.version });
-      ctx.out.note(`Updated role ${body.name}.`);
-      ctx.out.item(body);
+      ctx.out.changed(`Updated role ${body.name}.`, body);
     },
   }),
   command({
@@ -99,8 +97,7 @@ export const roleCommands: CommandDef[] = [
       const role = await findRole(ctx, ctx.args.role);
       await ctx.confirm(`Delete role ${role.name} (${role.id})?`);
       await ctx.client().call("deleteRole", { params: { org: ctx.org(), role_id: role.id }, ifMatch: role.version });
-      ctx.out.note(`Deleted role ${role.name}.`);
-      ctx.out.deleted(role);
+      ctx.out.removed(`Deleted role ${role.name}.`, role);
     },
   }),
 ];
@@ -115,8 +112,7 @@ export const teamCommands: CommandDef[] = [
     flags: { description: { type: "string", description: "What the team is for" } },
     async run(ctx) {
       const { body } = await ctx.client().call("createTeam", { params: { org: ctx.org() }, body: { name: ctx.args.name, description: ctx.flags.description } });
-      ctx.out.note(`Created team ${body.name} (${body.id}).`);
-      ctx.out.item(body);
+      ctx.out.changed(`Created team ${body.name} (${body.id}).`, body);
     },
   }),
   command({
@@ -154,8 +150,7 @@ export const teamCommands: CommandDef[] = [
       const { body } = await ctx
         .client()
         .call("updateTeam", { params: { org: ctx.org(), team_id: team.id }, body: { name, description }, ifMatch: team.version });
-      ctx.out.note(`Updated team ${body.name}.`);
-      ctx.out.item(body);
+      ctx.out.changed(`Updated team ${body.name}.`, body);
     },
   }),
   command({
@@ -169,8 +164,7 @@ export const teamCommands: CommandDef[] = [
       const team = await findTeam(ctx, ctx.args.team);
       await ctx.confirm(`Delete team ${team.name} (${team.id}) and its project grants?`);
       await ctx.client().call("deleteTeam", { params: { org: ctx.org(), team_id: team.id }, ifMatch: team.version });
-      ctx.out.note(`Deleted team ${team.name}.`);
-      ctx.out.deleted(team);
+      ctx.out.removed(`Deleted team ${team.name}.`, team);
     },
   }),
   command({
@@ -185,8 +179,7 @@ export const teamCommands: CommandDef[] = [
       const m = await findMember(ctx, ctx.args.email);
       const role = ctx.flags.role ?? "member";
       const { body } = await ctx.client().call("putTeamMember", { params: { org: ctx.org(), team_id: team.id, member_id: m.id }, body: { role } });
-      ctx.out.note(`${m.email} is a ${body.role} of team ${team.name}.`);
-      ctx.out.item(body);
+      ctx.out.changed(`${m.email} is a ${body.role} of team ${team.name}.`, body);
     },
   }),
   command({
@@ -201,8 +194,7 @@ export const teamCommands: CommandDef[] = [
       const m = await findMember(ctx, ctx.args.email);
       await ctx.confirm(`Remove ${m.email} from team ${team.name}?`);
       await ctx.client().call("deleteTeamMember", { params: { org: ctx.org(), team_id: team.id, member_id: m.id } });
-      ctx.out.note(`Removed ${m.email} from team ${team.name}.`);
-      ctx.out.deleted({ team_id: team.id, member_id: m.id, email: m.email });
+      ctx.out.removed(`Removed ${m.email} from team ${team.name}.`, { team_id: team.id, member_id: m.id, email: m.email });
     },
   }),
   command({

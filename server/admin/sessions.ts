@@ -7,6 +7,7 @@ import { CSRF_HEADER, SESSION_COOKIE } from "../../api/sessions";
 import type { Caller, ServerConfig } from "../context";
 import { fail } from "../errors";
 import type { Queryable } from "../store/db";
+import { selectSessionByHash, type SessionRow } from "../store/sessions";
 import { hashToken } from "../domain/ids";
 import { iso } from "../domain/rows";
 import { toAccount, type AccountRow } from "../domain/accounts";
@@ -32,15 +33,6 @@ export function sessionCookie(secret: string, maxAgeSeconds: number, config: Pic
 }
 export const clearedCookie = (config: Pick<ServerConfig, "publicUrl">) => sessionCookie("", 0, config);
 
-export interface SessionRow {
-  id: string;
-  account_id: string;
-  csrf_token: string;
-  two_factor_pending: boolean;
-  failed_codes: number;
-  created_at: Date;
-  expires_at: Date;
-}
 type SessionWithAccount = SessionRow & { account: AccountRow & { is_operator: boolean; totp_last_step: string | null } };
 
 export function toSession(s: SessionWithAccount) {
@@ -58,12 +50,7 @@ export function toSession(s: SessionWithAccount) {
 export async function loadSession(q: Queryable, cookieHeader: string | undefined, now: Date, forUpdate = false): Promise<SessionWithAccount | undefined> {
   const secret = readCookie(cookieHeader, SESSION_COOKIE);
   if (!secret) return undefined;
-  const [row] = await q.query<SessionRow & Record<string, unknown>>(
-    `SELECT s.id, s.account_id, s.csrf_token, s.two_factor_pending, s.failed_codes, s.created_at, s.expires_at,
-            a.email, a.name, a.totp_secret, a.is_operator, a.totp_last_step, a.created_at AS account_created_at
-       FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1${forUpdate ? " FOR UPDATE OF s" : ""}`,
-    [hashToken(secret)],
-  );
+  const row = await selectSessionByHash(q, hashToken(secret), forUpdate);
   if (!row || new Date(row.expires_at) <= now) fail("unauthenticated", "your session has ended: sign in again");
   return {
     id: row.id,
@@ -121,11 +108,3 @@ export async function sessionCaller(q: Queryable, req: Pick<FastifyRequest, "hea
 }
 
 export const newCsrfToken = () => randomBytes(24).toString("base64url");
-
-/** Sessions and sign-in links no request can use any more (server/maintenance.ts runs it). */
-export async function pruneSessions(q: Queryable, now: Date): Promise<number> {
-  const gone = await q.query("DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1", [now]);
-  // Links are kept an hour past creation at least: the mail limit counts them.
-  await q.query("DELETE FROM sign_in_links WHERE expires_at <= $1 AND created_at <= $2", [now, new Date(now.getTime() - 3600_000)]);
-  return gone.length;
-}

@@ -2,13 +2,9 @@
 import { PERMISSIONS, type Permission } from "../../api/common";
 import type { Caller, Ctx } from "../context";
 import type { TokenCheck } from "./tokens";
-import { callerTokenSql, type CallerTokenRow } from "../store/tokens";
 import { fail } from "../errors";
 import { notFoundOrDeleted } from "./deleted";
-import type { Queryable } from "../store/db";
-import { HOLDS_ADMIN_ROLE_OF_M, ROLE_PERMISSIONS_OF_M } from "../store/permissions";
-import { type OrgRow, ORG_COLUMNS } from "./rows";
-import { Statement } from "../store/statement";
+import { selectOrgStanding, type OrgRow } from "../store/organizations";
 
 export interface OrgAccess {
   org: OrgRow;
@@ -31,15 +27,6 @@ export function requireUnrestrictedToken(caller: Caller, what: string): void {
   if (caller.tokenOrgIds) fail("forbidden", `this token is restricted to some organizations and cannot ${what}: use a token without organization_ids`);
 }
 
-/** SQL condition on organizations `o`: the org that the parameter `p` (holding `ref`) names, by ID or by slug. */
-const orgNamedBy = (p: string, ref: string) => (ref.startsWith("org_") ? `o.id = ${p}` : `o.slug = lower(${p})`);
-
-/** Finds an org by ID or slug. */
-export async function findOrg(q: Queryable, ref: string): Promise<OrgRow | undefined> {
-  const [row] = await q.query<OrgRow>(`SELECT ${ORG_COLUMNS} FROM organizations o WHERE ${orgNamedBy("$1", ref)}`, [ref]);
-  return row;
-}
-
 /**
  * Resolves `{org}` for the caller, with the caller's membership in the same query (and, when the
  * request still owes its token check, the token's row: one statement instead of two). Outsiders
@@ -52,41 +39,15 @@ export async function orgAccess(
   opts: { forUpdate?: boolean; allowOutsider?: boolean; lockMember?: string } = {},
 ): Promise<OrgAccess> {
   const check = ctx.token ?? null;
-  const s = new Statement();
-  const named = s.p(ref);
-  const accountId = s.p((ctx.caller as Caller).accountId);
-  // A member the request is about to change, locked in the same statement (its row is read
-  // after this one, so what is read is what the lock holds).
-  const lock = opts.lockMember
-    ? `, (SELECT true FROM members lm WHERE lm.id = ${s.p(opts.lockMember)} AND lm.organization_id = o.id FOR UPDATE) AS member_locked`
-    : "";
-  const access = `SELECT ${ORG_COLUMNS}, m.id AS member_id, m.permissions AS member_permissions,
-            ${ROLE_PERMISSIONS_OF_M} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_M} AS is_admin${lock}
-       FROM organizations o LEFT JOIN members m ON m.organization_id = o.id AND m.account_id = ${accountId} AND m.joined_at IS NOT NULL
-      WHERE ${orgNamedBy(named, ref)}${opts.forUpdate ? " FOR UPDATE OF o" : ""}`;
-  type Row = OrgRow & {
-    member_id: string | null;
-    member_permissions: Permission[] | null;
-    role_permissions: Permission[] | null;
-    is_admin: boolean;
-    member_locked?: boolean | null;
-  };
-  let row: Row | undefined;
-  let caller = ctx.caller as Caller;
-  if (check) {
-    // The token's row whether or not the organization exists: a bad token is a 401 before any 404.
-    const [r] = await ctx.q.query<Row & { token: CallerTokenRow | null }>(
-      `SELECT (SELECT row_to_json(tok) FROM (${callerTokenSql(s.p(check.take()))}) tok) AS token, x.*
-         FROM (VALUES (1)) one LEFT JOIN (${access}) x ON true`,
-      s.values,
-    );
-    const { token, ...rest } = r!;
-    caller = check.settle(token);
-    row = rest.id === null ? undefined : rest;
-  } else {
-    [row] = await ctx.q.query<Row>(access, s.values);
-  }
-  if (row) delete row.member_locked;
+  const { org: row, token } = await selectOrgStanding(ctx.q, {
+    ref,
+    accountId: (ctx.caller as Caller).accountId,
+    forUpdate: opts.forUpdate,
+    lockMember: opts.lockMember,
+    tokenHash: check?.take(),
+  });
+  // The token's row is read whether or not the organization exists: a bad token is a 401 before any 404.
+  const caller = check ? check.settle(token) : (ctx.caller as Caller);
   const notFound = (): never => fail("not_found", `organization ${ref} not found`);
   if (!row) return ref.startsWith("org_") ? notFoundOrDeleted(ctx, "organization", ref, `organization ${ref} not found`) : notFound();
   const { member_id: memberId, member_permissions, role_permissions, is_admin, ...org } = row;

@@ -7,6 +7,7 @@
 // a slug can be taken again.
 import type { Caller, Ctx } from "../context";
 import type { Queryable } from "../store/db";
+import { insertDeletionViewers, selectDeletionSeenBy } from "../store/deletion-viewers";
 import { fail } from "../errors";
 
 /**
@@ -15,21 +16,13 @@ import { fail } from "../errors";
  * are gone before it can be, so no outside grantee could see it at that point).
  */
 export async function recordDeletion(ctx: Pick<Ctx, "q" | "now">, objectId: string, organizationId: string): Promise<void> {
-  await ctx.q.query(
-    `INSERT INTO deletion_viewers (object_id, account_id, organization_id, deleted_at)
-     SELECT $1, m.account_id, $2, $3 FROM members m WHERE m.organization_id = $2 AND m.account_id IS NOT NULL AND m.joined_at IS NOT NULL
-     ON CONFLICT DO NOTHING`,
-    [objectId, organizationId, ctx.now],
-  );
+  await insertDeletionViewers(ctx.q, objectId, organizationId, ctx.now);
 }
 
 /** When the organization or project with this ID was deleted, if the caller could see it then (and its token may see that organization). */
 export async function deletedAt(q: Queryable, caller: Caller | null, id: string): Promise<Date | undefined> {
   if (!caller || !(id.startsWith("org_") || id.startsWith("prj_"))) return undefined;
-  const [row] = await q.query<{ deleted_at: Date; organization_id: string }>(
-    "SELECT deleted_at, organization_id FROM deletion_viewers WHERE object_id = $1 AND account_id = $2",
-    [id, caller.accountId],
-  );
+  const row = await selectDeletionSeenBy(q, id, caller.accountId);
   if (!row || (caller.tokenOrgIds && !caller.tokenOrgIds.includes(row.organization_id))) return undefined;
   return new Date(row.deleted_at);
 }

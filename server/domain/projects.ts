@@ -5,13 +5,23 @@ import type { PrincipalType, Project, ProjectAccess } from "../../api/resources"
 import type { Ctx } from "../context";
 import { fail } from "../errors";
 import type { Queryable } from "../store/db";
-import { selectProject, type EnvironmentRoles, type EnvRole, type GrantRow, type ProjectRole, type ProjectRow } from "../store/projects";
+import {
+  deleteGrantsTo,
+  selectGrantsApplying,
+  selectProject,
+  type EnvironmentRoles,
+  type EnvRole,
+  type GrantRow,
+  type ProjectRole,
+  type ProjectRow,
+  type Subject,
+} from "../store/projects";
 import { orgAccess, tokenMaySee, type OrgAccess } from "./access";
 import { audit } from "./audit";
 import { notFoundOrDeleted } from "./deleted";
 import { iso } from "./rows";
 
-export type { EnvironmentRoles, EnvRole, GrantRow, ProjectRole, ProjectRow };
+export type { EnvironmentRoles, EnvRole, GrantRow, ProjectRole, ProjectRow, Subject };
 export function toProject(r: ProjectRow): Project {
   return {
     id: r.id,
@@ -50,15 +60,6 @@ export function defaultEnvironmentRoles(role: ProjectRole): EnvironmentRoles {
 const ENV_RANK: Record<string, number> = { viewer: 1, contributor: 2, admin: 3 };
 const maxEnv = (a: EnvRole, b: EnvRole): EnvRole => ((ENV_RANK[b ?? ""] ?? 0) > (ENV_RANK[a ?? ""] ?? 0) ? b : a);
 
-/** Whose access is computed: the caller, or (for a member's access listing) a member. */
-export interface Subject {
-  accountId: string | null;
-  memberId: string | null;
-  isOwner: boolean;
-  isAdmin: boolean;
-  canCreate: boolean;
-}
-
 export const subjectOf = (a: OrgAccess, accountId: string): Subject => ({
   accountId,
   memberId: a.memberId,
@@ -66,22 +67,6 @@ export const subjectOf = (a: OrgAccess, accountId: string): Subject => ({
   isAdmin: a.isAdmin,
   canCreate: a.memberId !== null && a.permissions.has("projects:create"),
 });
-
-/** SQL: the grant `g` applies to the subject (params $acct, $mem are text, possibly null). */
-const grantApplies = (acct: string, mem: string) => `(
-     (g.principal_type = 'members' AND g.principal_id = ${mem}::text)
-  OR (g.principal_type = 'roles' AND g.principal_id IN (SELECT mr.role_id FROM member_roles mr WHERE mr.member_id = ${mem}::text))
-  OR (g.principal_type = 'teams' AND g.principal_id IN (SELECT tm.team_id FROM team_members tm WHERE tm.member_id = ${mem}::text))
-  OR (g.principal_type = 'accounts' AND g.principal_id = ${acct}::text))`;
-
-/** SQL condition on projects `p`: the subject can see the project. Appends its parameters to `params`. */
-export function visibleTo(s: Subject, params: unknown[]): string {
-  if (s.isAdmin) return "TRUE";
-  params.push(s.accountId, s.memberId);
-  const [acct, mem] = [`$${params.length - 1}`, `$${params.length}`];
-  const creator = s.canCreate ? `p.created_by_account_id = ${acct}::text OR ` : "";
-  return `(${creator}EXISTS (SELECT 1 FROM project_access g WHERE g.project_id = p.id AND ${grantApplies(acct, mem)}))`;
-}
 
 export interface Effective {
   role: ProjectRole;
@@ -93,10 +78,10 @@ export interface Effective {
 export async function effectiveAccess(q: Queryable, s: Subject, projects: Pick<ProjectRow, "id" | "created_by_account_id">[]): Promise<Map<string, Effective>> {
   const out = new Map<string, Effective>();
   if (!projects.length) return out;
-  const grants = await q.query<GrantRow>(
-    `SELECT g.project_id, g.principal_type, g.principal_id, g.role, g.sandbox_role, g.live_role FROM project_access g
-      WHERE g.project_id = ANY($1) AND ${grantApplies("$2", "$3")} ORDER BY g.principal_type, g.principal_id`,
-    [projects.map((p) => p.id), s.accountId, s.memberId],
+  const grants = await selectGrantsApplying(
+    q,
+    projects.map((p) => p.id),
+    s,
   );
   const add = (projectId: string, source: string, role: ProjectRole, env: EnvironmentRoles) => {
     const e = out.get(projectId) ?? { role: "viewer", environment_roles: { sandbox: null, live: null }, sources: [] };
@@ -173,12 +158,7 @@ export async function revokeGrantsOf(
   principalId: string,
   displayName: string | null,
 ) {
-  const gone = await ctx.q.query<{ project_id: string; role: string }>(
-    `DELETE FROM project_access g USING projects p
-      WHERE p.id = g.project_id AND p.organization_id = $1 AND g.principal_type = $2 AND g.principal_id = $3
-      RETURNING g.project_id, g.role`,
-    [organizationId, principalType, principalId],
-  );
+  const gone = await deleteGrantsTo(ctx.q, organizationId, principalType, principalId);
   for (const g of gone) {
     await audit(ctx, {
       organizationId,

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { ApiError, fail } from "../errors";
 import type { Queryable } from "../store/db";
+import { rollbackToRequest, savepointRequest, selectIdempotencyRecord, tryLockIdempotencyKey, upsertIdempotencyRecord } from "../store/idempotency-keys";
 import { reply, type ReplyValue } from "./reply";
 
 interface Key {
@@ -29,14 +30,9 @@ export async function runIdempotent(q: Queryable, k: Key, run: () => Promise<Rep
     .update(JSON.stringify(k.body ?? null))
     .digest("hex");
   const lockKey = `${k.accountId} ${k.method} ${k.path} ${k.key}`;
-  const [lock] = await q.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok", [lockKey]);
-  if (!lock?.ok) fail("idempotency_key_in_use", "a request with this Idempotency-Key is still being processed: retry shortly");
+  if (!(await tryLockIdempotencyKey(q, lockKey))) fail("idempotency_key_in_use", "a request with this Idempotency-Key is still being processed: retry shortly");
 
-  const [prior] = await q.query<{ request_hash: string; status: number; response_body: unknown; response_headers: Record<string, string> | null }>(
-    `SELECT request_hash, status, response_body, response_headers FROM idempotency_keys
-      WHERE account_id = $1 AND method = $2 AND path = $3 AND key = $4 AND created_at > $5`,
-    [k.accountId, k.method, k.path, k.key, new Date(k.now.getTime() - IDEMPOTENCY_WINDOW_MS)],
-  );
+  const prior = await selectIdempotencyRecord(q, k, new Date(k.now.getTime() - IDEMPOTENCY_WINDOW_MS));
   if (prior) {
     if (prior.request_hash !== hash) {
       fail("idempotency_key_reused", "this Idempotency-Key was used with a different request body: use a new key for a new request", {
@@ -50,7 +46,7 @@ export async function runIdempotent(q: Queryable, k: Key, run: () => Promise<Rep
     });
   }
 
-  await q.query("SAVEPOINT idempotent_request");
+  await savepointRequest(q);
   let out: ReplyValue;
   try {
     out = await run();
@@ -58,26 +54,9 @@ export async function runIdempotent(q: Queryable, k: Key, run: () => Promise<Rep
     // Execution began: a 4xx the handler raised is the request's result and is stored too,
     // except rate limits (retrying later may succeed).
     if (!ApiError.isInstance(err) || err.status >= 500 || err.status === 429) throw err;
-    await q.query("ROLLBACK TO SAVEPOINT idempotent_request");
+    await rollbackToRequest(q);
     out = reply({ status: err.status, body: err.toProblem(k.path, ""), headers: err.extra.headers });
   }
-  await q.query(
-    `INSERT INTO idempotency_keys (account_id, method, path, key, request_hash, status, response_body, response_headers, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (account_id, method, path, key) DO UPDATE
-       SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, response_body = EXCLUDED.response_body,
-           response_headers = EXCLUDED.response_headers, created_at = EXCLUDED.created_at`,
-    [
-      k.accountId,
-      k.method,
-      k.path,
-      k.key,
-      hash,
-      out.status,
-      out.body === undefined ? null : JSON.stringify(out.body),
-      out.headers ? JSON.stringify(out.headers) : null,
-      k.now,
-    ],
-  );
+  await upsertIdempotencyRecord(q, k, { hash, status: out.status, body: out.body, headers: out.headers }, k.now);
   return out;
 }

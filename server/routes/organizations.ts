@@ -2,21 +2,27 @@
 import { PERMISSIONS } from "../../api/common";
 import type { BillingAddress, BillingProfile } from "../../api/resources";
 import type { Caller, Ctx, Handlers } from "../context";
-import { authorize, findOrg, orgAccess, requireUnrestrictedToken } from "../domain/access";
+import { authorize, orgAccess, requireUnrestrictedToken } from "../domain/access";
 import { audit, diffFields, newValues } from "../domain/audit";
 import { recordDeletion } from "../domain/deleted";
 import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
 import { newId } from "../domain/ids";
-import { ORG_COLUMNS, iso, toOrganization, type OrgRow } from "../domain/rows";
+import { iso, toOrganization } from "../domain/rows";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
+import { insertBillingAddress, insertBillingProfile, selectBilling, type BillingTable } from "../store/billing";
 import type { Queryable } from "../store/db";
+import { deleteMemberRoles, insertMemberRole, insertMemberRoles, insertOwnerMember, lockMemberAccount } from "../store/members";
 import { nameHolder } from "../store/names";
-import { BILLING_ADDRESS_COLUMNS, BILLING_PROFILE_COLUMNS, columnsOf, updateVersioned } from "../store/versioned";
+import { deleteOrganization, insertOrganization, selectOrg, selectOrgPageOf } from "../store/organizations";
+import { countProjects, selectProjectStarts } from "../store/projects";
+import { insertBuiltinRoles, selectRoleIdsIn } from "../store/roles";
+import { insertDefaultTeam, insertTeamMaintainer } from "../store/teams";
+import { BILLING_ADDRESS_COLUMNS, BILLING_PROFILE_COLUMNS, updateVersioned } from "../store/versioned";
 
 async function reload(q: Queryable, id: string) {
-  return toOrganization((await findOrg(q, id))!);
+  return toOrganization((await selectOrg(q, id))!);
 }
 
 async function slugTaken(q: Queryable, slug: string, exceptId?: string) {
@@ -34,26 +40,27 @@ export const organizationHandlers = {
     const id = newId("org");
     const [defaultRole, adminRole, team, member] = [newId("role"), newId("role"), newId("team"), newId("mem")];
     const caller = ctx.caller;
-    await ctx.q.query(
-      `INSERT INTO organizations (id, slug, name, website_url, region, plan, require_two_factor, owner_account_id, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
-      [id, b.slug, b.name, b.website_url ?? null, b.region, b.plan ?? "free", b.require_two_factor ?? false, caller.accountId, ctx.now],
+    await insertOrganization(
+      ctx.q,
+      {
+        id,
+        slug: b.slug,
+        name: b.name,
+        websiteUrl: b.website_url ?? null,
+        region: b.region,
+        plan: b.plan ?? "free",
+        requireTwoFactor: b.require_two_factor ?? false,
+        ownerAccountId: caller.accountId,
+      },
+      ctx.now,
     );
-    await ctx.q.query(
-      `INSERT INTO roles (id, organization_id, name, description, builtin, permissions, created_at) VALUES
-       ($1, $3, 'DEFAULT', 'Every member: no organization permissions', 'DEFAULT', '{}', $5),
-       ($2, $3, 'ADMIN', 'Every permission, the admin page, the audit log and admin on every project', 'ADMIN', $4, $5)`,
-      [defaultRole, adminRole, id, [...PERMISSIONS], ctx.now],
-    );
-    await ctx.q.query("INSERT INTO teams (id, organization_id, name, is_default, created_at) VALUES ($1, $2, 'My Team', true, $3)", [team, id, ctx.now]);
-    await ctx.q.query(
-      "INSERT INTO members (id, organization_id, email, email_normalized, account_id, joined_at, created_at) VALUES ($1, $2, $3, lower($3), $4, $5, $5)",
-      [member, id, caller.email, caller.accountId, ctx.now],
-    );
-    await ctx.q.query("INSERT INTO member_roles (member_id, role_id) VALUES ($1, $2)", [member, adminRole]);
-    await ctx.q.query("INSERT INTO team_members (team_id, member_id, role, created_at) VALUES ($1, $2, 'maintainer', $3)", [team, member, ctx.now]);
-    await ctx.q.query("INSERT INTO billing_addresses (organization_id) VALUES ($1)", [id]);
-    await ctx.q.query("INSERT INTO billing_profiles (organization_id) VALUES ($1)", [id]);
+    await insertBuiltinRoles(ctx.q, id, { defaultRole, adminRole }, PERMISSIONS, ctx.now);
+    await insertDefaultTeam(ctx.q, team, id, ctx.now);
+    await insertOwnerMember(ctx.q, { id: member, orgId: id, email: caller.email, accountId: caller.accountId }, ctx.now);
+    await insertMemberRole(ctx.q, member, adminRole);
+    await insertTeamMaintainer(ctx.q, team, member, ctx.now);
+    await insertBillingAddress(ctx.q, id);
+    await insertBillingProfile(ctx.q, id);
     await audit(ctx, { organizationId: id, action: "organization.created", target: { type: "organization", id, display_name: b.slug } });
     const org = await reload(ctx.q, id);
     return reply({ status: 201, body: org, headers: { location: `/v1/organizations/${id}` } });
@@ -62,13 +69,7 @@ export const organizationHandlers = {
   async listOrganizations(ctx) {
     const limit = ctx.query.limit ?? 30;
     const after = decodeCursor(ctx.query.cursor);
-    const rows = await ctx.q.query<OrgRow>(
-      `SELECT ${ORG_COLUMNS} FROM organizations o JOIN members me ON me.organization_id = o.id AND me.account_id = $1 AND me.joined_at IS NOT NULL
-        WHERE ($2::text IS NULL OR o.id > $2) AND ($3::text IS NULL OR o.slug = lower($3))
-          AND ($5::text[] IS NULL OR o.id = ANY($5))
-        ORDER BY o.id LIMIT $4`,
-      [ctx.caller.accountId, after, ctx.query.slug ?? null, limit + 1, ctx.caller.tokenOrgIds],
-    );
+    const rows = await selectOrgPageOf(ctx.q, ctx.caller.accountId, { slug: ctx.query.slug ?? null, orgIds: ctx.caller.tokenOrgIds }, after, limit + 1);
     return pageOf(rows, limit, (r) => r.id, toOrganization);
   },
 
@@ -106,20 +107,17 @@ export const organizationHandlers = {
     const a = await orgAccess(ctx, ctx.params.org, { forUpdate: true });
     authorize(a, "owner");
     checkIfMatch(ctx, a.org.version, `organization ${a.org.slug}`);
-    const [{ n }] = (await ctx.q.query<{ n: number }>("SELECT count(*)::int AS n FROM projects WHERE organization_id = $1", [a.org.id])) as [{ n: number }];
+    const n = await countProjects(ctx.q, a.org.id);
     if (n > 0) fail("organization_has_projects", `organization ${a.org.slug} still has ${n} project(s): delete or transfer them first`, { project_count: n });
     await audit(ctx, { organizationId: a.org.id, action: "organization.deleted", target: { type: "organization", id: a.org.id, display_name: a.org.slug } });
     await recordDeletion(ctx, a.org.id, a.org.id);
-    await ctx.q.query("DELETE FROM organizations WHERE id = $1", [a.org.id]);
+    await deleteOrganization(ctx.q, a.org.id);
   },
 
   async transferOwnership(ctx) {
     const a = await orgAccess(ctx, ctx.params.org, { forUpdate: true });
     authorize(a, "owner");
-    const [target] = await ctx.q.query<{ id: string; account_id: string | null; email: string }>(
-      "SELECT id, account_id, email FROM members WHERE id = $1 AND organization_id = $2 FOR UPDATE",
-      [ctx.body.new_owner_member_id, a.org.id],
-    );
+    const target = await lockMemberAccount(ctx.q, a.org.id, ctx.body.new_owner_member_id);
     if (!target || !target.account_id) {
       fail(
         "target_not_active_member",
@@ -128,12 +126,12 @@ export const organizationHandlers = {
     }
     if (target.account_id === a.org.owner_account_id) return toOrganization(a.org);
     const roleIds = ctx.body.previous_owner_role_ids ?? [a.org.admin_role_id];
-    const found = await ctx.q.query<{ id: string }>("SELECT id FROM roles WHERE organization_id = $1 AND id = ANY($2)", [a.org.id, roleIds]);
+    const found = await selectRoleIdsIn(ctx.q, a.org.id, roleIds);
     const missing = roleIds.filter((r) => !found.some((f) => f.id === r));
     if (missing.length) invalid("/previous_owner_role_ids", `role ${missing[0]} is not a role of ${a.org.slug}`);
     await updateVersioned(ctx.q, "organizations", { id: a.org.id }, { owner_account_id: target.account_id }, ctx.now);
-    await ctx.q.query("DELETE FROM member_roles WHERE member_id = $1", [a.org.owner_member_id]);
-    await ctx.q.query("INSERT INTO member_roles (member_id, role_id) SELECT $1, unnest($2::text[])", [a.org.owner_member_id, roleIds]);
+    await deleteMemberRoles(ctx.q, a.org.owner_member_id);
+    await insertMemberRoles(ctx.q, a.org.owner_member_id, roleIds);
     // The owner holds every permission implicitly and may not hold explicit ones.
     await updateVersioned(ctx.q, "members", { id: target.id }, { permissions: [] }, ctx.now);
     await updateVersioned(ctx.q, "members", { id: a.org.owner_member_id }, {}, ctx.now);
@@ -149,7 +147,7 @@ export const organizationHandlers = {
   async getBillingAddress(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
     authorize(a, "admin", "billing");
-    return loadBilling<BillingAddress>(ctx.q, "billing_addresses", a.org.id);
+    return selectBilling<BillingAddress>(ctx.q, "billing_addresses", a.org.id);
   },
 
   async putBillingAddress(ctx) {
@@ -164,7 +162,7 @@ export const organizationHandlers = {
   async getBillingProfile(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
     authorize(a, "admin", "billing");
-    return loadBilling<BillingProfile>(ctx.q, "billing_profiles", a.org.id);
+    return selectBilling<BillingProfile>(ctx.q, "billing_profiles", a.org.id);
   },
 
   async updateBillingProfile(ctx) {
@@ -181,9 +179,7 @@ export const organizationHandlers = {
     const a = await orgAccess(ctx, ctx.params.org);
     authorize(a, "admin", "billing", "plans");
     // The organization's plan, then one subscription per project.
-    const projects = await ctx.q.query<{ id: string; created_at: Date }>("SELECT id, created_at FROM projects WHERE organization_id = $1 ORDER BY id", [
-      a.org.id,
-    ]);
+    const projects = await selectProjectStarts(ctx.q, a.org.id);
     const all = [
       { id: `sub_${a.org.id.slice(4)}`, plan: a.org.plan, status: "active" as const, project_id: null, started_at: iso(a.org.created_at)! },
       ...projects.map((p) => ({ id: `sub_${p.id.slice(4)}`, plan: a.org.plan, status: "active" as const, project_id: p.id, started_at: iso(p.created_at)! })),
@@ -216,23 +212,16 @@ function requireOwnTwoFactor(caller: Caller): void {
 async function writeBilling<T extends { version: number }>(
   ctx: Pick<Ctx, "q" | "now" | "headers" | "caller" | "requestId" | "ip" | "userAgent">,
   org: { id: string; slug: string },
-  table: "billing_addresses" | "billing_profiles",
+  table: BillingTable,
   action: "billing.address_updated" | "billing.profile_updated",
   next: (prev: T) => Record<string, unknown>,
 ): Promise<T> {
-  const prev = await loadBilling<T>(ctx.q, table, org.id, true);
+  const prev = await selectBilling<T>(ctx.q, table, org.id, true);
   checkIfMatch(ctx, prev.version, table === "billing_addresses" ? "the billing address" : "the billing profile");
   const record = next(prev);
   const changes = diffFields(prev as Record<string, unknown>, record);
   if (!Object.keys(changes).length) return prev;
   await updateVersioned(ctx.q, table, { organization_id: org.id }, record, ctx.now);
   await audit(ctx, { organizationId: org.id, action, target: { type: "organization", id: org.id, display_name: org.slug }, changes });
-  return loadBilling<T>(ctx.q, table, org.id);
-}
-
-async function loadBilling<T>(q: Queryable, table: "billing_addresses" | "billing_profiles", orgId: string, forUpdate = false): Promise<T> {
-  const [row] = await q.query<T>(`SELECT ${columnsOf(table).join(", ")}, version FROM ${table} WHERE organization_id = $1${forUpdate ? " FOR UPDATE" : ""}`, [
-    orgId,
-  ]);
-  return row!;
+  return selectBilling<T>(ctx.q, table, org.id);
 }

@@ -6,23 +6,13 @@ import { authorize, orgAccess } from "../domain/access";
 import { audit, diffFields } from "../domain/audit";
 import { checkIfMatch, matchesEtag } from "../http/etag";
 import { decodeCursor, encodeCursor } from "../http/pages";
-import { GRANT_COLUMNS } from "../store/projects";
-import {
-  defaultEnvironmentRoles,
-  effectiveAccess,
-  projectFor,
-  subjectOf,
-  toProjectAccess,
-  visibleTo,
-  type EnvironmentRoles,
-  type GrantRow,
-  type ProjectRow,
-  type Subject,
-} from "../domain/projects";
+import { deleteGrant, insertGrant, selectGrant, selectGrantPage, selectPrincipalName, selectProjectsVisibleTo } from "../store/projects";
+import { selectAccountByEmailWithMembership } from "../store/accounts";
+import { selectMemberStanding } from "../store/members";
+import { defaultEnvironmentRoles, effectiveAccess, projectFor, subjectOf, toProjectAccess, type EnvironmentRoles, type Subject } from "../domain/projects";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
 import type { Queryable } from "../store/db";
-import { HOLDS_ADMIN_ROLE_OF_M, ROLE_PERMISSIONS_OF_M } from "../store/permissions";
 import { updateVersioned } from "../store/versioned";
 
 /** Unknown principal types are unknown paths. */
@@ -31,28 +21,13 @@ function principalType(t: string): PrincipalType {
   return t as PrincipalType;
 }
 
-async function loadGrant(q: Queryable, projectId: string, type: string, id: string, forUpdate = false) {
-  const [g] = await q.query<GrantRow>(
-    `SELECT ${GRANT_COLUMNS} FROM project_access g WHERE g.project_id = $1 AND g.principal_type = $2 AND g.principal_id = $3${forUpdate ? " FOR UPDATE OF g" : ""}`,
-    [projectId, type, id],
-  );
-  return g;
-}
-
-const NAME_SQL: Record<PrincipalType, string> = {
-  members: "SELECT email AS name FROM members WHERE id = $1 AND organization_id = $2",
-  roles: "SELECT name FROM roles WHERE id = $1 AND organization_id = $2",
-  teams: "SELECT name FROM teams WHERE id = $1 AND organization_id = $2",
-  accounts: "SELECT email AS name FROM accounts WHERE id = $1 AND $2::text IS NOT NULL",
-};
-
 /**
  * The principal's display name. It must exist (members, roles, teams: in the project's org); the
  * row is share-locked so it cannot be deleted while the grant is written.
  */
 async function principalName(q: Queryable, type: PrincipalType, id: string, orgId: string, lock: boolean): Promise<string | null> {
-  const [row] = await q.query<{ name: string }>(`${NAME_SQL[type]}${lock ? " FOR SHARE" : ""}`, [id, orgId]);
-  if (row || !lock) return row?.name ?? null;
+  const name = await selectPrincipalName(q, type, id, orgId, lock);
+  if (name !== undefined || !lock) return name ?? null;
   if (type === "accounts") {
     return invalid("principal_id", `no account ${id}: outside collaborators are granted by account ID (acct_…)`, "account_not_found");
   }
@@ -87,13 +62,7 @@ export const projectAccessHandlers = {
     const limit = ctx.query.limit ?? 30;
     const after = decodeCursor(ctx.query.cursor);
     const [afterType, afterId] = after ? [after.slice(0, after.indexOf("/")), after.slice(after.indexOf("/") + 1)] : [null, null];
-    const rows = await ctx.q.query<GrantRow>(
-      `SELECT ${GRANT_COLUMNS} FROM project_access g
-        WHERE g.project_id = $1 AND ($2::text IS NULL OR g.principal_type = $2)
-          AND ($3::text IS NULL OR (g.principal_type, g.principal_id) > ($3::text, $4::text))
-        ORDER BY g.principal_type, g.principal_id LIMIT $5`,
-      [project.id, ctx.query.principal_type ?? null, afterType, afterId, limit + 1],
-    );
+    const rows = await selectGrantPage(ctx.q, project.id, { principalType: ctx.query.principal_type ?? null, afterType, afterId }, limit + 1);
     const more = rows.length > limit;
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
@@ -106,7 +75,7 @@ export const projectAccessHandlers = {
   async getProjectAccess(ctx) {
     const { project, admin } = await projectFor(ctx, ctx.params.project_id, "view");
     const type = principalType(ctx.params.principal_type);
-    const g = await loadGrant(ctx.q, project.id, type, ctx.params.principal_id);
+    const g = await selectGrant(ctx.q, project.id, type, ctx.params.principal_id);
     if (!g) fail("not_found", `project ${project.name} has no grant to ${type}/${ctx.params.principal_id}`);
     return toProjectAccess(g, admin);
   },
@@ -117,7 +86,7 @@ export const projectAccessHandlers = {
     const id = ctx.params.principal_id;
     const name = await principalName(ctx.q, type, id, p.organization_id, true);
     const env = environmentRoles(ctx);
-    let prev = await loadGrant(ctx.q, p.id, type, id, true);
+    let prev = await selectGrant(ctx.q, p.id, type, id, true);
     const where = `the grant to ${type}/${id} on ${p.name}`;
 
     if (!prev) {
@@ -125,11 +94,7 @@ export const projectAccessHandlers = {
       if (ctx.headers["if-match"] !== undefined) fail("precondition_failed", `${where} does not exist (any more): read the project's grants again`);
       // Grant writes on one project run side by side: a PUT of the same grant that committed
       // since the read above makes this one an update of it.
-      const [created] = await ctx.q.query<GrantRow>(
-        `INSERT INTO project_access AS g (project_id, principal_type, principal_id, role, sandbox_role, live_role, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING ${GRANT_COLUMNS}`,
-        [p.id, type, id, ctx.body.role, env.sandbox, env.live, ctx.now],
-      );
+      const created = await insertGrant(ctx.q, { projectId: p.id, type, id, role: ctx.body.role, env }, ctx.now);
       if (created) {
         await audit(ctx, {
           organizationId: p.organization_id,
@@ -140,7 +105,7 @@ export const projectAccessHandlers = {
         });
         return reply({ status: 201, body: toProjectAccess(created, true), headers: { location: `/v1/projects/${p.id}/access/${type}/${id}` } });
       }
-      prev = (await loadGrant(ctx.q, p.id, type, id, true))!;
+      prev = (await selectGrant(ctx.q, p.id, type, id, true))!;
     }
 
     if (matchesEtag(ctx.headers["if-none-match"], prev.version)) {
@@ -164,7 +129,7 @@ export const projectAccessHandlers = {
       target: grantTarget(p.id, type, id, name),
       changes,
     });
-    return toProjectAccess((await loadGrant(ctx.q, p.id, type, id))!, true);
+    return toProjectAccess((await selectGrant(ctx.q, p.id, type, id))!, true);
   },
 
   async findAccountForAccess(ctx) {
@@ -173,11 +138,7 @@ export const projectAccessHandlers = {
     // exact address: nothing is searched or listed.
     const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin");
     const email = ctx.body.email;
-    const [a] = await ctx.q.query<{ id: string; email: string; name: string; member_id: string | null }>(
-      `SELECT a.id, a.email, a.name, (SELECT m.id FROM members m WHERE m.organization_id = $2 AND m.account_id = a.id) AS member_id
-         FROM accounts a WHERE a.email_normalized = lower($1)`,
-      [email, p.organization_id],
-    );
+    const a = await selectAccountByEmailWithMembership(ctx.q, email, p.organization_id);
     if (!a)
       invalid(
         "/email",
@@ -191,11 +152,11 @@ export const projectAccessHandlers = {
     const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin", { lock: "share" });
     const type = principalType(ctx.params.principal_type);
     const id = ctx.params.principal_id;
-    const g = await loadGrant(ctx.q, p.id, type, id, true);
+    const g = await selectGrant(ctx.q, p.id, type, id, true);
     if (!g) fail("not_found", `project ${p.name} has no grant to ${type}/${id}`);
     checkIfMatch(ctx, g.version, `the grant to ${type}/${id} on ${p.name}`);
     const name = await principalName(ctx.q, type, id, p.organization_id, false);
-    await ctx.q.query("DELETE FROM project_access WHERE project_id = $1 AND principal_type = $2 AND principal_id = $3", [p.id, type, id]);
+    await deleteGrant(ctx.q, p.id, type, id);
     await audit(ctx, {
       organizationId: p.organization_id,
       action: "project_access.revoked",
@@ -207,12 +168,7 @@ export const projectAccessHandlers = {
 
   async listMemberProjectAccess(ctx) {
     const a = await orgAccess(ctx, ctx.params.org);
-    const [m] = await ctx.q.query<{ id: string; account_id: string | null; permissions: string[]; is_admin: boolean }>(
-      `SELECT m.id, m.account_id,
-              m.permissions || coalesce(${ROLE_PERMISSIONS_OF_M}, '{}') AS permissions, ${HOLDS_ADMIN_ROLE_OF_M} AS is_admin
-         FROM members m WHERE m.id = $1 AND m.organization_id = $2`,
-      [ctx.params.member_id, a.org.id],
-    );
+    const m = await selectMemberStanding(ctx.q, a.org.id, ctx.params.member_id);
     if (!m) fail("not_found", `member ${ctx.params.member_id} not found in ${a.org.slug}`);
     if (m.id !== a.memberId) authorize(a, "admin", "members");
     // An invited member's grants are listed as the access they get on acceptance.
@@ -226,12 +182,7 @@ export const projectAccessHandlers = {
     };
     // A user admin sees the member's access to the projects it may view itself, and only a count
     // of the others (org-api.md §4 note 7): their names are not its to read.
-    const params: unknown[] = [a.org.id];
-    const projects = await ctx.q.query<ProjectRow & { shown: boolean }>(
-      `SELECT p.id, p.name, p.created_by_account_id, ${visibleTo(subjectOf(a, ctx.caller.accountId), params)} AS shown
-         FROM projects p WHERE p.organization_id = $1 AND ${visibleTo(subject, params)} ORDER BY p.id`,
-      params,
-    );
+    const projects = await selectProjectsVisibleTo(ctx.q, a.org.id, subject, subjectOf(a, ctx.caller.accountId));
     const eff = await effectiveAccess(ctx.q, subject, projects);
     const items = projects.flatMap((p) => {
       const e = eff.get(p.id);

@@ -7,11 +7,18 @@ import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
 import { notFoundOrDeleted, recordDeletion } from "../domain/deleted";
 import { newId } from "../domain/ids";
-import { canView, effectiveAccess, projectFor, subjectOf, toProject, visibleTo } from "../domain/projects";
-import { PROJECT_COLUMNS, selectProject, type ProjectRow } from "../store/projects";
+import { canView, effectiveAccess, projectFor, subjectOf, toProject } from "../domain/projects";
+import {
+  anyVisibleProject,
+  countGrantsByType,
+  deleteProject,
+  insertEnvironments,
+  insertProject,
+  selectProject,
+  selectVisibleProjectPage,
+} from "../store/projects";
 import { fail } from "../errors";
 import { reply } from "../http/reply";
-import type { Queryable } from "../store/db";
 import { nameHolder } from "../store/names";
 import { updateVersioned } from "../store/versioned";
 
@@ -36,16 +43,6 @@ async function ensureNameFree(ctx: Pick<Ctx, "q" | "caller">, a: OrgAccess, name
   });
 }
 
-async function countGrants(q: Queryable, projectId: string) {
-  const rows = await q.query<{ principal_type: string; n: number }>(
-    "SELECT principal_type, count(*)::int AS n FROM project_access WHERE project_id = $1 GROUP BY principal_type",
-    [projectId],
-  );
-  const c = { members: 0, roles: 0, teams: 0, accounts: 0 };
-  for (const r of rows) c[r.principal_type as keyof typeof c] = r.n;
-  return c;
-}
-
 const target = (p: { id: string; name: string }) => ({ type: "project", id: p.id, display_name: p.name });
 
 export const projectHandlers = {
@@ -53,22 +50,10 @@ export const projectHandlers = {
     const a = await orgAccess(ctx, ctx.params.org, { allowOutsider: true });
     const limit = ctx.query.limit ?? 30;
     const after = decodeCursor(ctx.query.cursor);
-    const params: unknown[] = [a.org.id, after, ctx.query.name ?? null, limit + 1];
-    const visible = visibleTo(subjectOf(a, ctx.caller.accountId), params);
-    const rows = await ctx.q.query<ProjectRow>(
-      `SELECT ${PROJECT_COLUMNS} FROM projects p
-        WHERE p.organization_id = $1 AND ($2::text IS NULL OR p.id > $2) AND ($3::text IS NULL OR lower(p.name) = lower($3)) AND ${visible}
-        ORDER BY p.id LIMIT $4`,
-      params,
-    );
+    const rows = await selectVisibleProjectPage(ctx.q, a.org.id, subjectOf(a, ctx.caller.accountId), { name: ctx.query.name ?? null }, after, limit + 1);
     // Outside collaborators see the projects granted to them; anyone else outside learns nothing.
     if (!a.memberId && !rows.length) {
-      const p2: unknown[] = [a.org.id];
-      const [any] = await ctx.q.query(
-        `SELECT 1 FROM projects p WHERE p.organization_id = $1 AND ${visibleTo(subjectOf(a, ctx.caller.accountId), p2)} LIMIT 1`,
-        p2,
-      );
-      if (!any) fail("not_found", `organization ${ctx.params.org} not found`);
+      if (!(await anyVisibleProject(ctx.q, a.org.id, subjectOf(a, ctx.caller.accountId)))) fail("not_found", `organization ${ctx.params.org} not found`);
     }
     return pageOf(rows, limit, (r) => r.id, toProject);
   },
@@ -80,12 +65,12 @@ export const projectHandlers = {
     const b = ctx.body;
     await ensureNameFree(ctx, a, b.name);
     const id = newId("prj");
-    await ctx.q.query(
-      `INSERT INTO projects (id, organization_id, name, description, created_by_account_id, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-      [id, a.org.id, b.name, b.description ?? "", ctx.caller.accountId, ctx.now],
+    await insertProject(
+      ctx.q,
+      { id, organizationId: a.org.id, name: b.name, description: b.description ?? "", createdByAccountId: ctx.caller.accountId },
+      ctx.now,
     );
-    await ctx.q.query("INSERT INTO environments (id, project_id, type) VALUES ($1, $3, 'sandbox'), ($2, $3, 'live')", [newId("env"), newId("env"), id]);
+    await insertEnvironments(ctx.q, id, { sandbox: newId("env"), live: newId("env") });
     await audit(ctx, { organizationId: a.org.id, action: "project.created", target: { type: "project", id, display_name: b.name }, projectId: id });
     const project = toProject((await selectProject(ctx.q, id))!);
     return reply({ status: 201, body: project, headers: { location: `/v1/projects/${id}` } });
@@ -115,7 +100,7 @@ export const projectHandlers = {
   async deleteProject(ctx) {
     const { project: p } = await projectFor(ctx, ctx.params.project_id, "admin", { lock: "update" });
     checkIfMatch(ctx, p.version, `project ${p.name}`);
-    const grants = await countGrants(ctx.q, p.id);
+    const grants = await countGrantsByType(ctx.q, p.id);
     const total = grants.members + grants.roles + grants.teams + grants.accounts;
     if (total > 0) {
       fail(
@@ -126,7 +111,7 @@ export const projectHandlers = {
     }
     await audit(ctx, { organizationId: p.organization_id, action: "project.deleted", target: target(p), projectId: p.id });
     await recordDeletion(ctx, p.id, p.organization_id);
-    await ctx.q.query("DELETE FROM projects WHERE id = $1", [p.id]);
+    await deleteProject(ctx.q, p.id);
   },
 
   async transferProject(ctx) {
@@ -153,7 +138,7 @@ export const projectHandlers = {
     authorize(dst, "admin", "projects:create");
     if (dst.org.id === src.org.id) return toProject(p);
 
-    const grants = await countGrants(ctx.q, p.id);
+    const grants = await countGrantsByType(ctx.q, p.id);
     const scoped = grants.members + grants.roles + grants.teams;
     if (scoped > 0) {
       fail(

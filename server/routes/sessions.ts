@@ -17,10 +17,20 @@ import {
   sessionCookie,
   toSession,
 } from "../admin/sessions";
+import { selectAccountByEmail, updateTotpLastStep } from "../store/accounts";
+import {
+  completeSessionTwoFactor,
+  deleteSession,
+  insertSession,
+  insertSignInLink,
+  lockSignInAddress,
+  lockSignInLinkByHash,
+  markSignInLinkUsed,
+  selectSignInLinkTimes,
+  updateSessionFailedCodes,
+} from "../store/sessions";
 
 const HOUR_MS = 3600_000;
-/** The advisory lock class of sign-in mails per address (migrations hold 7274211, the clean-up 7274212, bootstrap 7274213). */
-const SIGN_IN_LOCK = 7274214;
 
 /** The session of the request's cookie (401 without one); locked for a write. */
 async function current(ctx: Ctx, forUpdate = true) {
@@ -38,11 +48,8 @@ export const sessionHandlers = {
     // this transaction's commit, so the count below includes every link committed before it, and a
     // parallel burst sends exactly the limit (a count alone lets concurrent requests all pass).
     // Addresses whose hashes collide merely wait for each other.
-    await ctx.q.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [SIGN_IN_LOCK, normalized]);
-    const recent = await ctx.q.query<{ created_at: Date }>(
-      "SELECT created_at FROM sign_in_links WHERE email_normalized = $1 AND created_at > $2 ORDER BY created_at",
-      [normalized, windowStart],
-    );
+    await lockSignInAddress(ctx.q, normalized);
+    const recent = await selectSignInLinkTimes(ctx.q, normalized, windowStart);
     const limit = ctx.config.signInMailsPerHour;
     if (recent.length >= limit) {
       const retry = Math.max(1, Math.ceil((new Date(recent[recent.length - limit]!.created_at).getTime() + HOUR_MS - ctx.now.getTime()) / 1000));
@@ -50,17 +57,14 @@ export const sessionHandlers = {
         headers: { "retry-after": String(retry) },
       });
     }
-    const [account] = await ctx.q.query<{ id: string; email: string }>("SELECT id, email FROM accounts WHERE email_normalized = $1", [normalized]);
+    const account = await selectAccountByEmail(ctx.q, normalized);
     const secret = newSecret(LINK_PREFIX);
     const expiresAt = new Date(ctx.now.getTime() + ctx.config.signInLinkTtlMs);
-    await ctx.q.query("INSERT INTO sign_in_links (id, email_normalized, account_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)", [
-      newId("sil"),
-      normalized,
-      account?.id ?? null,
-      account ? hashToken(secret) : null,
+    await insertSignInLink(
+      ctx.q,
+      { id: newId("sil"), normalized, accountId: account?.id ?? null, hash: account ? hashToken(secret) : null, expiresAt },
       ctx.now,
-      expiresAt,
-    ]);
+    );
     // No account, no mail; the answer is the same, so it tells nobody which addresses have one.
     if (account) {
       const minutes = Math.round(ctx.config.signInLinkTtlMs / 60_000);
@@ -80,22 +84,26 @@ export const sessionHandlers = {
   },
 
   async createSession(ctx) {
-    const [link] = await ctx.q.query<{ id: string; account_id: string; expires_at: Date; used_at: Date | null; totp_secret: string | null }>(
-      `SELECT l.id, l.account_id, l.expires_at, l.used_at, a.totp_secret FROM sign_in_links l JOIN accounts a ON a.id = l.account_id
-        WHERE l.token_hash = $1 FOR UPDATE OF l`,
-      [hashToken(ctx.body.token)],
-    );
+    const link = await lockSignInLinkByHash(ctx.q, hashToken(ctx.body.token));
     if (!link) fail("unauthenticated", "this sign-in link is not valid: ask for a new one at /admin/sign-in");
     if (link.used_at) fail("unauthenticated", "this sign-in link was used already (each link signs in once): ask for a new one at /admin/sign-in");
     if (new Date(link.expires_at) <= ctx.now) fail("unauthenticated", "this sign-in link has expired: ask for a new one at /admin/sign-in");
-    await ctx.q.query("UPDATE sign_in_links SET used_at = $2 WHERE id = $1", [link.id, ctx.now]);
+    await markSignInLinkUsed(ctx.q, link.id, ctx.now);
     // With 2FA the session waits for the code, for as long as a link lives.
     const pending = link.totp_secret !== null;
     const ttl = pending ? ctx.config.signInLinkTtlMs : ctx.config.sessionTtlMs;
     const secret = newSecret(SESSION_PREFIX);
-    await ctx.q.query(
-      `INSERT INTO sessions (id, account_id, token_hash, csrf_token, two_factor_pending, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [newId("sess"), link.account_id, hashToken(secret), newCsrfToken(), pending, ctx.now, new Date(ctx.now.getTime() + ttl)],
+    await insertSession(
+      ctx.q,
+      {
+        id: newId("sess"),
+        accountId: link.account_id,
+        hash: hashToken(secret),
+        csrfToken: newCsrfToken(),
+        twoFactorPending: pending,
+        expiresAt: new Date(ctx.now.getTime() + ttl),
+      },
+      ctx.now,
     );
     const s = await loadSession(ctx.q, `orgs_session=${secret}`, ctx.now);
     return reply({ status: 201, body: toSession(s!), headers: { "set-cookie": sessionCookie(secret, ttl / 1000, ctx.config), "cache-control": "no-store" } });
@@ -115,8 +123,8 @@ export const sessionHandlers = {
     if (step === null) {
       // Answered, not thrown: the count of wrong codes must commit with the answer.
       const failed = s.failed_codes + 1;
-      if (failed >= MAX_FAILED_CODES) await ctx.q.query("DELETE FROM sessions WHERE id = $1", [s.id]);
-      else await ctx.q.query("UPDATE sessions SET failed_codes = $2 WHERE id = $1", [s.id, failed]);
+      if (failed >= MAX_FAILED_CODES) await deleteSession(ctx.q, s.id);
+      else await updateSessionFailedCodes(ctx.q, s.id, failed);
       const e =
         failed >= MAX_FAILED_CODES
           ? new ApiError("unauthenticated", `${MAX_FAILED_CODES} wrong codes: this sign-in is over; ask for a new link at /admin/sign-in`)
@@ -126,14 +134,10 @@ export const sessionHandlers = {
             });
       return reply({ status: e.status, body: e.toProblem("/v1/session/two-factor", ctx.requestId) });
     }
-    await ctx.q.query("UPDATE accounts SET totp_last_step = $2 WHERE id = $1", [s.account.id, step]);
+    await updateTotpLastStep(ctx.q, s.account.id, step);
     // A new secret once the second factor is given, so a cookie seen before it is worth nothing.
     const secret = newSecret(SESSION_PREFIX);
-    await ctx.q.query("UPDATE sessions SET token_hash = $2, two_factor_pending = false, failed_codes = 0, expires_at = $3 WHERE id = $1", [
-      s.id,
-      hashToken(secret),
-      new Date(ctx.now.getTime() + ctx.config.sessionTtlMs),
-    ]);
+    await completeSessionTwoFactor(ctx.q, s.id, hashToken(secret), new Date(ctx.now.getTime() + ctx.config.sessionTtlMs));
     const next = await loadSession(ctx.q, `orgs_session=${secret}`, ctx.now);
     return reply({
       body: toSession(next!),
@@ -144,7 +148,7 @@ export const sessionHandlers = {
   async deleteSession(ctx) {
     const s = await current(ctx);
     requireCsrf("DELETE", ctx.headers, s);
-    await ctx.q.query("DELETE FROM sessions WHERE id = $1", [s.id]);
+    await deleteSession(ctx.q, s.id);
     return reply({ status: 204, headers: { "set-cookie": clearedCookie(ctx.config) } });
   },
 } satisfies Partial<Handlers>;

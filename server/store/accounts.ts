@@ -92,3 +92,39 @@ export async function activatePendingTwoFactor(q: Queryable, accountId: string, 
 export async function clearTwoFactor(q: Queryable, accountId: string): Promise<void> {
   await q.query("UPDATE accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1", [accountId]);
 }
+
+/** The lock of the first start, held to the transaction's end: instances starting together on one PostgreSQL create the operator once. */
+export async function lockOperatorBootstrap(q: Queryable): Promise<void> {
+  await q.query("SELECT pg_advisory_xact_lock(7274213)");
+}
+
+/** The first operator account, if there is one. */
+export async function selectFirstOperator(q: Queryable): Promise<{ id: string; email: string } | undefined> {
+  const [row] = await q.query<{ id: string; email: string }>("SELECT id, email FROM accounts WHERE is_operator ORDER BY created_at LIMIT 1");
+  return row;
+}
+
+/** The account with this normalized (lower-case) email, if any. */
+export async function selectAccountByEmail(q: Queryable, normalized: string): Promise<{ id: string; email: string } | undefined> {
+  const [row] = await q.query<{ id: string; email: string }>("SELECT id, email FROM accounts WHERE email_normalized = $1", [normalized]);
+  return row;
+}
+
+/** The step of the last TOTP code used, so it is not accepted twice. */
+export async function updateTotpLastStep(q: Queryable, accountId: string, step: number): Promise<void> {
+  await q.query("UPDATE accounts SET totp_last_step = $2 WHERE id = $1", [accountId, step]);
+}
+
+/** The account with this email (case-insensitively), with its member ID in the organization (null: none). */
+export async function selectAccountByEmailWithMembership(
+  q: Queryable,
+  email: string,
+  orgId: string,
+): Promise<{ id: string; email: string; name: string; member_id: string | null } | undefined> {
+  const [a] = await q.query<{ id: string; email: string; name: string; member_id: string | null }>(
+    `SELECT a.id, a.email, a.name, (SELECT m.id FROM members m WHERE m.organization_id = $2 AND m.account_id = a.id) AS member_id
+         FROM accounts a WHERE a.email_normalized = lower($1)`,
+    [email, orgId],
+  );
+  return a;
+}

@@ -10,6 +10,11 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** Whether the database answers (GET /healthz): one statement that reads nothing. */
+export async function ping(q: Queryable): Promise<void> {
+  await q.query("SELECT 1");
+}
+
 /** A transaction: queries, and whole SQL scripts (several statements, no parameters) for migrations. */
 export interface Tx extends Queryable {
   exec(script: string): Promise<void>;

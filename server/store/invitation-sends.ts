@@ -1,7 +1,7 @@
 // The invitation quota's counters: one row per organization and minute, summed over the sliding
 // 24-hour window (the clean-up prunes rows older than it).
 import type { Queryable } from "./db";
-import { Statement } from "./statement";
+import { countDeleted, Statement } from "./statement";
 
 /** The quota's sliding window. */
 export const QUOTA_WINDOW_MS = 24 * 3600 * 1000;
@@ -45,4 +45,9 @@ export async function selectOldestCountedMinute(q: Queryable, orgId: string, now
     new Date(now.getTime() - QUOTA_WINDOW_MS),
   ]);
   return row?.oldest ?? undefined;
+}
+
+/** Deletes the counters of minutes at or before `before`; how many. */
+export async function deleteInvitationSendsBefore(q: Queryable, before: Date): Promise<number> {
+  return countDeleted(q, "DELETE FROM invitation_sends WHERE minute <= $1", before);
 }

@@ -238,3 +238,49 @@ export async function selectInvitationsTo(
     [email, after, limit, orgIds],
   );
 }
+
+/** What a member's project access is computed from: its account, its own and its roles' permissions, and whether it holds ADMIN. */
+export async function selectMemberStanding(
+  q: Queryable,
+  orgId: string,
+  memberId: string,
+): Promise<{ id: string; account_id: string | null; permissions: string[]; is_admin: boolean } | undefined> {
+  const [m] = await q.query<{ id: string; account_id: string | null; permissions: string[]; is_admin: boolean }>(
+    `SELECT m.id, m.account_id,
+              m.permissions || coalesce(${ROLE_PERMISSIONS_OF_M}, '{}') AS permissions, ${HOLDS_ADMIN_ROLE_OF_M} AS is_admin
+         FROM members m WHERE m.id = $1 AND m.organization_id = $2`,
+    [memberId, orgId],
+  );
+  return m;
+}
+
+/** A new organization's owner as its first, active member. */
+export async function insertOwnerMember(q: Queryable, m: { id: string; orgId: string; email: string; accountId: string }, now: Date): Promise<void> {
+  await q.query(
+    "INSERT INTO members (id, organization_id, email, email_normalized, account_id, joined_at, created_at) VALUES ($1, $2, $3, lower($3), $4, $5, $5)",
+    [m.id, m.orgId, m.email, m.accountId, now],
+  );
+}
+
+/** The member, locked, with its account (null while invited). */
+export async function lockMemberAccount(
+  q: Queryable,
+  orgId: string,
+  memberId: string,
+): Promise<{ id: string; account_id: string | null; email: string } | undefined> {
+  const [row] = await q.query<{ id: string; account_id: string | null; email: string }>(
+    "SELECT id, account_id, email FROM members WHERE id = $1 AND organization_id = $2 FOR UPDATE",
+    [memberId, orgId],
+  );
+  return row;
+}
+
+/** Takes every role of the member. */
+export async function deleteMemberRoles(q: Queryable, memberId: string): Promise<void> {
+  await q.query("DELETE FROM member_roles WHERE member_id = $1", [memberId]);
+}
+
+/** Gives the member the roles `roleIds`. */
+export async function insertMemberRoles(q: Queryable, memberId: string, roleIds: string[]): Promise<void> {
+  await q.query("INSERT INTO member_roles (member_id, role_id) SELECT $1, unnest($2::text[])", [memberId, roleIds]);
+}

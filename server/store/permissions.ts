@@ -1,7 +1,7 @@
 // What a member holds through its roles, written once for every query that reads a member's
-// standing: a Member (domain/members.ts), the caller in an organization (domain/access.ts) and a
-// member's project access (routes/project-access.ts). Each is an SQL expression on the member row
-// aliased `m`.
+// standing: a Member (store/members.ts), the caller in an organization (store/organizations.ts)
+// and a member's project access (store/members.ts's selectMemberStanding). Each is an SQL
+// expression on the member row aliased `m`.
 
 /** The distinct permissions member `m` holds through its roles (NULL when none). */
 export const ROLE_PERMISSIONS_OF_M =

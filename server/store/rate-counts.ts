@@ -2,6 +2,7 @@
 // one row per key in an unlogged table (no WAL; emptied by a PostgreSQL crash, which only
 // forgets counts of the current second or minute), updated in place by one statement per sync.
 import type { Queryable } from "./db";
+import { countDeleted } from "./statement";
 
 /** A count's increments sent to the store; `windowStart` in epoch milliseconds. */
 export interface CountDelta {
@@ -39,4 +40,9 @@ export function postgresCountStore(db: Queryable): CountStore {
       return rows.map((r) => ({ key: r.key, windowStart: Number(r.window_start), used: r.used }));
     },
   };
+}
+
+/** Deletes the counts whose window started at or before `before` (epoch milliseconds); how many. */
+export async function deleteRateCountsBefore(q: Queryable, before: number): Promise<number> {
+  return countDeleted(q, "DELETE FROM rate_counts WHERE window_start <= $1", before);
 }

@@ -73,3 +73,24 @@ export async function countRoleUses(q: Queryable, roleId: string): Promise<{ mem
 export async function deleteRole(q: Queryable, roleId: string): Promise<void> {
   await q.query("DELETE FROM roles WHERE id = $1", [roleId]);
 }
+
+/** A new organization's built-in roles: DEFAULT (no permission) and ADMIN (`permissions`: every one). */
+export async function insertBuiltinRoles(
+  q: Queryable,
+  orgId: string,
+  ids: { defaultRole: string; adminRole: string },
+  permissions: readonly Permission[],
+  now: Date,
+): Promise<void> {
+  await q.query(
+    `INSERT INTO roles (id, organization_id, name, description, builtin, permissions, created_at) VALUES
+       ($1, $3, 'DEFAULT', 'Every member: no organization permissions', 'DEFAULT', '{}', $5),
+       ($2, $3, 'ADMIN', 'Every permission, the admin page, the audit log and admin on every project', 'ADMIN', $4, $5)`,
+    [ids.defaultRole, ids.adminRole, orgId, [...permissions], now],
+  );
+}
+
+/** The IDs among `ids` that are roles of the organization. */
+export async function selectRoleIdsIn(q: Queryable, orgId: string, ids: string[]): Promise<{ id: string }[]> {
+  return q.query<{ id: string }>("SELECT id FROM roles WHERE organization_id = $1 AND id = ANY($2)", [orgId, ids]);
+}

@@ -118,3 +118,13 @@ export async function countTeamsOf(q: Queryable, memberId: string): Promise<numb
   const [row] = await q.query<{ n: number }>("SELECT count(*)::int AS n FROM team_members WHERE member_id = $1", [memberId]);
   return row!.n;
 }
+
+/** A new organization's default team. */
+export async function insertDefaultTeam(q: Queryable, id: string, orgId: string, now: Date): Promise<void> {
+  await q.query("INSERT INTO teams (id, organization_id, name, is_default, created_at) VALUES ($1, $2, 'My Team', true, $3)", [id, orgId, now]);
+}
+
+/** The member as a maintainer of the team (a new organization's owner, of its default team). */
+export async function insertTeamMaintainer(q: Queryable, teamId: string, memberId: string, now: Date): Promise<void> {
+  await q.query("INSERT INTO team_members (team_id, member_id, role, created_at) VALUES ($1, $2, 'maintainer', $3)", [teamId, memberId, now]);
+}

@@ -16,7 +16,7 @@
 // Run after `npm run build`; prints the tarball's path, its size and how to install it.
 "use strict";
 const { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } = require("node:fs");
-const { dirname, join, relative } = require("node:path");
+const { basename, dirname, join, relative } = require("node:path");
 const { tmpdir } = require("node:os");
 const { execFileSync } = require("node:child_process");
 
@@ -36,8 +36,8 @@ if (!existsSync(main)) {
 }
 
 const stage = mkdtempSync(join(tmpdir(), "orgs-plugin-pack-"));
-/** What a running program never reads: declarations, source maps, TypeScript sources, docs. */
-const shipped = (src) => !/\.(d\.[cm]?ts|map|[cm]?ts|md|markdown)$/i.test(src) || statSync(src).isDirectory();
+/** What a running program never reads: declarations, source maps, TypeScript sources, docs (licenses stay). */
+const shipped = (src) => /^licen[cs]e/i.test(basename(src)) || !/\.(d\.[cm]?ts|map|[cm]?ts|md|markdown)$/i.test(src) || statSync(src).isDirectory();
 const copy = (from, to) => cpSync(from, to, { recursive: true, filter: shipped });
 
 try {

@@ -4,9 +4,13 @@
 // preview, detailed diffs in `pulumi preview --diff` (a region change shown as the reason for the
 // replacement, one role added shown as that entry), drift shown by `preview --refresh`,
 // `pulumi import` of every resource type with a clean preview after, no `__provider` and no
-// token in the state, destroy.
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// token in the state, destroy. Then the plugin installed from its tarball (`npm run plugin:pack`,
+// `pulumi plugin install --file`) into a PULUMI_HOME of its own, with nothing of the checkout on
+// PATH, on the same server.
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { engineStack, programDir, type EngineStack } from "./support/pulumi";
 import { engineSuite } from "./support/e2e";
@@ -250,5 +254,58 @@ describe.skipIf(!!missing)(missing ? `plugin mode with the Pulumi CLI — skippe
       expect((await call("GET", `/v1/organizations/${org.id}/teams/${before.id.split("/")[1]}`)).statusCode).toBe(404);
     },
     3 * MIN,
+  );
+});
+
+describe.skipIf(!!missing)(missing ? `the plugin installed from its tarball — skipped: ${missing}` : "the plugin installed from its tarball", () => {
+  it(
+    "npm run plugin:pack, pulumi plugin install --file, then preview, up, a clean preview and destroy from the plugin cache alone",
+    async () => {
+      const { token: owner } = await suite.server.signup("owner@plugin-installed.test");
+      // Outside the program's directory (and any node_modules above it): the plugin resolves its
+      // packages from its own directory only, so a dependency missing from the tarball fails here.
+      const home = mkdtempSync(join(tmpdir(), "orgs-plugin-home-"));
+      const packed = execFileSync(process.execPath, [join(__dirname, "..", "scripts", "plugin-pack.cjs"), "--out", home], { encoding: "utf8" });
+      const tarball = /^(\S+\.tar\.gz):/m.exec(packed)?.[1];
+      expect(tarball, packed).toMatch(/pulumi-resource-orgs-v0\.1\.0-linux-(amd64|arm64)\.tar\.gz$/);
+      // PATH: this Node (the launcher looks for one there) and the system's, no launcher on it.
+      const PATH = [dirname(process.execPath), "/usr/bin", "/bin"].join(delimiter);
+      expect(PATH.split(delimiter).filter((d) => existsSync(join(d, "pulumi-resource-orgs")))).toEqual([]);
+      const dir = programDir("test/programs/plugin-spec");
+      const s = await engineStack(
+        dir,
+        "installed",
+        { "orgs:apiUrl": suite.url, "orgs:apiToken": { value: owner, secret: true }, "orgs-e2e:resources": "[]" },
+        { home, env: { PATH, PULUMI_IGNORE_AMBIENT_PLUGINS: "false" } },
+      );
+      const run = async (args: string[]) => {
+        const r = await s.cli(args);
+        expect(r.code, `pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}`).toBe(0);
+        expect(r.stdout + r.stderr).not.toMatch(/from \$PATH/);
+        return r.stdout;
+      };
+      await run(["plugin", "install", "resource", "orgs", "0.1.0", "--file", tarball!]);
+      const installed = join(home, "plugins", "resource-orgs-v0.1.0");
+      expect(existsSync(join(installed, "pulumi-resource-orgs"))).toBe(true);
+      expect(existsSync(join(installed, "dist", "provider", "plugin", "main.js"))).toBe(true);
+      expect(await run(["plugin", "ls"])).toMatch(/orgs\s+resource\s+0\.1\.0/);
+
+      await s.stack.setConfig("orgs-e2e:resources", {
+        value: JSON.stringify([
+          { type: "Organization", name: "acme", args: { slug: "plugin-installed", name: "Installed", region: "eu" } },
+          { type: "Member", name: "dee", args: { organization: "${acme.slug}", email: "dee@plugin-installed.test", roles: ["DEFAULT"] } },
+        ]),
+      });
+      expect(await run(["preview"])).toMatch(/\+ 3 to create/);
+      expect(await run(["up", "--yes"])).toMatch(/\+\s+orgs:index:Member\s+dee\s+created/);
+      const resources = JSON.parse(readFileSync(s.stateFile(), "utf8")).checkpoint.latest.resources as { type: string; id: string }[];
+      const org = resources.find((r) => r.type === "orgs:index:Organization")!;
+      const member = (await suite.server.call(owner, "GET", `/v1/organizations/${org.id}/members?email=dee@plugin-installed.test`)).json.items;
+      expect(member).toHaveLength(1);
+      await run(["preview", "--expect-no-changes"]);
+      await run(["destroy", "--yes"]);
+      expect((await suite.server.call(owner, "GET", `/v1/organizations/${org.id}`)).statusCode).toBe(404);
+    },
+    2 * MIN,
   );
 });

@@ -134,6 +134,8 @@ describe("the plugin over gRPC", () => {
     const outs = created.getProperties().toJavaScript();
     expect(outs).toMatchObject({ ...inputs, plan: "free" });
     expect(outs).not.toHaveProperty("__provider");
+    // Which inputs were declared comes from the old inputs the engine sends, not from the state.
+    expect(outs).not.toHaveProperty("__declared");
 
     const diff = new proto.DiffRequest().setId(id).setUrn(urn).setType("orgs:index:Organization");
     diff
@@ -146,6 +148,16 @@ describe("the plugin over gRPC", () => {
     expect(d.getReplacesList()).toEqual(["region"]);
     const kinds = Object.fromEntries(d.toObject().detaileddiffMap.map(([k, v]: [string, { kind: number }]) => [k, v.kind]));
     expect(kinds).toEqual({ name: proto.PropertyDiff.Kind.UPDATE, region: proto.PropertyDiff.Kind.UPDATE_REPLACE });
+
+    // A refresh: the outputs and the inputs from the state. Only the declared inputs come back
+    // (plan and requireTwoFactor, undeclared, show in the outputs only).
+    const refreshed = await unary<any>(
+      "read",
+      new proto.ReadRequest().setId(id).setUrn(urn).setType("orgs:index:Organization").setProperties(struct(outs)).setInputs(struct(inputs)),
+    );
+    expect(refreshed.getInputs().toJavaScript()).toEqual(inputs);
+    expect(refreshed.getProperties().toJavaScript()).toMatchObject({ ...inputs, plan: "free" });
+    expect(refreshed.getProperties().toJavaScript()).not.toHaveProperty("__declared");
 
     // An import: the engine sends the ID and nothing else, and needs complete inputs back.
     const read = await unary<any>("read", new proto.ReadRequest().setId(id).setUrn(urn).setType("orgs:index:Organization"));

@@ -20,6 +20,7 @@ import { Any } from "google-protobuf/google/protobuf/any_pb";
 import { PULUMI_RESOURCES, type PulumiResourceSpec } from "../../api/pulumi";
 import { canonical } from "../diff";
 import type { ProviderModule } from "../shell";
+import { DECLARED, setKeys } from "../state";
 import { detailedDiff, type DiffKind } from "./detailed-diff";
 import { dynamicConfigure, settingsOf, SETTINGS, unwrapSecret, type Settings } from "./config";
 import { isServed, loadedModules, moduleFor, typeOfUrn, type Served } from "./modules";
@@ -42,6 +43,21 @@ export const packageVersion = (): string => JSON.parse(readFileSync(join(PACKAGE
 
 const toJs = (s: Struct | undefined): Props => (s ? (s.toJavaScript() as Props) : {});
 const toStruct = (v: unknown) => Struct.fromJavaScript(defined(v ?? {}) as never);
+/**
+ * The modules record which inputs the program declared in the outputs (`__declared`), because the
+ * dynamic host hands read() and diff() the previous outputs only. The engine sends a plugin the
+ * old inputs beside them (Diff, Update and Delete's oldInputs, a refresh Read's inputs), and the
+ * declared keys are the keys of those inputs: so in plugin mode the state keeps no `__declared`
+ * (40 to 60 bytes a resource), and the plugin puts it back before a module sees the outputs. Outputs
+ * from older states that hold it keep theirs; an import's Read has neither, as before.
+ */
+const outputsForState = (outs: unknown): Props => {
+  const { [DECLARED]: _, ...rest } = (outs ?? {}) as Props;
+  return rest;
+};
+const outputsForModule = (olds: Props, oldInputs: Struct | undefined): Props =>
+  oldInputs && !(DECLARED in olds) && Object.keys(olds).length ? { ...olds, [DECLARED]: setKeys(toJs(oldInputs)).sort() } : olds;
+
 /** Struct has no undefined: leave such keys out, as the engine's serialization does. */
 function defined(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(defined);
@@ -73,7 +89,7 @@ function grpcError(e: unknown): Partial<grpc.StatusObject> {
   if (err && typeof err.id === "string" && err.id) {
     const detail = new proto.ErrorResourceInitFailed();
     detail.setId(err.id);
-    const { __provider: _, ...properties } = err.properties ?? {};
+    const { __provider: _, ...properties } = outputsForState(err.properties);
     detail.setProperties(toStruct(properties));
     detail.setReasonsList(err.reasons ?? [message]);
     const any = new Any();
@@ -186,7 +202,7 @@ export class OrgsProvider {
       }),
       diff: unary(async (req: proto.DiffRequest) => {
         const s = this.served(req.getType(), req.getUrn());
-        const olds = toJs(req.getOlds()),
+        const olds = outputsForModule(toJs(req.getOlds()), req.getOldInputs()),
           news = toJs(req.getNews());
         const oldInputs = req.getOldInputs() ? toJs(req.getOldInputs()) : undefined;
         const r = (await s.module.diff(req.getId(), olds, news)) as dynamic.DiffResult & { diffs?: string[] };
@@ -198,27 +214,27 @@ export class OrgsProvider {
         if (req.getPreview()) return new proto.CreateResponse().setProperties(req.getProperties() ?? new Struct());
         const s = this.served(req.getType(), req.getUrn());
         const r = await s.module.create(toJs(req.getProperties()));
-        return new proto.CreateResponse().setId(r.id).setProperties(toStruct(r.outs));
+        return new proto.CreateResponse().setId(r.id).setProperties(toStruct(outputsForState(r.outs)));
       }),
       read: unary(async (req: proto.ReadRequest) => {
         const s = this.served(req.getType(), req.getUrn());
         // An import (`pulumi import`, the `import` option) sends an ID and nothing else.
-        const r = await s.module.read(req.getId(), toJs(req.getProperties()));
+        const r = await s.module.read(req.getId(), outputsForModule(toJs(req.getProperties()), req.getInputs()));
         const res = new proto.ReadResponse().setId(r.id ?? "");
         if (!r.id) return res;
-        res.setProperties(toStruct(r.props));
+        res.setProperties(toStruct(outputsForState(r.props)));
         if (r.inputs) res.setInputs(toStruct(r.inputs));
         return res;
       }),
       update: unary(async (req: proto.UpdateRequest) => {
         if (req.getPreview()) return new proto.UpdateResponse().setProperties(updatePreview(req.getType(), req.getId(), req.getNews()));
         const s = this.served(req.getType(), req.getUrn());
-        const r = await s.module.update(req.getId(), toJs(req.getOlds()), toJs(req.getNews()));
-        return new proto.UpdateResponse().setProperties(toStruct(r.outs ?? {}));
+        const r = await s.module.update(req.getId(), outputsForModule(toJs(req.getOlds()), req.getOldInputs()), toJs(req.getNews()));
+        return new proto.UpdateResponse().setProperties(toStruct(outputsForState(r.outs)));
       }),
       delete: unary(async (req: proto.DeleteRequest) => {
         const s = this.served(req.getType(), req.getUrn());
-        await s.module.delete(req.getId(), toJs(req.getProperties()));
+        await s.module.delete(req.getId(), outputsForModule(toJs(req.getProperties()), req.getOldInputs()));
         return new Empty();
       }),
       // Every step is bounded (provider/steps.ts); nothing outlives the engine's own shutdown.

@@ -121,11 +121,12 @@ export async function engineStack(
   dir: string,
   stackName: string,
   config: Record<string, string | { value: string; secret: true }>,
-  opts: { program?: automation.PulumiFn; projectName?: string; env?: Record<string, string> } = {},
+  /** home: PULUMI_HOME (plugins installed there), the program's directory's .pulumi-home unless given. */
+  opts: { program?: automation.PulumiFn; projectName?: string; env?: Record<string, string>; home?: string } = {},
 ): Promise<EngineStack> {
   const cli = pulumiCli();
   if (!("dir" in cli)) throw new Error(cli.missing);
-  const home = join(dir, ".pulumi-home");
+  const home = opts.home ?? join(dir, ".pulumi-home");
   const backend = join(dir, ".pulumi-state");
   mkdirSync(home, { recursive: true });
   mkdirSync(backend, { recursive: true });

@@ -7,7 +7,8 @@
 // the operation's summary, change summary, outputs and what the engine printed. The stack lives in
 // ORGS_E2E_DIR (a file backend and a PULUMI_HOME of its own); ORGS_E2E_PULUMI_ROOT is the
 // directory whose bin/ holds the CLI; orgs:apiUrl and orgs:apiToken (secret) come from
-// ORGS_API_URL and ORGS_API_TOKEN; ORGS_E2E_SLUG names the organization. The same program as
+// ORGS_API_URL and ORGS_API_TOKEN; ORGS_E2E_SLUG names the organization;
+// ORGS_E2E_EXPLICIT_TOKEN is the explicit provider's token. The same program as
 // test/programs/python-inline/program.py, so test/support/sdk-programs.ts drives both alike.
 package main
 
@@ -63,10 +64,25 @@ func program(slug string) pulumi.RunFunc {
 		}); err != nil {
 			return err
 		}
+		// An explicit provider with settings of its own (another token of the owner), passed to one
+		// resource: the SDK marks ApiToken secret, so the state holds it only encrypted.
+		explicit, err := orgs.NewProvider(ctx, "explicit", &orgs.ProviderArgs{
+			ApiUrl: pulumi.String(os.Getenv("ORGS_API_URL")), ApiToken: pulumi.String(os.Getenv("ORGS_E2E_EXPLICIT_TOKEN")),
+		})
+		if err != nil {
+			return err
+		}
+		release, err := orgs.NewTeam(ctx, "release", &orgs.TeamArgs{
+			Organization: org.ID().ToStringOutput(), Name: pulumi.String("Release"),
+		}, pulumi.Provider(explicit))
+		if err != nil {
+			return err
+		}
 		ctx.Export("organizationId", org.ID())
 		ctx.Export("teamId", platform.TeamId)
 		ctx.Export("memberId", ada.MemberId)
 		ctx.Export("projectId", api.ID())
+		ctx.Export("explicitTeamId", release.TeamId)
 		return nil
 	}
 }

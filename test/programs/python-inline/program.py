@@ -7,7 +7,8 @@ runs one operation on the stack, as a separate `pulumi` command would, and print
 the operation's summary, change summary, outputs and what the engine printed. The stack lives in
 ORGS_E2E_DIR (a file backend and a PULUMI_HOME of its own); ORGS_E2E_PULUMI_ROOT is the directory
 whose bin/ holds the CLI; orgs:apiUrl and orgs:apiToken (secret) come from ORGS_API_URL and
-ORGS_API_TOKEN; ORGS_E2E_SLUG names the organization.
+ORGS_API_TOKEN; ORGS_E2E_SLUG names the organization; ORGS_E2E_EXPLICIT_TOKEN is the explicit
+provider's token.
 """
 
 import json
@@ -29,10 +30,15 @@ def program() -> None:
     ada = orgs.Member("ada", organization=org.id, email=f"ada@{SLUG}.test", teams=[platform.id])
     api = orgs.Project("api", organization=org.id, name="api", description="Public API")
     orgs.ProjectAccess("platform-admins-api", project=api.id, team=platform.id, level=orgs.ProjectAccessLevel.ADMIN)
+    # An explicit provider with settings of its own (another token of the owner), passed to one
+    # resource: the SDK marks api_token secret, so the state holds it only encrypted.
+    explicit = orgs.Provider("explicit", api_url=os.environ["ORGS_API_URL"], api_token=os.environ["ORGS_E2E_EXPLICIT_TOKEN"])
+    release = orgs.Team("release", organization=org.id, name="Release", opts=pulumi.ResourceOptions(provider=explicit))
     pulumi.export("organizationId", org.id)
     pulumi.export("teamId", platform.team_id)
     pulumi.export("memberId", ada.member_id)
     pulumi.export("projectId", api.id)
+    pulumi.export("explicitTeamId", release.team_id)
 
 
 def stack() -> auto.Stack:

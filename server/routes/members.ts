@@ -2,8 +2,8 @@
 // The rules of org-api.md §1 Member: one owner nobody can act on, admins only admins act on,
 // ≥ 1 role and ≥ 1 team at all times, no self-modification, no granting what you do not hold.
 import type { Permission } from "../../api/common";
-import type { Handlers } from "../context";
-import { authorize, orgAccess } from "../domain/access";
+import type { Ctx, Handlers } from "../context";
+import { authorize, orgAccess, type OrgAccess } from "../domain/access";
 import { audit } from "../domain/audit";
 import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
@@ -26,9 +26,35 @@ import {
 import { revokeGrantsOf } from "../domain/projects";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
-import { deleteMember, deleteMemberRole, insertInvitation, insertMemberRole, selectMemberByEmail, selectMemberPage, updateMemberSets } from "../store/members";
+import {
+  deleteMember,
+  deleteMemberRole,
+  insertInvitation,
+  insertMemberRole,
+  selectMemberByEmail,
+  selectMemberById,
+  selectMemberPage,
+  updateMemberSets,
+} from "../store/members";
+import { VersionMoved } from "../operation";
 import { selectRole } from "../store/roles";
 import { updateVersioned } from "../store/versioned";
+
+/**
+ * orgAccess and the member of the path, read in one round trip (two statements pipelined, the
+ * member's by ID alone since the path may name the organization by slug). orgAccess's answer
+ * comes first: a bad token, an unknown organization or an outsider is refused before any 404 for
+ * the member.
+ */
+async function accessAndMember(ctx: Ctx<"updateMember">): Promise<{ a: OrgAccess; m: MemberRow }> {
+  const [access, member] = await Promise.allSettled([orgAccess(ctx, ctx.params.org), selectMemberById(ctx.q, ctx.params.member_id)]);
+  if (access.status === "rejected") throw access.reason;
+  if (member.status === "rejected") throw member.reason;
+  const a = access.value;
+  const m = member.value;
+  if (!m || m.organization_id !== a.org.id) fail("not_found", `member ${ctx.params.member_id} not found in this organization`);
+  return { a, m };
+}
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 const target = (m: Pick<MemberRow, "id" | "email">) => ({ type: "member", id: m.id, display_name: m.email });
@@ -110,9 +136,16 @@ export const memberHandlers = {
   },
 
   async updateMember(ctx) {
-    // The member is locked by orgAccess's statement and read by the next one (what the lock holds).
-    const a = await orgAccess(ctx, ctx.params.org, { lockMember: ctx.params.member_id });
-    const m = await loadMember(ctx.q, a.org.id, ctx.params.member_id);
+    // The member is read beside orgAccess's statement, in the same round trip (pipelined), without
+    // a lock: the write below is checked against the version read, and writes nothing when the
+    // version moved (VersionMoved: the request runs again, and then it locks the member in
+    // orgAccess's statement and reads it in the next, so that what it reads is what the lock holds).
+    const { a, m } = ctx.contended
+      ? await (async () => {
+          const a = await orgAccess(ctx, ctx.params.org, { lockMember: ctx.params.member_id });
+          return { a, m: await loadMember(ctx.q, a.org.id, ctx.params.member_id) };
+        })()
+      : await accessAndMember(ctx);
     const b = ctx.body;
     authorize(a, "admin", "members");
     const acts: MemberAct[] = [];
@@ -148,15 +181,20 @@ export const memberHandlers = {
     const action = permissionsChange && !rolesChange && !teamsChange ? "member.permissions_changed" : "member.updated";
     // One statement writes the change: the roles and teams replaced, the versioned row (checked
     // against the version read under the lock), the audit event; it returns the new version.
+    // It is the transaction's last statement: its COMMIT travels with it (nothing after it can fail but a moved version, which wrote nothing).
     const version = await updateMemberSets(
       ctx.q,
       ctx,
       { id: m.id, organizationId: a.org.id, version: m.version },
       { roleIds: rolesChange ? roleIds : undefined, teamIds: teamsChange ? teamIds : undefined, permissions: permissionsChange ? permissions : undefined },
       { organizationId: a.org.id, action, target: target(m), changes },
+      { last: true },
     );
-    // The row is locked: the version cannot have moved since it was read.
-    if (version === undefined) throw new Error(`member ${m.id} changed under its lock`);
+    if (version === undefined) {
+      // Under the lock the version cannot move.
+      if (ctx.contended) throw new Error(`member ${m.id} changed under its lock`);
+      throw new VersionMoved(`member ${m.email}`);
+    }
     const roleRow = rolesChange
       ? {
           role_permissions: [...new Set(roles.flatMap((r) => r.permissions))],

@@ -4,7 +4,7 @@
 // and removal. The rules (who may do what, what is valid) are in domain/members.ts.
 import type { Permission } from "../../api/common";
 import type { Mail } from "../mailer";
-import type { Queryable } from "./db";
+import type { Queryable, StatementOpts } from "./db";
 import { auditInsert, type AuditInput, type AuditSource } from "./audit-events";
 import { quotaCtes, type QuotaCount } from "./invitation-sends";
 import { outboxInsert } from "./outbox";
@@ -44,6 +44,12 @@ export const MEMBER_COLUMNS = `m.id, m.organization_id, m.email, m.account_id, m
   m.joined_at, m.created_at, m.version`;
 
 export const MEMBER_FROM = "members m JOIN organizations o ON o.id = m.organization_id";
+
+/** The member with this ID, in whichever organization (the caller checks it is the one it expects). */
+export async function selectMemberById(q: Queryable, memberId: string): Promise<MemberRow | undefined> {
+  const [row] = await q.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.id = $1`, [memberId]);
+  return row;
+}
 
 /** A member of this organization, locked for update first when asked (a statement of its own). */
 export async function selectMember(q: Queryable, orgId: string, memberId: string, forUpdate = false): Promise<MemberRow | undefined> {
@@ -145,8 +151,10 @@ export async function insertInvitation(
 
 /**
  * One statement writes a member's change: the roles and teams replaced (those given), the
- * permissions (when given) and the version, checked against `version` (read under the row's
- * lock), and the audit event. The new version; none if the version moved.
+ * permissions (when given) and the version, checked against `version` (the one the change was
+ * decided on), and the audit event. The new version; none if the version moved, and then nothing
+ * is written (every part is conditioned on the versioned update). `opts` is the statement's
+ * (`last`: the transaction commits with it).
  */
 export async function updateMemberSets(
   q: Queryable,
@@ -154,6 +162,7 @@ export async function updateMemberSets(
   m: { id: string; organizationId: string; version: number },
   set: { roleIds?: string[]; teamIds?: string[]; permissions?: Permission[] },
   event: AuditInput,
+  opts?: StatementOpts,
 ): Promise<number | undefined> {
   const s = new Statement();
   const id = s.p(m.id);
@@ -166,20 +175,20 @@ export async function updateMemberSets(
   if (set.roleIds) {
     const r = s.p(set.roleIds);
     parts.push(
-      `rd AS (DELETE FROM member_roles WHERE member_id = ${id} AND NOT (role_id = ANY(${r}::text[])))`,
+      `rd AS (DELETE FROM member_roles WHERE member_id = ${id} AND NOT (role_id = ANY(${r}::text[])) AND EXISTS (SELECT 1 FROM u))`,
       `ri AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT ${id}, unnest(${r}::text[]), ${org} FROM u ON CONFLICT DO NOTHING)`,
     );
   }
   if (set.teamIds) {
     const t = s.p(set.teamIds);
     parts.push(
-      `td AS (DELETE FROM team_members WHERE member_id = ${id} AND NOT (team_id = ANY(${t}::text[])))`,
+      `td AS (DELETE FROM team_members WHERE member_id = ${id} AND NOT (team_id = ANY(${t}::text[])) AND EXISTS (SELECT 1 FROM u))`,
       `ti AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id)
               SELECT unnest(${t}::text[]), ${id}, ${s.p(ctx.now)}, ${org} FROM u ON CONFLICT DO NOTHING)`,
     );
   }
   parts.push(`event AS (${auditInsert(s, ctx, event, "u")})`);
-  const [u] = await q.query<{ version: number }>(`WITH ${parts.join(",\n     ")} SELECT version FROM u`, s.values);
+  const [u] = await q.query<{ version: number }>(`WITH ${parts.join(",\n     ")} SELECT version FROM u`, s.values, opts);
   return u?.version;
 }
 

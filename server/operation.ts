@@ -15,9 +15,10 @@ import type { Mailer } from "./mailer";
 import type { Db, Queryable, StatementOpts } from "./store/db";
 
 /**
- * Thrown by a handler whose write, checked against the version it read without a lock, found the
- * version moved (and so wrote nothing): the request runs again, with ctx.contended, and then
- * locks the row before it reads it, so it runs again at most once.
+ * Thrown by a handler whose write wrote nothing because what it had read moved under it: a
+ * version checked without a lock that moved, or a row another transaction committed after the
+ * statement began. The request runs again, with ctx.contended (the handler then locks before it
+ * reads, and sends no statement as `last`), so it runs again at most once.
  */
 export class VersionMoved extends Error {
   constructor(what: string) {

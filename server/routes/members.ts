@@ -31,7 +31,6 @@ import {
   deleteMemberRole,
   insertInvitation,
   insertMemberRole,
-  selectMemberByEmail,
   selectMemberById,
   selectMemberPage,
   updateMemberSets,
@@ -103,7 +102,10 @@ export const memberHandlers = {
     // SMTP sends after the commit), audit event and quota count (store/members.ts).
     const name = b.name ?? null;
     const mail = invitationMail(ctx, a.org, b.email, token, expiresAt, note, name);
-    const row = await insertInvitation(
+    // With the outbox mailer nothing follows the statement (SMTP sends after the commit, and the
+    // quota refuses inside it): it is the transaction's last, its COMMIT sent with it, so the
+    // quota's counter row is held only while the statement and its COMMIT run.
+    const out = await insertInvitation(
       ctx.q,
       ctx,
       { id, organizationId: a.org.id, email: b.email, permissions, tokenHash: hash, expiresAt, note, name, roleIds, teamIds },
@@ -115,18 +117,24 @@ export const memberHandlers = {
           target: { type: "member", id, display_name: b.email },
           changes: { role_ids: [null, roleIds], team_ids: [null, teamIds], permissions: [null, permissions] },
         },
+        quota: ctx.config.invitationQuota,
       },
+      { last: !ctx.contended },
     );
-    if (!row) {
-      const existing = await selectMemberByEmail(ctx.q, a.org.id, b.email);
-      fail("already_member", `${existing!.email} is already ${existing!.joined_at ? "a member" : "invited"} (${existing!.id})`, {
-        existing_id: existing!.id,
-        errors: [{ field: "/email", code: "already_exists", message: `is already ${existing!.joined_at ? "a member" : "invited"}` }],
+    if (!("member" in out)) {
+      // Nothing was written in any of these cases.
+      if ("overQuota" in out) checkQuota(ctx, out.overQuota);
+      // Invited by a transaction that committed after the statement began: run again to name it.
+      if ("raced" in out) throw new VersionMoved(`the invitation of ${b.email}`);
+      const existing = (out as { existing: { id: string; email: string; joined_at: Date | null } }).existing;
+      fail("already_member", `${existing.email} is already ${existing.joined_at ? "a member" : "invited"} (${existing.id})`, {
+        existing_id: existing.id,
+        errors: [{ field: "/email", code: "already_exists", message: `is already ${existing.joined_at ? "a member" : "invited"}` }],
       });
     }
-    checkQuota(ctx, row);
+    // SMTP sends after the commit (it makes no statement).
     if (ctx.mailer.kind !== "outbox") await ctx.mailer.send(ctx.q, mail, ctx.afterCommit);
-    const { sent: _sent, oldest: _oldest, ...member } = row;
+    const { sent: _sent, oldest: _oldest, ...member } = out.member;
     return reply({ status: 201, body: toMember(member, ctx.now), headers: { location: `/v1/organizations/${a.org.id}/members/${id}` } });
   },
 

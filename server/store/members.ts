@@ -83,19 +83,6 @@ export async function selectMemberPage(q: Queryable, orgId: string, f: MemberFil
   );
 }
 
-/** The organization's member (or invitation) with this email, if there is one. */
-export async function selectMemberByEmail(
-  q: Queryable,
-  orgId: string,
-  email: string,
-): Promise<{ id: string; email: string; joined_at: Date | null } | undefined> {
-  const [row] = await q.query<{ id: string; email: string; joined_at: Date | null }>(
-    "SELECT id, email, joined_at FROM members WHERE organization_id = $1 AND email_normalized = lower($2)",
-    [orgId, email],
-  );
-  return row;
-}
-
 export interface NewInvitation {
   id: string;
   organizationId: string;
@@ -109,26 +96,45 @@ export interface NewInvitation {
   teamIds: string[];
 }
 
+/** SQLSTATE of an invitation over its organization's quota, raised by orgs_refuse (migration 014). */
+const OVER_QUOTA = "OQ429";
+
+/** What the invitation's statement did: the member written, the member or invitation already there, or a refusal over the quota. */
+export type InvitationOutcome =
+  | { member: MemberRow & QuotaCount }
+  | { existing: { id: string; email: string; joined_at: Date | null } }
+  | { overQuota: QuotaCount }
+  /** The email was invited by a transaction that committed after this statement began: nothing was written, and a new statement sees it. */
+  | { raced: true };
+
 /**
  * One statement writes the invitation: the member, its roles and teams, its mail (`mail`: the
  * outbox mailer's row; null when SMTP sends after the commit), its audit event and its count
  * against the quota, each only when the member was inserted; it returns the member as a read would
  * (role_permissions and has_admin_role from the roles named, which exist already) with the quota's
- * count. None: the email is a member or invited already. Invited by the caller, at ctx.now.
+ * count, or the member that has the email already. Over the quota (`quota`: the organization's
+ * limit per 24 hours) the statement itself fails, so nothing of it commits: it may be the
+ * transaction's last (`opts.last`, its COMMIT sent with it). Invited by the caller, at ctx.now.
  */
 export async function insertInvitation(
   q: Queryable,
   ctx: AuditSource & { caller: { accountId: string } },
   inv: NewInvitation,
-  writes: { mail: Mail | null; event: AuditInput },
-): Promise<(MemberRow & QuotaCount) | undefined> {
+  writes: { mail: Mail | null; event: AuditInput; quota: number },
+  opts?: StatementOpts,
+): Promise<InvitationOutcome> {
   const s = new Statement();
   const roleParam = s.p(inv.roleIds);
-  const [row] = await q.query<MemberRow & QuotaCount>(
-    `WITH m AS (
+  const org = s.p(inv.organizationId);
+  const email = s.p(inv.email);
+  type Row = Partial<MemberRow & QuotaCount> & { existing_id: string | null; existing_email: string | null; existing_joined_at: Date | null };
+  let row: Row | undefined;
+  try {
+    [row] = await q.query<Row>(
+      `WITH m AS (
          INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at,
                               invited_by_account_id, invitation_note, invitation_name, invitation_sent_count, created_at)
-         VALUES (${s.p(inv.id)}, ${s.p(inv.organizationId)}, ${s.p(inv.email)}, lower(${s.p(inv.email)}), ${s.p(inv.permissions)}, ${s.p(inv.tokenHash)},
+         VALUES (${s.p(inv.id)}, ${org}, ${email}, lower(${email}), ${s.p(inv.permissions)}, ${s.p(inv.tokenHash)},
                  ${s.p(inv.expiresAt)}, ${s.p(ctx.caller.accountId)}, ${s.p(inv.note)}, ${s.p(inv.name)}, 1, ${s.p(ctx.now)})
          ON CONFLICT (organization_id, email_normalized) DO NOTHING RETURNING *),
        r AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT m.id, unnest(${roleParam}::text[]), m.organization_id FROM m ON CONFLICT DO NOTHING),
@@ -142,11 +148,24 @@ export async function insertInvitation(
               ARRAY(SELECT DISTINCT x FROM unnest(${s.p(inv.teamIds)}::text[]) x ORDER BY x) AS team_ids,
               ${ROLE_PERMISSIONS_OF_IDS(`${roleParam}::text[]`)} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_IDS(`${roleParam}::text[]`)} AS has_admin_role,
               false AS is_owner, m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_name, m.invitation_sent_count,
-              false AS two_factor_enabled, m.joined_at, m.created_at, m.version, quota.sent, quota.oldest
-         FROM m, quota`,
-    s.values,
-  );
-  return row;
+              false AS two_factor_enabled, m.joined_at, m.created_at, m.version, quota.sent, quota.oldest,
+              CASE WHEN quota.sent > ${s.p(writes.quota)} THEN orgs_refuse('${OVER_QUOTA}', json_build_object('sent', quota.sent, 'oldest', quota.oldest)::text) END AS refused,
+              ex.id AS existing_id, ex.email AS existing_email, ex.joined_at AS existing_joined_at
+         FROM (VALUES (1)) one
+         LEFT JOIN (m CROSS JOIN quota) ON true
+         LEFT JOIN LATERAL (SELECT x.id, x.email, x.joined_at FROM members x WHERE x.organization_id = ${org} AND x.email_normalized = lower(${email})) ex ON m.id IS NULL`,
+      s.values,
+      opts,
+    );
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== OVER_QUOTA) throw err;
+    const { sent, oldest } = JSON.parse((err as Error).message) as { sent: number; oldest: string };
+    return { overQuota: { sent, oldest: new Date(oldest) } };
+  }
+  const { refused: _refused, existing_id, existing_email, existing_joined_at, ...member } = row! as Row & { refused?: unknown };
+  if (member.id) return { member: member as MemberRow & QuotaCount };
+  if (existing_id) return { existing: { id: existing_id, email: existing_email!, joined_at: existing_joined_at } };
+  return { raced: true };
 }
 
 /**

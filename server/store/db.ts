@@ -137,8 +137,23 @@ export async function openPostgres(url: string, max = 20): Promise<Db> {
         // BEGIN is sent with the first statement (none: none is sent), COMMIT with a `last` one.
         let begun = false;
         let committed = false;
+        // What is sent in one turn of the event loop (BEGIN, the statements a handler starts
+        // together, a COMMIT) leaves in one write: node-postgres writes each query on its own, and
+        // each write to the socket costs a system call and wakes PostgreSQL's backend.
+        const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+        let corked = false;
+        const cork = () => {
+          if (corked || !stream?.cork || !stream.uncork) return;
+          corked = true;
+          stream.cork();
+          process.nextTick(() => {
+            corked = false;
+            stream.uncork!();
+          });
+        };
         const statement = async <T>(config: QueryConfig | string, opts?: StatementOpts): Promise<T[]> => {
           if (committed) throw new Error("a statement after the transaction's last one (StatementOpts.last)");
+          cork();
           const begin = begun ? null : settled(client.query("BEGIN"));
           begun = true;
           const run = settled(client.query(config));

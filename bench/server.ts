@@ -12,6 +12,12 @@
 // started with scripts/postgres.sh (durable: its default) and stopped afterwards; BENCH_ENGINES=pglite
 // skips it. The durability settings of the one measured are printed beside the figures.
 // BENCH_SECONDS sets each cell's measuring time (default 3). Rate limiting is off in the server.
+// BENCH_CLIENTS (e.g. 32) and BENCH_OPS (me, invite, invite-spread, update) pick cells;
+// BENCH_BASELINE=<a built checkout> measures that checkout's server beside this one, cell by cell
+// (BENCH_BASELINE_LABEL names it); BENCH_SERVER_NODE_OPTIONS goes to the server process alone
+// (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). Each server cell prints the server's CPU per
+// operation and PostgreSQL's (from /proc). "invite, 32 orgs" sends client w's invitations into
+// organization w (its floor likewise), beside the one-organization cell.
 // BENCH_ENGINES=cluster (alone or with the others) runs 1, 2 and 3 instances on one PostgreSQL
 // database at 32 clients, with PostgreSQL's CPU per operation (benchCluster).
 import { spawnSync } from "node:child_process";
@@ -124,7 +130,12 @@ async function benchServer(
       const server = await startServerProcess({
         main,
         // PGlite's data directory is one process's: a second server gets its own.
-        env: { ORGS_INVITATION_QUOTA: "100000000", ...env, ...(i > 0 && env.ORGS_DATA_DIR ? { ORGS_DATA_DIR: mkdtempSync(join(tmpdir(), "orgs-bench-")) } : {}), ...(SERVER_NODE_OPTIONS ? { NODE_OPTIONS: SERVER_NODE_OPTIONS } : {}) },
+        env: {
+          ORGS_INVITATION_QUOTA: "100000000",
+          ...env,
+          ...(i > 0 && env.ORGS_DATA_DIR ? { ORGS_DATA_DIR: mkdtempSync(join(tmpdir(), "orgs-bench-")) } : {}),
+          ...(SERVER_NODE_OPTIONS ? { NODE_OPTIONS: SERVER_NODE_OPTIONS } : {}),
+        },
       });
       const pool = new Pool(server.url, { connections: Math.max(...CLIENTS), pipelining: 1 });
       return { label, server, pool, call: callerOf(pool) };
@@ -285,7 +296,10 @@ async function countStatements(engine: string, db: Db) {
     const one = async <T>(run: () => Promise<T>, opts?: StatementOpts): Promise<T> => {
       n += began ? 1 : 2; // BEGIN, with the first
       began = true;
-      if (opts?.last) (n++, (ended = true)); // its COMMIT
+      if (opts?.last) {
+        n++; // its COMMIT
+        ended = true;
+      }
       if (inFlight++ === 0) trips++;
       try {
         return await run();
@@ -311,7 +325,10 @@ async function countStatements(engine: string, db: Db) {
       db.tx(async (t) => {
         const c = counted(t) as Tx & { ended: boolean; began: boolean };
         const out = await fn(c);
-        if (c.began && !c.ended) (n++, trips++); // COMMIT on its own
+        if (c.began && !c.ended) {
+          n++; // COMMIT on its own
+          trips++;
+        }
         return out;
       }),
     close: async () => {},
@@ -378,7 +395,11 @@ function table(): string {
     const me = floorOf(c, "GET /v1/me (floor)");
     const sql = floorOf(
       c,
-      c.op === `invite, ${SPREAD} orgs` ? `invite rows, ${SPREAD} orgs, by SQL (floor)` : c.op.startsWith("invite") ? "invite rows by SQL (floor)" : "update rows by SQL (floor)",
+      c.op === `invite, ${SPREAD} orgs`
+        ? `invite rows, ${SPREAD} orgs, by SQL (floor)`
+        : c.op.startsWith("invite")
+          ? "invite rows by SQL (floor)"
+          : "update rows by SQL (floor)",
     );
     const server = !c.op.includes("floor");
     rows.push([

@@ -104,9 +104,7 @@ export async function runOperation<K extends OperationId>(
     return services.db.tx((tx) => {
       const q = confirming(tx);
       return caller && typeof key === "string"
-        ? runIdempotent(q, { accountId: caller.accountId, method: route.method, path: req.url.split("?")[0]!, key, body: req.body, now }, () =>
-            run(notLast(q)),
-          )
+        ? runIdempotent(q, { accountId: caller.accountId, method: route.method, path: req.url.split("?")[0]!, key, body: req.body, now }, () => run(notLast(q)))
         : run(q);
     });
   };

@@ -38,7 +38,16 @@ describe.each(engines)("racing member PATCHes on $name", ({ postgres }) => {
       const url = `/v1/organizations/${org.id}/members/${m.memberId}`;
       const cur = await http("GET", url);
       const before = (await events(m.memberId)).length;
-      const sets = [["billing"], ["plans"], ["members"], ["projects:create"], ["billing", "plans"], ["plans", "members"], ["billing", "members"], ["members", "projects:create"]];
+      const sets = [
+        ["billing"],
+        ["plans"],
+        ["members"],
+        ["projects:create"],
+        ["billing", "plans"],
+        ["plans", "members"],
+        ["billing", "members"],
+        ["members", "projects:create"],
+      ];
       const results = await Promise.all(sets.map((p) => http("PATCH", url, { permissions: p }, { "if-match": cur.etag! })));
       const ok = results.filter((r) => r.status === 200);
       expect(ok).toHaveLength(1);

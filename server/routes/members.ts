@@ -26,15 +26,7 @@ import {
 import { revokeGrantsOf } from "../domain/projects";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
-import {
-  deleteMember,
-  deleteMemberRole,
-  insertInvitation,
-  insertMemberRole,
-  selectMemberById,
-  selectMemberPage,
-  updateMemberSets,
-} from "../store/members";
+import { deleteMember, deleteMemberRole, insertInvitation, insertMemberRole, selectMemberById, selectMemberPage, updateMemberSets } from "../store/members";
 import { VersionMoved } from "../operation";
 import { selectRole } from "../store/roles";
 import { updateVersioned } from "../store/versioned";

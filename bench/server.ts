@@ -52,6 +52,8 @@ interface Cell {
   /** CPU per operation (ms): the orgs-server process's, and PostgreSQL's processes' (measured where known). */
   serverCpuMs?: number;
   dbCpuMs?: number;
+  /** This process's CPU per operation (ms): the clients' HTTP (undici, JSON), or the floors' driver. */
+  clientCpuMs: number;
   op: string;
   clients: number;
   ops: number;
@@ -70,6 +72,7 @@ async function measure(engine: string, op: string, clients: number, one: (worker
   let errors = 0;
   const until = performance.now() + SECONDS * 1000;
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: clients }, async (_, w) => {
       while (performance.now() < until) {
@@ -80,8 +83,20 @@ async function measure(engine: string, op: string, clients: number, one: (worker
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   lat.sort((a, b) => a - b);
-  const cell: Cell = { engine, floorEngine, op, clients, ops: lat.length, errors, perSec: lat.length / elapsed, p50: pct(lat, 0.5), p99: pct(lat, 0.99) };
+  const cell: Cell = {
+    engine,
+    floorEngine,
+    op,
+    clients,
+    ops: lat.length,
+    errors,
+    perSec: lat.length / elapsed,
+    p50: pct(lat, 0.5),
+    p99: pct(lat, 0.99),
+    clientCpuMs: (cpu.user + cpu.system) / 1000 / lat.length,
+  };
   cells.push(cell);
   process.stderr.write(
     `  ${engine} ${op} x${clients}: ${cell.perSec.toFixed(0)}/s p50 ${cell.p50.toFixed(1)} ms p99 ${cell.p99.toFixed(1)} ms${errors ? ` (${errors} errors)` : ""}\n`,
@@ -390,7 +405,9 @@ function table(): string {
   // GET /v1/me is each server's own floor; the SQL floors are the engine's.
   const floorOf = (c: Cell, op: string) =>
     cells.find((x) => (op.startsWith("GET") ? x.engine === c.engine : x.engine === c.floorEngine) && x.clients === c.clients && x.op === op);
-  const rows = [["engine", "operation", "clients", "ops/s", "p50 ms", "p99 ms", "errors", "÷ GET /me", "÷ SQL", "server CPU ms/op", "db CPU ms/op"]];
+  const rows = [
+    ["engine", "operation", "clients", "ops/s", "p50 ms", "p99 ms", "errors", "÷ GET /me", "÷ SQL", "server CPU ms/op", "db CPU ms/op", "bench CPU ms/op"],
+  ];
   for (const c of cells) {
     const me = floorOf(c, "GET /v1/me (floor)");
     const sql = floorOf(
@@ -414,6 +431,7 @@ function table(): string {
       server && sql ? (c.perSec / sql.perSec).toFixed(2) : "",
       c.serverCpuMs === undefined ? "" : c.serverCpuMs.toFixed(2),
       c.dbCpuMs === undefined ? "" : c.dbCpuMs.toFixed(2),
+      c.clientCpuMs.toFixed(2),
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -153,7 +153,8 @@ export async function insertInvitation(
               ex.id AS existing_id, ex.email AS existing_email, ex.joined_at AS existing_joined_at
          FROM (VALUES (1)) one
          LEFT JOIN (m CROSS JOIN quota) ON true
-         LEFT JOIN LATERAL (SELECT x.id, x.email, x.joined_at FROM members x WHERE x.organization_id = ${org} AND x.email_normalized = lower(${email})) ex ON m.id IS NULL`,
+         LEFT JOIN LATERAL (SELECT x.id, x.email, x.joined_at FROM members x
+                             WHERE m.id IS NULL AND x.organization_id = ${org} AND x.email_normalized = lower(${email})) ex ON true`,
       s.values,
       opts,
     );

@@ -23,7 +23,8 @@ export interface StatementOpts {
    * This is the transaction's last statement, and nothing decided after it rolls the transaction
    * back: PostgreSQL's transaction sends its COMMIT in the same round trip (pipelined behind it;
    * a statement that fails turns that COMMIT into a rollback). Outside a transaction, and on
-   * PGlite, it changes nothing. A statement after it is refused.
+   * PGlite, it changes nothing. A statement after it is refused, a handler's mistake (on
+   * PostgreSQL what came before has committed then; on PGlite the transaction rolls back).
    */
   last?: boolean;
 }

@@ -18,7 +18,7 @@ import type { Db, Queryable, StatementOpts } from "./store/db";
  * Thrown by a handler whose write wrote nothing because what it had read moved under it: a
  * version checked without a lock that moved, or a row another transaction committed after the
  * statement began. The request runs again, with ctx.contended (the handler then locks before it
- * reads, and sends no statement as `last`), so it runs again at most once.
+ * reads, or reads what is committed by then), so it runs again at most once.
  */
 export class VersionMoved extends Error {
   constructor(what: string) {

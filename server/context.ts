@@ -75,6 +75,11 @@ export interface Ctx<K extends OperationId = OperationId> {
   mailer: Mailer;
   /** Runs after the transaction commits (e.g. SMTP delivery). */
   afterCommit(fn: () => Promise<void> | void): void;
+  /**
+   * The request runs again because its optimistic write found the row's version moved
+   * (server/operation.ts's VersionMoved): this time the handler locks what it changes.
+   */
+  contended: boolean;
 }
 
 /** A handler returns the response body, or reply() for a status or headers of its own. */

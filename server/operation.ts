@@ -12,7 +12,19 @@ import { runIdempotent } from "./http/idempotency";
 import { normalize, type ReplyValue } from "./http/reply";
 import type { Input } from "./http/validation";
 import type { Mailer } from "./mailer";
-import type { Db, Queryable } from "./store/db";
+import type { Db, Queryable, StatementOpts } from "./store/db";
+
+/**
+ * Thrown by a handler whose write wrote nothing because what it had read moved under it: a
+ * version checked without a lock that moved, or a row another transaction committed after the
+ * statement began. The request runs again, with ctx.contended (the handler then locks before it
+ * reads, or reads what is committed by then), so it runs again at most once.
+ */
+export class VersionMoved extends Error {
+  constructor(what: string) {
+    super(`${what} changed between its read and its write`);
+  }
+}
 
 /** What every handler may use besides the request: the database (only through ctx.q), the configuration, the mailer. */
 export interface Services {
@@ -30,6 +42,7 @@ export async function runOperation<K extends OperationId>(
   now: Date,
 ): Promise<ReplyValue> {
   const afterCommit: Array<() => Promise<void> | void> = [];
+  let contended = false;
   let check: TokenCheck | null = null;
   /** The statements of one attempt: the token is checked by the first, or alone before it. */
   const confirming = (q: Queryable): Queryable => {
@@ -38,12 +51,14 @@ export async function runOperation<K extends OperationId>(
     if (!check) return q;
     const owed = check;
     return {
-      async query<T>(sql: string, params?: unknown[]) {
+      async query<T>(sql: string, params?: unknown[], opts?: StatementOpts) {
         if (!owed.done) await owed.run(q);
-        return q.query<T>(sql, params);
+        return q.query<T>(sql, params, opts);
       },
     };
   };
+  /** Under an Idempotency-Key the stored answer is written after the handler: no statement of the handler's is the last. */
+  const notLast = (q: Queryable): Queryable => ({ query: (sql, params) => q.query(sql, params) });
   const settle = async (q: Queryable) => {
     if (check && !check.done) await check.run(q);
   };
@@ -68,6 +83,7 @@ export async function runOperation<K extends OperationId>(
     config: services.config,
     mailer: services.mailer,
     afterCommit: (fn) => afterCommit.push(fn),
+    contended,
   });
   const run = async (q: Queryable) => {
     // A transaction retried (a serialization failure on PostgreSQL) runs the handler again: only
@@ -88,7 +104,7 @@ export async function runOperation<K extends OperationId>(
     return services.db.tx((tx) => {
       const q = confirming(tx);
       return caller && typeof key === "string"
-        ? runIdempotent(q, { accountId: caller.accountId, method: route.method, path: req.url.split("?")[0]!, key, body: req.body, now }, () => run(q))
+        ? runIdempotent(q, { accountId: caller.accountId, method: route.method, path: req.url.split("?")[0]!, key, body: req.body, now }, () => run(notLast(q)))
         : run(q);
     });
   };
@@ -98,6 +114,11 @@ export async function runOperation<K extends OperationId>(
       out = await attempt();
       break;
     } catch (err) {
+      if (err instanceof VersionMoved && !contended) {
+        // Nothing was written: run again, locking this time (what it reads is then what it writes over).
+        contended = true;
+        continue;
+      }
       if (!(err instanceof StaleCaller)) throw err;
       // Rolled back: run again as the caller the database holds (rare: its account changed).
       req.caller = err.caller;

@@ -2,8 +2,8 @@
 // The rules of org-api.md §1 Member: one owner nobody can act on, admins only admins act on,
 // ≥ 1 role and ≥ 1 team at all times, no self-modification, no granting what you do not hold.
 import type { Permission } from "../../api/common";
-import type { Handlers } from "../context";
-import { authorize, orgAccess } from "../domain/access";
+import type { Ctx, Handlers } from "../context";
+import { authorize, orgAccess, type OrgAccess } from "../domain/access";
 import { audit } from "../domain/audit";
 import { checkIfMatch } from "../http/etag";
 import { decodeCursor, pageOf } from "../http/pages";
@@ -26,9 +26,26 @@ import {
 import { revokeGrantsOf } from "../domain/projects";
 import { fail, invalid } from "../errors";
 import { reply } from "../http/reply";
-import { deleteMember, deleteMemberRole, insertInvitation, insertMemberRole, selectMemberByEmail, selectMemberPage, updateMemberSets } from "../store/members";
+import { deleteMember, deleteMemberRole, insertInvitation, insertMemberRole, selectMemberById, selectMemberPage, updateMemberSets } from "../store/members";
+import { VersionMoved } from "../operation";
 import { selectRole } from "../store/roles";
 import { updateVersioned } from "../store/versioned";
+
+/**
+ * orgAccess and the member of the path, read in one round trip (two statements pipelined, the
+ * member's by ID alone since the path may name the organization by slug). orgAccess's answer
+ * comes first: a bad token, an unknown organization or an outsider is refused before any 404 for
+ * the member.
+ */
+async function accessAndMember(ctx: Ctx<"updateMember">): Promise<{ a: OrgAccess; m: MemberRow }> {
+  const [access, member] = await Promise.allSettled([orgAccess(ctx, ctx.params.org), selectMemberById(ctx.q, ctx.params.member_id)]);
+  if (access.status === "rejected") throw access.reason;
+  if (member.status === "rejected") throw member.reason;
+  const a = access.value;
+  const m = member.value;
+  if (!m || m.organization_id !== a.org.id) fail("not_found", `member ${ctx.params.member_id} not found in this organization`);
+  return { a, m };
+}
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 const target = (m: Pick<MemberRow, "id" | "email">) => ({ type: "member", id: m.id, display_name: m.email });
@@ -77,7 +94,10 @@ export const memberHandlers = {
     // SMTP sends after the commit), audit event and quota count (store/members.ts).
     const name = b.name ?? null;
     const mail = invitationMail(ctx, a.org, b.email, token, expiresAt, note, name);
-    const row = await insertInvitation(
+    // With the outbox mailer nothing follows the statement (SMTP sends after the commit, and the
+    // quota refuses inside it): it is the transaction's last, its COMMIT sent with it, so the
+    // quota's counter row is held only while the statement and its COMMIT run.
+    const out = await insertInvitation(
       ctx.q,
       ctx,
       { id, organizationId: a.org.id, email: b.email, permissions, tokenHash: hash, expiresAt, note, name, roleIds, teamIds },
@@ -89,18 +109,24 @@ export const memberHandlers = {
           target: { type: "member", id, display_name: b.email },
           changes: { role_ids: [null, roleIds], team_ids: [null, teamIds], permissions: [null, permissions] },
         },
+        quota: ctx.config.invitationQuota,
       },
+      { last: true },
     );
-    if (!row) {
-      const existing = await selectMemberByEmail(ctx.q, a.org.id, b.email);
-      fail("already_member", `${existing!.email} is already ${existing!.joined_at ? "a member" : "invited"} (${existing!.id})`, {
-        existing_id: existing!.id,
-        errors: [{ field: "/email", code: "already_exists", message: `is already ${existing!.joined_at ? "a member" : "invited"}` }],
+    if (!("member" in out)) {
+      // Nothing was written in any of these cases.
+      if ("overQuota" in out) checkQuota(ctx, out.overQuota);
+      // Invited by a transaction that committed after the statement began: run again to name it.
+      if ("raced" in out) throw new VersionMoved(`the invitation of ${b.email}`);
+      const existing = (out as { existing: { id: string; email: string; joined_at: Date | null } }).existing;
+      fail("already_member", `${existing.email} is already ${existing.joined_at ? "a member" : "invited"} (${existing.id})`, {
+        existing_id: existing.id,
+        errors: [{ field: "/email", code: "already_exists", message: `is already ${existing.joined_at ? "a member" : "invited"}` }],
       });
     }
-    checkQuota(ctx, row);
+    // SMTP sends after the commit (it makes no statement).
     if (ctx.mailer.kind !== "outbox") await ctx.mailer.send(ctx.q, mail, ctx.afterCommit);
-    const { sent: _sent, oldest: _oldest, ...member } = row;
+    const { sent: _sent, oldest: _oldest, ...member } = out.member;
     return reply({ status: 201, body: toMember(member, ctx.now), headers: { location: `/v1/organizations/${a.org.id}/members/${id}` } });
   },
 
@@ -110,9 +136,16 @@ export const memberHandlers = {
   },
 
   async updateMember(ctx) {
-    // The member is locked by orgAccess's statement and read by the next one (what the lock holds).
-    const a = await orgAccess(ctx, ctx.params.org, { lockMember: ctx.params.member_id });
-    const m = await loadMember(ctx.q, a.org.id, ctx.params.member_id);
+    // The member is read beside orgAccess's statement, in the same round trip (pipelined), without
+    // a lock: the write below is checked against the version read, and writes nothing when the
+    // version moved (VersionMoved: the request runs again, and then it locks the member in
+    // orgAccess's statement and reads it in the next, so that what it reads is what the lock holds).
+    const { a, m } = ctx.contended
+      ? await (async () => {
+          const a = await orgAccess(ctx, ctx.params.org, { lockMember: ctx.params.member_id });
+          return { a, m: await loadMember(ctx.q, a.org.id, ctx.params.member_id) };
+        })()
+      : await accessAndMember(ctx);
     const b = ctx.body;
     authorize(a, "admin", "members");
     const acts: MemberAct[] = [];
@@ -148,15 +181,20 @@ export const memberHandlers = {
     const action = permissionsChange && !rolesChange && !teamsChange ? "member.permissions_changed" : "member.updated";
     // One statement writes the change: the roles and teams replaced, the versioned row (checked
     // against the version read under the lock), the audit event; it returns the new version.
+    // It is the transaction's last statement: its COMMIT travels with it (nothing after it can fail but a moved version, which wrote nothing).
     const version = await updateMemberSets(
       ctx.q,
       ctx,
       { id: m.id, organizationId: a.org.id, version: m.version },
       { roleIds: rolesChange ? roleIds : undefined, teamIds: teamsChange ? teamIds : undefined, permissions: permissionsChange ? permissions : undefined },
       { organizationId: a.org.id, action, target: target(m), changes },
+      { last: true },
     );
-    // The row is locked: the version cannot have moved since it was read.
-    if (version === undefined) throw new Error(`member ${m.id} changed under its lock`);
+    if (version === undefined) {
+      // Under the lock the version cannot move.
+      if (ctx.contended) throw new Error(`member ${m.id} changed under its lock`);
+      throw new VersionMoved(`member ${m.email}`);
+    }
     const roleRow = rolesChange
       ? {
           role_permissions: [...new Set(roles.flatMap((r) => r.permissions))],

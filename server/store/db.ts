@@ -4,10 +4,29 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { QueryConfig } from "pg";
-import { commitError, DatabaseUnavailable, rethrowLost } from "./unavailable";
+import { commitError, DatabaseUnavailable, isConnectionError, rethrowLost } from "./unavailable";
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/** A promise's outcome as a value: pipelined statements are awaited one after another, and none may reject unheard. */
+const settled = <T>(p: Promise<T>): Promise<Settled<T>> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 
 export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: StatementOpts): Promise<T[]>;
+}
+
+export interface StatementOpts {
+  /**
+   * This is the transaction's last statement, and nothing decided after it rolls the transaction
+   * back: PostgreSQL's transaction sends its COMMIT in the same round trip (pipelined behind it;
+   * a statement that fails turns that COMMIT into a rollback). Outside a transaction, and on
+   * PGlite, it changes nothing. A statement after it is refused, a handler's mistake (on
+   * PostgreSQL what came before has committed then; on PGlite the transaction rolls back).
+   */
+  last?: boolean;
 }
 
 /** Whether the database answers (GET /healthz): one statement that reads nothing. */
@@ -56,15 +75,27 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     async query<T>(sql: string, params?: unknown[]) {
       return (await pg.query<T>(sql, params).catch(gone)).rows;
     },
-    // PGlite has one connection; its transaction() serializes callers.
+    // PGlite has one connection; its transaction() serializes callers. A `last` statement is not
+    // pipelined here (nothing travels), but what may follow it is the same as on PostgreSQL.
     tx: (fn) =>
       pg
-        .transaction((t) =>
-          fn({
-            query: async <T>(s: string, p?: unknown[]) => (await t.query<T>(s, p).catch(gone)).rows,
-            exec: async (script) => void (await t.exec(script).catch(gone)),
-          }),
-        )
+        .transaction((t) => {
+          let ended = false;
+          const after = () => {
+            if (ended) throw new Error("a statement after the transaction's last one (StatementOpts.last)");
+          };
+          return fn({
+            query: async <T>(s: string, p?: unknown[], opts?: StatementOpts) => {
+              after();
+              ended = opts?.last === true;
+              return (await t.query<T>(s, p).catch(gone)).rows;
+            },
+            exec: async (script) => {
+              after();
+              await t.exec(script).catch(gone);
+            },
+          });
+        })
         .catch(gone),
     close: () => pg.close(),
   };
@@ -88,7 +119,10 @@ export async function openPostgres(url: string, max = 20): Promise<Db> {
   const { Pool } = await import("pg");
   // A connection that cannot be made in 10 s is answered 503 rather than held (an unreachable host
   // would otherwise wait for TCP's own timeout, minutes).
-  const pool = new Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, keepAlive: true });
+  // Pipeline mode: a statement is written without waiting for the answer to the one before it on
+  // the same connection, so a transaction's BEGIN travels with its first statement and its COMMIT
+  // with a statement marked `last` (one round trip each instead of two).
+  const pool = new Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, keepAlive: true, pipeline: true });
   pool.on("error", () => {}); // an idle client's error must not crash the server; the next query reports it
   const db: Db = {
     kind: "postgres",
@@ -106,25 +140,64 @@ export async function openPostgres(url: string, max = 20): Promise<Db> {
         const onError = (e: Error) => void (broken ??= e);
         client.on("error", onError);
         const query = async (config: QueryConfig | string) => (await client.query(config).catch(rethrowLost)).rows;
+        // BEGIN is sent with the first statement (none: none is sent), COMMIT with a `last` one.
+        let begun = false;
+        let committed = false;
+        // What is sent in one turn of the event loop (BEGIN, the statements a handler starts
+        // together, a COMMIT) leaves in one write: node-postgres writes each query on its own, and
+        // each write to the socket costs a system call and wakes PostgreSQL's backend.
+        const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+        let corked = false;
+        const cork = () => {
+          if (corked || !stream?.cork || !stream.uncork) return;
+          corked = true;
+          stream.cork();
+          process.nextTick(() => {
+            corked = false;
+            stream.uncork!();
+          });
+        };
+        const statement = async <T>(config: QueryConfig | string, opts?: StatementOpts): Promise<T[]> => {
+          if (committed) throw new Error("a statement after the transaction's last one (StatementOpts.last)");
+          cork();
+          const begin = begun ? null : settled(client.query("BEGIN"));
+          begun = true;
+          const run = settled(client.query(config));
+          const commit = opts?.last ? settled(client.query("COMMIT")) : null;
+          if (commit) committed = true;
+          const b = await begin;
+          if (b && !b.ok) rethrowLost(b.error);
+          const r = await run;
+          if (commit) {
+            const c = await commit;
+            // The statement and its COMMIT were both on their way: a connection lost under either
+            // leaves the outcome unknown, as a COMMIT without an answer does.
+            if (!r.ok) throw isConnectionError(r.error) ? commitError(r.error) : r.error;
+            if (!c.ok) throw commitError(c.error);
+          } else if (!r.ok) rethrowLost(r.error);
+          return (r as { ok: true; value: { rows: T[] } }).value.rows;
+        };
         let failed: unknown;
         try {
-          await query("BEGIN");
           const out = await fn({
-            query: async <T>(s: string, p?: unknown[]) => (await query(prepared(s, p))) as T[],
+            query: <T>(s: string, p?: unknown[], opts?: StatementOpts) => statement<T>(prepared(s, p), opts),
             // Without parameters node-postgres uses the simple query protocol, which runs a whole script.
-            exec: async (script) => void (await query(script)),
+            exec: async (script) => void (await statement(script)),
           });
-          // A connection that broke before COMMIT was sent rolled back: nothing was written.
-          if (broken) throw new DatabaseUnavailable(broken);
-          // A COMMIT without an answer may have committed: commitError says so (503, and the
-          // request's Idempotency-Key tells on retry).
-          await client.query("COMMIT").catch((e: unknown) => {
-            throw commitError(e);
-          });
+          if (!committed) {
+            // A connection that broke before COMMIT was sent rolled back: nothing was written.
+            if (broken) throw new DatabaseUnavailable(broken);
+            // A COMMIT without an answer may have committed: commitError says so (503, and the
+            // request's Idempotency-Key tells on retry). A transaction that made no statement has nothing to commit.
+            if (begun)
+              await client.query("COMMIT").catch((e: unknown) => {
+                throw commitError(e);
+              });
+          }
           return out;
         } catch (err) {
           failed = err;
-          if (!broken && !DatabaseUnavailable.isInstance(err)) await client.query("ROLLBACK").catch(() => {});
+          if (begun && !committed && !broken && !DatabaseUnavailable.isInstance(err)) await query("ROLLBACK").catch(() => {});
           throw err;
         } finally {
           client.removeListener("error", onError);

@@ -4,7 +4,7 @@
 // and removal. The rules (who may do what, what is valid) are in domain/members.ts.
 import type { Permission } from "../../api/common";
 import type { Mail } from "../mailer";
-import type { Queryable } from "./db";
+import type { Queryable, StatementOpts } from "./db";
 import { auditInsert, type AuditInput, type AuditSource } from "./audit-events";
 import { quotaCtes, type QuotaCount } from "./invitation-sends";
 import { outboxInsert } from "./outbox";
@@ -45,6 +45,12 @@ export const MEMBER_COLUMNS = `m.id, m.organization_id, m.email, m.account_id, m
 
 export const MEMBER_FROM = "members m JOIN organizations o ON o.id = m.organization_id";
 
+/** The member with this ID, in whichever organization (the caller checks it is the one it expects). */
+export async function selectMemberById(q: Queryable, memberId: string): Promise<MemberRow | undefined> {
+  const [row] = await q.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.id = $1`, [memberId]);
+  return row;
+}
+
 /** A member of this organization, locked for update first when asked (a statement of its own). */
 export async function selectMember(q: Queryable, orgId: string, memberId: string, forUpdate = false): Promise<MemberRow | undefined> {
   if (forUpdate) await q.query("SELECT 1 FROM members WHERE id = $1 AND organization_id = $2 FOR UPDATE", [memberId, orgId]);
@@ -77,19 +83,6 @@ export async function selectMemberPage(q: Queryable, orgId: string, f: MemberFil
   );
 }
 
-/** The organization's member (or invitation) with this email, if there is one. */
-export async function selectMemberByEmail(
-  q: Queryable,
-  orgId: string,
-  email: string,
-): Promise<{ id: string; email: string; joined_at: Date | null } | undefined> {
-  const [row] = await q.query<{ id: string; email: string; joined_at: Date | null }>(
-    "SELECT id, email, joined_at FROM members WHERE organization_id = $1 AND email_normalized = lower($2)",
-    [orgId, email],
-  );
-  return row;
-}
-
 export interface NewInvitation {
   id: string;
   organizationId: string;
@@ -103,26 +96,45 @@ export interface NewInvitation {
   teamIds: string[];
 }
 
+/** SQLSTATE of an invitation over its organization's quota, raised by orgs_refuse (migration 014). */
+const OVER_QUOTA = "OQ429";
+
+/** What the invitation's statement did: the member written, the member or invitation already there, or a refusal over the quota. */
+export type InvitationOutcome =
+  | { member: MemberRow & QuotaCount }
+  | { existing: { id: string; email: string; joined_at: Date | null } }
+  | { overQuota: QuotaCount }
+  /** The email was invited by a transaction that committed after this statement began: nothing was written, and a new statement sees it. */
+  | { raced: true };
+
 /**
  * One statement writes the invitation: the member, its roles and teams, its mail (`mail`: the
  * outbox mailer's row; null when SMTP sends after the commit), its audit event and its count
  * against the quota, each only when the member was inserted; it returns the member as a read would
  * (role_permissions and has_admin_role from the roles named, which exist already) with the quota's
- * count. None: the email is a member or invited already. Invited by the caller, at ctx.now.
+ * count, or the member that has the email already. Over the quota (`quota`: the organization's
+ * limit per 24 hours) the statement itself fails, so nothing of it commits: it may be the
+ * transaction's last (`opts.last`, its COMMIT sent with it). Invited by the caller, at ctx.now.
  */
 export async function insertInvitation(
   q: Queryable,
   ctx: AuditSource & { caller: { accountId: string } },
   inv: NewInvitation,
-  writes: { mail: Mail | null; event: AuditInput },
-): Promise<(MemberRow & QuotaCount) | undefined> {
+  writes: { mail: Mail | null; event: AuditInput; quota: number },
+  opts?: StatementOpts,
+): Promise<InvitationOutcome> {
   const s = new Statement();
   const roleParam = s.p(inv.roleIds);
-  const [row] = await q.query<MemberRow & QuotaCount>(
-    `WITH m AS (
+  const org = s.p(inv.organizationId);
+  const email = s.p(inv.email);
+  type Row = Partial<MemberRow & QuotaCount> & { existing_id: string | null; existing_email: string | null; existing_joined_at: Date | null };
+  let row: Row | undefined;
+  try {
+    [row] = await q.query<Row>(
+      `WITH m AS (
          INSERT INTO members (id, organization_id, email, email_normalized, permissions, invitation_token_hash, invitation_expires_at,
                               invited_by_account_id, invitation_note, invitation_name, invitation_sent_count, created_at)
-         VALUES (${s.p(inv.id)}, ${s.p(inv.organizationId)}, ${s.p(inv.email)}, lower(${s.p(inv.email)}), ${s.p(inv.permissions)}, ${s.p(inv.tokenHash)},
+         VALUES (${s.p(inv.id)}, ${org}, ${email}, lower(${email}), ${s.p(inv.permissions)}, ${s.p(inv.tokenHash)},
                  ${s.p(inv.expiresAt)}, ${s.p(ctx.caller.accountId)}, ${s.p(inv.note)}, ${s.p(inv.name)}, 1, ${s.p(ctx.now)})
          ON CONFLICT (organization_id, email_normalized) DO NOTHING RETURNING *),
        r AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT m.id, unnest(${roleParam}::text[]), m.organization_id FROM m ON CONFLICT DO NOTHING),
@@ -136,17 +148,33 @@ export async function insertInvitation(
               ARRAY(SELECT DISTINCT x FROM unnest(${s.p(inv.teamIds)}::text[]) x ORDER BY x) AS team_ids,
               ${ROLE_PERMISSIONS_OF_IDS(`${roleParam}::text[]`)} AS role_permissions, ${HOLDS_ADMIN_ROLE_OF_IDS(`${roleParam}::text[]`)} AS has_admin_role,
               false AS is_owner, m.invitation_expires_at, m.invited_by_account_id, m.invitation_note, m.invitation_name, m.invitation_sent_count,
-              false AS two_factor_enabled, m.joined_at, m.created_at, m.version, quota.sent, quota.oldest
-         FROM m, quota`,
-    s.values,
-  );
-  return row;
+              false AS two_factor_enabled, m.joined_at, m.created_at, m.version, quota.sent, quota.oldest,
+              CASE WHEN quota.sent > ${s.p(writes.quota)} THEN orgs_refuse('${OVER_QUOTA}', json_build_object('sent', quota.sent, 'oldest', quota.oldest)::text) END AS refused,
+              ex.id AS existing_id, ex.email AS existing_email, ex.joined_at AS existing_joined_at
+         FROM (VALUES (1)) one
+         LEFT JOIN (m CROSS JOIN quota) ON true
+         LEFT JOIN LATERAL (SELECT x.id, x.email, x.joined_at FROM members x
+                             WHERE m.id IS NULL AND x.organization_id = ${org} AND x.email_normalized = lower(${email})) ex ON true`,
+      s.values,
+      opts,
+    );
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== OVER_QUOTA) throw err;
+    const { sent, oldest } = JSON.parse((err as Error).message) as { sent: number; oldest: string };
+    return { overQuota: { sent, oldest: new Date(oldest) } };
+  }
+  const { refused: _refused, existing_id, existing_email, existing_joined_at, ...member } = row! as Row & { refused?: unknown };
+  if (member.id) return { member: member as MemberRow & QuotaCount };
+  if (existing_id) return { existing: { id: existing_id, email: existing_email!, joined_at: existing_joined_at } };
+  return { raced: true };
 }
 
 /**
  * One statement writes a member's change: the roles and teams replaced (those given), the
- * permissions (when given) and the version, checked against `version` (read under the row's
- * lock), and the audit event. The new version; none if the version moved.
+ * permissions (when given) and the version, checked against `version` (the one the change was
+ * decided on), and the audit event. The new version; none if the version moved, and then nothing
+ * is written (every part is conditioned on the versioned update). `opts` is the statement's
+ * (`last`: the transaction commits with it).
  */
 export async function updateMemberSets(
   q: Queryable,
@@ -154,6 +182,7 @@ export async function updateMemberSets(
   m: { id: string; organizationId: string; version: number },
   set: { roleIds?: string[]; teamIds?: string[]; permissions?: Permission[] },
   event: AuditInput,
+  opts?: StatementOpts,
 ): Promise<number | undefined> {
   const s = new Statement();
   const id = s.p(m.id);
@@ -166,20 +195,20 @@ export async function updateMemberSets(
   if (set.roleIds) {
     const r = s.p(set.roleIds);
     parts.push(
-      `rd AS (DELETE FROM member_roles WHERE member_id = ${id} AND NOT (role_id = ANY(${r}::text[])))`,
+      `rd AS (DELETE FROM member_roles WHERE member_id = ${id} AND NOT (role_id = ANY(${r}::text[])) AND EXISTS (SELECT 1 FROM u))`,
       `ri AS (INSERT INTO member_roles (member_id, role_id, organization_id) SELECT ${id}, unnest(${r}::text[]), ${org} FROM u ON CONFLICT DO NOTHING)`,
     );
   }
   if (set.teamIds) {
     const t = s.p(set.teamIds);
     parts.push(
-      `td AS (DELETE FROM team_members WHERE member_id = ${id} AND NOT (team_id = ANY(${t}::text[])))`,
+      `td AS (DELETE FROM team_members WHERE member_id = ${id} AND NOT (team_id = ANY(${t}::text[])) AND EXISTS (SELECT 1 FROM u))`,
       `ti AS (INSERT INTO team_members (team_id, member_id, created_at, organization_id)
               SELECT unnest(${t}::text[]), ${id}, ${s.p(ctx.now)}, ${org} FROM u ON CONFLICT DO NOTHING)`,
     );
   }
   parts.push(`event AS (${auditInsert(s, ctx, event, "u")})`);
-  const [u] = await q.query<{ version: number }>(`WITH ${parts.join(",\n     ")} SELECT version FROM u`, s.values);
+  const [u] = await q.query<{ version: number }>(`WITH ${parts.join(",\n     ")} SELECT version FROM u`, s.values, opts);
   return u?.version;
 }
 

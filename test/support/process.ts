@@ -50,7 +50,7 @@ export function privateTmpdir(prefix = "orgs-run-"): () => void {
 
 /** Starts the server and resolves once it prints where it listens. */
 export function startServerProcess(
-  opts: { dataDir?: string; port?: number; env?: Record<string, string | undefined>; args?: string[] } = {},
+  opts: { dataDir?: string; port?: number; env?: Record<string, string | undefined>; args?: string[]; main?: string } = {},
 ): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const env: Record<string, string | undefined> = {
@@ -62,7 +62,7 @@ export function startServerProcess(
     DATABASE_URL: undefined,
     ...opts.env,
   };
-  const proc = spawn(process.execPath, [SERVER_MAIN, ...(opts.args ?? [])], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [opts.main ?? SERVER_MAIN, ...(opts.args ?? [])], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   // What it prints keeps its first 64 KiB (the startup banner) and its last 256 KiB: a server
   // logging every request of a long bench must not grow this process's heap without bound.

@@ -6,7 +6,7 @@ import type { Ctx } from "../context";
 import type { Mail } from "../mailer";
 import { fail, invalid } from "../errors";
 import type { Queryable } from "../store/db";
-import { countOneInvitation, QUOTA_WINDOW_MS, type QuotaCount } from "../store/invitation-sends";
+import { countInvitations, QUOTA_WINDOW_MS, type QuotaCount } from "../store/invitation-sends";
 import { selectMember, type MemberRow } from "../store/members";
 import { selectRolesIn, type RoleRef } from "../store/roles";
 import { selectTeamIdsIn } from "../store/teams";
@@ -144,7 +144,7 @@ export function checkQuota(ctx: Pick<Ctx, "now" | "config">, { sent, oldest }: Q
  * 429 over it. Call it last before commit (see store/invitation-sends.ts).
  */
 export async function countInvitation(ctx: Pick<Ctx, "q" | "now" | "config">, orgId: string): Promise<void> {
-  checkQuota(ctx, await countOneInvitation(ctx.q, orgId, ctx.now));
+  checkQuota(ctx, await countInvitations(ctx.q, orgId, ctx.now));
 }
 
 /** A fresh single-use invitation token: the secret goes into the mail, its hash into the row. */

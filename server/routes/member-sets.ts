@@ -11,9 +11,9 @@ import { newId } from "../domain/ids";
 import { fail } from "../errors";
 import type { Mail, Mailer } from "../mailer";
 import { auditMany } from "../store/audit-events";
-import { QUOTA_WINDOW_MS, selectOldestCountedMinute } from "../store/invitation-sends";
+import { countInvitations, QUOTA_WINDOW_MS } from "../store/invitation-sends";
 import { insertOutbox } from "../store/outbox";
-import { countInvitations, deleteMembers, insertMembers, invitationQuotaLeft, loadMemberSet, updateMembers, type NewMember } from "../store/member-sets";
+import { deleteMembers, insertMembers, invitationQuotaLeft, loadMemberSet, updateMembers, type NewMember } from "../store/member-sets";
 
 /** Whether an If-Match header names this version (quoted or not, or `*`). */
 const matches = (header: string, version: string) =>
@@ -125,10 +125,9 @@ export const memberSetHandlers = {
 
     // Counted last before the commit, as one invitation is: the quota row stays locked until then.
     if (invites.length) {
-      const sent = await countInvitations(ctx, orgId, invites.length);
+      const { sent, oldest } = await countInvitations(ctx.q, orgId, ctx.now, invites.length);
       if (sent > ctx.config.invitationQuota) {
         const left = Math.max(0, ctx.config.invitationQuota - (sent - invites.length));
-        const oldest = (await selectOldestCountedMinute(ctx.q, orgId, ctx.now))!;
         const retryAfter = Math.max(1, Math.ceil((new Date(oldest).getTime() + QUOTA_WINDOW_MS - ctx.now.getTime()) / 1000));
         fail(
           "invitation_quota_exceeded",

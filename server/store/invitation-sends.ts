@@ -13,38 +13,44 @@ export interface QuotaCount {
 }
 
 /**
- * The CTEs that count one invitation (or re-send) against the organization's quota per 24 hours,
- * as parts of statement `s`: `quota_bump` bumps this minute's counter (once per row of `from`,
- * when given), `quota` holds the window's total (`sent`) and its oldest minute (`oldest`). Put
- * them last in the request's writes: the counter row of this minute stays locked until the
- * commit, so concurrent invitations of one organization are counted one after another.
+ * The CTEs that count `n` invitations (or re-sends; one by default) against the organization's
+ * quota per 24 hours, as parts of statement `s`: `quota_bump` bumps this minute's counter (once
+ * per row of `from`, when given), `quota` holds the window's total (`sent`) and its oldest minute
+ * with a count (`oldest`). Put them last in the request's writes: the counter rows stay locked
+ * until the commit, so concurrent invitations of one organization are counted one after another.
+ *
+ * The previous minute's row is locked too (`quota_prev`, a no-op upsert: it writes a 0 row when
+ * that minute had none), and its count is taken from the lock, not the statement's snapshot. An
+ * invitation just past a minute's turn then waits for one still counting in the minute before, and
+ * sees its count: without it, the two would lock different rows, each miss the other's count, and
+ * the quota could be passed by one at every turn of the minute. Rows are always locked in the
+ * order of their minutes (the previous before this one), so two counts never deadlock. Exact as
+ * long as no invitation takes over a minute from its request's clock reading to this statement
+ * (instances' clocks included): rows older than the previous minute are read from the snapshot.
  */
-export function quotaCtes(s: Statement, orgId: string, now: Date, from?: string): string {
+export function quotaCtes(s: Statement, orgId: string, now: Date, from?: string, n = 1): string {
   const org = s.p(orgId);
   const at = s.p(now);
   const since = s.p(new Date(now.getTime() - QUOTA_WINDOW_MS));
-  return `quota_bump AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent)
-                   SELECT ${org}, date_trunc('minute', ${at}::timestamptz), 1${from ? ` FROM ${from}` : ""}
-                   ON CONFLICT (organization_id, minute) DO UPDATE SET sent = s.sent + 1 RETURNING minute, sent),
-     quota AS (SELECT (b.sent + coalesce(sum(s.sent), 0))::int AS sent, least(min(s.minute), b.minute) AS oldest
-       FROM quota_bump b LEFT JOIN invitation_sends s ON s.organization_id = ${org} AND s.minute > ${since} AND s.minute <> b.minute
-      GROUP BY b.sent, b.minute)`;
+  const count = n === 1 ? "1" : `${s.p(n)}::int`;
+  return `quota_prev AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent)
+                   SELECT ${org}, date_trunc('minute', ${at}::timestamptz) - interval '1 minute', 0${from ? ` FROM ${from}` : ""}
+                   ON CONFLICT (organization_id, minute) DO UPDATE SET sent = s.sent RETURNING minute, sent),
+     quota_bump AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent)
+                   SELECT ${org}, date_trunc('minute', ${at}::timestamptz), ${count} FROM quota_prev
+                   ON CONFLICT (organization_id, minute) DO UPDATE SET sent = s.sent + ${count} RETURNING minute, sent),
+     quota AS (SELECT (b.sent + p.sent + coalesce(sum(s.sent), 0))::int AS sent,
+                      least(min(s.minute), CASE WHEN p.sent > 0 THEN p.minute END, b.minute) AS oldest
+       FROM quota_bump b CROSS JOIN quota_prev p
+       LEFT JOIN invitation_sends s ON s.organization_id = ${org} AND s.minute > ${since} AND s.minute < p.minute AND s.sent > 0
+      GROUP BY b.sent, b.minute, p.sent, p.minute)`;
 }
 
-/** Counts one invitation (or re-send) in a statement of its own; the window's count after it. */
-export async function countOneInvitation(q: Queryable, orgId: string, now: Date): Promise<QuotaCount> {
+/** Counts `n` invitations (one re-send by default) in a statement of their own; the window's count after them. */
+export async function countInvitations(q: Queryable, orgId: string, now: Date, n = 1): Promise<QuotaCount> {
   const s = new Statement();
-  const [row] = await q.query<QuotaCount>(`WITH ${quotaCtes(s, orgId, now)} SELECT sent, oldest FROM quota`, s.values);
+  const [row] = await q.query<QuotaCount>(`WITH ${quotaCtes(s, orgId, now, undefined, n)} SELECT sent, oldest FROM quota`, s.values);
   return row!;
-}
-
-/** The oldest minute of the organization's window with a count (none: undefined). */
-export async function selectOldestCountedMinute(q: Queryable, orgId: string, now: Date): Promise<Date | undefined> {
-  const [row] = await q.query<{ oldest: Date | null }>("SELECT min(minute) AS oldest FROM invitation_sends WHERE organization_id = $1 AND minute > $2", [
-    orgId,
-    new Date(now.getTime() - QUOTA_WINDOW_MS),
-  ]);
-  return row?.oldest ?? undefined;
 }
 
 /** Deletes the counters of minutes at or before `before`; how many. */

@@ -27,20 +27,6 @@ export async function invitationQuotaLeft(ctx: Pick<Ctx, "q" | "now" | "config">
   return Math.max(0, ctx.config.invitationQuota - row!.sent);
 }
 
-/** Counts `n` invitations in this minute's quota row (locked until commit, as countInvitation does); answers the total in the window. */
-export async function countInvitations(ctx: Pick<Ctx, "q" | "now">, orgId: string, n: number): Promise<number> {
-  const since = new Date(ctx.now.getTime() - QUOTA_WINDOW_MS);
-  const [row] = await ctx.q.query<{ sent: number }>(
-    `WITH bump AS (INSERT INTO invitation_sends AS s (organization_id, minute, sent) VALUES ($1, date_trunc('minute', $2::timestamptz), $4)
-                   ON CONFLICT (organization_id, minute) DO UPDATE SET sent = s.sent + $4 RETURNING minute, sent)
-     SELECT (b.sent + coalesce(sum(s.sent), 0))::int AS sent
-       FROM bump b LEFT JOIN invitation_sends s ON s.organization_id = $1 AND s.minute > $3 AND s.minute <> b.minute
-      GROUP BY b.sent`,
-    [orgId, ctx.now, since, n],
-  );
-  return row!.sent;
-}
-
 export interface NewMember {
   id: string;
   email: string;

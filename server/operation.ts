@@ -8,6 +8,7 @@ import type { FastifyRequest } from "fastify";
 import type { OperationId, RouteDef } from "../api/routes";
 import type { CallerOf, Ctx, Handler, ServerConfig } from "./context";
 import { StaleCaller, TokenCheck, tokenCheckOf } from "./domain/tokens";
+import { ApiError } from "./errors";
 import { runIdempotent } from "./http/idempotency";
 import { normalize, type ReplyValue } from "./http/reply";
 import type { Input } from "./http/validation";
@@ -114,10 +115,15 @@ export async function runOperation<K extends OperationId>(
       out = await attempt();
       break;
     } catch (err) {
-      if (err instanceof VersionMoved && !contended) {
+      if (err instanceof VersionMoved) {
         // Nothing was written: run again, locking this time (what it reads is then what it writes over).
-        contended = true;
-        continue;
+        if (!contended) {
+          contended = true;
+          continue;
+        }
+        // Moved again under a second run (an invitation whose email was invited, removed and
+        // invited again meanwhile, say): the client retries, as after a serialization failure.
+        throw new ApiError("unavailable", `${err.message}, again on a second run of this request; retry it`, { headers: { "retry-after": "1" } });
       }
       if (!(err instanceof StaleCaller)) throw err;
       // Rolled back: run again as the caller the database holds (rare: its account changed).

@@ -35,9 +35,14 @@ import { updateVersioned } from "../store/versioned";
  * orgAccess and the member of the path, read in one round trip (two statements pipelined, the
  * member's by ID alone since the path may name the organization by slug). orgAccess's answer
  * comes first: a bad token, an unknown organization or an outsider is refused before any 404 for
- * the member.
+ * the member. On a second run (ctx.contended) the member is locked first, then read.
  */
 async function accessAndMember(ctx: Ctx<"updateMember">): Promise<{ a: OrgAccess; m: MemberRow }> {
+  if (ctx.contended) {
+    // A second run: the member locked by orgAccess's statement and read by the next (what the lock holds).
+    const a = await orgAccess(ctx, ctx.params.org, { lockMember: ctx.params.member_id });
+    return { a, m: await loadMember(ctx.q, a.org.id, ctx.params.member_id) };
+  }
   const [access, member] = await Promise.allSettled([orgAccess(ctx, ctx.params.org), selectMemberById(ctx.q, ctx.params.member_id)]);
   if (access.status === "rejected") throw access.reason;
   if (member.status === "rejected") throw member.reason;
@@ -140,12 +145,7 @@ export const memberHandlers = {
     // a lock: the write below is checked against the version read, and writes nothing when the
     // version moved (VersionMoved: the request runs again, and then it locks the member in
     // orgAccess's statement and reads it in the next, so that what it reads is what the lock holds).
-    const { a, m } = ctx.contended
-      ? await (async () => {
-          const a = await orgAccess(ctx, ctx.params.org, { lockMember: ctx.params.member_id });
-          return { a, m: await loadMember(ctx.q, a.org.id, ctx.params.member_id) };
-        })()
-      : await accessAndMember(ctx);
+    const { a, m } = await accessAndMember(ctx);
     const b = ctx.body;
     authorize(a, "admin", "members");
     const acts: MemberAct[] = [];

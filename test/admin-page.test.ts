@@ -309,6 +309,9 @@ describe("the Organization Admin page", { timeout: 60_000 }, () => {
     await owner.waitForLoadState("networkidle");
     await owner.keyboard.press("Tab");
     await expect(owner.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Skip to content");
+    const requests: string[] = [];
+    const record = (r: { url(): string }) => requests.push(r.url());
+    owner.on("request", record);
     await owner.keyboard.press("Enter");
     await expect(owner.evaluate(() => document.activeElement?.id)).resolves.toBe("main");
     // Tab to "Create role…" and open it with Enter, fill it with the keyboard, Escape cancels.
@@ -317,6 +320,10 @@ describe("the Organization Admin page", { timeout: 60_000 }, () => {
       if ((await owner.evaluate(() => document.activeElement?.textContent)) === "Create role…") break;
     }
     await expect(owner.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Create role…");
+    // The skip link moved the focus and did nothing else: rendering the page again under it would
+    // have taken the focus from wherever the user had tabbed to.
+    owner.off("request", record);
+    expect(requests).toEqual([]);
     await owner.keyboard.press("Enter");
     const d = owner.getByRole("dialog", { name: "Create role" });
     await d.waitFor();

@@ -1415,6 +1415,7 @@ function rerender() {
 }
 
 async function render() {
+  shownView = view();
   const path = location.pathname.replace(/\/$/, "") || "/admin";
   const hash = new URLSearchParams(location.hash.slice(1));
   if (path === "/admin/sign-in" && hash.get("token")) return openSessionFromLink(hash.get("token"));
@@ -1450,7 +1451,16 @@ async function render() {
   }
 }
 
-window.addEventListener("popstate", rerender);
-// A sign-in or invitation link opened in a tab already on the page changes only the fragment.
-window.addEventListener("hashchange", rerender);
+/**
+ * Back, forward and fragment changes: a new view (path or query), or a sign-in or invitation link
+ * opened in a tab already on the page (only its fragment changes), renders again. An in-page
+ * anchor does not: the skip link's #main must move the focus, not re-render the page under it.
+ */
+let shownView = null;
+const view = () => location.pathname + location.search;
+function onHistory() {
+  if (view() !== shownView || new URLSearchParams(location.hash.slice(1)).has("token")) rerender();
+}
+window.addEventListener("popstate", onHistory);
+window.addEventListener("hashchange", onHistory);
 rerender();

@@ -16,8 +16,6 @@ import { applyRefused, low, planCache, unchangedInputs } from "./set";
 import { configure } from "./config";
 import { providerSteps } from "./steps";
 
-export { configure };
-
 type Inputs = z.output<typeof ProjectAccessSetInputs>;
 type State = ProjectAccessSetOutputs;
 type Grant = { level: "admin" | "viewer"; environmentRoles?: { sandbox?: string | null; live?: string | null } };

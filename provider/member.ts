@@ -18,8 +18,6 @@ import { carry, DECLARED, declaredKeys, inDeclaredOrder, outputsOf, setKeys } fr
 import { configure, configured } from "./config";
 import { providerSteps } from "./steps";
 
-export { configure };
-
 type Inputs = z.output<typeof MemberInputs>;
 type State = MemberOutputs & { [DECLARED]?: string[] };
 
@@ -141,14 +139,8 @@ async function organizationId(ref: string, w: string): Promise<string> {
 type Address = { org: string; member_id: string };
 type Resolved = { org: string; role_ids?: string[]; team_ids?: string[] };
 
-export const {
-  check,
-  diff,
-  create,
-  read,
-  update,
-  delete: del,
-} = lifecycle<Member, Inputs, State, Address, Resolved>({
+/** The module as a dynamic provider: its steps as the engine names them. */
+export const provider = lifecycle<Member, Inputs, State, Address, Resolved>({
   token: "orgs:index:Member",
   inputs: MemberInputs,
   flags: FLAGS,
@@ -223,7 +215,6 @@ export const {
   removal: "remove it from the organization",
   update: updateMember,
 });
-export { del as delete };
 
 /** Member's update: the declared roles, teams and permissions, then an expired invitation re-sent. */
 async function updateMember(id: string, olds: State, news: Inputs, h: Helpers<Member, Inputs, State, Address>): Promise<dynamic.UpdateResult<State>> {
@@ -260,8 +251,5 @@ async function updateMember(id: string, olds: State, news: Inputs, h: Helpers<Me
   return { outs: h.redeclared(olds, news, { organization: news.organization, roles: news.roles ?? olds.roles, teams: news.teams ?? olds.teams }) };
 }
 
-/** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
-export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };
-
 /** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
-export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });
+export const steps = providerSteps({ configure, ...provider });

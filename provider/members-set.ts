@@ -21,8 +21,6 @@ import { applyRefused, low, planCache, unchangedInputs } from "./set";
 
 import { providerSteps } from "./steps";
 
-export { configure };
-
 type Inputs = z.output<typeof MembersInputs>;
 type Entry = Inputs["members"][string];
 type State = MembersOutputs;

@@ -3,7 +3,6 @@
 // organization that still has projects, so even then a replacement fails safely). A slug rename
 // is an update, and resources that name the organization by its old slug, its new one or its ID
 // all still name the same organization.
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { OrganizationInputs, PULUMI_RESOURCES, type OrganizationOutputs } from "../api/pulumi";
 import type { Organization } from "../api/resources";
@@ -16,8 +15,6 @@ import { carry, DECLARED, outputsOf } from "./state";
 
 import { configure } from "./config";
 import { providerSteps } from "./steps";
-
-export { configure };
 
 type Inputs = z.output<typeof OrganizationInputs>;
 type State = OrganizationOutputs & { [DECLARED]?: string[] };
@@ -73,14 +70,8 @@ export function regionChangeRefused(olds: State, news: Inputs, id: string): Prov
   );
 }
 
-export const {
-  check,
-  diff,
-  create,
-  read,
-  update,
-  delete: del,
-} = lifecycle<Organization, Inputs, State, string>({
+/** The module as a dynamic provider: its steps as the engine names them. */
+export const provider = lifecycle<Organization, Inputs, State, string>({
   token: "orgs:index:Organization",
   inputs: OrganizationInputs,
   flags: FLAGS,
@@ -148,10 +139,6 @@ export const {
     return o && { subject: String(news.slug), what: `the existing organization ${o.id}` };
   },
 });
-export { del as delete };
-
-/** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
-export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };
 
 /** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
-export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });
+export const steps = providerSteps({ configure, ...provider });

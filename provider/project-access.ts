@@ -20,8 +20,6 @@ import { carry, DECLARED, outputsOf } from "./state";
 import { configure, configured } from "./config";
 import { providerSteps } from "./steps";
 
-export { configure };
-
 type Inputs = z.output<typeof ProjectAccessInputs>;
 type State = ProjectAccessOutputs & { [DECLARED]?: string[] };
 
@@ -127,14 +125,8 @@ async function principalChange(olds: State, news: Inputs): Promise<PrincipalKey[
 
 type Address = ReturnType<typeof params>;
 
-export const {
-  check,
-  diff,
-  create,
-  read,
-  update,
-  delete: del,
-} = lifecycle<ProjectAccess, Inputs, State, Address, Address>({
+/** The module as a dynamic provider: its steps as the engine names them. */
+export const provider = lifecycle<ProjectAccess, Inputs, State, Address, Address>({
   token: "orgs:index:ProjectAccess",
   inputs: ProjectAccessInputs,
   inputKeys: INPUT_KEYS,
@@ -226,10 +218,6 @@ export const {
   },
   removal: "revoke it",
 });
-export { del as delete };
-
-/** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
-export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };
 
 /** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
-export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });
+export const steps = providerSteps({ configure, ...provider });

@@ -16,8 +16,6 @@ import { carry, DECLARED, declaredPart, outputsOf, setKeys } from "./state";
 import { configure } from "./config";
 import { providerSteps } from "./steps";
 
-export { configure };
-
 type Inputs = z.output<typeof ProjectInputs>;
 type State = ProjectOutputs & { [DECLARED]?: string[] };
 
@@ -48,14 +46,8 @@ const unchangedSince = (p: Project, state: State) =>
   p.organization_id === state.organizationId && !diffInputs({ name: p.name, description: p.description }, declaredPart(state, INPUT_KEYS), RULES).changes;
 const byName = (items: Project[], name: unknown) => items.find((p) => p.name.toLowerCase() === String(name).toLowerCase());
 
-export const {
-  check,
-  diff,
-  create,
-  read,
-  update,
-  delete: del,
-} = lifecycle<Project, Inputs, State, string>({
+/** The module as a dynamic provider: its steps as the engine names them. */
+export const provider = lifecycle<Project, Inputs, State, string>({
   token: "orgs:index:Project",
   inputs: ProjectInputs,
   flags: FLAGS,
@@ -114,7 +106,6 @@ export const {
   },
   update: transfer,
 });
-export { del as delete };
 
 /**
  * Project's update: another organization is a transfer (a POST with If-Match), then the rename or
@@ -146,8 +137,5 @@ async function transfer(id: string, olds: State, news: Inputs, h: Helpers<Projec
   }
 }
 
-/** The module as the dynamic provider the shell loads it as: the compiler checks each step's types. */
-export const provider: dynamic.ResourceProvider<Inputs, State> = { check, diff, create, read, update, delete: del };
-
 /** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
-export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });
+export const steps = providerSteps({ configure, ...provider });

@@ -12,16 +12,8 @@ import { inDeclaredOrder } from "./state";
 import { configure } from "./config";
 import { providerSteps } from "./steps";
 
-export { configure };
-
-export const {
-  check,
-  diff,
-  create,
-  read,
-  update,
-  delete: del,
-} = namedProvider<Role, z.output<typeof RoleInputs>>({
+/** The module as a dynamic provider: its steps as the engine names them. */
+export const provider = namedProvider<Role, z.output<typeof RoleInputs>>({
   kind: "role",
   token: "orgs:index:Role",
   inputs: RoleInputs,
@@ -46,7 +38,6 @@ export const {
     delete: (org, id, ifMatch, w) => call("deleteRole", { params: { org, role_id: id }, ifMatch }, w),
   },
 });
-export { del as delete };
 
 /** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
-export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });
+export const steps = providerSteps({ configure, ...provider });

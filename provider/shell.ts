@@ -14,7 +14,7 @@ import type { PULUMI_RESOURCES } from "../api/pulumi";
 /** A provider module's name (provider/<name>.ts), one per resource of PULUMI_RESOURCES. */
 export type ProviderName = (typeof PULUMI_RESOURCES)[keyof typeof PULUMI_RESOURCES]["module"];
 
-/** What each provider module (provider/<name>.ts) exports, as the shell calls it. */
+/** A provider module's steps (provider/<name>.ts exports them as `steps`), as the shell and the plugin call them. */
 export interface ProviderModule {
   configure(req: dynamic.ConfigureRequest): Promise<void>;
   check(olds: any, news: any): Promise<dynamic.CheckResult>;
@@ -63,7 +63,7 @@ function loadProvider(at: { name: string; fallback: string }): ProviderModule {
     if (!(err && err.code === "MODULE_NOT_FOUND" && String(err.message).indexOf("'" + request + "'") >= 0)) throw e;
     m = require(at.fallback);
   }
-  return (g[key] = m.steps || m);
+  return (g[key] = m.steps);
 }
 
 function implementationPath(name: ProviderName): string {

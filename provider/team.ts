@@ -9,16 +9,8 @@ import { namedProvider } from "./named";
 import { configure } from "./config";
 import { providerSteps } from "./steps";
 
-export { configure };
-
-export const {
-  check,
-  diff,
-  create,
-  read,
-  update,
-  delete: del,
-} = namedProvider<Team, z.output<typeof TeamInputs>>({
+/** The module as a dynamic provider: its steps as the engine names them. */
+export const provider = namedProvider<Team, z.output<typeof TeamInputs>>({
   kind: "team",
   token: "orgs:index:Team",
   inputs: TeamInputs,
@@ -37,7 +29,6 @@ export const {
     delete: (org, id, ifMatch, w) => call("deleteTeam", { params: { org, team_id: id }, ifMatch }, w),
   },
 });
-export { del as delete };
 
 /** The steps as the shell calls them: bounded in time, refusals reported without a stack trace (provider/steps.ts). */
-export const steps = providerSteps({ configure, check, diff, create, read, update, delete: del });
+export const steps = providerSteps({ configure, ...provider });

@@ -39,33 +39,33 @@ const B = {
   access: { project: "prj_01x", team: "team_01x", level: "viewer" },
 };
 const CASES: Case[] = [
-  { resource: "Organization", check: organization.check, base: B.organization, field: "slug", api: Q.OrganizationCreate.shape.slug },
-  { resource: "Organization", check: organization.check, base: B.organization, field: "name", api: Q.OrganizationCreate.shape.name },
-  { resource: "Organization", check: organization.check, base: B.organization, field: "websiteUrl", api: Q.OrganizationCreate.shape.website_url },
-  { resource: "Organization", check: organization.check, base: B.organization, field: "plan", api: Q.OrganizationCreate.shape.plan },
-  { resource: "Project", check: project.check, base: B.project, field: "organization", api: orgRef },
-  { resource: "Project", check: project.check, base: B.project, field: "name", api: Q.ProjectCreate.shape.name },
-  { resource: "Project", check: project.check, base: B.project, field: "description", api: Q.ProjectCreate.shape.description },
-  { resource: "Role", check: role.check, base: B.role, field: "organization", api: orgRef },
-  { resource: "Role", check: role.check, base: B.role, field: "name", api: Q.RoleCreate.shape.name },
-  { resource: "Role", check: role.check, base: B.role, field: "description", api: Q.RoleCreate.shape.description },
-  { resource: "Role", check: role.check, base: B.role, field: "permissions", api: Q.RoleCreate.shape.permissions },
-  { resource: "Team", check: team.check, base: B.team, field: "name", api: Q.TeamCreate.shape.name },
-  { resource: "Team", check: team.check, base: B.team, field: "description", api: Q.TeamCreate.shape.description },
-  { resource: "Member", check: member.check, base: B.member, field: "organization", api: orgRef },
-  { resource: "Member", check: member.check, base: B.member, field: "email", api: Q.MemberCreate.shape.email },
-  { resource: "Member", check: member.check, base: B.member, field: "permissions", api: Q.MemberCreate.shape.permissions },
-  { resource: "Member", check: member.check, base: B.member, field: "name", api: Q.MemberCreate.shape.name },
-  { resource: "Member", check: member.check, base: B.member, field: "note", api: Q.MemberCreate.shape.note },
+  { resource: "Organization", check: organization.provider.check, base: B.organization, field: "slug", api: Q.OrganizationCreate.shape.slug },
+  { resource: "Organization", check: organization.provider.check, base: B.organization, field: "name", api: Q.OrganizationCreate.shape.name },
+  { resource: "Organization", check: organization.provider.check, base: B.organization, field: "websiteUrl", api: Q.OrganizationCreate.shape.website_url },
+  { resource: "Organization", check: organization.provider.check, base: B.organization, field: "plan", api: Q.OrganizationCreate.shape.plan },
+  { resource: "Project", check: project.provider.check, base: B.project, field: "organization", api: orgRef },
+  { resource: "Project", check: project.provider.check, base: B.project, field: "name", api: Q.ProjectCreate.shape.name },
+  { resource: "Project", check: project.provider.check, base: B.project, field: "description", api: Q.ProjectCreate.shape.description },
+  { resource: "Role", check: role.provider.check, base: B.role, field: "organization", api: orgRef },
+  { resource: "Role", check: role.provider.check, base: B.role, field: "name", api: Q.RoleCreate.shape.name },
+  { resource: "Role", check: role.provider.check, base: B.role, field: "description", api: Q.RoleCreate.shape.description },
+  { resource: "Role", check: role.provider.check, base: B.role, field: "permissions", api: Q.RoleCreate.shape.permissions },
+  { resource: "Team", check: team.provider.check, base: B.team, field: "name", api: Q.TeamCreate.shape.name },
+  { resource: "Team", check: team.provider.check, base: B.team, field: "description", api: Q.TeamCreate.shape.description },
+  { resource: "Member", check: member.provider.check, base: B.member, field: "organization", api: orgRef },
+  { resource: "Member", check: member.provider.check, base: B.member, field: "email", api: Q.MemberCreate.shape.email },
+  { resource: "Member", check: member.provider.check, base: B.member, field: "permissions", api: Q.MemberCreate.shape.permissions },
+  { resource: "Member", check: member.provider.check, base: B.member, field: "name", api: Q.MemberCreate.shape.name },
+  { resource: "Member", check: member.provider.check, base: B.member, field: "note", api: Q.MemberCreate.shape.note },
   // Roles and teams are IDs or names; an ID-looking value is sent as is and must be a valid ID.
-  { resource: "Member", check: member.check, base: B.member, field: "roles", api: Q.MemberCreate.shape.role_ids, toApi: idsOnly("role_") },
-  { resource: "Member", check: member.check, base: B.member, field: "teams", api: Q.MemberCreate.shape.team_ids, toApi: idsOnly("team_") },
-  { resource: "ProjectAccess", check: access.check, base: B.access, field: "level", api: Q.ProjectAccessPut.shape.role },
-  { resource: "ProjectAccess", check: access.check, base: B.access, field: "project", api: ProjectId },
+  { resource: "Member", check: member.provider.check, base: B.member, field: "roles", api: Q.MemberCreate.shape.role_ids, toApi: idsOnly("role_") },
+  { resource: "Member", check: member.provider.check, base: B.member, field: "teams", api: Q.MemberCreate.shape.team_ids, toApi: idsOnly("team_") },
+  { resource: "ProjectAccess", check: access.provider.check, base: B.access, field: "level", api: Q.ProjectAccessPut.shape.role },
+  { resource: "ProjectAccess", check: access.provider.check, base: B.access, field: "project", api: ProjectId },
   // Members, roles and teams of a grant are IDs, resource IDs (org_…/<id>) or names: the API receives the ID.
   {
     resource: "ProjectAccess",
-    check: access.check,
+    check: access.provider.check,
     base: { ...B.access, team: undefined, member: "mem_01x" },
     field: "member",
     api: MemberId,
@@ -73,14 +73,14 @@ const CASES: Case[] = [
   },
   {
     resource: "ProjectAccess",
-    check: access.check,
+    check: access.provider.check,
     base: { ...B.access, team: undefined, role: "role_01x" },
     field: "role",
     api: RoleId,
     toApi: idOnly("role_"),
   },
-  { resource: "ProjectAccess", check: access.check, base: B.access, field: "team", api: TeamId, toApi: idOnly("team_") },
-  { resource: "ProjectAccess", check: access.check, base: { ...B.access, team: undefined, account: "acct_01x" }, field: "account", api: AccountId },
+  { resource: "ProjectAccess", check: access.provider.check, base: B.access, field: "team", api: TeamId, toApi: idOnly("team_") },
+  { resource: "ProjectAccess", check: access.provider.check, base: { ...B.access, team: undefined, account: "acct_01x" }, field: "account", api: AccountId },
 ];
 
 /** A reference as the API sees it when it is an ID, bare or in a resource ID (names are resolved first). */
@@ -150,17 +150,20 @@ describe("check refuses what the API refuses", () => {
   }
 
   it("reports paths in Pulumi's syntax, every failure at once", async () => {
-    const { failures } = await member.check(
+    const { failures } = await member.provider.check(
       {},
       { organization: "Acme Corp", email: "nope", roles: ["role_bad id", "Developer"], permissions: ["billing", "root"] },
     );
     expect(failures?.map((f) => f.property).sort()).toEqual(["email", "organization", "permissions[1]", "roles[0]"]);
-    const grant = await access.check({}, { project: "api", member: "alice", level: "owner", environmentRoles: { sandbox: "god" } });
+    const grant = await access.provider.check({}, { project: "api", member: "alice", level: "owner", environmentRoles: { sandbox: "god" } });
     expect(grant.failures?.map((f) => f.property).sort()).toEqual(["environmentRoles.sandbox", "level", "member", "project"]);
   });
 
   it("accepts roles and teams by name, and organizations by slug", async () => {
-    const { failures } = await member.check({}, { organization: "acme", email: "a@example.com", roles: ["Developer", "role_01abc"], teams: ["Platform Eng"] });
+    const { failures } = await member.provider.check(
+      {},
+      { organization: "acme", email: "a@example.com", roles: ["Developer", "role_01abc"], teams: ["Platform Eng"] },
+    );
     expect(failures).toEqual([]);
   });
 });

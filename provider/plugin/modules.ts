@@ -32,8 +32,7 @@ export function moduleFor(token: string, onLoad: (m: ProviderModule) => void): S
   if (!isServed(token)) throw new Error(`orgs: unknown resource type ${token}: this plugin serves ${Object.keys(PULUMI_RESOURCES).join(", ")}`);
   const spec = PULUMI_RESOURCES[token];
   if (!spec.module) throw new Error(`orgs: ${token} names no module in api/pulumi.ts`);
-  const m = require(`../${spec.module}`) as { steps?: ProviderModule } & ProviderModule;
-  const module = m.steps ?? m;
+  const module = (require(`../${spec.module}`) as { steps: ProviderModule }).steps;
   // Every inputs schema is a zod object (a refined one keeps its shape).
   const shape = (spec.inputs as unknown as { shape: Record<string, unknown> }).shape;
   const served: Served = { token, module, inputKeys: Object.keys(shape), replaceOn: spec.replaceOn };

@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.mjs", "**/*.js", "scripts/**"],
+    files: ["**/*.mjs", "**/*.js", "**/*.cjs", "scripts/**"],
     languageOptions: { globals: { process: "readonly", console: "readonly", require: "readonly", __dirname: "readonly" } },
   },
   {

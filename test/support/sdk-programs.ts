@@ -1,9 +1,9 @@
 // The Python and Go programs of the generated SDKs (test/programs/python-inline,
-// test/programs/go-inline) and what both go through against a real org server: the same program
-// (an organization, a team, a member, a project and a grant, and a second team through an explicit
-// orgs.Provider with a token of its own) in two languages, each run one step
+// test/programs/go-inline), the YAML one (test/programs/yaml) and what each goes through against a
+// real org server: the same program (an organization, a team, a member, a project and a grant, and
+// a second team through an explicit orgs.Provider with a token of its own) in three languages, each run one step
 // per process as a user runs one `pulumi` command after another, with the provider plugin
-// pulumi-resource-orgs found on PATH. test/e2e-python.test.ts and test/e2e-go.test.ts start them.
+// pulumi-resource-orgs found on PATH. test/e2e-python.test.ts, test/e2e-go.test.ts and test/e2e-yaml.test.ts start them.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -26,8 +26,8 @@ export interface StepResult {
   output: string;
 }
 
-/** Runs one step of a program: the command and its arguments, given the step. */
-export type ProgramCommand = (step: Step) => { cmd: string; args: string[]; env?: Record<string, string> };
+/** Runs one step of a program: the command and its arguments, given the step (and directories to put first on PATH). */
+export type ProgramCommand = (step: Step) => { cmd: string; args: string[]; env?: Record<string, string>; path?: string[] };
 
 const MIN = 60_000;
 
@@ -69,7 +69,7 @@ export function programRunner(command: ProgramCommand, opts: { url: string; toke
   };
   const run = async (step: Step): Promise<StepResult> => {
     const c = command(step);
-    const { stdout } = await sh(c.cmd, [...c.args], work, { ...env, ...c.env });
+    const { stdout } = await sh(c.cmd, [...c.args], work, { ...env, ...c.env, PATH: [...(c.path ?? []), env.PATH].join(":") });
     const line = stdout.trim().split("\n").at(-1) ?? "";
     try {
       return JSON.parse(line) as StepResult;

@@ -14,6 +14,7 @@ import { delimiter, dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { engineStack, programDir, type EngineStack } from "./support/pulumi";
 import { engineSuite } from "./support/e2e";
+import { madeByHand } from "./support/made-by-hand";
 
 const suite = engineSuite("test/e2e-plugin.test.ts");
 const { missing } = suite;
@@ -117,36 +118,11 @@ describe.skipIf(!!missing)(missing ? `plugin mode with the Pulumi CLI — skippe
   it(
     "pulumi import of every resource type, then a clean preview; the import option too",
     async () => {
-      const post = async (path: string, body: unknown) => {
-        const r = await call("POST", path, body);
-        expect(r.statusCode, JSON.stringify(r.json)).toBe(201);
-        return r.json;
-      };
-      const org = await post("/v1/organizations", { slug: "plugin-imp", name: "Imported", region: "us", website_url: "https://imp.example" });
-      const at = `/v1/organizations/${org.id}`;
-      const project = await post(`${at}/projects`, { name: "web", description: "the site" });
-      const shared = await post(`${at}/projects`, { name: "shared" });
-      const role = await post(`${at}/roles`, { name: "billing", description: "pays", permissions: ["billing"] });
-      const team = await post(`${at}/teams`, { name: "core" });
-      const member = await post(`${at}/members`, { email: "ann@plugin.test", role_ids: [role.id], team_ids: [team.id] });
-      const put = await call("PUT", `/v1/projects/${project.id}/access/teams/${team.id}`, { role: "admin" });
-      expect(put.statusCode).toBe(201);
-      expect((await call("PUT", `/v1/projects/${shared.id}/access/roles/${role.id}`, { role: "viewer" })).statusCode).toBe(201);
-      const other = await post("/v1/organizations", { slug: "plugin-imp-set", name: "Set", region: "eu" });
-      await post(`/v1/organizations/${other.id}/members`, { email: "cy@plugin.test" });
-      const imports = [
-        { type: "orgs:index:Organization", name: "org", id: org.id },
-        { type: "orgs:index:Project", name: "web", id: project.id },
-        { type: "orgs:index:Role", name: "billing", id: `${org.id}/${role.id}` },
-        { type: "orgs:index:Team", name: "core", id: `${org.id}/${team.id}` },
-        { type: "orgs:index:Member", name: "ann", id: `${org.id}/${member.id}` },
-        { type: "orgs:index:ProjectAccess", name: "web-core", id: `${project.id}/teams/${team.id}` },
-        { type: "orgs:index:Members", name: "set-members", id: `${other.id}/members` },
-        { type: "orgs:index:ProjectAccessSet", name: "shared-access", id: `${shared.id}/access` },
-      ];
+      const { org, project, shared, role, team, other, imports } = await madeByHand(call, "plugin-imp", "plugin.test");
       writeFileSync(join(e.dir, "import.json"), JSON.stringify({ resources: imports }));
-      // No language host here can generate code (scripts/pulumi-language-nodejs.cjs does not): the
-      // program below declares what the generated code would, the inputs the import recorded.
+      // The Node.js stand-in (scripts/pulumi-language-nodejs.cjs) generates no code (the YAML host
+      // does: test/e2e-yaml.test.ts): the program below declares what the generated code would,
+      // the inputs the import recorded.
       const out = await cli(["import", "--file", "import.json", "--yes", "--generate-code=false"]);
       expect(out).toMatch(/= 8 imported/);
       const specs: Spec[] = imports.map((i) => {
@@ -167,7 +143,9 @@ describe.skipIf(!!missing)(missing ? `plugin mode with the Pulumi CLI — skippe
       await cli(["preview", "--diff", "--expect-no-changes"]);
 
       // The import option: a team made by hand, adopted by the program's first up.
-      const extra = await post(`${at}/teams`, { name: "extra", description: "by hand" });
+      const made = await call("POST", `/v1/organizations/${org.id}/teams`, { name: "extra", description: "by hand" });
+      expect(made.statusCode).toBe(201);
+      const extra = made.json;
       await setResources([
         ...specs,
         { type: "Team", name: "extra", args: { organization: org.id, name: "extra", description: "by hand" }, import: `${org.id}/${extra.id}` },
@@ -189,7 +167,7 @@ describe.skipIf(!!missing)(missing ? `plugin mode with the Pulumi CLI — skippe
       // The project whose grants the set managed is not the stack's.
       expect((await call("DELETE", `/v1/projects/${shared.id}`)).statusCode).toBe(204);
       await cli(["destroy", "--yes"]);
-      expect((await call("GET", at)).statusCode).toBe(404);
+      expect((await call("GET", `/v1/organizations/${org.id}`)).statusCode).toBe(404);
       expect((await call("GET", `/v1/organizations/${other.id}/members?email=cy@plugin.test`)).json.items).toEqual([]);
     },
     3 * MIN,

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { engineSuite } from "./support/e2e";
+import { madeByHand } from "./support/made-by-hand";
 import { pulumiIn } from "./support/policy";
 import { ROOT } from "./support/process";
 import { pulumiCli } from "./support/pulumi";
@@ -37,22 +38,7 @@ describe.skipIf(!!missing)(missing ? `a YAML program — skipped: ${missing}` : 
     "pulumi import of every resource type writes YAML, and the program it makes previews no change",
     async () => {
       const token = (await suite.server.signup("owner@yaml-import.test")).token;
-      const post = async (path: string, body: unknown) => {
-        const r = await suite.server.call(token, "POST", path, body);
-        expect(r.statusCode, JSON.stringify(r.json)).toBe(201);
-        return r.json;
-      };
-      const org = await post("/v1/organizations", { slug: "yaml-imp", name: "Imported", region: "us" });
-      const at = `/v1/organizations/${org.id}`;
-      const project = await post(`${at}/projects`, { name: "web", description: "the site" });
-      const shared = await post(`${at}/projects`, { name: "shared" });
-      const role = await post(`${at}/roles`, { name: "billing", permissions: ["billing"] });
-      const team = await post(`${at}/teams`, { name: "core" });
-      const member = await post(`${at}/members`, { email: "ann@yaml-import.test", role_ids: [role.id], team_ids: [team.id] });
-      expect((await suite.server.call(token, "PUT", `/v1/projects/${project.id}/access/teams/${team.id}`, { role: "admin" })).statusCode).toBe(201);
-      expect((await suite.server.call(token, "PUT", `/v1/projects/${shared.id}/access/roles/${role.id}`, { role: "viewer" })).statusCode).toBe(201);
-      const other = await post("/v1/organizations", { slug: "yaml-imp-set", name: "Set", region: "eu" });
-      await post(`/v1/organizations/${other.id}/members`, { email: "cy@yaml-import.test" });
+      const { imports } = await madeByHand((method, path, body) => suite.server.call(token, method, path, body), "yaml-imp", "yaml-import.test");
 
       const cli = pulumiCli();
       if (!("dir" in cli)) throw new Error(cli.missing);
@@ -65,16 +51,6 @@ describe.skipIf(!!missing)(missing ? `a YAML program — skipped: ${missing}` : 
       await pulumi.ok("stack", "init", "dev");
       await pulumi.ok("config", "set", "orgs:apiUrl", suite.url);
       await pulumi.ok("config", "set", "--secret", "orgs:apiToken", token);
-      const imports = [
-        { type: "orgs:index:Organization", name: "org", id: org.id },
-        { type: "orgs:index:Project", name: "web", id: project.id },
-        { type: "orgs:index:Role", name: "billing", id: `${org.id}/${role.id}` },
-        { type: "orgs:index:Team", name: "core", id: `${org.id}/${team.id}` },
-        { type: "orgs:index:Member", name: "ann", id: `${org.id}/${member.id}` },
-        { type: "orgs:index:ProjectAccess", name: "web-core", id: `${project.id}/teams/${team.id}` },
-        { type: "orgs:index:Members", name: "set-members", id: `${other.id}/members` },
-        { type: "orgs:index:ProjectAccessSet", name: "shared-access", id: `${shared.id}/access` },
-      ];
       writeFileSync(join(dir, "import.json"), JSON.stringify({ resources: imports }));
       const { stdout } = await pulumi.ok("import", "--file", "import.json", "--yes", "--protect=false", "--out", "imported.yaml");
       expect(stdout).toMatch(/= 8 imported/);

@@ -234,6 +234,10 @@ describe("the Organization Admin page", { timeout: 60_000 }, () => {
     await expect(takeOut.isDisabled()).resolves.toBe(false); // Bob is in My Team too
     await takeOut.click();
     await bob.getByRole("status").getByText("bob@admin.test is no longer in Platform Ops.").waitFor();
+    // His row is gone: the focus goes to the team's heading, not to the top of the page.
+    await expect(
+      bob.evaluate(() => [document.activeElement?.tagName, document.activeElement?.closest("[data-team]")?.getAttribute("data-team")]),
+    ).resolves.toEqual(["H3", "Platform Ops"]);
     const events = (await s.call(ownerAccount.token, "GET", "/v1/organizations/acme/audit-events?limit=10")).json.items;
     expect(events[0]).toMatchObject({ action: "team_membership.removed", actor: { type: "account", email: "bob@admin.test" } });
     expect(events.map((e: { action: string }) => e.action)).toContain("team.updated");
@@ -337,6 +341,8 @@ describe("the Organization Admin page", { timeout: 60_000 }, () => {
     await owner.keyboard.type("Keyboard");
     await owner.keyboard.press("Enter");
     await owner.locator('tr[data-role="Keyboard"]').waitFor();
+    // The page rendered again with the new role, and the focus is where it was, not at the top.
+    await expect(owner.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Create role…");
   });
 
   it("the 2FA switch refuses with the server's message until the owner has 2FA; then it enforces it", async () => {

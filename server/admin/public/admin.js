@@ -118,19 +118,16 @@ function dialog(title, body, submitLabel = "Save", { danger = false } = {}) {
     );
     const d = h("dialog", { "aria-labelledby": "dialog-title" }, form);
     const opener = document.activeElement;
+    const place = focusPlace();
     let done = false;
     const close = (v) => {
       if (done) return;
       done = true;
       d.close();
       d.remove();
-      // A section that re-rendered while the dialog was open replaced its opener: focus the control
-      // that took its place (same section, same label), not the page's body.
-      const section = opener?.closest?.("section[id]")?.id;
-      const back = opener?.isConnected
-        ? opener
-        : [...document.querySelectorAll(`${section ? `#${section} ` : ""}${opener?.tagName ?? "button"}`)].find((e) => e.textContent === opener?.textContent);
-      back?.focus?.();
+      // A render while the dialog was open replaced its opener: focus what took its place.
+      if (opener?.isConnected) opener.focus();
+      else refocus(place);
       resolve(v);
     };
     form.addEventListener("submit", (e) => {
@@ -1382,9 +1379,54 @@ async function renderAudit(me, slug) {
 // ---------------------------------------------------------------------------------------------
 // Routing
 
+/** Renders the view into #main; the focus, if it was there, goes to what now stands in its place. */
 function main(...children) {
   const el = document.getElementById("main");
+  const place = focusPlace();
   el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
+  if (!el.contains(document.activeElement)) refocus(place);
+}
+
+const FOCUSABLE = "button:not(:disabled), a[href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled)";
+const labelOf = (e) => e.getAttribute("aria-label") ?? e.getAttribute("name") ?? e.textContent;
+
+/**
+ * Where the focus is in #main, to find again once a render has replaced the elements under it
+ * (every action renders the page again): its section, the cards and rows it is in (elements with a
+ * data- attribute: data-team, data-team-member, …) and the control's tag and label.
+ */
+function focusPlace() {
+  const el = document.activeElement;
+  const root = document.getElementById("main");
+  if (!el || el === root || !root.contains(el)) return null;
+  const section = el.closest("section[id]");
+  const scopes = [];
+  for (let p = el.parentElement; p && p !== section && p !== root; p = p.parentElement) {
+    const data = [...p.attributes].find((a) => a.name.startsWith("data-"));
+    if (data) scopes.unshift(`[${data.name}="${CSS.escape(data.value)}"]`);
+  }
+  return { section: section ? `#${CSS.escape(section.id)}` : null, scopes, tag: el.tagName.toLowerCase(), label: labelOf(el) };
+}
+
+/**
+ * Focuses what stands where `place` was: the same control (tag and label) in the same card or row;
+ * else the innermost of its cards and rows still there (its heading, or its first control); else
+ * its section's heading. Nothing when the section is gone (another view): a keyboard user goes on
+ * from where they were, not from the top of the page.
+ */
+function refocus(place) {
+  const section = place && (place.section ? document.querySelector(place.section) : document.getElementById("main"));
+  if (!section) return;
+  for (let i = place.scopes.length; i >= 0; i--) {
+    const scope = i ? section.querySelector(place.scopes.slice(0, i).join(" ")) : section;
+    if (!scope) continue;
+    const same = i === place.scopes.length && [...scope.querySelectorAll(place.tag)].find((e) => labelOf(e) === place.label && e.matches(FOCUSABLE));
+    const target = same || scope.querySelector("h2, h3") || (i ? scope.querySelector(FOCUSABLE) : null);
+    if (!target) continue;
+    if (!target.matches(FOCUSABLE)) target.setAttribute("tabindex", "-1");
+    target.focus();
+    return;
+  }
 }
 
 function navigate(url) {

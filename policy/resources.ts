@@ -1,17 +1,32 @@
-// orgs resources as the engine hands them to a policy pack. Every orgs resource is a dynamic
-// resource whose type token names it (`pulumi-nodejs:dynamic/orgs:Member`: the SDK registers each
-// class with the module "orgs" and its own name), whose properties are the checked inputs for a
-// resource policy and the outputs for a stack policy, without the serialized provider (`__provider`:
-// the engine marshals no "__" key to an analyzer), and in which a value a preview does not know
-// yet is a sentinel string that @pulumi/policy's proxy turns into an exception on access. inputsOf
-// copies the properties into plain data with UNKNOWN in those places, so a rule decides what an
-// unknown value means for it. (test/policy.test.ts records what the engine sends.)
+// orgs resources as the engine hands them to a policy pack. An orgs resource's type token names
+// its class in either provider mode: `pulumi-nodejs:dynamic/orgs:Member` from the dynamic provider
+// (the SDK registers each class with the module "orgs" and its own name), `orgs:index:Member` from
+// the plugin (orgs/plugin, and every Python, Go and YAML program). Its properties are the checked
+// inputs for a resource policy and the outputs for a stack policy, without the dynamic provider's
+// serialized provider (`__provider`: the engine marshals no "__" key to an analyzer), and a value a
+// preview does not know yet is a sentinel string that @pulumi/policy's proxy turns into an
+// exception on access. inputsOf copies the properties into plain data with UNKNOWN in those places,
+// so a rule decides what an unknown value means for it. (test/policy.test.ts records what the
+// engine sends, in both modes.)
 
-/** The resources the rules look at, by class name (sdk/). Members is the authoritative member set (issue 20). */
-export type OrgsResource = "Organization" | "Project" | "Role" | "Team" | "Member" | "ProjectAccess" | "Members";
+/** The resources the rules look at, by class name (sdk/). Members and ProjectAccessSet are the authoritative sets. */
+export type OrgsResource = "Organization" | "Project" | "Role" | "Team" | "Member" | "ProjectAccess" | "Members" | "ProjectAccessSet";
 
-/** The type token the engine gives an orgs resource of this class. */
+/** The type token the dynamic provider gives an orgs resource of this class (the plugin's is `orgs:index:<class>`: match with isOrgs). */
 export const orgsType = (name: OrgsResource) => `pulumi-nodejs:dynamic/orgs:${name}`;
+
+const DYNAMIC = "pulumi-nodejs:dynamic/orgs:";
+const PLUGIN = "orgs:index:";
+
+/** The orgs class of a type token, in either provider mode; undefined for anything else. */
+export function orgsClass(type: string): string | undefined {
+  if (type.startsWith(DYNAMIC)) return type.slice(DYNAMIC.length);
+  if (type.startsWith(PLUGIN)) return type.slice(PLUGIN.length);
+  return undefined;
+}
+
+/** Whether `type` is the orgs resource `name`, from the dynamic provider or from the plugin. */
+export const isOrgs = (type: string, name: OrgsResource) => orgsClass(type) === name;
 
 /** A value not known yet (during preview). */
 export const UNKNOWN: unique symbol = Symbol("unknown during preview");

@@ -3,7 +3,7 @@
 // resource, the property and the fix; each rule's enforcement level is the pack's default
 // (mandatory) unless the policy config sets another ("advisory", "disabled").
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { emailDomain, holdsAdmin, inDomains, inputsOf, membersEntries, orgsType, UNKNOWN } from "./resources";
+import { emailDomain, holdsAdmin, inDomains, inputsOf, isOrgs, membersEntries, UNKNOWN } from "./resources";
 
 /**
  * Reads `path` of the analyzer's properties again through @pulumi/policy's proxy, which throws
@@ -40,25 +40,24 @@ export const noExternalAdmins: ResourceValidationPolicy = {
   },
   validateResource: (args, report) => {
     const inputs = inputsOf(args.props);
-    if (args.type === orgsType("ProjectAccess")) {
+    if (isOrgs(args.type, "ProjectAccess")) {
       if (inputs.account === undefined || inputs.account === null) return;
       const who = inputs.account === UNKNOWN ? "an outside account" : `the outside account ${inputs.account}`;
-      if (inputs.level === UNKNOWN) undecided(args, ["level"]);
-      if (inputs.level === "admin")
-        report(
-          `${named(args.type, args.name)}: level is "admin" for ${who} (account), who is not a member of the organization. ` +
-            `Fix: set level: "viewer", or invite the person as a member (orgs.Member) and grant the member instead.`,
-        );
-      const envs = inputs.environmentRoles;
-      if (envs === UNKNOWN) undecided(args, ["environmentRoles"]);
-      for (const env of ["sandbox", "live"] as const) {
-        const role = (envs as Record<string, unknown> | undefined)?.[env];
-        if (role === UNKNOWN) undecided(args, ["environmentRoles", env]);
-        if (role === "admin")
-          report(
-            `${named(args.type, args.name)}: environmentRoles.${env} is "admin" for ${who}, who is not a member of the organization. ` +
-              `Fix: set environmentRoles.${env} to "contributor" or "viewer" (or null).`,
-          );
+      return externalGrant(args, report, inputs, [], who, {
+        level: `set level: "viewer", or invite the person as a member (orgs.Member) and grant the member instead.`,
+        env: (env) => `set environmentRoles.${env} to "contributor" or "viewer" (or null).`,
+      });
+    }
+    if (isOrgs(args.type, "ProjectAccessSet")) {
+      const accounts = inputs.accounts;
+      if (accounts === UNKNOWN) undecided(args, ["accounts"]);
+      for (const [account, grant] of Object.entries((accounts as Record<string, unknown> | undefined) ?? {})) {
+        const path = `accounts[${quote(account)}]`;
+        if (grant === UNKNOWN) undecided(args, ["accounts", account]);
+        externalGrant(args, report, grant as Record<string, unknown>, ["accounts", account], `the outside account ${account}`, {
+          level: `set ${path}.level to "viewer", or invite the person as a member and grant them in members instead.`,
+          env: (env) => `set ${path}.environmentRoles.${env} to "contributor" or "viewer" (or null).`,
+        });
       }
       return;
     }
@@ -75,15 +74,44 @@ export const noExternalAdmins: ResourceValidationPolicy = {
   },
 };
 
+/**
+ * Reports a grant to an outside account (a ProjectAccess's, or an entry of a ProjectAccessSet's
+ * `accounts` at `at`) that gives admin: its level, or an environment role.
+ */
+function externalGrant(
+  args: ResourceValidationArgs,
+  report: ReportViolation,
+  grant: Record<string, unknown>,
+  at: string[],
+  who: string,
+  fix: { level: string; env: (env: string) => string },
+): void {
+  // How a message names the property: level, or accounts["acct_…"].level in a set.
+  const path = (...keys: string[]) => (at.length ? `${at[0]}[${quote(at[1]!)}].` : "") + keys.join(".");
+  if (grant.level === UNKNOWN) undecided(args, [...at, "level"]);
+  if (grant.level === "admin")
+    report(`${named(args.type, args.name)}: ${path("level")} is "admin" for ${who} (account), who is not a member of the organization. Fix: ${fix.level}`);
+  const envs = grant.environmentRoles;
+  if (envs === UNKNOWN) undecided(args, [...at, "environmentRoles"]);
+  for (const env of ["sandbox", "live"] as const) {
+    const role = (envs as Record<string, unknown> | undefined)?.[env];
+    if (role === UNKNOWN) undecided(args, [...at, "environmentRoles", env]);
+    if (role === "admin")
+      report(
+        `${named(args.type, args.name)}: ${path("environmentRoles", env)} is "admin" for ${who}, who is not a member of the organization. Fix: ${fix.env(env)}`,
+      );
+  }
+}
+
 /** The ADMIN holders a Member or a Members set declares, with the property that makes each one. */
 function admins(args: ResourceValidationArgs): { email: string | typeof UNKNOWN; path: string }[] {
   const inputs = inputsOf(args.props);
-  if (args.type === orgsType("Member")) {
+  if (isOrgs(args.type, "Member")) {
     const admin = holdsAdmin(inputs.roles);
     if (admin === UNKNOWN) undecided(args, ["roles"]);
     return admin ? [{ email: inputs.email as string | typeof UNKNOWN, path: "roles" }] : [];
   }
-  if (args.type === orgsType("Members")) {
+  if (isOrgs(args.type, "Members")) {
     const entries = membersEntries(inputs);
     if (entries === UNKNOWN) undecided(args, ["members"]);
     return entries.flatMap((e) => {
@@ -99,7 +127,7 @@ export const requireTwoFactor: ResourceValidationPolicy = {
   name: "require-two-factor",
   description: "Every organization requires two-factor authentication of its members.",
   validateResource: (args, report) => {
-    if (args.type !== orgsType("Organization")) return;
+    if (!isOrgs(args.type, "Organization")) return;
     const { requireTwoFactor } = inputsOf(args.props);
     if (requireTwoFactor === UNKNOWN) undecided(args, ["requireTwoFactor"]);
     if (requireTwoFactor !== true)
@@ -123,13 +151,13 @@ export const allowedEmailDomains: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, report) => {
-    if (args.type !== orgsType("Member") && args.type !== orgsType("Members")) return;
+    if (!isOrgs(args.type, "Member") && !isOrgs(args.type, "Members")) return;
     const { domains } = args.getConfig<{ domains?: string[] }>();
     if (!domains?.length) return args.notApplicable("no domains in the policy config (allowed-email-domains: { domains: [...] })");
     const inputs = inputsOf(args.props);
     const outside = (email: string) => !inDomains(email, domains);
     const fix = (email: string) => `Fix: use the person's address in ${domains.join(", ")}, or add ${emailDomain(email)} to domains in the policy config.`;
-    if (args.type === orgsType("Member")) {
+    if (isOrgs(args.type, "Member")) {
       if (inputs.email === UNKNOWN) undecided(args, ["email"]);
       const email = String(inputs.email);
       if (outside(email)) report(`${named(args.type, args.name)}: email ${email} is not in an allowed domain. ${fix(email)}`);
@@ -145,7 +173,7 @@ export const noPruneWithoutGuard: ResourceValidationPolicy = {
   name: "no-prune-without-guard",
   description: "A Members set that prunes undeclared members also caps how many one run may remove.",
   validateResource: (args, report) => {
-    if (args.type !== orgsType("Members")) return;
+    if (!isOrgs(args.type, "Members")) return;
     const inputs = inputsOf(args.props);
     if (inputs.prune === UNKNOWN) undecided(args, ["prune"]);
     if (inputs.prune !== true) return;
@@ -160,7 +188,7 @@ export const noPruneWithoutGuard: ResourceValidationPolicy = {
 
 /** The organization a member resource belongs to in this stack: its Organization resource when the program declares it. */
 function organizationOf(r: PolicyResource, orgsBySlug: ReadonlyMap<string, PolicyResource>): { key: string; label: string; urn?: string } {
-  const declared = (r.propertyDependencies?.organization ?? []).find((d) => d.type === orgsType("Organization"));
+  const declared = (r.propertyDependencies?.organization ?? []).find((d) => isOrgs(d.type, "Organization"));
   const inputs = inputsOf(r.props);
   const org = declared ?? (typeof inputs.organization === "string" ? orgsBySlug.get(inputs.organization.toLowerCase()) : undefined);
   if (org) return { key: org.urn, label: named(org.type, org.name), urn: org.urn };
@@ -174,7 +202,7 @@ export const maxAdmins: StackValidationPolicy = {
   configSchema: { properties: { maxAdmins: { type: "integer", minimum: 0, default: 5, description: "The most ADMIN holders one organization may have." } } },
   validateStack: (args, report: ReportViolation) => {
     const max = args.getConfig<{ maxAdmins?: number }>().maxAdmins ?? 5;
-    const orgs = args.resources.filter((r) => r.type === orgsType("Organization"));
+    const orgs = args.resources.filter((r) => isOrgs(r.type, "Organization"));
     const adminRoleIds = new Set(orgs.map((o) => inputsOf(o.props).adminRoleId).filter((v): v is string => typeof v === "string"));
     const orgsBySlug = new Map(orgs.flatMap((o) => stringList([inputsOf(o.props).slug]).map((s) => [s.toLowerCase(), o] as const)));
     const byOrg = new Map<string, { label: string; urn?: string; admins: string[]; lastUrn: string }>();
@@ -182,8 +210,8 @@ export const maxAdmins: StackValidationPolicy = {
       const inputs = inputsOf(r.props);
       const found: string[] = [];
       // An admin the preview cannot tell yet (a role given by an ID not known) is not counted: `up` sees it.
-      if (r.type === orgsType("Member") && holdsAdmin(inputs.roles, adminRoleIds) === true) found.push(`${named(r.type, r.name)} (roles)`);
-      if (r.type === orgsType("Members")) {
+      if (isOrgs(r.type, "Member") && holdsAdmin(inputs.roles, adminRoleIds) === true) found.push(`${named(r.type, r.name)} (roles)`);
+      if (isOrgs(r.type, "Members")) {
         const entries = membersEntries(inputs);
         if (entries !== UNKNOWN)
           for (const e of entries) if (holdsAdmin(e.roles, adminRoleIds) === true) found.push(`${named(r.type, r.name)} ${e.path}.roles`);
@@ -208,19 +236,22 @@ export const maxAdmins: StackValidationPolicy = {
 
 export const ownerTeamOnEveryProject: StackValidationPolicy = {
   name: "owner-team-on-every-project",
-  description: 'Every project has an owner team: a ProjectAccess granting a team level "admin" on it.',
+  description: 'Every project has an owner team: a ProjectAccess, or a ProjectAccessSet entry in teams, granting a team level "admin" on it.',
   validateStack: (args, report: ReportViolation) => {
     const owned = new Set<string>();
     for (const r of args.resources) {
-      if (r.type !== orgsType("ProjectAccess")) continue;
       const inputs = inputsOf(r.props);
-      if (inputs.team === undefined || inputs.team === null || inputs.level !== "admin") continue;
-      // A grant names its project by the Project's id output (project: api.id): the engine records that as a dependency.
+      const ownerTeam = isOrgs(r.type, "ProjectAccess")
+        ? inputs.team !== undefined && inputs.team !== null && inputs.level === "admin"
+        : isOrgs(r.type, "ProjectAccessSet") &&
+          Object.values((inputs.teams as Record<string, unknown> | undefined) ?? {}).some((g) => (g as { level?: unknown } | null)?.level === "admin");
+      if (!ownerTeam) continue;
+      // A grant or a set names its project by the Project's id output (project: api.id): the engine records that as a dependency.
       for (const p of r.propertyDependencies?.project ?? []) owned.add(p.urn);
     }
-    for (const p of args.resources.filter((r) => r.type === orgsType("Project") && !owned.has(r.urn)))
+    for (const p of args.resources.filter((r) => isOrgs(r.type, "Project") && !owned.has(r.urn)))
       report(
-        `${named(p.type, p.name)} has no owner team: no ProjectAccess with a team at level "admin" names it in project. ` +
+        `${named(p.type, p.name)} has no owner team: no ProjectAccess with a team at level "admin", nor a ProjectAccessSet with one in teams, names it in project. ` +
           `Fix: add new orgs.ProjectAccess("${p.name}-owners", { project: ${identifier(p.name)}.id, team: <team>.teamId, level: "admin" }).`,
         p.urn,
       );
@@ -232,5 +263,5 @@ const identifier = (name: string) => name.replace(/[^A-Za-z0-9_$]+(.)?/g, (_, c:
 /** The orgs rules, in the order the pack reports them. */
 export const policies = [noExternalAdmins, requireTwoFactor, maxAdmins, allowedEmailDomains, ownerTeamOnEveryProject, noPruneWithoutGuard];
 
-export { emailDomain, holdsAdmin, inDomains, inputsOf, membersEntries, orgsType, UNKNOWN } from "./resources";
+export { emailDomain, holdsAdmin, inDomains, inputsOf, isOrgs, membersEntries, orgsClass, orgsType, UNKNOWN } from "./resources";
 export type { MembersEntry, OrgsResource, Unknown } from "./resources";

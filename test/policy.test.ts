@@ -6,13 +6,14 @@
 // the pack as its workflow does. (no-prune-without-guard needs orgs.Members: test/pending/.)
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { engineSuite } from "./support/e2e";
 import { ROOT } from "./support/process";
 import { pulumiCli, programDir } from "./support/pulumi";
 import { installPack, policyProject, policyStack, pulumiIn, violations, type PulumiInDir } from "./support/policy";
+import { pluginOnPath } from "./support/sdk-programs";
 
 const MIN = 60_000;
 const suite = engineSuite("test/policy.test.ts");
@@ -23,14 +24,18 @@ const RAN_PACK = /✅ orgs@v0\.1\.0 \(local: node_modules\/orgs\/policy\)|Policy
 
 const PROGRAM = `
 const pulumi = require("@pulumi/pulumi");
-const orgs = require("orgs");
 const config = new pulumi.Config();
+// sdk=plugin: the same program on the plugin's classes (type tokens orgs:index:<Class>, as Python, Go and YAML programs have).
+const orgs = require(config.get("sdk") === "plugin" ? "orgs/plugin" : "orgs");
 const breaking = config.get("case") === "breaking";
 const org = new orgs.Organization("acme", { slug: config.require("slug"), name: "Acme", region: "eu", requireTwoFactor: breaking ? undefined : config.getBoolean("twoFactor") ?? true });
 const platform = new orgs.Team("platform", { organization: org.id, name: "Platform" });
 const api = new orgs.Project("api", { organization: org.id, name: "api" });
 if (!breaking) new orgs.ProjectAccess("platform-api", { project: api.id, team: platform.teamId, level: "admin" });
 new orgs.ProjectAccess("guest-api", { project: api.id, account: "acct_0guest", level: breaking ? "admin" : "viewer" });
+// A project whose access is one set: its team at admin owns it; an outside account at admin breaks a rule.
+const web = new orgs.Project("web", { organization: org.id, name: "web" });
+new orgs.ProjectAccessSet("web-access", { project: web.id, teams: breaking ? undefined : { Platform: { level: "admin" } }, accounts: { acct_0guest: { level: breaking ? "admin" : "viewer" } } });
 new orgs.Member("ann", { organization: org.id, email: "ann@acme.example", roles: ["ADMIN"] });
 new orgs.Member("bob", { organization: org.id, email: breaking ? "bob@gmail.test" : "bob@acme.example", roles: breaking ? ["ADMIN"] : ["DEFAULT"], teams: [platform.name] });
 `;
@@ -51,6 +56,19 @@ new PolicyPack("probe", {
   ],
 });
 `;
+
+/** What the "breaking" stack breaks, with its resources' type tokens (`pulumi-nodejs:dynamic/orgs` or `orgs:index`). */
+const BREAKING = (T: string) =>
+  [
+    `mandatory allowed-email-domains ${T}:Member: bob`,
+    `mandatory max-admins ${T}:Organization: acme`,
+    `mandatory no-external-admins ${T}:Member: bob`,
+    `mandatory no-external-admins ${T}:ProjectAccess: guest-api`,
+    `mandatory no-external-admins ${T}:ProjectAccessSet: web-access`,
+    `mandatory owner-team-on-every-project ${T}:Project: api`,
+    `mandatory owner-team-on-every-project ${T}:Project: web`,
+    `mandatory require-two-factor ${T}:Organization: acme`,
+  ].sort();
 
 const POLICY_CONFIG = {
   "max-admins": { maxAdmins: 1 },
@@ -75,10 +93,21 @@ describe.skipIf(!!suite.missing)(suite.missing ? `policy pack — skipped: ${sui
       "probe/config.json": "{}",
       "probe/index.js": PROBE,
     });
-    pulumi = pulumiIn("dir" in cli ? cli.dir : "", dir, { ORGS_PROBE_OUT: join(dir, "probe.jsonl") });
+    // The plugin (for the sdk=plugin stack) on PATH, as a user who installed the package has it.
+    const cliDir = "dir" in cli ? cli.dir : "";
+    pulumi = pulumiIn(cliDir, dir, {
+      ORGS_PROBE_OUT: join(dir, "probe.jsonl"),
+      PATH: [pluginOnPath(), cliDir, dirname(process.execPath), process.env.PATH].join(":"),
+      ORGS_NODE: process.execPath,
+    });
     token = (await suite.server.signup("owner@policy-e2e.test")).token;
     await policyStack(pulumi, "breaking", suite.url, token, { "policy-e2e:case": "breaking", "policy-e2e:slug": "policy-breaking" });
     await policyStack(pulumi, "clean", suite.url, token, { "policy-e2e:case": "clean", "policy-e2e:slug": "policy-clean" });
+    await policyStack(pulumi, "breaking-plugin", suite.url, token, {
+      "policy-e2e:case": "breaking",
+      "policy-e2e:slug": "policy-breaking-plugin",
+      "policy-e2e:sdk": "plugin",
+    });
     writeFileSync(probeOut(), "");
   }, 5 * MIN);
 
@@ -88,16 +117,8 @@ describe.skipIf(!!suite.missing)(suite.missing ? `policy pack — skipped: ${sui
       const r = await preview("breaking", "--policy-pack", "probe", "--policy-pack-config", "probe/config.json");
       expect(r.code, r.stdout + r.stderr).not.toBe(0);
       const found = violations(r.stdout).filter((v) => v.rule !== "record-resources" && v.rule !== "record-stack");
-      const T = "pulumi-nodejs:dynamic/orgs";
       expect(found.map(({ level, rule, resource }) => `${level} ${rule} ${resource}`).sort(), r.stdout + r.stderr).toEqual(
-        [
-          `mandatory allowed-email-domains ${T}:Member: bob`,
-          `mandatory max-admins ${T}:Organization: acme`,
-          `mandatory no-external-admins ${T}:Member: bob`,
-          `mandatory no-external-admins ${T}:ProjectAccess: guest-api`,
-          `mandatory owner-team-on-every-project ${T}:Project: api`,
-          `mandatory require-two-factor ${T}:Organization: acme`,
-        ].sort(),
+        BREAKING("pulumi-nodejs:dynamic/orgs"),
       );
       const message = (rule: string, resource: string) => found.find((v) => v.rule === rule && v.resource.endsWith(resource))!.message;
       expect(message("require-two-factor", "acme")).toBe(
@@ -118,7 +139,23 @@ describe.skipIf(!!suite.missing)(suite.missing ? `policy pack — skipped: ${sui
       expect(message("owner-team-on-every-project", "api")).toMatch(
         /^Project "api" has no owner team: .*Fix: add new orgs.ProjectAccess\("api-owners", \{ project: api.id/,
       );
+      expect(message("no-external-admins", "web-access")).toMatch(
+        /^ProjectAccessSet "web-access": accounts\["acct_0guest"\]\.level is "admin" for the outside account acct_0guest \(account\)/,
+      );
       expect(r.stdout).not.toMatch(/\+ \d+ created/);
+    },
+    5 * MIN,
+  );
+
+  it(
+    "holds the plugin's resources (orgs/plugin; Python, Go and YAML programs) to the same rules",
+    async () => {
+      const r = await preview("breaking-plugin");
+      expect(r.code, r.stdout + r.stderr).not.toBe(0);
+      expect(r.stdout).toMatch(/using pulumi-resource-orgs from \$PATH/);
+      const found = violations(r.stdout);
+      expect(found.map(({ level, rule, resource }) => `${level} ${rule} ${resource}`).sort(), r.stdout + r.stderr).toEqual(BREAKING("orgs:index"));
+      expect(found.find((v) => v.rule === "require-two-factor")?.message).toMatch(/^Organization "acme": requireTwoFactor is not set \(false\)\./);
     },
     5 * MIN,
   );
